@@ -1,0 +1,55 @@
+# The Makefile is the interface: run, test, build, generate, verify, lint, bench.
+GO        ?= go
+BIN       := bin/stepstudio
+GOFILES   := $(shell find . -name '*.go' -not -path './node_modules/*')
+# Browser tests drive Debian's chromium through playwright-core.
+CHROMIUM  ?= /usr/bin/chromium
+
+.PHONY: run test build generate verify lint bench go-test browser-test clean
+
+## run: start the studio on http://127.0.0.1:8080 with its SQLite file in ./data
+run:
+	$(GO) run ./cmd/stepstudio serve
+
+## build: the binary, in bin/stepstudio
+build: $(BIN)
+
+$(BIN): $(GOFILES) go.mod go.sum $(wildcard static/dist/*) $(wildcard store/migrations/*.sql)
+	$(GO) build -o $(BIN) ./cmd/stepstudio
+
+## test: lint, check generated files are fresh, Go tests, then the browser tests
+test: lint verify go-test browser-test
+
+go-test:
+	$(GO) test ./...
+
+browser-test: $(BIN) node_modules/.installed
+	STEPSTUDIO_BIN=$(abspath $(BIN)) CHROMIUM=$(CHROMIUM) npm run --silent test:browser
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+## generate: templ components and the browser bundle
+generate: node_modules/.installed
+	$(GO) tool templ generate
+	npm run --silent build
+
+## verify: fail when generated files differ from what their sources produce
+verify: generate
+	@git diff --exit-code --stat -- views static/dist || \
+		(echo "generated files are stale: run 'make generate' and commit the result" >&2; exit 1)
+	@test -z "$$(git status --porcelain --untracked-files=all -- views static/dist)" || \
+		(git status --porcelain -- views static/dist; echo "generated files are not committed: run 'make generate' and commit them" >&2; exit 1)
+
+## lint: gofmt and go vet
+lint:
+	@test -z "$$(gofmt -l $(GOFILES))" || (gofmt -l $(GOFILES); echo "gofmt needed on the files above" >&2; exit 1)
+	$(GO) vet ./...
+
+## bench: the benchmarks, with memory figures
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

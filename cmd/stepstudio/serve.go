@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/stepstudio/stepstudio/designer"
+	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/static"
+	"github.com/stepstudio/stepstudio/store"
+	"github.com/stepstudio/stepstudio/web"
+)
+
+var (
+	_ web.Store         = (*store.DB)(nil)
+	_ runtime.Recorder  = (*store.DB)(nil)
+	_ runtime.Recorder  = (*web.Hub)(nil)
+	_ web.Engine        = (*runtime.Engine)(nil)
+	_ web.GraphRenderer = graphRenderer{}
+)
+
+// serve starts the studio and blocks until ctx is cancelled.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	addr := fset.String("addr", envOr(getenv, "STEPSTUDIO_ADDR", "127.0.0.1:8080"), "address to listen on (env STEPSTUDIO_ADDR)")
+	dbPath := fset.String("db", envOr(getenv, "STEPSTUDIO_DB", filepath.Join("data", "stepstudio.db")), "SQLite file, created if missing (env STEPSTUDIO_DB)")
+	dev := fset.Bool("dev", false, "serve the browser assets from static/dist on disk instead of the embedded copy")
+	if err := fset.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+
+	if dir := filepath.Dir(*dbPath); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("create data folder: %w", err)
+		}
+	}
+	db, err := store.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	renderer, err := designer.NewRenderer(ctx)
+	if err != nil {
+		return err
+	}
+	defer renderer.Close()
+
+	hub := web.NewHub()
+	engine := runtime.NewEngine(runtime.EngineConfig{
+		Clock:   systemClock{},
+		Invoker: localInvoker{},
+		// The store first, then the hub: a browser only hears of events already stored, so
+		// catching up from the store after a reconnect never misses one.
+		Recorder: recorders{db, hub},
+	})
+	// Executions end with the server, where they are: their history is stored.
+	runCtx, stopRuns := context.WithCancel(context.Background())
+	defer func() {
+		stopRuns()
+		engine.Wait()
+	}()
+
+	assets := static.FS()
+	if *dev {
+		assets = os.DirFS(filepath.Join("static", "dist"))
+	}
+	handler := web.New(web.Config{
+		Store:      db,
+		Engine:     engine,
+		Hub:        hub,
+		Graphs:     graphRenderer{renderer},
+		Static:     assets,
+		Logger:     log,
+		RunContext: runCtx,
+	})
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "stepstudio listening on http://%s (database %s)\n", ln.Addr(), *dbPath)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	stopRuns()
+	// Requests in flight get a moment to finish; connections that never sent one (browsers
+	// open spare ones) would hold Shutdown for seconds, so they are closed after it.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = srv.Close()
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func envOr(getenv func(string) string, key, fallback string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return fallback
+}
+
+// recorders hands each event to every recorder in order, stopping at the first failure.
+type recorders []runtime.Recorder
+
+func (rs recorders) Record(ctx context.Context, executionARN string, ev runtime.Event) error {
+	for _, r := range rs {
+		if err := r.Record(ctx, executionARN, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// graphRenderer draws definitions with the designer's graphviz layout.
+type graphRenderer struct{ r *designer.Renderer }
+
+func (g graphRenderer) RenderSVG(ctx context.Context, definition []byte) ([]byte, error) {
+	return designer.RenderDefinition(ctx, g.r, definition, designer.DOTOptions{})
+}

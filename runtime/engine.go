@@ -1,0 +1,236 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// EngineConfig is what an Engine needs from outside.
+type EngineConfig struct {
+	// Clock is required: every timestamp, Wait, timeout and retry delay comes from it.
+	Clock Clock
+	// Invoker runs Task resources. Without one, plain Tasks fail with States.Runtime and
+	// .waitForTaskToken Tasks only wait for their callback.
+	Invoker TaskInvoker
+	// Recorder receives the history events; nil drops them.
+	Recorder Recorder
+	// NewToken makes task tokens; the default is 256 random bits, base64url-encoded.
+	NewToken func() (string, error)
+	// Region is shown in TaskScheduled events when the state machine's ARN does not name
+	// one; the default is us-east-1.
+	Region string
+}
+
+// Engine runs executions of parsed definitions and routes task callbacks to them. One
+// Engine serves any number of concurrent executions.
+type Engine struct {
+	cfg EngineConfig
+
+	mu      sync.Mutex
+	waiters map[string]*waiter // task token -> the task waiting for its callback
+
+	running sync.WaitGroup
+}
+
+// waiter is a .waitForTaskToken task waiting for its callback.
+type waiter struct {
+	result    chan outcome  // receives the one decision; buffered so deciding never blocks
+	heartbeat chan struct{} // SendTaskHeartbeat signals; buffered, extra signals dropped
+}
+
+// NewEngine returns an engine. It panics without a Clock: that is a wiring mistake, not
+// something to handle at run time.
+func NewEngine(cfg EngineConfig) *Engine {
+	if cfg.Clock == nil {
+		panic("runtime: EngineConfig.Clock is required")
+	}
+	if cfg.NewToken == nil {
+		cfg.NewToken = randomToken
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	return &Engine{cfg: cfg, waiters: map[string]*waiter{}}
+}
+
+// randomToken returns 256 bits from crypto/rand, base64url-encoded without padding.
+func randomToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("runtime: task token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// StartInput describes an execution to start.
+type StartInput struct {
+	ExecutionARN     string
+	ExecutionName    string
+	StateMachineARN  string
+	StateMachineName string
+	RoleARN          string
+	// StateMachineType is "STANDARD" (the default) or "EXPRESS"; express executions have
+	// no $$.Execution.RedriveCount.
+	StateMachineType string
+	Definition       *Definition
+	// Input is any JSON value; empty means {}.
+	Input json.RawMessage
+}
+
+// Result is how an execution ended.
+type Result struct {
+	Status Status
+	// Output is the execution's output (compact JSON) when it succeeded.
+	Output json.RawMessage
+	// Error and Cause are set when it failed or timed out; "" means AWS reports none.
+	Error string
+	Cause string
+}
+
+// Start records ExecutionStarted, then runs the execution in a goroutine and returns. ctx
+// bounds the run: when it ends (server shutdown) the execution stops where it is, without
+// a terminal event, so that it can be resumed. An invalid input is an error before anything
+// is recorded.
+func (e *Engine) Start(ctx context.Context, in StartInput) error {
+	x, err := e.newExecution(ctx, in)
+	if err != nil {
+		return err
+	}
+	if err := x.started(); err != nil {
+		return err
+	}
+	e.running.Add(1)
+	go func() {
+		defer e.running.Done()
+		// The result is in the history; a stop (ctx ended, recorder broken) has nothing
+		// left to record.
+		_, _ = x.run()
+	}()
+	return nil
+}
+
+// Run executes synchronously and returns the result (for the command line and tests). The
+// error is non-nil when the execution could not start or stopped without an end (ctx
+// ended, an event could not be recorded); the Result then has status RUNNING.
+func (e *Engine) Run(ctx context.Context, in StartInput) (Result, error) {
+	x, err := e.newExecution(ctx, in)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := x.started(); err != nil {
+		return Result{Status: StatusRunning}, err
+	}
+	return x.run()
+}
+
+// Wait blocks until every execution started by Start has ended or stopped.
+func (e *Engine) Wait() { e.running.Wait() }
+
+func (e *Engine) newExecution(ctx context.Context, in StartInput) (*execution, error) {
+	if in.Definition == nil {
+		return nil, fmt.Errorf("runtime: start %s: no definition", in.ExecutionARN)
+	}
+	raw := in.Input
+	if len(bytes.TrimSpace(raw)) == 0 {
+		raw = json.RawMessage("{}")
+	}
+	input, err := decodeJSON(raw)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: start %s: the input is not valid JSON: %w", in.ExecutionARN, err)
+	}
+	x := &execution{eng: e, in: in, ctx: ctx, input: input, region: e.cfg.Region}
+	// arn:aws:states:<region>:<account>:stateMachine:<name>
+	if parts := strings.Split(in.StateMachineARN, ":"); len(parts) > 3 && parts[3] != "" {
+		x.region = parts[3]
+	}
+	x.start = e.cfg.Clock.Now()
+	if t := in.Definition.TimeoutSeconds; t > 0 {
+		x.deadline = x.start.Add(secondsDuration(t))
+	}
+	return x, nil
+}
+
+// SendTaskSuccess delivers the output of the .waitForTaskToken task waiting with token. A
+// token is decided once: afterwards, or for a token no task waits with, it returns
+// ErrTaskDoesNotExist. An output that is not JSON is ErrInvalidOutput.
+func (e *Engine) SendTaskSuccess(token string, output json.RawMessage) error {
+	v, err := decodeJSON(output)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidOutput, err)
+	}
+	return e.decide(token, outcome{output: encodeJSON(v)})
+}
+
+// SendTaskFailure fails the .waitForTaskToken task waiting with token, with the given
+// error name and cause (which its Retry and Catch see). It returns ErrTaskDoesNotExist as
+// SendTaskSuccess does.
+func (e *Engine) SendTaskFailure(token, errorName, cause string) error {
+	return e.decide(token, outcome{err: &Error{Name: errorName, Cause: cause}})
+}
+
+// SendTaskHeartbeat tells the task waiting with token that its worker is alive, which
+// restarts its HeartbeatSeconds. It returns ErrTaskDoesNotExist for a token no task waits with.
+func (e *Engine) SendTaskHeartbeat(token string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	w, ok := e.waiters[token]
+	if !ok {
+		return ErrTaskDoesNotExist
+	}
+	select {
+	case w.heartbeat <- struct{}{}:
+	default: // one pending signal is as good as many
+	}
+	return nil
+}
+
+// decide hands the one decision to the waiting task. Removing the waiter and sending happen
+// under the lock, so exactly one caller wins, and a task that gives up (timeout) can tell
+// whether a decision came first.
+func (e *Engine) decide(token string, o outcome) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	w, ok := e.waiters[token]
+	if !ok {
+		return ErrTaskDoesNotExist
+	}
+	delete(e.waiters, token)
+	w.result <- o
+	return nil
+}
+
+func (e *Engine) register(token string) *waiter {
+	w := &waiter{result: make(chan outcome, 1), heartbeat: make(chan struct{}, 1)}
+	e.mu.Lock()
+	e.waiters[token] = w
+	e.mu.Unlock()
+	return w
+}
+
+// unregister removes a waiting task and reports whether it was still waiting (false: it
+// was decided, and its decision is in its result channel).
+func (e *Engine) unregister(token string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, ok := e.waiters[token]
+	delete(e.waiters, token)
+	return ok
+}
+
+func (e *Engine) newToken() (string, error) {
+	t, err := e.cfg.NewToken()
+	if err != nil {
+		return "", err
+	}
+	if t == "" {
+		return "", errors.New("runtime: NewToken returned an empty token")
+	}
+	return t, nil
+}

@@ -1,0 +1,50 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Clock is the runtime's only source of time. Nothing in runtime calls time.Now or sleeps,
+// so a one-hour Wait is tested instantly with a fake clock.
+type Clock interface {
+	Now() time.Time
+	// NewTimer returns a timer that fires once d has passed on this clock.
+	NewTimer(d time.Duration) Timer
+}
+
+// Timer is a one-shot timer created by a Clock.
+type Timer interface {
+	C() <-chan time.Time
+	// Stop prevents the timer from firing; it reports whether it stopped it.
+	Stop() bool
+}
+
+// TaskRequest is what a Task state asks its TaskInvoker to run.
+type TaskRequest struct {
+	ExecutionARN string
+	StateName    string
+	// Resource is the Task's Resource as written (for example
+	// "arn:aws:states:::sqs:sendMessage.waitForTaskToken").
+	Resource string
+	// Input is the effective input: the state input after InputPath and Parameters.
+	Input json.RawMessage
+	// TaskToken is set for .waitForTaskToken resources; the execution then waits for
+	// Engine.SendTaskSuccess or Engine.SendTaskFailure with this token.
+	TaskToken string
+}
+
+// TaskInvoker runs the Resource of a Task state. An error that is a *Error fails the task
+// with that error name and cause; any other error fails it as States.TaskFailed.
+// For a .waitForTaskToken resource the returned output is ignored: the result is the output
+// of the callback.
+type TaskInvoker interface {
+	Invoke(ctx context.Context, req TaskRequest) (json.RawMessage, error)
+}
+
+// Recorder receives every history event of every execution, in order, once. An execution
+// whose event cannot be recorded stops (nothing more can be recorded for it).
+type Recorder interface {
+	Record(ctx context.Context, executionARN string, ev Event) error
+}

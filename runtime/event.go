@@ -1,0 +1,73 @@
+package runtime
+
+import "time"
+
+// EventType is an AWS history event type, such as "TaskStateEntered".
+type EventType string
+
+// The history event types the runtime emits (AWS's names).
+const (
+	ExecutionStarted   EventType = "ExecutionStarted"
+	ExecutionSucceeded EventType = "ExecutionSucceeded"
+	ExecutionFailed    EventType = "ExecutionFailed"
+	ExecutionAborted   EventType = "ExecutionAborted"
+	ExecutionTimedOut  EventType = "ExecutionTimedOut"
+
+	PassStateEntered     EventType = "PassStateEntered"
+	PassStateExited      EventType = "PassStateExited"
+	TaskStateEntered     EventType = "TaskStateEntered"
+	TaskStateExited      EventType = "TaskStateExited"
+	ChoiceStateEntered   EventType = "ChoiceStateEntered"
+	ChoiceStateExited    EventType = "ChoiceStateExited"
+	WaitStateEntered     EventType = "WaitStateEntered"
+	WaitStateExited      EventType = "WaitStateExited"
+	SucceedStateEntered  EventType = "SucceedStateEntered"
+	SucceedStateExited   EventType = "SucceedStateExited"
+	FailStateEntered     EventType = "FailStateEntered"
+	ParallelStateEntered EventType = "ParallelStateEntered"
+	ParallelStateExited  EventType = "ParallelStateExited"
+	MapStateEntered      EventType = "MapStateEntered"
+	MapStateExited       EventType = "MapStateExited"
+
+	TaskScheduled EventType = "TaskScheduled"
+	TaskStarted   EventType = "TaskStarted"
+	TaskSubmitted EventType = "TaskSubmitted"
+	TaskSucceeded EventType = "TaskSucceeded"
+	TaskFailed    EventType = "TaskFailed"
+	TaskTimedOut  EventType = "TaskTimedOut"
+)
+
+// Event is one entry of an execution's history, numbered as AWS numbers them.
+type Event struct {
+	ID              int64
+	PreviousEventID int64
+	Timestamp       time.Time
+	Type            EventType
+	// State is the name of the state the event belongs to ("" for ExecutionStarted and
+	// ExecutionSucceeded). ExecutionFailed carries the state that failed. It is not part of
+	// AWS's event shape; the studio uses it to light up the graph.
+	State   string
+	Details EventDetails
+}
+
+// EventDetails holds the detail fields of every event type; each type fills the ones AWS
+// gives it. JSON values (Input, Output, Parameters) are JSON text, as in AWS's history.
+type EventDetails struct {
+	Name         string `json:"name,omitempty"`
+	Input        string `json:"input,omitempty"`
+	Output       string `json:"output,omitempty"`
+	Error        string `json:"error,omitempty"`
+	Cause        string `json:"cause,omitempty"`
+	Resource     string `json:"resource,omitempty"`
+	ResourceType string `json:"resourceType,omitempty"`
+	Parameters   string `json:"parameters,omitempty"`
+	// RoleArn is on ExecutionStarted; Region, TimeoutInSeconds and HeartbeatInSeconds are
+	// on TaskScheduled (the last two only when the Task sets them).
+	RoleArn            string `json:"roleArn,omitempty"`
+	Region             string `json:"region,omitempty"`
+	TimeoutInSeconds   int64  `json:"timeoutInSeconds,omitempty"`
+	HeartbeatInSeconds int64  `json:"heartbeatInSeconds,omitempty"`
+	// TaskToken is set on TaskSubmitted for .waitForTaskToken tasks, so a recorder can keep
+	// the token; it is never part of the AWS-shaped JSON.
+	TaskToken string `json:"-"`
+}

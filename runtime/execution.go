@@ -1,0 +1,293 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// errExecutionTimedOut says the execution's TimeoutSeconds ran out; the run loop records
+// ExecutionTimedOut for it.
+var errExecutionTimedOut = errors.New("runtime: execution timed out")
+
+// execution is the mutable state of one run of a Definition; the Definition itself is
+// shared and never changed.
+type execution struct {
+	eng      *Engine
+	in       StartInput
+	ctx      context.Context
+	input    any
+	start    time.Time
+	deadline time.Time // zero when the machine has no TimeoutSeconds
+	region   string
+
+	lastID  int64
+	entered bool // a state was entered: AWS points the first StateEntered back at event 0
+}
+
+// stateRun is one visit of a state.
+type stateRun struct {
+	name       string
+	task       bool // Task states show $$.State.RetryCount
+	enteredID  int64
+	enteredAt  time.Time
+	retryCount int
+	token      string // the task token of the current attempt of a .waitForTaskToken task
+}
+
+func (x *execution) now() time.Time { return x.eng.cfg.Clock.Now() }
+
+func (x *execution) expired() bool {
+	return !x.deadline.IsZero() && !x.now().Before(x.deadline)
+}
+
+// record numbers an event, hands it to the Recorder and returns its id.
+func (x *execution) record(typ EventType, state string, d EventDetails) (int64, error) {
+	prev := x.lastID
+	if strings.HasSuffix(string(typ), "StateEntered") && !x.entered {
+		prev, x.entered = 0, true
+	}
+	ev := Event{ID: x.lastID + 1, PreviousEventID: prev, Timestamp: x.now(), Type: typ, State: state, Details: d}
+	if rec := x.eng.cfg.Recorder; rec != nil {
+		if err := rec.Record(x.ctx, x.in.ExecutionARN, ev); err != nil {
+			return 0, fmt.Errorf("runtime: record %s of %s: %w", typ, x.in.ExecutionARN, err)
+		}
+	}
+	x.lastID = ev.ID
+	return ev.ID, nil
+}
+
+// started records ExecutionStarted.
+func (x *execution) started() error {
+	_, err := x.record(ExecutionStarted, "", EventDetails{Input: jsonText(x.input), RoleArn: x.in.RoleARN})
+	return err
+}
+
+// run executes the machine from StartAt to its end. The error is non-nil only when the
+// execution stopped without an end: its context ended or an event could not be recorded.
+func (x *execution) run() (Result, error) {
+	def := x.in.Definition
+	name, input := def.StartAt, x.input
+	for {
+		if err := x.ctx.Err(); err != nil {
+			return Result{Status: StatusRunning}, err
+		}
+		if x.expired() {
+			return x.timedOut(name)
+		}
+		out, next, err := x.runState(name, def.States[name], input)
+		var failure *Error
+		switch {
+		case err == nil:
+		case errors.Is(err, errExecutionTimedOut):
+			return x.timedOut(name)
+		case x.ctx.Err() != nil:
+			return Result{Status: StatusRunning}, x.ctx.Err()
+		case errors.As(err, &failure):
+			return x.failed(name, failure)
+		default:
+			return Result{Status: StatusRunning}, err
+		}
+		if next == "" {
+			text := encodeJSON(out)
+			if _, err := x.record(ExecutionSucceeded, "", EventDetails{Output: string(text)}); err != nil {
+				return Result{Status: StatusRunning}, err
+			}
+			return Result{Status: StatusSucceeded, Output: json.RawMessage(text)}, nil
+		}
+		name, input = next, out
+	}
+}
+
+func (x *execution) failed(state string, f *Error) (Result, error) {
+	if _, err := x.record(ExecutionFailed, state, EventDetails{Error: f.Name, Cause: f.Cause}); err != nil {
+		return Result{Status: StatusRunning}, err
+	}
+	return Result{Status: StatusFailed, Error: f.Name, Cause: f.Cause}, nil
+}
+
+func (x *execution) timedOut(state string) (Result, error) {
+	if _, err := x.record(ExecutionTimedOut, state, EventDetails{Error: ErrNameTimeout}); err != nil {
+		return Result{Status: StatusRunning}, err
+	}
+	return Result{Status: StatusTimedOut, Error: ErrNameTimeout}, nil
+}
+
+// runState records the state's entry, runs it and records its exit. It returns the
+// output and the next state ("" when the execution ends there).
+func (x *execution) runState(name string, st State, input any) (any, string, error) {
+	b := st.Base()
+	sr := &stateRun{name: name, task: b.Type == "Task"}
+	id, err := x.record(EventType(b.Type+"StateEntered"), name, EventDetails{Name: name, Input: jsonText(input)})
+	if err != nil {
+		return nil, "", err
+	}
+	sr.enteredID, sr.enteredAt = id, x.now()
+
+	var out any
+	next := b.Next
+	switch s := st.(type) {
+	case *PassState:
+		out, err = x.runPass(s, sr, input)
+	case *TaskState:
+		out, next, err = x.runTask(s, sr, input)
+	case *ChoiceState:
+		out, next, err = x.runChoice(s, sr, input)
+	case *WaitState:
+		out, err = x.runWait(s, sr, input)
+	case *SucceedState:
+		out, err = x.runSucceed(s, sr, input)
+	case *FailState:
+		failure, err := x.runFail(s, sr, input)
+		if err != nil {
+			return nil, "", x.inState(sr, err)
+		}
+		// The Fail state's own error is the workflow's, never prefixed.
+		return nil, "", failure
+	default:
+		err = runtimeError("stepstudio: the %s state is not supported yet", b.Type)
+	}
+	if err != nil {
+		return nil, "", x.inState(sr, err)
+	}
+	text := encodeJSON(out)
+	if len(text) > maxPayloadBytes {
+		return nil, "", dataLimitError(name)
+	}
+	if _, err := x.record(EventType(b.Type+"StateExited"), name, EventDetails{Name: name, Output: string(text)}); err != nil {
+		return nil, "", err
+	}
+	return out, next, nil
+}
+
+// inState adds AWS's "An error occurred while executing the state ..." prefix to the
+// States.Runtime failures the runtime raises itself.
+func (x *execution) inState(sr *stateRun, err error) error {
+	var f *Error
+	if !errors.As(err, &f) || f.Name != ErrNameRuntime || strings.HasPrefix(f.Cause, "An error occurred while executing the state") {
+		return err
+	}
+	return &Error{Name: f.Name, Cause: statePrefix(sr.name, sr.enteredID) + f.Cause}
+}
+
+// contextObject builds $$ for the current state visit.
+func (x *execution) contextObject(sr *stateRun) any {
+	exe := newObject(6)
+	exe.set("Id", x.in.ExecutionARN)
+	exe.set("Input", x.input)
+	exe.set("StartTime", formatTimestamp(x.start))
+	exe.set("Name", x.in.ExecutionName)
+	exe.set("RoleArn", x.in.RoleARN)
+	if x.in.StateMachineType != "EXPRESS" {
+		exe.set("RedriveCount", json.Number("0"))
+	}
+	sm := newObject(2)
+	sm.set("Id", x.in.StateMachineARN)
+	sm.set("Name", x.in.StateMachineName)
+	st := newObject(3)
+	st.set("Name", sr.name)
+	st.set("EnteredTime", formatTimestamp(sr.enteredAt))
+	if sr.task {
+		st.set("RetryCount", json.Number(strconv.Itoa(sr.retryCount)))
+	}
+	root := newObject(4)
+	root.set("Execution", exe)
+	root.set("StateMachine", sm)
+	root.set("State", st)
+	if sr.token != "" {
+		task := newObject(1)
+		task.set("Token", sr.token)
+		root.set("Task", task)
+	}
+	return root
+}
+
+// sleep waits d on the engine's clock, cut short by the execution's deadline
+// (errExecutionTimedOut) or its context.
+func (x *execution) sleep(d time.Duration) error {
+	wait, cut := d, false
+	if !x.deadline.IsZero() {
+		if left := x.deadline.Sub(x.now()); left <= d {
+			wait, cut = left, true
+		}
+	}
+	if wait <= 0 {
+		if cut {
+			return errExecutionTimedOut
+		}
+		return nil
+	}
+	t := x.eng.cfg.Clock.NewTimer(wait)
+	select {
+	case <-t.C():
+		if cut {
+			return errExecutionTimedOut
+		}
+		return nil
+	case <-x.ctx.Done():
+		t.Stop()
+		return x.ctx.Err()
+	}
+}
+
+// await waits for ch, the task's own deadline (States.Timeout), its heartbeat
+// (States.HeartbeatTimeout, pushed back by every signal on hb), the execution's deadline
+// and the context, whichever comes first. Only one timer runs at a time, for the nearest
+// deadline, so a virtual clock can jump straight to it.
+func (x *execution) await(ch <-chan outcome, hb <-chan struct{}, taskDeadline time.Time, heartbeat time.Duration) (outcome, error) {
+	var hbDeadline time.Time
+	if heartbeat > 0 {
+		hbDeadline = x.now().Add(heartbeat)
+	}
+	for {
+		var when time.Time
+		var why error
+		consider := func(t time.Time, e error) {
+			if !t.IsZero() && (when.IsZero() || t.Before(when)) {
+				when, why = t, e
+			}
+		}
+		consider(taskDeadline, &Error{Name: ErrNameTimeout})
+		consider(hbDeadline, &Error{Name: ErrNameHeartbeatTimeout})
+		consider(x.deadline, errExecutionTimedOut)
+		var timer Timer
+		var fired <-chan time.Time
+		if why != nil {
+			d := when.Sub(x.now())
+			if d <= 0 {
+				select {
+				case r := <-ch:
+					return r, nil
+				default:
+					return outcome{}, why
+				}
+			}
+			timer = x.eng.cfg.Clock.NewTimer(d)
+			fired = timer.C()
+		}
+		stop := func() {
+			if timer != nil {
+				timer.Stop()
+			}
+		}
+		select {
+		case r := <-ch:
+			stop()
+			return r, nil
+		case <-hb:
+			stop()
+			hbDeadline = x.now().Add(heartbeat)
+		case <-fired:
+			return outcome{}, why
+		case <-x.ctx.Done():
+			stop()
+			return outcome{}, x.ctx.Err()
+		}
+	}
+}
+
+func secondsDuration(n int) time.Duration { return time.Duration(n) * time.Second }

@@ -1,0 +1,87 @@
+package runtime
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// ErrNotFound says a stored resource does not exist. It is declared here so the store can
+// return it and the web handlers can test for it without importing each other.
+var ErrNotFound = errors.New("not found")
+
+// ErrExists says a resource with the same name already exists.
+var ErrExists = errors.New("already exists")
+
+// The types below are the Step Functions resources as the studio keeps them: state machines
+// with their versions, executions and waiting callback tasks. They live here, beside the
+// language, because the store, the web handlers and the views all speak of them and runtime is
+// the one package all three may import.
+
+// StateMachine is a stored state machine at one version.
+type StateMachine struct {
+	ID   int64
+	Name string
+	ARN  string
+	// Type is "STANDARD" or "EXPRESS".
+	Type string
+	// VersionID identifies the stored definition; Version counts from 1 per machine.
+	VersionID int64
+	Version   int
+	// Definition is the ASL JSON exactly as it was given, byte for byte.
+	Definition []byte
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// ExecutionInfo is a stored execution: what DescribeExecution tells about it.
+type ExecutionInfo struct {
+	ID               int64
+	ARN              string
+	Name             string
+	StateMachineID   int64
+	StateMachineName string
+	StateMachineARN  string
+	// VersionID is the definition the execution ran, kept even after the machine changed.
+	VersionID int64
+	Status    Status
+	Input     json.RawMessage
+	Output    json.RawMessage
+	Error     string
+	Cause     string
+	StartedAt time.Time
+	StoppedAt time.Time
+}
+
+// CallbackTask is a Task state waiting for (or decided by) a callback with its task token.
+type CallbackTask struct {
+	ID               int64
+	Token            string
+	ExecutionID      int64
+	ExecutionName    string
+	ExecutionARN     string
+	StateMachineName string
+	State            string
+	Resource         string
+	// Parameters is the JSON the Task was given (its effective input).
+	Parameters json.RawMessage
+	Status     CallbackStatus
+	CreatedAt  time.Time
+	DecidedAt  time.Time
+	Output     json.RawMessage
+	Error      string
+	Cause      string
+}
+
+// CallbackStatus says where a callback task stands.
+type CallbackStatus string
+
+// The callback task statuses.
+const (
+	CallbackWaiting   CallbackStatus = "WAITING"
+	CallbackSucceeded CallbackStatus = "SUCCEEDED"
+	CallbackFailed    CallbackStatus = "FAILED"
+	CallbackTimedOut  CallbackStatus = "TIMED_OUT"
+	// CallbackCancelled marks a task whose execution ended while it waited.
+	CallbackCancelled CallbackStatus = "CANCELLED"
+)

@@ -1,0 +1,198 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+)
+
+// Retrier is one entry of a state's Retry field.
+type Retrier struct {
+	ErrorEquals     []string
+	IntervalSeconds int
+	MaxAttempts     int
+	BackoffRate     float64
+	// MaxDelaySeconds caps the computed interval; 0 means no cap.
+	MaxDelaySeconds int
+	// JitterStrategy is "FULL" (a random delay up to the computed one) or "NONE".
+	JitterStrategy string
+}
+
+// Catcher is one entry of a state's Catch field.
+type Catcher struct {
+	ErrorEquals []string
+	Next        string
+
+	resultPath pathField
+	assign     any
+}
+
+// delay is how long to wait before retry number attempt+1 (attempt counts from 0).
+func (r Retrier) delay(attempt int) time.Duration {
+	secs := float64(r.IntervalSeconds) * math.Pow(r.BackoffRate, float64(attempt))
+	if r.MaxDelaySeconds > 0 {
+		secs = min(secs, float64(r.MaxDelaySeconds))
+	}
+	d := time.Duration(secs * float64(time.Second))
+	if r.JitterStrategy == "FULL" {
+		d = time.Duration(rand.Int64N(int64(d) + 1))
+	}
+	return d
+}
+
+func (p *parser) parseRetry(obj *object, s site) []Retrier {
+	list := p.errorHandlers(obj, s, "Retry")
+	out := make([]Retrier, 0, len(list))
+	for i, o := range list {
+		field := fmt.Sprintf("Retry/%d", i)
+		rs := site{loc: s.at(field), state: s.state, prefix: field + "/"}
+		p.checkFields(o, rs, []string{"ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"})
+		r := Retrier{IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2.0, JitterStrategy: "NONE"}
+		r.ErrorEquals = p.errorEquals(o, s, field, i == len(list)-1)
+		if _, ok := o.get("IntervalSeconds"); ok {
+			r.IntervalSeconds = p.optInt(o, rs, "IntervalSeconds", 1, 99999999)
+		}
+		if _, ok := o.get("MaxAttempts"); ok {
+			r.MaxAttempts = p.optInt(o, rs, "MaxAttempts", 0, 99999999)
+		}
+		if f, ok := p.optFloat(o, rs, "BackoffRate", 1, math.MaxFloat64); ok {
+			r.BackoffRate = f
+		}
+		if _, ok := o.get("MaxDelaySeconds"); ok {
+			r.MaxDelaySeconds = p.optInt(o, rs, "MaxDelaySeconds", 1, 31622400)
+		}
+		if v, ok := o.get("JitterStrategy"); ok {
+			if v != "FULL" && v != "NONE" {
+				p.schemaf(rs, "JitterStrategy", "must be \"FULL\" or \"NONE\"")
+			}
+			r.JitterStrategy, _ = v.(string)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func (p *parser) parseCatch(obj *object, s site) []Catcher {
+	list := p.errorHandlers(obj, s, "Catch")
+	out := make([]Catcher, 0, len(list))
+	for i, o := range list {
+		field := fmt.Sprintf("Catch/%d", i)
+		cs := site{loc: s.at(field), state: s.state, prefix: field + "/"}
+		p.checkFields(o, cs, []string{"ErrorEquals", "Next", "ResultPath", "Comment", "Assign"})
+		c := Catcher{ErrorEquals: p.errorEquals(o, s, field, i == len(list)-1)}
+		if _, ok := o.get("Next"); !ok {
+			p.schemaf(s, field, "a catcher needs Next")
+		} else {
+			c.Next = p.optString(o, cs, "Next")
+		}
+		c.resultPath = p.pathField(o, cs, "ResultPath", false)
+		c.assign, _ = o.get("Assign")
+		out = append(out, c)
+	}
+	return out
+}
+
+// errorHandlers reads the Retry or Catch array.
+func (p *parser) errorHandlers(obj *object, s site, field string) []*object {
+	v, ok := obj.get(field)
+	if !ok {
+		return nil
+	}
+	arr, isArr := v.([]any)
+	if !isArr {
+		p.schemaf(s, field, "must be an array")
+		return nil
+	}
+	out := make([]*object, 0, len(arr))
+	for i, e := range arr {
+		o, isObj := e.(*object)
+		if !isObj {
+			p.schemaf(s, fmt.Sprintf("%s/%d", field, i), "must be an object")
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// errorEquals reads ErrorEquals; States.ALL must be alone and in the last entry.
+func (p *parser) errorEquals(o *object, s site, field string, last bool) []string {
+	v, ok := o.get("ErrorEquals")
+	if !ok {
+		p.schemaf(s, field, "These fields are required: [ErrorEquals]")
+		return nil
+	}
+	names := p.stringList(v, s, field+"/ErrorEquals")
+	if slices.Contains(names, ErrNameAll) && (len(names) > 1 || !last) {
+		p.schemaf(s, field+"/ErrorEquals", "States.ALL must appear alone, in the last entry")
+	}
+	return names
+}
+
+// retryFor finds the retrier for an error: the first whose ErrorEquals matches.
+func retryFor(retry []Retrier, name string, fromTask bool) int {
+	for i, r := range retry {
+		if matches(r.ErrorEquals, name, fromTask) {
+			return i
+		}
+	}
+	return -1
+}
+
+func catchFor(catch []Catcher, name string, fromTask bool) *Catcher {
+	for i := range catch {
+		if matches(catch[i].ErrorEquals, name, fromTask) {
+			return &catch[i]
+		}
+	}
+	return nil
+}
+
+// errorOutput is what a Catcher passes on: {"Error": ..., "Cause": ...}.
+func errorOutput(e *Error) *object {
+	o := newObject(2)
+	o.set("Error", e.Name)
+	if e.Cause != "" {
+		o.set("Cause", e.Cause)
+	}
+	return o
+}
+
+// withRetryAndCatch runs attempt until it succeeds, retrying and catching its failures as
+// the state's Retry and Catch say. It returns the output and the next state.
+func (x *execution) withRetryAndCatch(b *StateBase, retry []Retrier, catch []Catcher, sr *stateRun, raw any,
+	attempt func() (any, error)) (any, string, error) {
+	counts := make([]int, len(retry))
+	for {
+		out, err := attempt()
+		if err == nil {
+			return out, b.Next, nil
+		}
+		failure, ok := err.(*Error)
+		if !ok || failure.Name == ErrNameRuntime {
+			return nil, "", err
+		}
+		if i := retryFor(retry, failure.Name, true); i >= 0 && counts[i] < retry[i].MaxAttempts {
+			if err := x.sleep(retry[i].delay(counts[i])); err != nil {
+				return nil, "", err
+			}
+			counts[i]++
+			sr.retryCount++
+			continue
+		}
+		c := catchFor(catch, failure.Name, true)
+		if c == nil {
+			return nil, "", err
+		}
+		if c.assign != nil {
+			return nil, "", errVariablesUnsupported
+		}
+		out, err = applyResultPath(c.resultPath, raw, errorOutput(failure))
+		if err != nil {
+			return nil, "", err
+		}
+		return out, c.Next, nil
+	}
+}

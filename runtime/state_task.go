@@ -1,0 +1,266 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+)
+
+// TaskState runs a Resource through the engine's TaskInvoker (Type "Task"). A Resource
+// ending in .waitForTaskToken waits, after the call, for SendTaskSuccess or SendTaskFailure
+// with the task token the call was given.
+type TaskState struct {
+	StateBase
+	Resource string
+	// TimeoutSeconds and HeartbeatSeconds are 0 when not set (AWS's default timeout is
+	// 99999999 seconds, which this runtime treats as none).
+	TimeoutSeconds       int
+	HeartbeatSeconds     int
+	TimeoutSecondsPath   *Path
+	HeartbeatSecondsPath *Path
+	Retry                []Retrier
+	Catch                []Catcher
+
+	waitForToken bool
+	resourceType string // "sqs" in history events
+	resourceName string // "sendMessage.waitForTaskToken" in history events
+}
+
+func (p *parser) parseTask(obj *object, s site, b StateBase) State {
+	st := &TaskState{StateBase: b}
+	if _, ok := obj.get("Resource"); !ok {
+		p.schemaf(s, "", "These fields are required: [Resource]")
+	}
+	st.Resource = p.optString(obj, s, "Resource")
+	if _, ok := obj.get("Resource"); ok && !strings.HasPrefix(st.Resource, "arn:") {
+		p.errorf(CodeInvalidResource, s, "Resource", "%q is not a resource ARN such as arn:aws:states:::sqs:sendMessage.waitForTaskToken", st.Resource)
+	}
+	st.waitForToken = strings.HasSuffix(st.Resource, ".waitForTaskToken")
+	st.resourceType, st.resourceName = splitResource(st.Resource)
+	st.TimeoutSeconds = p.optInt(obj, s, "TimeoutSeconds", 1, 99999999)
+	st.HeartbeatSeconds = p.optInt(obj, s, "HeartbeatSeconds", 1, 99999999)
+	if v, ok := obj.get("TimeoutSecondsPath"); ok {
+		st.TimeoutSecondsPath = p.referencePath(s, "TimeoutSecondsPath", v)
+		if _, both := obj.get("TimeoutSeconds"); both {
+			p.schemaf(s, "TimeoutSecondsPath", "a Task cannot have both TimeoutSeconds and TimeoutSecondsPath")
+		}
+	}
+	if v, ok := obj.get("HeartbeatSecondsPath"); ok {
+		st.HeartbeatSecondsPath = p.referencePath(s, "HeartbeatSecondsPath", v)
+		if _, both := obj.get("HeartbeatSeconds"); both {
+			p.schemaf(s, "HeartbeatSecondsPath", "a Task cannot have both HeartbeatSeconds and HeartbeatSecondsPath")
+		}
+	}
+	if st.HeartbeatSeconds > 0 && st.TimeoutSeconds > 0 && st.HeartbeatSeconds >= st.TimeoutSeconds {
+		p.schemaf(s, "HeartbeatSeconds", "must be smaller than TimeoutSeconds")
+	}
+	st.Retry = p.parseRetry(obj, s)
+	st.Catch = p.parseCatch(obj, s)
+	return st
+}
+
+// splitResource gives the resourceType and resource AWS shows in task events:
+// arn:aws:states:::sqs:sendMessage.waitForTaskToken is "sqs" and
+// "sendMessage.waitForTaskToken"; arn:aws:states:::aws-sdk:s3:getObject is "aws-sdk:s3" and
+// "getObject"; any other ARN (a Lambda function, an activity) is its service and itself.
+func splitResource(arn string) (resourceType, resource string) {
+	if rest, ok := strings.CutPrefix(arn, "arn:aws:states:::"); ok {
+		if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+			return rest[:i], rest[i+1:]
+		}
+		return rest, rest
+	}
+	parts := strings.SplitN(arn, ":", 4)
+	if len(parts) >= 3 {
+		return parts[2], arn
+	}
+	return "", arn
+}
+
+func (x *execution) runTask(s *TaskState, sr *stateRun, raw any) (any, string, error) {
+	return x.withRetryAndCatch(&s.StateBase, s.Retry, s.Catch, sr, raw, func() (any, error) {
+		return x.taskAttempt(s, sr, raw)
+	})
+}
+
+// taskAttempt runs the task once, from its data flow to its result. A .waitForTaskToken
+// task gets a fresh token per attempt, before Parameters are evaluated, so that
+// $$.Task.Token can be passed on.
+func (x *execution) taskAttempt(s *TaskState, sr *stateRun, raw any) (any, error) {
+	sr.token = ""
+	if s.waitForToken {
+		token, err := x.eng.newToken()
+		if err != nil {
+			return nil, err
+		}
+		sr.token = token
+	}
+	timeout, err := x.seconds(s.TimeoutSeconds, s.TimeoutSecondsPath, "TimeoutSecondsPath", raw, sr)
+	if err != nil {
+		return nil, err
+	}
+	heartbeat, err := x.seconds(s.HeartbeatSeconds, s.HeartbeatSecondsPath, "HeartbeatSecondsPath", raw, sr)
+	if err != nil {
+		return nil, err
+	}
+	return x.dataFlow(&s.StateBase, sr, raw, func(params any) (any, error) {
+		return x.invokeTask(s, sr, params, timeout, heartbeat)
+	})
+}
+
+// seconds gives a literal timeout or the one a ...SecondsPath finds in the state input.
+func (x *execution) seconds(literal int, path *Path, field string, raw any, sr *stateRun) (int, error) {
+	if path == nil {
+		return literal, nil
+	}
+	v, err := x.findReference(path, raw, sr)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := v.(json.Number)
+	i, perr := n.Int64()
+	if perr != nil || i < 1 || i > 99999999 {
+		return 0, runtimeError("The %s field refers to value %s which is not a valid positive integer: %s", field, jsonText(v), path)
+	}
+	return int(i), nil
+}
+
+// outcome is what a task call or a callback delivers.
+type outcome struct {
+	output json.RawMessage
+	err    error
+}
+
+// invokeTask schedules and runs the task and waits for its result, recording the task
+// events AWS records.
+func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, heartbeat int) (any, error) {
+	paramsText := jsonText(params)
+	if _, err := x.record(TaskScheduled, s.Name, EventDetails{
+		ResourceType: s.resourceType, Resource: s.resourceName, Region: x.region, Parameters: paramsText,
+		TimeoutInSeconds: int64(timeout), HeartbeatInSeconds: int64(heartbeat),
+	}); err != nil {
+		return nil, err
+	}
+	if _, err := x.record(TaskStarted, s.Name, EventDetails{ResourceType: s.resourceType, Resource: s.resourceName}); err != nil {
+		return nil, err
+	}
+	var deadline time.Time
+	if timeout > 0 {
+		deadline = x.now().Add(time.Duration(timeout) * time.Second)
+	}
+	var w *waiter
+	if s.waitForToken {
+		// Registered before the call: a fast worker may answer before the call returns.
+		w = x.eng.register(sr.token)
+		defer x.eng.unregister(sr.token)
+	}
+
+	res, err := x.call(s, sr, paramsText, deadline)
+	if err != nil {
+		return nil, x.taskTimedOut(s, err)
+	}
+	if res.err != nil {
+		return nil, x.taskFailed(s, res.err)
+	}
+	if !s.waitForToken {
+		return x.taskSucceeded(s, res.output)
+	}
+
+	submitted := EventDetails{ResourceType: s.resourceType, Resource: s.resourceName, TaskToken: sr.token}
+	if v, err := decodeJSON(res.output); len(res.output) > 0 && err == nil {
+		submitted.Output = jsonText(v)
+	}
+	if _, err := x.record(TaskSubmitted, s.Name, submitted); err != nil {
+		return nil, err
+	}
+	cb, err := x.await(w.result, w.heartbeat, deadline, time.Duration(heartbeat)*time.Second)
+	if err != nil && !x.eng.unregister(sr.token) {
+		// The callback won the race with the timeout: SendTask* already returned nil, so
+		// the decision stands.
+		cb, err = <-w.result, nil
+	}
+	if err != nil {
+		return nil, x.taskTimedOut(s, err)
+	}
+	if cb.err != nil {
+		return nil, x.taskFailed(s, cb.err)
+	}
+	return x.taskSucceeded(s, cb.output)
+}
+
+// call runs the TaskInvoker, bounded by the task's deadline and the execution's.
+func (x *execution) call(s *TaskState, sr *stateRun, params string, deadline time.Time) (outcome, error) {
+	inv := x.eng.cfg.Invoker
+	if inv == nil {
+		if s.waitForToken {
+			// Nothing to call: the token waits in the studio's inbox.
+			return outcome{}, nil
+		}
+		return outcome{err: runtimeError("stepstudio: no task invoker is configured to run %s", s.Resource)}, nil
+	}
+	ctx, cancel := context.WithCancel(x.ctx)
+	defer cancel()
+	ch := make(chan outcome, 1)
+	req := TaskRequest{ExecutionARN: x.in.ExecutionARN, StateName: s.Name, Resource: s.Resource,
+		Input: json.RawMessage(params), TaskToken: sr.token}
+	go func() {
+		out, err := inv.Invoke(ctx, req)
+		ch <- outcome{output: out, err: err}
+	}()
+	return x.await(ch, nil, deadline, 0)
+}
+
+// taskFailed records TaskFailed and returns the failure: an *Error keeps its name, any
+// other error is States.TaskFailed. States.Runtime (a broken configuration) is not a task
+// failure and fails the execution without TaskFailed.
+func (x *execution) taskFailed(s *TaskState, err error) error {
+	var failure *Error
+	if !errors.As(err, &failure) {
+		failure = &Error{Name: ErrNameTaskFailed, Cause: err.Error()}
+	}
+	if failure.Name == ErrNameRuntime {
+		return failure
+	}
+	if _, rerr := x.record(TaskFailed, s.Name, EventDetails{ResourceType: s.resourceType, Resource: s.resourceName,
+		Error: failure.Name, Cause: failure.Cause}); rerr != nil {
+		return rerr
+	}
+	return failure
+}
+
+// taskTimedOut records TaskTimedOut for the task's own timeouts; other errors (the
+// execution timed out or was stopped) pass through.
+func (x *execution) taskTimedOut(s *TaskState, err error) error {
+	var failure *Error
+	if !errors.As(err, &failure) {
+		return err
+	}
+	if _, rerr := x.record(TaskTimedOut, s.Name, EventDetails{ResourceType: s.resourceType, Resource: s.resourceName,
+		Error: failure.Name}); rerr != nil {
+		return rerr
+	}
+	return failure
+}
+
+// taskSucceeded records TaskSucceeded with the result and returns it decoded.
+func (x *execution) taskSucceeded(s *TaskState, output json.RawMessage) (any, error) {
+	var result any
+	if len(output) > 0 {
+		v, err := decodeJSON(output)
+		if err != nil {
+			return nil, runtimeError("stepstudio: the task returned invalid JSON: %v", err)
+		}
+		result = v
+	}
+	text := encodeJSON(result)
+	if _, err := x.record(TaskSucceeded, s.Name, EventDetails{ResourceType: s.resourceType, Resource: s.resourceName,
+		Output: string(text)}); err != nil {
+		return nil, err
+	}
+	if len(text) > maxPayloadBytes {
+		return nil, dataLimitError(s.Name)
+	}
+	return result, nil
+}

@@ -1,0 +1,7 @@
+// Entry point of the browser code: each page's script starts when its root element is there.
+import { startExecutionPage } from './execution.js';
+
+document.addEventListener('DOMContentLoaded', () => {
+  const execution = document.getElementById('execution');
+  if (execution) startExecutionPage(execution);
+});

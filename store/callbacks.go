@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/stepstudio/stepstudio/runtime"
+)
+
+const callbackColumns = `t.id, t.token, t.execution_id, e.name, e.arn, m.name, t.state, t.resource,
+	t.parameters, t.status, t.created_at, t.decided_at, t.output, t.error, t.cause`
+
+const callbackJoins = `callback_tasks t
+	JOIN executions e ON e.id = t.execution_id
+	JOIN state_machines m ON m.id = e.machine_id`
+
+func scanCallback(row interface{ Scan(...any) error }) (runtime.CallbackTask, error) {
+	var t runtime.CallbackTask
+	var params string
+	var output sql.NullString
+	var created int64
+	var decided sql.NullInt64
+	err := row.Scan(&t.ID, &t.Token, &t.ExecutionID, &t.ExecutionName, &t.ExecutionARN, &t.StateMachineName,
+		&t.State, &t.Resource, &params, &t.Status, &created, &decided, &output, &t.Error, &t.Cause)
+	t.Parameters = []byte(params)
+	if output.Valid {
+		t.Output = []byte(output.String)
+	}
+	t.CreatedAt, t.DecidedAt = fromMillis(created), fromNullMillis(decided)
+	return t, err
+}
+
+// FindCallbackTask returns the callback task with the given id.
+func (db *DB) FindCallbackTask(ctx context.Context, id int64) (runtime.CallbackTask, error) {
+	t, err := scanCallback(db.sql.QueryRowContext(ctx,
+		`SELECT `+callbackColumns+` FROM `+callbackJoins+` WHERE t.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return runtime.CallbackTask{}, fmt.Errorf("store: find callback task %d: %w", id, err)
+	}
+	return t, nil
+}
+
+// FindCallbackTasks returns the callback tasks with the given status ("" for all), oldest
+// first, so the longest waiting is on top.
+func (db *DB) FindCallbackTasks(ctx context.Context, status runtime.CallbackStatus) ([]runtime.CallbackTask, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+callbackColumns+` FROM `+callbackJoins+`
+		WHERE (? = '' OR t.status = ?) ORDER BY t.id`, status, status)
+	if err != nil {
+		return nil, fmt.Errorf("store: find callback tasks: %w", err)
+	}
+	defer rows.Close()
+	var out []runtime.CallbackTask
+	for rows.Next() {
+		t, err := scanCallback(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: find callback tasks: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: find callback tasks: %w", err)
+	}
+	return out, nil
+}

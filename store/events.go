@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/stepstudio/stepstudio/runtime"
+)
+
+// Record stores one history event of the execution with the given ARN and, in the same
+// transaction, what the event changes: the execution's status and result when it ends, and
+// the callback task a .waitForTaskToken Task waits on. It implements runtime.Recorder.
+func (db *DB) Record(ctx context.Context, executionARN string, ev runtime.Event) error {
+	details, err := json.Marshal(ev.Details)
+	if err != nil {
+		return fmt.Errorf("store: record %s of %s: %w", ev.Type, executionARN, err)
+	}
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		var execID int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM executions WHERE arn = ?`, executionARN).Scan(&execID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO events (execution_id, id, previous_id, type, state, timestamp, details)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			execID, ev.ID, ev.PreviousEventID, ev.Type, ev.State, millis(ev.Timestamp), string(details)); err != nil {
+			return err
+		}
+		return applyEvent(ctx, tx, execID, ev)
+	})
+	if err != nil {
+		return fmt.Errorf("store: record %s of %s: %w", ev.Type, executionARN, err)
+	}
+	return nil
+}
+
+// applyEvent keeps the executions and callback_tasks rows in step with the history.
+func applyEvent(ctx context.Context, tx *sql.Tx, execID int64, ev runtime.Event) error {
+	d := ev.Details
+	at := millis(ev.Timestamp)
+	var err error
+	switch ev.Type {
+	case runtime.TaskSubmitted:
+		if d.TaskToken == "" {
+			return nil
+		}
+		// The parameters the task was given are on its TaskScheduled event.
+		var scheduled string
+		err = tx.QueryRowContext(ctx, `
+			SELECT details FROM events WHERE execution_id = ? AND type = ? AND state = ?
+			ORDER BY id DESC LIMIT 1`, execID, runtime.TaskScheduled, ev.State).Scan(&scheduled)
+		if err != nil {
+			return fmt.Errorf("find TaskScheduled of %q: %w", ev.State, err)
+		}
+		var s runtime.EventDetails
+		if err := json.Unmarshal([]byte(scheduled), &s); err != nil {
+			return err
+		}
+		params := s.Parameters
+		if params == "" {
+			params = "{}"
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO callback_tasks (token, execution_id, state, resource, parameters, status, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			d.TaskToken, execID, ev.State, d.ResourceType+":"+d.Resource, params, runtime.CallbackWaiting, at)
+	case runtime.TaskSucceeded:
+		err = decideTask(ctx, tx, execID, ev.State, runtime.CallbackSucceeded, at, sql.NullString{String: d.Output, Valid: true}, "", "")
+	case runtime.TaskFailed:
+		err = decideTask(ctx, tx, execID, ev.State, runtime.CallbackFailed, at, sql.NullString{}, d.Error, d.Cause)
+	case runtime.TaskTimedOut:
+		err = decideTask(ctx, tx, execID, ev.State, runtime.CallbackTimedOut, at, sql.NullString{}, d.Error, d.Cause)
+	case runtime.ExecutionSucceeded:
+		err = endExecution(ctx, tx, execID, runtime.StatusSucceeded, at, sql.NullString{String: d.Output, Valid: true}, "", "")
+	case runtime.ExecutionFailed:
+		err = endExecution(ctx, tx, execID, runtime.StatusFailed, at, sql.NullString{}, d.Error, d.Cause)
+	case runtime.ExecutionTimedOut:
+		err = endExecution(ctx, tx, execID, runtime.StatusTimedOut, at, sql.NullString{}, d.Error, d.Cause)
+	case runtime.ExecutionAborted:
+		err = endExecution(ctx, tx, execID, runtime.StatusAborted, at, sql.NullString{}, d.Error, d.Cause)
+	}
+	return err
+}
+
+func decideTask(ctx context.Context, tx *sql.Tx, execID int64, state string, status runtime.CallbackStatus,
+	at int64, output sql.NullString, errName, cause string) error {
+	_, err := tx.ExecContext(ctx, `
+		UPDATE callback_tasks SET status = ?, decided_at = ?, output = ?, error = ?, cause = ?
+		WHERE execution_id = ? AND state = ? AND status = ?`,
+		status, at, output, errName, cause, execID, state, runtime.CallbackWaiting)
+	return err
+}
+
+func endExecution(ctx context.Context, tx *sql.Tx, execID int64, status runtime.Status,
+	at int64, output sql.NullString, errName, cause string) error {
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE executions SET status = ?, stopped_at = ?, output = ?, error = ?, cause = ? WHERE id = ?`,
+		status, at, output, errName, cause, execID); err != nil {
+		return err
+	}
+	// A task still waiting when its execution ends can no longer be decided.
+	_, err := tx.ExecContext(ctx, `
+		UPDATE callback_tasks SET status = ?, decided_at = ? WHERE execution_id = ? AND status = ?`,
+		runtime.CallbackCancelled, at, execID, runtime.CallbackWaiting)
+	return err
+}
+
+// FindEvents returns the history of an execution after the event id afterID (0 for all), in order.
+func (db *DB) FindEvents(ctx context.Context, executionID, afterID int64) ([]runtime.Event, error) {
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT id, previous_id, type, state, timestamp, details
+		FROM events WHERE execution_id = ? AND id > ? ORDER BY id`, executionID, afterID)
+	if err != nil {
+		return nil, fmt.Errorf("store: find events of %d: %w", executionID, err)
+	}
+	defer rows.Close()
+	var out []runtime.Event
+	for rows.Next() {
+		var ev runtime.Event
+		var ts int64
+		var details string
+		if err := rows.Scan(&ev.ID, &ev.PreviousEventID, &ev.Type, &ev.State, &ts, &details); err != nil {
+			return nil, fmt.Errorf("store: find events of %d: %w", executionID, err)
+		}
+		ev.Timestamp = fromMillis(ts)
+		if err := json.Unmarshal([]byte(details), &ev.Details); err != nil {
+			return nil, fmt.Errorf("store: event %d of %d: %w", ev.ID, executionID, err)
+		}
+		out = append(out, ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: find events of %d: %w", executionID, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,96 @@
+package views
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/stepstudio/stepstudio/runtime"
+)
+
+// MachineURL is the page of the named state machine.
+func MachineURL(name string) string { return "/machines/" + url.PathEscape(name) }
+
+// ExecutionURL is the page of the execution with the given id.
+func ExecutionURL(id int64) string { return "/executions/" + strconv.FormatInt(id, 10) }
+
+// TaskURL is the address of the callback task with the given id.
+func TaskURL(id int64) string { return "/inbox/" + strconv.FormatInt(id, 10) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func i64toa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func navClass(active bool) string {
+	if active {
+		return "active"
+	}
+	return ""
+}
+
+func statusClass(status string) string { return "status-" + status }
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04:05.000 UTC")
+}
+
+// prettyJSON indents JSON text for reading; text that is not JSON is shown as it is.
+func prettyJSON(raw []byte) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var b bytes.Buffer
+	if err := json.Indent(&b, raw, "", "  "); err != nil {
+		return string(raw)
+	}
+	return b.String()
+}
+
+func lastEventID(events []runtime.Event) int64 {
+	if len(events) == 0 {
+		return 0
+	}
+	return events[len(events)-1].ID
+}
+
+// EventSummary is the one-line gist of an event's details for the history table.
+func EventSummary(ev runtime.Event) string {
+	d := ev.Details
+	switch {
+	case d.Error != "" || d.Cause != "":
+		return d.Error + ": " + d.Cause
+	case d.Output != "":
+		return "output " + d.Output
+	case d.Parameters != "":
+		return "parameters " + d.Parameters
+	case d.Input != "":
+		return "input " + d.Input
+	}
+	return ""
+}
+
+func (f DecisionForm) outputFor(id int64) string {
+	if f.TaskID == id && f.Output != "" {
+		return f.Output
+	}
+	return `{"approved": true}`
+}
+
+func (f DecisionForm) errorFor(id int64) string {
+	if f.TaskID == id {
+		return f.Error
+	}
+	return "Rejected"
+}
+
+func (f DecisionForm) causeFor(id int64) string {
+	if f.TaskID == id {
+		return f.Cause
+	}
+	return ""
+}

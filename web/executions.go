@@ -1,0 +1,180 @@
+package web
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/stepstudio/stepstudio/designer"
+	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/views"
+)
+
+// maxInputBytes is AWS's limit on an execution's input.
+const maxInputBytes = 256 * 1024
+
+func (s *Server) handleExecutionStart(c echo.Context) error {
+	ctx := c.Request().Context()
+	m, err := s.findMachine(c)
+	if err != nil {
+		return err
+	}
+	input := bytes.TrimSpace([]byte(c.FormValue("input")))
+	if len(input) == 0 {
+		input = []byte("{}")
+	}
+	refuse := func(problem string) error {
+		return s.renderMachine(c, http.StatusBadRequest, views.MachineData{
+			Machine: m, Definition: string(m.Definition), RunInput: string(input), RunProblem: problem})
+	}
+	if len(input) > maxInputBytes {
+		return refuse(fmt.Sprintf("The input is %d bytes; an execution input may be at most %d bytes.", len(input), maxInputBytes))
+	}
+	if err := checkJSON(input); err != nil {
+		return refuse("The input is not valid JSON: " + err.Error())
+	}
+	def, err := s.definition(m)
+	if err != nil {
+		// Only a definition stored before a validator change can fail here.
+		return refuse("The stored definition is not valid: " + err.Error())
+	}
+	name := newExecutionName()
+	exec, err := s.cfg.Store.CreateExecution(ctx, runtime.ExecutionInfo{
+		ARN:            fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", s.cfg.Region, s.cfg.AccountID, m.Name, name),
+		Name:           name,
+		StateMachineID: m.ID,
+		VersionID:      m.VersionID,
+		Input:          input,
+		StartedAt:      time.Now(),
+	})
+	if err != nil {
+		return err
+	}
+	err = s.cfg.Engine.Start(s.cfg.RunContext, runtime.StartInput{
+		ExecutionARN:     exec.ARN,
+		ExecutionName:    exec.Name,
+		StateMachineARN:  m.ARN,
+		StateMachineName: m.Name,
+		Definition:       def,
+		Input:            input,
+	})
+	if err != nil {
+		return fmt.Errorf("web: start %s: %w", exec.ARN, err)
+	}
+	return c.Redirect(http.StatusSeeOther, views.ExecutionURL(exec.ID))
+}
+
+// checkJSON reports where JSON text is broken, in words a user can act on.
+func checkJSON(text []byte) error {
+	var v any
+	err := json.Unmarshal(text, &v)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := position(text, se.Offset)
+		return fmt.Errorf("%s at line %d, column %d", se.Error(), line, col)
+	}
+	return err
+}
+
+// position turns the offset of a json.SyntaxError (the bytes read, the bad one included) into
+// the 1-based line and column of the bad byte.
+func position(text []byte, offset int64) (line, col int) {
+	offset = min(max(offset-1, 0), int64(len(text)))
+	before := text[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = int(offset) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+// newExecutionName makes a unique execution name shaped like the UUIDs AWS gives.
+func newExecutionName() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// definitionCache keeps parsed definitions by version: a version never changes, so each is
+// parsed once and shared by all its executions.
+type definitionCache struct {
+	mu        sync.Mutex
+	byVersion map[int64]*runtime.Definition
+}
+
+func (s *Server) definition(m runtime.StateMachine) (*runtime.Definition, error) {
+	cache := &s.definitions
+	cache.mu.Lock()
+	def, ok := cache.byVersion[m.VersionID]
+	cache.mu.Unlock()
+	if ok {
+		return def, nil
+	}
+	def, err := runtime.Parse(m.Definition)
+	if err != nil {
+		return nil, err
+	}
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	if cache.byVersion == nil || len(cache.byVersion) > 1024 {
+		cache.byVersion = map[int64]*runtime.Definition{}
+	}
+	cache.byVersion[m.VersionID] = def
+	return def, nil
+}
+
+func (s *Server) findExecution(c echo.Context) (runtime.ExecutionInfo, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return runtime.ExecutionInfo{}, notFound(fmt.Sprintf("There is no execution %q: execution ids are numbers.", c.Param("id")))
+	}
+	e, err := s.cfg.Store.FindExecution(c.Request().Context(), id)
+	if errors.Is(err, runtime.ErrNotFound) {
+		return e, notFound(fmt.Sprintf("There is no execution %d.", id))
+	}
+	return e, err
+}
+
+func (s *Server) handleExecutionShow(c echo.Context) error {
+	ctx := c.Request().Context()
+	e, err := s.findExecution(c)
+	if err != nil {
+		return err
+	}
+	events, err := s.cfg.Store.FindEvents(ctx, e.ID, 0)
+	if err != nil {
+		return err
+	}
+	// The graph is the version the execution ran, even if the machine changed since.
+	m, err := s.cfg.Store.FindMachineVersion(ctx, e.VersionID)
+	if err != nil {
+		return err
+	}
+	svg, err := s.cfg.Graphs.RenderSVG(ctx, m.Definition)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.Execution(views.ExecutionData{
+		Execution: e,
+		Graph:     markStatuses(svg, views.StateStatuses(events)),
+		Events:    events,
+	}))
+}
+
+// markStatuses puts each state's status on its node in the SVG, so the page shows the
+// execution as it stands before any script runs.
+func markStatuses(svg []byte, statuses map[string]string) []byte {
+	for state, status := range statuses {
+		id := []byte(`id="` + designer.NodeID(state) + `"`)
+		svg = bytes.Replace(svg, id, append(append(id, ` data-status="`...), status+`"`...), 1)
+	}
+	return svg
+}

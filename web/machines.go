@@ -1,0 +1,276 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/views"
+)
+
+// maxDefinitionBytes is AWS's limit on the size of a state machine definition.
+const maxDefinitionBytes = 1 << 20
+
+// exampleDefinition is what a new state machine starts from when the user gives none: a small
+// approval flow that shows each part of the studio (a callback task, a choice, both endings).
+const exampleDefinition = `{
+  "Comment": "An order waits for a human approval, then ships or is refused.",
+  "StartAt": "Prepare",
+  "States": {
+    "Prepare": {
+      "Type": "Pass",
+      "Parameters": {
+        "orderId.$": "$.orderId",
+        "amount.$": "$.amount"
+      },
+      "Next": "Approve"
+    },
+    "Approve": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+      "Parameters": {
+        "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/approvals",
+        "MessageBody": {
+          "orderId.$": "$.orderId",
+          "amount.$": "$.amount",
+          "token.$": "$$.Task.Token"
+        }
+      },
+      "ResultPath": "$.decision",
+      "Next": "Approved?"
+    },
+    "Approved?": {
+      "Type": "Choice",
+      "Choices": [
+        {
+          "Variable": "$.decision.approved",
+          "BooleanEquals": true,
+          "Next": "Ship"
+        }
+      ],
+      "Default": "Refused"
+    },
+    "Ship": {
+      "Type": "Succeed"
+    },
+    "Refused": {
+      "Type": "Fail",
+      "Error": "OrderRefused",
+      "Cause": "The approver refused the order."
+    }
+  }
+}
+`
+
+func (s *Server) handleHome(c echo.Context) error {
+	return s.renderHome(c, http.StatusOK, views.CreateForm{}, nil)
+}
+
+func (s *Server) renderHome(c echo.Context, status int, form views.CreateForm, problems []string) error {
+	machines, err := s.cfg.Store.FindMachines(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.Home(views.HomeData{Machines: machines, Form: form, Problems: problems}))
+}
+
+func (s *Server) handleMachineCreate(c echo.Context) error {
+	ctx := c.Request().Context()
+	form := views.CreateForm{Name: c.FormValue("name"), Definition: c.FormValue("definition")}
+	definition, err := definitionFromForm(c, form.Definition)
+	if err != nil {
+		return s.renderHome(c, http.StatusBadRequest, form, []string{err.Error()})
+	}
+	if problem := checkName(form.Name); problem != "" {
+		return s.renderHome(c, http.StatusBadRequest, form, []string{problem})
+	}
+	if _, err := runtime.Parse(definition); err != nil {
+		form.Definition = string(definition)
+		return s.renderHome(c, http.StatusUnprocessableEntity, form, problemsOf(err))
+	}
+	_, err = s.cfg.Store.CreateMachine(ctx, runtime.StateMachine{
+		Name:       form.Name,
+		ARN:        s.machineARN(form.Name),
+		Type:       "STANDARD",
+		Definition: definition,
+	})
+	if errors.Is(err, runtime.ErrExists) {
+		form.Definition = string(definition)
+		return s.renderHome(c, http.StatusConflict, form,
+			[]string{fmt.Sprintf("A state machine named %q already exists; choose another name.", form.Name)})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, views.MachineURL(form.Name))
+}
+
+// definitionFromForm takes the uploaded file if there is one, else the pasted text, else the
+// example definition.
+func definitionFromForm(c echo.Context, pasted string) ([]byte, error) {
+	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
+		if fh.Size > maxDefinitionBytes {
+			return nil, fmt.Errorf("The file %q is %d bytes; a definition may be at most %d bytes.", fh.Filename, fh.Size, maxDefinitionBytes)
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, fmt.Errorf("The file %q could not be read: %v", fh.Filename, err)
+		}
+		defer f.Close()
+		return io.ReadAll(io.LimitReader(f, maxDefinitionBytes))
+	}
+	if len(bytes.TrimSpace([]byte(pasted))) > 0 {
+		if len(pasted) > maxDefinitionBytes {
+			return nil, fmt.Errorf("The definition is %d bytes; a definition may be at most %d bytes.", len(pasted), maxDefinitionBytes)
+		}
+		return []byte(pasted), nil
+	}
+	return []byte(exampleDefinition), nil
+}
+
+// checkName applies AWS's rules for state machine and execution names; "" means valid.
+func checkName(name string) string {
+	if name == "" {
+		return "The name is empty; give the state machine a name."
+	}
+	if n := len([]rune(name)); n > 80 {
+		return fmt.Sprintf("The name is %d characters long; at most 80 are allowed.", n)
+	}
+	for _, r := range name {
+		if r <= 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0xfffe || r == 0xffff {
+			return fmt.Sprintf("The name %q contains whitespace or a control character; these are not allowed.", name)
+		}
+		switch r {
+		case '<', '>', '{', '}', '[', ']', '?', '*', '"', '#', '%', '\\', '^', '|', '~', '`', '$', '&', ',', ';', ':', '/':
+			return fmt.Sprintf("The name %q contains %q; names may not contain any of < > { } [ ] ? * \" # %% \\ ^ | ~ ` $ & , ; : /", name, r)
+		}
+	}
+	return ""
+}
+
+// problemsOf turns a definition error into lines that each name the state and field.
+func problemsOf(err error) []string {
+	var de *runtime.DefinitionError
+	if !errors.As(err, &de) {
+		return []string{err.Error()}
+	}
+	var out []string
+	for _, d := range de.Diagnostics {
+		if d.Severity != "ERROR" {
+			continue
+		}
+		line := d.Message
+		if d.Location != "" {
+			line = d.Location + ": " + line
+		}
+		out = append(out, line+" ["+d.Code+"]")
+	}
+	if len(out) == 0 {
+		out = []string{err.Error()}
+	}
+	return out
+}
+
+func (s *Server) machineARN(name string) string {
+	return fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", s.cfg.Region, s.cfg.AccountID, name)
+}
+
+func (s *Server) findMachine(c echo.Context) (runtime.StateMachine, error) {
+	name := c.Param("name")
+	if unescaped, err := url.PathUnescape(name); err == nil {
+		name = unescaped
+	}
+	m, err := s.cfg.Store.FindMachine(c.Request().Context(), name)
+	if errors.Is(err, runtime.ErrNotFound) {
+		return m, notFound(fmt.Sprintf("There is no state machine named %q.", name))
+	}
+	return m, err
+}
+
+func (s *Server) handleMachineShow(c echo.Context) error {
+	m, err := s.findMachine(c)
+	if err != nil {
+		return err
+	}
+	d := views.MachineData{Machine: m, Definition: string(m.Definition)}
+	if v := c.QueryParam("saved"); v != "" {
+		d.Notice = "Saved as version " + v + "."
+	}
+	if c.QueryParam("unchanged") != "" {
+		d.Notice = "Nothing changed; the definition is as stored."
+	}
+	return s.renderMachine(c, http.StatusOK, d)
+}
+
+// renderMachine fills in what every rendering of the machine page needs: the graph of the
+// stored version, recent executions and the last input used.
+func (s *Server) renderMachine(c echo.Context, status int, d views.MachineData) error {
+	ctx := c.Request().Context()
+	svg, err := s.cfg.Graphs.RenderSVG(ctx, d.Machine.Definition)
+	if err != nil {
+		return err
+	}
+	d.Graph = svg
+	if d.Executions, err = s.cfg.Store.FindExecutions(ctx, d.Machine.ID, 20); err != nil {
+		return err
+	}
+	if d.RunInput == "" {
+		d.RunInput = "{}"
+		if len(d.Executions) > 0 {
+			d.RunInput = string(d.Executions[0].Input)
+		}
+	}
+	return render(c, status, views.Machine(d))
+}
+
+func (s *Server) handleMachineUpdate(c echo.Context) error {
+	m, err := s.findMachine(c)
+	if err != nil {
+		return err
+	}
+	text := c.FormValue("definition")
+	if len(text) > maxDefinitionBytes {
+		return s.renderMachine(c, http.StatusRequestEntityTooLarge, views.MachineData{Machine: m, Definition: text,
+			Problems: []string{fmt.Sprintf("The definition is %d bytes; a definition may be at most %d bytes.", len(text), maxDefinitionBytes)}})
+	}
+	if _, err := runtime.Parse([]byte(text)); err != nil {
+		return s.renderMachine(c, http.StatusUnprocessableEntity, views.MachineData{Machine: m, Definition: text, Problems: problemsOf(err)})
+	}
+	if text == string(m.Definition) {
+		return c.Redirect(http.StatusSeeOther, views.MachineURL(m.Name)+"?unchanged=1")
+	}
+	updated, err := s.cfg.Store.UpdateMachine(c.Request().Context(), m.Name, []byte(text))
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, views.MachineURL(m.Name)+"?saved="+strconv.Itoa(updated.Version))
+}
+
+func (s *Server) handleMachineDefinition(c echo.Context) error {
+	m, err := s.findMachine(c)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", m.Name+".asl.json"))
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, m.Definition)
+}
+
+func (s *Server) handleMachineSVG(c echo.Context) error {
+	m, err := s.findMachine(c)
+	if err != nil {
+		return err
+	}
+	svg, err := s.cfg.Graphs.RenderSVG(c.Request().Context(), m.Definition)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", m.Name+".svg"))
+	return c.Blob(http.StatusOK, "image/svg+xml", svg)
+}

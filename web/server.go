@@ -1,0 +1,106 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/stepstudio/stepstudio/runtime"
+)
+
+// MachineStore keeps state machines and their versions.
+type MachineStore interface {
+	CreateMachine(ctx context.Context, m runtime.StateMachine) (runtime.StateMachine, error)
+	UpdateMachine(ctx context.Context, name string, definition []byte) (runtime.StateMachine, error)
+	FindMachine(ctx context.Context, name string) (runtime.StateMachine, error)
+	FindMachineVersion(ctx context.Context, versionID int64) (runtime.StateMachine, error)
+	FindMachines(ctx context.Context) ([]runtime.StateMachine, error)
+}
+
+// ExecutionStore keeps executions and their history.
+type ExecutionStore interface {
+	CreateExecution(ctx context.Context, e runtime.ExecutionInfo) (runtime.ExecutionInfo, error)
+	FindExecution(ctx context.Context, id int64) (runtime.ExecutionInfo, error)
+	FindExecutions(ctx context.Context, machineID int64, limit int) ([]runtime.ExecutionInfo, error)
+	FindEvents(ctx context.Context, executionID, afterID int64) ([]runtime.Event, error)
+}
+
+// CallbackStore keeps the tasks that wait for a callback.
+type CallbackStore interface {
+	FindCallbackTask(ctx context.Context, id int64) (runtime.CallbackTask, error)
+	FindCallbackTasks(ctx context.Context, status runtime.CallbackStatus) ([]runtime.CallbackTask, error)
+}
+
+// Store is everything the web handlers keep.
+type Store interface {
+	MachineStore
+	ExecutionStore
+	CallbackStore
+}
+
+// Engine runs executions and takes the decisions of callback tasks.
+type Engine interface {
+	Start(ctx context.Context, in runtime.StartInput) error
+	SendTaskSuccess(token string, output json.RawMessage) error
+	SendTaskFailure(token, errorName, cause string) error
+}
+
+// GraphRenderer lays a definition out and draws it as an inline SVG element.
+type GraphRenderer interface {
+	RenderSVG(ctx context.Context, definition []byte) ([]byte, error)
+}
+
+// Config is what a Server is built from.
+type Config struct {
+	Store  Store
+	Engine Engine
+	Hub    *Hub
+	Graphs GraphRenderer
+	// Static holds app.js, app.css and the other browser assets.
+	Static fs.FS
+	Logger *slog.Logger
+	// RunContext bounds executions started from the web: they outlive the request that
+	// started them and stop when the server shuts down.
+	RunContext context.Context
+	// Region and AccountID go into the ARNs the studio makes.
+	Region    string
+	AccountID string
+}
+
+// Server is the studio's HTTP handler.
+type Server struct {
+	cfg         Config
+	echo        *echo.Echo
+	log         *slog.Logger
+	definitions definitionCache
+}
+
+// New builds the server and its routes.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.RunContext == nil {
+		cfg.RunContext = context.Background()
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.AccountID == "" {
+		cfg.AccountID = "123456789012"
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	s := &Server{cfg: cfg, echo: e, log: cfg.Logger}
+	e.HTTPErrorHandler = s.handleError
+	s.routes()
+	return s
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }

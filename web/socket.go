@@ -1,0 +1,155 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/labstack/echo/v4"
+
+	"github.com/stepstudio/stepstudio/designer"
+	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/views"
+)
+
+// eventMessage is what the execution page's script receives for each history event.
+type eventMessage struct {
+	ID        int64  `json:"id"`
+	Type      string `json:"type"`
+	State     string `json:"state,omitempty"`
+	Timestamp string `json:"timestamp"`
+	Summary   string `json:"summary,omitempty"`
+	// Node is the SVG element id of the state and Status its new status, when the event
+	// changes a state's colour.
+	Node   string `json:"node,omitempty"`
+	Status string `json:"status,omitempty"`
+	// Execution is set by the event that ends the execution.
+	Execution *executionEnd `json:"execution,omitempty"`
+}
+
+type executionEnd struct {
+	Status string `json:"status"`
+	Output string `json:"output,omitempty"`
+	Error  string `json:"error,omitempty"`
+	Cause  string `json:"cause,omitempty"`
+	Stop   string `json:"stop"`
+}
+
+func newEventMessage(ev runtime.Event) eventMessage {
+	m := eventMessage{
+		ID:        ev.ID,
+		Type:      string(ev.Type),
+		State:     ev.State,
+		Timestamp: ev.Timestamp.UTC().Format("2006-01-02 15:04:05.000 UTC"),
+		Summary:   views.EventSummary(ev),
+	}
+	if state, status, ok := views.StateStatus(ev); ok {
+		m.Node, m.Status = designer.NodeID(state), status
+	}
+	if status, ok := endStatus[ev.Type]; ok {
+		m.Execution = &executionEnd{Status: string(status), Output: ev.Details.Output,
+			Error: ev.Details.Error, Cause: ev.Details.Cause, Stop: m.Timestamp}
+	}
+	return m
+}
+
+// endStatus maps the events that end an execution to the status they leave.
+var endStatus = map[runtime.EventType]runtime.Status{
+	runtime.ExecutionSucceeded: runtime.StatusSucceeded,
+	runtime.ExecutionFailed:    runtime.StatusFailed,
+	runtime.ExecutionTimedOut:  runtime.StatusTimedOut,
+	runtime.ExecutionAborted:   runtime.StatusAborted,
+}
+
+var upgrader = websocket.Upgrader{
+	ReadBufferSize:  1024,
+	WriteBufferSize: 16 * 1024,
+	// Only pages served by this server may listen: the Origin must name this host.
+	CheckOrigin: func(r *http.Request) bool {
+		origin := r.Header.Get("Origin")
+		if origin == "" {
+			return true // not a browser
+		}
+		u, err := url.Parse(origin)
+		return err == nil && u.Host == r.Host
+	},
+}
+
+const (
+	writeWait  = 10 * time.Second
+	pingPeriod = 30 * time.Second
+)
+
+// handleExecutionSocket streams an execution's history: first the stored events after the
+// `after` query parameter, then live ones as they are recorded, each exactly once and in
+// order. It subscribes before reading the store, so no event falls between the two.
+func (s *Server) handleExecutionSocket(c echo.Context) error {
+	e, err := s.findExecution(c)
+	if err != nil {
+		return err
+	}
+	after, _ := strconv.ParseInt(c.QueryParam("after"), 10, 64)
+	sub := s.cfg.Hub.Subscribe(e.ARN)
+	defer sub.Close()
+	backlog, err := s.cfg.Store.FindEvents(c.Request().Context(), e.ID, after)
+	if err != nil {
+		return err
+	}
+	conn, err := upgrader.Upgrade(c.Response(), c.Request(), nil)
+	if err != nil {
+		return nil // the upgrader has already answered the client
+	}
+	defer conn.Close()
+
+	// The page sends nothing; reading only notices when it goes away.
+	gone := make(chan struct{})
+	go func() {
+		defer close(gone)
+		for {
+			if _, _, err := conn.NextReader(); err != nil {
+				return
+			}
+		}
+	}()
+
+	last := after
+	send := func(ev runtime.Event) error {
+		if ev.ID <= last {
+			return nil // already sent from the backlog
+		}
+		last = ev.ID
+		conn.SetWriteDeadline(time.Now().Add(writeWait))
+		return conn.WriteJSON(newEventMessage(ev))
+	}
+	for _, ev := range backlog {
+		if err := send(ev); err != nil {
+			return nil
+		}
+	}
+	ping := time.NewTicker(pingPeriod)
+	defer ping.Stop()
+	for {
+		select {
+		case ev, ok := <-sub.C:
+			if !ok {
+				// Dropped for falling behind: close, and the page reconnects from its last event.
+				conn.WriteControl(websocket.CloseMessage,
+					websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "too slow"), time.Now().Add(writeWait))
+				return nil
+			}
+			if err := send(ev); err != nil {
+				return nil
+			}
+		case <-ping.C:
+			if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
+				return nil
+			}
+		case <-gone:
+			return nil
+		case <-s.cfg.RunContext.Done():
+			return nil
+		}
+	}
+}
