@@ -396,7 +396,7 @@ func legend() templ.Component {
 			templ_7745c5c3_Var23 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "<p class=\"legend\"><span class=\"chip\" data-status=\"running\">● running</span> <span class=\"chip\" data-status=\"waiting\">⏸ waiting for callback</span> <span class=\"chip\" data-status=\"succeeded\">✔ succeeded</span> <span class=\"chip\" data-status=\"failed\">✖ failed</span></p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "<p class=\"legend\"><span class=\"chip\" data-status=\"running\">● running</span> <span class=\"chip\" data-status=\"waiting\">‖ waiting for callback (decide in the <a href=\"/inbox\">Inbox</a>)</span> <span class=\"chip\" data-status=\"succeeded\">✔ succeeded</span> <span class=\"chip\" data-status=\"failed\">✖ failed</span></p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -159,14 +159,14 @@ func Home(d HomeData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\" required maxlength=\"80\" placeholder=\"OrderApproval\" data-testid=\"create-name\"></label> <label>Import an ASL JSON file <input type=\"file\" name=\"file\" accept=\".json,application/json\" data-testid=\"create-file\"></label> <label>or paste ASL JSON (leave both empty to start from a small example) <textarea name=\"definition\" rows=\"10\" spellcheck=\"false\" class=\"code\" data-testid=\"create-definition\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\" required maxlength=\"80\" placeholder=\"OrderApproval\" data-testid=\"create-name\"></label> <label>Import an ASL JSON file <input type=\"file\" name=\"file\" accept=\".json,application/json\" data-testid=\"create-file\"></label> <label>or paste ASL JSON (leave both empty to start from a small example) <textarea name=\"definition\" rows=\"10\" spellcheck=\"false\" wrap=\"off\" class=\"code\" data-testid=\"create-definition\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var8 string
 			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(d.Form.Definition)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/home.templ`, Line: 58, Col: 126}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/home.templ`, Line: 58, Col: 137}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 			if templ_7745c5c3_Err != nil {
