@@ -88,18 +88,15 @@ const (
 
 // Diagnostic codes, as ValidateStateMachineDefinition names them.
 const (
-	CodeInvalidJSON         = "INVALID_JSON_DESCRIPTION"
-	CodeSchema              = "SCHEMA_VALIDATION_FAILED"
-	CodeMissingTarget       = "MISSING_TRANSITION_TARGET"
-	CodeMissingEndState     = "MISSING_END_STATE"
-	CodeDuplicateStateName  = "DUPLICATE_STATE_NAME"
-	CodeInvalidStateName    = "INVALID_STATE_NAME"
-	CodeInvalidResource     = "INVALID_RESOURCE"
-	CodeUnreachableState    = "UNREACHABLE_STATE"
-	CodeMissingDescription  = "MISSING_DESCRIPTION"
-	CodeTooDeeplyNested     = "TOO_DEEPLY_NESTED"
-	CodePassResultIsStatic  = "PASS_RESULT_IS_STATIC"
-	CodeInvalidJSONataSetup = "UNSUPPORTED_JSONATA_EXPRESSION"
+	CodeInvalidJSON        = "INVALID_JSON_DESCRIPTION"
+	CodeSchema             = "SCHEMA_VALIDATION_FAILED"
+	CodeMissingTarget      = "MISSING_TRANSITION_TARGET"
+	CodeMissingEndState    = "MISSING_END_STATE"
+	CodeDuplicateStateName = "DUPLICATE_STATE_NAME"
+	CodeInvalidStateName   = "INVALID_STATE_NAME"
+	CodeInvalidResource    = "INVALID_RESOURCE"
+	CodeUnreachableState   = "UNREACHABLE_STATE"
+	CodeMissingDescription = "MISSING_DESCRIPTION"
 )
 
 // String renders the diagnostic as one line naming the state and the field.
@@ -122,6 +119,7 @@ type DefinitionError struct {
 	Diagnostics []Diagnostic
 }
 
+// Error lists every problem on one line, each naming its state and field.
 func (e *DefinitionError) Error() string {
 	lines := make([]string, len(e.Diagnostics))
 	for i, d := range e.Diagnostics {

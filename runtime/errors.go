@@ -14,6 +14,7 @@ type Error struct {
 	Cause string
 }
 
+// Error renders the failure as "Name: Cause".
 func (e *Error) Error() string {
 	if e.Cause == "" {
 		return e.Name

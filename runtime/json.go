@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strconv"
 	"unicode/utf8"
 )
 
@@ -253,24 +252,6 @@ func plainText(v any) string {
 		return s
 	}
 	return jsonText(v)
-}
-
-// fromGo converts a value built from Go literals (map[string]any is unordered, so only
-// for values whose key order does not matter, such as tests) into the runtime's form.
-func fromGo(v any) any {
-	switch t := v.(type) {
-	case int:
-		return json.Number(strconv.Itoa(t))
-	case int64:
-		return json.Number(strconv.FormatInt(t, 10))
-	case []any:
-		out := make([]any, len(t))
-		for i, e := range t {
-			out[i] = fromGo(e)
-		}
-		return out
-	}
-	return v
 }
 
 // jsonEqual reports whether two values are the same JSON, numbers by value.

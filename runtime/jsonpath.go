@@ -139,15 +139,6 @@ func compilePath(text string, allowContext bool) (*Path, error) {
 	return p, nil
 }
 
-// mustCompilePath is for paths written in the code itself.
-func mustCompilePath(text string) *Path {
-	p, err := compilePath(text, true)
-	if err != nil {
-		panic(err)
-	}
-	return p
-}
-
 // parseTokens reads path tokens from text[pos:] until the text ends or, inside a filter,
 // until something that cannot continue a path.
 func parseTokens(text string, pos int, inFilter bool) ([]pathToken, int, error) {

@@ -16,6 +16,15 @@ func mustDecode(t *testing.T, s string) any {
 	return v
 }
 
+// mustCompilePath compiles a path written in a test.
+func mustCompilePath(text string) *Path {
+	p, err := compilePath(text, true)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
 func TestJSONRoundTrip(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

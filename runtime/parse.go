@@ -493,6 +493,3 @@ func (p *parser) stringList(v any, s site, field string) []string {
 	}
 	return out
 }
-
-// isTaskResourceLike reports whether a Resource is an ARN (all AWS accepts).
-func isTaskResourceLike(r string) bool { return strings.HasPrefix(r, "arn:") }

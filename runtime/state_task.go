@@ -158,6 +158,10 @@ func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, 
 	}
 
 	res, err := x.call(s, sr, paramsText, deadline)
+	if x.ctx.Err() != nil {
+		// Stopping (shutdown): whatever the call says now is an effect of the stop.
+		return nil, x.ctx.Err()
+	}
 	if err != nil {
 		return nil, x.taskTimedOut(s, err)
 	}
@@ -176,8 +180,8 @@ func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, 
 		return nil, err
 	}
 	cb, err := x.await(w.result, w.heartbeat, deadline, time.Duration(heartbeat)*time.Second)
-	if err != nil && !x.eng.unregister(sr.token) {
-		// The callback won the race with the timeout: SendTask* already returned nil, so
+	if err != nil && x.ctx.Err() == nil && !x.eng.unregister(sr.token) {
+		// The callback won the race with a timeout: SendTask* already returned nil, so
 		// the decision stands.
 		cb, err = <-w.result, nil
 	}

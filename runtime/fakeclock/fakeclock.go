@@ -117,6 +117,13 @@ func (c *Clock) Pending() int {
 	return len(c.pending)
 }
 
+// Created returns how many timers have been created since the clock was made.
+func (c *Clock) Created() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.created
+}
+
 // BlockUntil waits until at least n timers are pending, or ctx ends.
 func (c *Clock) BlockUntil(ctx context.Context, n int) error {
 	return c.blockUntil(ctx, func() bool { return len(c.pending) >= n })
