@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 )
@@ -26,6 +27,9 @@ type EngineConfig struct {
 	// Region is shown in TaskScheduled events when the state machine's ARN does not name
 	// one; the default is us-east-1.
 	Region string
+	// Logger hears of executions started in the background that stopped without an end
+	// for another reason than their context (an event that could not be recorded).
+	Logger *slog.Logger
 }
 
 // Engine runs executions of parsed definitions and routes task callbacks to them. One
@@ -53,6 +57,9 @@ func NewEngine(cfg EngineConfig) *Engine {
 	}
 	if cfg.NewToken == nil {
 		cfg.NewToken = randomToken
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
@@ -110,8 +117,9 @@ func (e *Engine) Start(ctx context.Context, in StartInput) error {
 	go func() {
 		defer e.running.Done()
 		// The result is in the history; a stop (ctx ended, recorder broken) has nothing
-		// left to record.
-		_, _ = x.run()
+		// left to record, only to report.
+		_, err := x.run()
+		e.reportStop(x, err)
 	}()
 	return nil
 }
@@ -128,6 +136,14 @@ func (e *Engine) Run(ctx context.Context, in StartInput) (Result, error) {
 		return Result{Status: StatusRunning}, err
 	}
 	return x.run()
+}
+
+// reportStop logs an execution run in the background that stopped for another reason than
+// its context ending.
+func (e *Engine) reportStop(x *execution, err error) {
+	if err != nil && x.ctx.Err() == nil {
+		e.cfg.Logger.Error("execution stopped", "execution", x.in.ExecutionARN, "err", err)
+	}
 }
 
 // Wait blocks until every execution started by Start has ended or stopped.

@@ -37,6 +37,9 @@ type stateRun struct {
 	enteredAt  time.Time
 	retryCount int
 	token      string // the task token of the current attempt of a .waitForTaskToken task
+	// waiting is set on a visit resumed after a restart while its .waitForTaskToken task
+	// waited for its callback: the task goes back to waiting instead of being called again.
+	waiting *waitingTask
 }
 
 func (x *execution) now() time.Time { return x.eng.cfg.Clock.Now() }
@@ -70,8 +73,17 @@ func (x *execution) started() error {
 // run executes the machine from StartAt to its end. The error is non-nil only when the
 // execution stopped without an end: its context ended or an event could not be recorded.
 func (x *execution) run() (Result, error) {
+	return x.runFrom(x.in.Definition.StartAt, x.input, nil)
+}
+
+// runFrom executes the machine from the state name with its input. resumed, when not nil,
+// is that state's visit as a restart found it: already entered, so not entered again. An
+// empty name means the execution has nothing left to run and succeeds with input.
+func (x *execution) runFrom(name string, input any, resumed *stateRun) (Result, error) {
 	def := x.in.Definition
-	name, input := def.StartAt, x.input
+	if name == "" {
+		return x.succeeded(input)
+	}
 	for {
 		if err := x.ctx.Err(); err != nil {
 			return Result{Status: StatusRunning}, err
@@ -79,7 +91,8 @@ func (x *execution) run() (Result, error) {
 		if x.expired() {
 			return x.timedOut(name)
 		}
-		out, next, err := x.runState(name, def.States[name], input)
+		out, next, err := x.runState(name, def.States[name], input, resumed)
+		resumed = nil
 		var failure *Error
 		switch {
 		case err == nil:
@@ -93,14 +106,18 @@ func (x *execution) run() (Result, error) {
 			return Result{Status: StatusRunning}, err
 		}
 		if next == "" {
-			text := encodeJSON(out)
-			if _, err := x.record(ExecutionSucceeded, "", EventDetails{Output: string(text)}); err != nil {
-				return Result{Status: StatusRunning}, err
-			}
-			return Result{Status: StatusSucceeded, Output: json.RawMessage(text)}, nil
+			return x.succeeded(out)
 		}
 		name, input = next, out
 	}
+}
+
+func (x *execution) succeeded(out any) (Result, error) {
+	text := encodeJSON(out)
+	if _, err := x.record(ExecutionSucceeded, "", EventDetails{Output: string(text)}); err != nil {
+		return Result{Status: StatusRunning}, err
+	}
+	return Result{Status: StatusSucceeded, Output: json.RawMessage(text)}, nil
 }
 
 func (x *execution) failed(state string, f *Error) (Result, error) {
@@ -118,17 +135,22 @@ func (x *execution) timedOut(state string) (Result, error) {
 }
 
 // runState records the state's entry, runs it and records its exit. It returns the
-// output and the next state ("" when the execution ends there).
-func (x *execution) runState(name string, st State, input any) (any, string, error) {
+// output and the next state ("" when the execution ends there). A resumed visit was entered
+// before a restart and is not entered again.
+func (x *execution) runState(name string, st State, input any, resumed *stateRun) (any, string, error) {
 	b := st.Base()
-	sr := &stateRun{name: name, task: b.Type == "Task"}
-	id, err := x.record(EventType(b.Type+"StateEntered"), name, EventDetails{Name: name, Input: jsonText(input)})
-	if err != nil {
-		return nil, "", err
+	sr := resumed
+	if sr == nil {
+		sr = &stateRun{name: name, task: b.Type == "Task"}
+		id, err := x.record(EventType(b.Type+"StateEntered"), name, EventDetails{Name: name, Input: jsonText(input)})
+		if err != nil {
+			return nil, "", err
+		}
+		sr.enteredID, sr.enteredAt = id, x.now()
 	}
-	sr.enteredID, sr.enteredAt = id, x.now()
 
 	var out any
+	var err error
 	next := b.Next
 	switch s := st.(type) {
 	case *PassState:

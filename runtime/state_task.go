@@ -90,7 +90,9 @@ func (x *execution) runTask(s *TaskState, sr *stateRun, raw any) (any, string, e
 // $$.Task.Token can be passed on.
 func (x *execution) taskAttempt(s *TaskState, sr *stateRun, raw any) (any, error) {
 	sr.token = ""
-	if s.waitForToken {
+	if sr.waiting != nil {
+		sr.token = sr.waiting.token
+	} else if s.waitForToken {
 		token, err := x.eng.newToken()
 		if err != nil {
 			return nil, err
@@ -136,6 +138,11 @@ type outcome struct {
 // invokeTask schedules and runs the task and waits for its result, recording the task
 // events AWS records.
 func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, heartbeat int) (any, error) {
+	if w := sr.waiting; w != nil {
+		sr.waiting = nil // a retry after it is a new attempt with a new token
+		defer x.eng.unregister(w.token)
+		return x.waitForCallback(s, sr, w.w, w.deadline, heartbeat)
+	}
 	paramsText := jsonText(params)
 	if _, err := x.record(TaskScheduled, s.Name, EventDetails{
 		ResourceType: s.resourceType, Resource: s.resourceName, Region: x.region, Parameters: paramsText,
@@ -179,6 +186,11 @@ func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, 
 	if _, err := x.record(TaskSubmitted, s.Name, submitted); err != nil {
 		return nil, err
 	}
+	return x.waitForCallback(s, sr, w, deadline, heartbeat)
+}
+
+// waitForCallback waits for the decision on a submitted .waitForTaskToken task.
+func (x *execution) waitForCallback(s *TaskState, sr *stateRun, w *waiter, deadline time.Time, heartbeat int) (any, error) {
 	cb, err := x.await(w.result, w.heartbeat, deadline, time.Duration(heartbeat)*time.Second)
 	if err != nil && x.ctx.Err() == nil && !x.eng.unregister(sr.token) {
 		// The callback won the race with a timeout: SendTask* already returned nil, so

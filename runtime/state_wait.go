@@ -69,8 +69,9 @@ func (x *execution) runWait(s *WaitState, sr *stateRun, raw any) (any, error) {
 // waitUntil works out when the wait ends, with AWS's messages for unusable values.
 func (x *execution) waitUntil(s *WaitState, sr *stateRun, effective any) (time.Time, error) {
 	switch {
+	// Waits count from the state's entry, so a wait resumed after a restart ends on time.
 	case s.hasSeconds:
-		return x.now().Add(time.Duration(s.Seconds) * time.Second), nil
+		return sr.enteredAt.Add(time.Duration(s.Seconds) * time.Second), nil
 	case s.Timestamp != "":
 		return s.until, nil
 	case s.SecondsPath != nil:
@@ -89,7 +90,7 @@ func (x *execution) waitUntil(s *WaitState, sr *stateRun, effective any) (time.T
 		if secs > 99999999 {
 			return time.Time{}, runtimeError("Wait state delay is too long.")
 		}
-		return x.now().Add(time.Duration(secs) * time.Second), nil
+		return sr.enteredAt.Add(time.Duration(secs) * time.Second), nil
 	default:
 		v, err := x.findReference(s.TimestampPath, effective, sr)
 		if err != nil {

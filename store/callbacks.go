@@ -16,7 +16,7 @@ const callbackJoins = `callback_tasks t
 	JOIN executions e ON e.id = t.execution_id
 	JOIN state_machines m ON m.id = e.machine_id`
 
-func scanCallback(row interface{ Scan(...any) error }) (runtime.CallbackTask, error) {
+func scanCallback(row scanner) (runtime.CallbackTask, error) {
 	var t runtime.CallbackTask
 	var params string
 	var output sql.NullString
@@ -50,20 +50,5 @@ func (db *DB) FindCallbackTask(ctx context.Context, id int64) (runtime.CallbackT
 func (db *DB) FindCallbackTasks(ctx context.Context, status runtime.CallbackStatus) ([]runtime.CallbackTask, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+callbackColumns+` FROM `+callbackJoins+`
 		WHERE (? = '' OR t.status = ?) ORDER BY t.id`, status, status)
-	if err != nil {
-		return nil, fmt.Errorf("store: find callback tasks: %w", err)
-	}
-	defer rows.Close()
-	var out []runtime.CallbackTask
-	for rows.Next() {
-		t, err := scanCallback(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: find callback tasks: %w", err)
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: find callback tasks: %w", err)
-	}
-	return out, nil
+	return collect(rows, err, "find callback tasks", scanCallback)
 }

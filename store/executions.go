@@ -32,7 +32,7 @@ func (db *DB) CreateExecution(ctx context.Context, e runtime.ExecutionInfo) (run
 const executionColumns = `e.id, e.arn, e.name, e.machine_id, m.name, m.arn, e.version_id, e.status,
 	e.input, e.output, e.error, e.cause, e.started_at, e.stopped_at`
 
-func scanExecution(row interface{ Scan(...any) error }) (runtime.ExecutionInfo, error) {
+func scanExecution(row scanner) (runtime.ExecutionInfo, error) {
 	var e runtime.ExecutionInfo
 	var input string
 	var output sql.NullString
@@ -74,20 +74,15 @@ func (db *DB) FindExecutions(ctx context.Context, machineID int64, limit int) ([
 		FROM executions e JOIN state_machines m ON m.id = e.machine_id
 		WHERE (? = 0 OR e.machine_id = ?)
 		ORDER BY e.id DESC LIMIT ?`, machineID, machineID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: find executions: %w", err)
-	}
-	defer rows.Close()
-	var out []runtime.ExecutionInfo
-	for rows.Next() {
-		e, err := scanExecution(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: find executions: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: find executions: %w", err)
-	}
-	return out, nil
+	return collect(rows, err, "find executions", scanExecution)
+}
+
+// FindRunningExecutions returns every execution still RUNNING, oldest first: after a
+// restart, these are the executions to resume.
+func (db *DB) FindRunningExecutions(ctx context.Context) ([]runtime.ExecutionInfo, error) {
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT `+executionColumns+`
+		FROM executions e JOIN state_machines m ON m.id = e.machine_id
+		WHERE e.status = ? ORDER BY e.id`, runtime.StatusRunning)
+	return collect(rows, err, "find running executions", scanExecution)
 }

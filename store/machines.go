@@ -80,7 +80,7 @@ func insertVersion(ctx context.Context, tx *sql.Tx, machineID int64, version int
 
 const machineColumns = `m.id, m.name, m.arn, m.type, m.created_at, m.updated_at, v.id, v.version, v.definition`
 
-func scanMachine(row interface{ Scan(...any) error }) (runtime.StateMachine, error) {
+func scanMachine(row scanner) (runtime.StateMachine, error) {
 	var m runtime.StateMachine
 	var created, updated int64
 	err := row.Scan(&m.ID, &m.Name, &m.ARN, &m.Type, &created, &updated, &m.VersionID, &m.Version, &m.Definition)
@@ -125,20 +125,5 @@ func (db *DB) FindMachines(ctx context.Context) ([]runtime.StateMachine, error) 
 		FROM state_machines m JOIN state_machine_versions v ON v.machine_id = m.id
 		WHERE v.version = (SELECT max(version) FROM state_machine_versions WHERE machine_id = m.id)
 		ORDER BY m.name`)
-	if err != nil {
-		return nil, fmt.Errorf("store: find machines: %w", err)
-	}
-	defer rows.Close()
-	var out []runtime.StateMachine
-	for rows.Next() {
-		m, err := scanMachine(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: find machines: %w", err)
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: find machines: %w", err)
-	}
-	return out, nil
+	return collect(rows, err, "find machines", scanMachine)
 }

@@ -64,6 +64,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		// The store first, then the hub: a browser only hears of events already stored, so
 		// catching up from the store after a reconnect never misses one.
 		Recorder: recorders{db, hub},
+		Logger:   log,
 	})
 	// Executions end with the server, where they are: their history is stored.
 	runCtx, stopRuns := context.WithCancel(context.Background())
@@ -71,6 +72,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		stopRuns()
 		engine.Wait()
 	}()
+
+	if err := resumeExecutions(ctx, runCtx, db, engine, log); err != nil {
+		return err
+	}
 
 	assets := static.FS()
 	if *dev {

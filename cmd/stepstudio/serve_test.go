@@ -20,13 +20,21 @@ import (
 
 // studio is the real program serving on a free port with a temporary SQLite file.
 type studio struct {
-	url string
-	db  string
+	url  string
+	db   string
+	stop func()
 }
 
 func startStudio(t *testing.T) *studio {
 	t.Helper()
-	db := filepath.Join(t.TempDir(), "data", "studio.db")
+	s := startStudioOn(t, filepath.Join(t.TempDir(), "data", "studio.db"))
+	t.Cleanup(s.stop)
+	return s
+}
+
+// startStudioOn starts the program on the given database; the caller stops it.
+func startStudioOn(t *testing.T, db string) *studio {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
@@ -34,7 +42,7 @@ func startStudio(t *testing.T) *studio {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, func(string) string { return "" }, pw, io.Discard)
 		pw.Close()
 	}()
-	t.Cleanup(func() {
+	stop := func() {
 		noRedirect.CloseIdleConnections()
 		cancel()
 		select {
@@ -45,7 +53,7 @@ func startStudio(t *testing.T) *studio {
 		case <-time.After(10 * time.Second):
 			t.Error("serve did not stop within 10s of cancel")
 		}
-	})
+	}
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil {
 		t.Fatalf("reading the listening line: %v", err)
@@ -55,7 +63,7 @@ func startStudio(t *testing.T) *studio {
 	if m == nil {
 		t.Fatalf("unexpected first line %q", line)
 	}
-	return &studio{url: m[1], db: db}
+	return &studio{url: m[1], db: db, stop: sync.OnceFunc(stop)}
 }
 
 // noRedirect lets a test see the 303 a form post answers with.
@@ -364,5 +372,36 @@ func TestApproveWithInvalidOutputKeepsTaskWaiting(t *testing.T) {
 	}
 	if ids := s.waitingTaskIDs(t); len(ids) != 1 || ids[0] != id {
 		t.Fatalf("the task must still wait, inbox has %v", ids)
+	}
+}
+
+func TestRestartResumesWaitingExecution(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "studio.db")
+	first := startStudioOn(t, db)
+	first.createMachine(t, "Orders", callbackDefinition)
+	execPath := first.startExecution(t, "Orders", `{"orderId": "o-11"}`)
+	conn := first.watch(t, execPath, 0)
+	before := readUntil(t, conn, "TaskSubmitted")
+	conn.Close()
+	first.stop()
+
+	second := startStudioOn(t, db)
+	defer second.stop()
+	ids := second.waitingTaskIDs(t)
+	if len(ids) != 1 {
+		t.Fatalf("after the restart the inbox lists %v", ids)
+	}
+	conn = second.watch(t, execPath, before[len(before)-1].ID)
+	resp, body := second.post(t, "/inbox/"+ids[0]+"/approve", url.Values{"output": {`{"approved": true}`}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve after restart: %d\n%s", resp.StatusCode, body)
+	}
+	after := readUntil(t, conn, "ExecutionSucceeded")
+	if after[0].ID != before[len(before)-1].ID+1 || after[0].Type != "TaskSucceeded" {
+		t.Fatalf("history after the restart starts with %+v", after[0])
+	}
+	if !strings.Contains(after[len(after)-1].Execution.Output, "o-11") {
+		t.Fatalf("output %s", after[len(after)-1].Execution.Output)
 	}
 }

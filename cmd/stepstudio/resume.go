@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/store"
+)
+
+// resumeExecutions continues every execution that was running when the studio last stopped,
+// so a task waiting in the inbox can still be decided after a restart. An execution that
+// cannot be resumed is logged and left as it is; it does not keep the studio from starting.
+func resumeExecutions(ctx, runCtx context.Context, db *store.DB, engine *runtime.Engine, log *slog.Logger) error {
+	running, err := db.FindRunningExecutions(ctx)
+	if err != nil {
+		return err
+	}
+	if len(running) == 0 {
+		return nil
+	}
+	waiting, err := db.FindCallbackTasks(ctx, runtime.CallbackWaiting)
+	if err != nil {
+		return err
+	}
+	resumed := 0
+	for _, e := range running {
+		if err := resumeExecution(ctx, runCtx, db, engine, e, waiting); err != nil {
+			log.Error("execution not resumed", "execution", e.ARN, "err", err)
+			continue
+		}
+		resumed++
+	}
+	log.Info("resumed executions", "resumed", resumed, "running", len(running))
+	return nil
+}
+
+func resumeExecution(ctx, runCtx context.Context, db *store.DB, engine *runtime.Engine, e runtime.ExecutionInfo, waiting []runtime.CallbackTask) error {
+	m, err := db.FindMachineVersion(ctx, e.VersionID)
+	if err != nil {
+		return err
+	}
+	def, err := runtime.Parse(m.Definition)
+	if err != nil {
+		return fmt.Errorf("its definition no longer parses: %w", err)
+	}
+	history, err := db.FindEvents(ctx, e.ID, 0)
+	if err != nil {
+		return err
+	}
+	// The store keeps task tokens out of the history; the runtime needs the waiting one back
+	// on its TaskSubmitted event to wait on it again.
+	for _, t := range waiting {
+		if t.ExecutionID != e.ID {
+			continue
+		}
+		for i := len(history) - 1; i >= 0; i-- {
+			if history[i].Type == runtime.TaskSubmitted && history[i].State == t.State {
+				history[i].Details.TaskToken = t.Token
+				break
+			}
+		}
+	}
+	return engine.Resume(runCtx, runtime.StartInput{
+		ExecutionARN:     e.ARN,
+		ExecutionName:    e.Name,
+		StateMachineARN:  m.ARN,
+		StateMachineName: m.Name,
+		StateMachineType: m.Type,
+		Definition:       def,
+		Input:            e.Input,
+	}, history)
+}
