@@ -5,23 +5,19 @@ import "fmt"
 // maxPayloadBytes is AWS's limit on a state's input, result and output (256 KiB).
 const maxPayloadBytes = 262144
 
-// errVariablesUnsupported fails states that use variables, which a later version runs.
-var errVariablesUnsupported = runtimeError("stepstudio: variables (Assign) are not supported yet")
-
 // dataFlow runs a state's work inside its input and output processing, in the order the
-// States Language specifies: InputPath, Parameters, the work, ResultSelector, ResultPath,
-// OutputPath. Every state type goes through it; Parse has rejected the fields a type does
-// not have, and an absent field leaves the data as it is.
+// States Language specifies: InputPath, Parameters, the work, ResultSelector, Assign,
+// ResultPath, OutputPath. Every state type goes through it; Parse has rejected the fields a
+// type does not have, and an absent field leaves the data as it is. Assign sees the result
+// as $ and, like every other field, the variables as they were when the state was entered:
+// its values are kept in sr and take effect when the state ends.
 func (x *execution) dataFlow(b *StateBase, sr *stateRun, raw any, work func(effective any) (any, error)) (any, error) {
-	if b.assign != nil {
-		return nil, errVariablesUnsupported
-	}
 	effective, err := x.selectPath(b.inputPath, raw, sr)
 	if err != nil {
 		return nil, err
 	}
 	if b.parameters != nil {
-		if effective, err = b.parameters.eval(effective, x.contextObject(sr)); err != nil {
+		if effective, err = b.parameters.eval(effective, x.contextObject(sr), x.vars); err != nil {
 			return nil, err
 		}
 	}
@@ -30,7 +26,13 @@ func (x *execution) dataFlow(b *StateBase, sr *stateRun, raw any, work func(effe
 		return nil, err
 	}
 	if b.resultSelector != nil {
-		if result, err = b.resultSelector.eval(result, x.contextObject(sr)); err != nil {
+		if result, err = b.resultSelector.eval(result, x.contextObject(sr), x.vars); err != nil {
+			return nil, err
+		}
+	}
+	var assigned *object
+	if sr.assign != nil {
+		if assigned, err = sr.assign.eval(result, x.contextObject(sr), x.vars, b.Name); err != nil {
 			return nil, err
 		}
 	}
@@ -38,7 +40,11 @@ func (x *execution) dataFlow(b *StateBase, sr *stateRun, raw any, work func(effe
 	if err != nil {
 		return nil, err
 	}
-	return x.selectPath(b.outputPath, output, sr)
+	if output, err = x.selectPath(b.outputPath, output, sr); err != nil {
+		return nil, err
+	}
+	sr.assigned = assigned
+	return output, nil
 }
 
 // selectPath applies InputPath or OutputPath: absent keeps the value, null gives {}, and a
@@ -53,22 +59,34 @@ func (x *execution) selectPath(f pathField, v any, sr *stateRun) (any, error) {
 	return x.findReference(f.path, v, sr)
 }
 
-// findReference evaluates a path over the state's data or the context object, failing as
-// AWS does when a definite path finds nothing.
+// findReference evaluates a path over the state's data, the context object or a variable,
+// failing as AWS does when a definite path finds nothing.
 func (x *execution) findReference(p *Path, data any, sr *stateRun) (any, error) {
-	v, err := p.find(x.pathBase(p, data, sr))
+	base, err := x.pathBase(p, data, sr)
+	if err != nil {
+		return nil, err
+	}
+	v, err := p.find(base)
 	if err != nil {
 		return nil, runtimeError("Invalid path '%s' : %s", p, err)
 	}
 	return v, nil
 }
 
-// pathBase is what a path reads: the context object for $$ paths, else the data.
-func (x *execution) pathBase(p *Path, data any, sr *stateRun) any {
-	if p.context {
-		return x.contextObject(sr)
+// pathBase is what a path reads: the context object for $$ paths, the variable for $name
+// paths (an error when no state has assigned it), else the data.
+func (x *execution) pathBase(p *Path, data any, sr *stateRun) (any, error) {
+	switch {
+	case p.context:
+		return x.contextObject(sr), nil
+	case p.variable != "":
+		v, ok := x.vars.lookup(p.variable)
+		if !ok {
+			return nil, undefinedVariable(p.text, "", p.variable)
+		}
+		return v, nil
 	}
-	return data
+	return data, nil
 }
 
 // applyResultPath places a state's result into its raw input: absent replaces the input,

@@ -45,9 +45,8 @@ type StateBase struct {
 	resultPath     pathField
 	parameters     *template
 	resultSelector *template
-	// assign is the Assign field as written; variables are not supported yet, so a state
-	// that has it fails at run time.
-	assign any
+	// assign is the compiled Assign field (nil when absent).
+	assign *assignment
 }
 
 // Base implements State.

@@ -161,7 +161,8 @@ func (e *Engine) newExecution(ctx context.Context, in StartInput) (*execution, e
 	if err != nil {
 		return nil, fmt.Errorf("runtime: start %s: the input is not valid JSON: %w", in.ExecutionARN, err)
 	}
-	x := &execution{eng: e, in: in, ctx: ctx, input: input, region: e.cfg.Region}
+	x := &execution{eng: e, in: in, ctx: ctx, input: input, region: e.cfg.Region,
+		hist: &history{ctx: ctx}, chain: &chain{}, vars: newScope(nil)}
 	// arn:aws:states:<region>:<account>:stateMachine:<name>
 	if parts := strings.Split(in.StateMachineARN, ":"); len(parts) > 3 && parts[3] != "" {
 		x.region = parts[3]

@@ -37,6 +37,7 @@ const (
 	ErrNameDataLimitExceeded    = "States.DataLimitExceeded"
 	ErrNameRuntime              = "States.Runtime"
 	ErrNameQueryEvaluation      = "States.QueryEvaluationError"
+	ErrNameExceedTolerated      = "States.ExceedToleratedFailureThreshold"
 )
 
 // Sentinel errors of the callback API.

@@ -29,6 +29,17 @@ const (
 	MapStateEntered      EventType = "MapStateEntered"
 	MapStateExited       EventType = "MapStateExited"
 
+	ParallelStateStarted   EventType = "ParallelStateStarted"
+	ParallelStateSucceeded EventType = "ParallelStateSucceeded"
+	ParallelStateFailed    EventType = "ParallelStateFailed"
+	MapStateStarted        EventType = "MapStateStarted"
+	MapStateSucceeded      EventType = "MapStateSucceeded"
+	MapStateFailed         EventType = "MapStateFailed"
+	MapIterationStarted    EventType = "MapIterationStarted"
+	MapIterationSucceeded  EventType = "MapIterationSucceeded"
+	MapIterationFailed     EventType = "MapIterationFailed"
+	MapIterationAborted    EventType = "MapIterationAborted"
+
 	TaskScheduled EventType = "TaskScheduled"
 	TaskStarted   EventType = "TaskStarted"
 	TaskSubmitted EventType = "TaskSubmitted"
@@ -70,4 +81,11 @@ type EventDetails struct {
 	// TaskToken is set on TaskSubmitted for .waitForTaskToken tasks, so a recorder can keep
 	// the token; it is never part of the AWS-shaped JSON.
 	TaskToken string `json:"-"`
+	// Length is on MapStateStarted (the number of items); Index on the MapIteration events,
+	// whose Name is the Map state's. Pointers, because 0 is a value to show.
+	Length *int `json:"length,omitempty"`
+	Index  *int `json:"index,omitempty"`
+	// AssignedVariables is on StateExited when the state assigned variables: each value as
+	// JSON text, as AWS shows them.
+	AssignedVariables map[string]string `json:"assignedVariables,omitempty"`
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -15,24 +16,52 @@ import (
 var errExecutionTimedOut = errors.New("runtime: execution timed out")
 
 // execution is the mutable state of one run of a Definition; the Definition itself is
-// shared and never changed.
+// shared and never changed. Parallel branches and Map iterations run in frames: copies of
+// the execution (see child) with their own context, chain of event ids and variables,
+// sharing its history.
 type execution struct {
-	eng      *Engine
-	in       StartInput
+	eng *Engine
+	in  StartInput
+	// ctx bounds this frame: a branch's is cancelled when a sibling branch fails.
 	ctx      context.Context
 	input    any
 	start    time.Time
 	deadline time.Time // zero when the machine has no TimeoutSeconds
 	region   string
 
+	hist  *history
+	chain *chain // guarded by hist.mu
+	vars  *scope // the variables this frame assigns; it reads the ones around it too
+}
+
+// history numbers the events of an execution, which its branches and iterations share.
+type history struct {
+	// ctx is the execution's own context, given to the Recorder: a cancelled branch still
+	// records what it did.
+	ctx     context.Context
+	mu      sync.Mutex
 	lastID  int64
 	entered bool // a state was entered: AWS points the first StateEntered back at event 0
+}
+
+// chain is the previousEventId of a frame's next event. AWS chains each branch and
+// iteration on its own, and some events (MapIterationSucceeded, MapStateSucceeded,
+// ParallelStateSucceeded...) point back without becoming the next event's previous one.
+type chain struct{ prev int64 }
+
+// sideEvents are the events that do not move their chain forward (as AWS records them).
+var sideEvents = map[EventType]bool{
+	MapIterationSucceeded:  true,
+	MapIterationFailed:     true,
+	MapIterationAborted:    true,
+	MapStateSucceeded:      true,
+	ParallelStateSucceeded: true,
 }
 
 // stateRun is one visit of a state.
 type stateRun struct {
 	name       string
-	task       bool // Task states show $$.State.RetryCount
+	task       bool // Task, Parallel and Map states show $$.State.RetryCount
 	enteredID  int64
 	enteredAt  time.Time
 	retryCount int
@@ -40,6 +69,16 @@ type stateRun struct {
 	// waiting is set on a visit resumed after a restart while its .waitForTaskToken task
 	// waited for its callback: the task goes back to waiting instead of being called again.
 	waiting *waitingTask
+	// assign is the Assign the visit evaluates: the state's, or the matching Choice rule's.
+	// assigned holds its values until the state ends (or a catcher's instead).
+	assign   *assignment
+	assigned *object
+}
+
+// hasRetryCount reports whether the state type shows $$.State.RetryCount: the types that
+// can retry.
+func hasRetryCount(typ string) bool {
+	return typ == "Task" || typ == "Parallel" || typ == "Map"
 }
 
 func (x *execution) now() time.Time { return x.eng.cfg.Clock.Now() }
@@ -48,19 +87,26 @@ func (x *execution) expired() bool {
 	return !x.deadline.IsZero() && !x.now().Before(x.deadline)
 }
 
-// record numbers an event, hands it to the Recorder and returns its id.
+// record numbers an event, hands it to the Recorder and returns its id. The lock is held
+// while recording so that concurrent branches hand their events over in id order.
 func (x *execution) record(typ EventType, state string, d EventDetails) (int64, error) {
-	prev := x.lastID
-	if strings.HasSuffix(string(typ), "StateEntered") && !x.entered {
-		prev, x.entered = 0, true
+	h := x.hist
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	prev := x.chain.prev
+	if strings.HasSuffix(string(typ), "StateEntered") && !h.entered {
+		prev, h.entered = 0, true
 	}
-	ev := Event{ID: x.lastID + 1, PreviousEventID: prev, Timestamp: x.now(), Type: typ, State: state, Details: d}
+	ev := Event{ID: h.lastID + 1, PreviousEventID: prev, Timestamp: x.now(), Type: typ, State: state, Details: d}
 	if rec := x.eng.cfg.Recorder; rec != nil {
-		if err := rec.Record(x.ctx, x.in.ExecutionARN, ev); err != nil {
+		if err := rec.Record(h.ctx, x.in.ExecutionARN, ev); err != nil {
 			return 0, fmt.Errorf("runtime: record %s of %s: %w", typ, x.in.ExecutionARN, err)
 		}
 	}
-	x.lastID = ev.ID
+	h.lastID = ev.ID
+	if !sideEvents[typ] {
+		x.chain.prev = ev.ID
+	}
 	return ev.ID, nil
 }
 
@@ -80,33 +126,43 @@ func (x *execution) run() (Result, error) {
 // is that state's visit as a restart found it: already entered, so not entered again. An
 // empty name means the execution has nothing left to run and succeeds with input.
 func (x *execution) runFrom(name string, input any, resumed *stateRun) (Result, error) {
-	def := x.in.Definition
 	if name == "" {
 		return x.succeeded(input)
 	}
+	out, last, err := x.runStates(x.in.Definition, name, input, resumed)
+	var failure *Error
+	switch {
+	case err == nil:
+		return x.succeeded(out)
+	case errors.Is(err, errExecutionTimedOut):
+		return x.timedOut(last)
+	case x.ctx.Err() != nil:
+		return Result{Status: StatusRunning}, x.ctx.Err()
+	case errors.As(err, &failure):
+		return x.failed(last, failure)
+	default:
+		return Result{Status: StatusRunning}, err
+	}
+}
+
+// runStates runs the states of def (the machine, a branch or an item processor) from name
+// until one ends it, and returns its output, or the error that stopped it with the state
+// it stopped in. It records no execution event: the caller decides what the end means.
+func (x *execution) runStates(def *Definition, name string, input any, resumed *stateRun) (any, string, error) {
 	for {
 		if err := x.ctx.Err(); err != nil {
-			return Result{Status: StatusRunning}, err
+			return nil, name, err
 		}
 		if x.expired() {
-			return x.timedOut(name)
+			return nil, name, errExecutionTimedOut
 		}
 		out, next, err := x.runState(name, def.States[name], input, resumed)
 		resumed = nil
-		var failure *Error
-		switch {
-		case err == nil:
-		case errors.Is(err, errExecutionTimedOut):
-			return x.timedOut(name)
-		case x.ctx.Err() != nil:
-			return Result{Status: StatusRunning}, x.ctx.Err()
-		case errors.As(err, &failure):
-			return x.failed(name, failure)
-		default:
-			return Result{Status: StatusRunning}, err
+		if err != nil {
+			return nil, name, err
 		}
 		if next == "" {
-			return x.succeeded(out)
+			return out, name, nil
 		}
 		name, input = next, out
 	}
@@ -141,13 +197,14 @@ func (x *execution) runState(name string, st State, input any, resumed *stateRun
 	b := st.Base()
 	sr := resumed
 	if sr == nil {
-		sr = &stateRun{name: name, task: b.Type == "Task"}
+		sr = &stateRun{name: name, task: hasRetryCount(b.Type)}
 		id, err := x.record(EventType(b.Type+"StateEntered"), name, EventDetails{Name: name, Input: jsonText(input)})
 		if err != nil {
 			return nil, "", err
 		}
 		sr.enteredID, sr.enteredAt = id, x.now()
 	}
+	sr.assign = b.assign
 
 	var out any
 	var err error
@@ -163,6 +220,10 @@ func (x *execution) runState(name string, st State, input any, resumed *stateRun
 		out, err = x.runWait(s, sr, input)
 	case *SucceedState:
 		out, err = x.runSucceed(s, sr, input)
+	case *ParallelState:
+		out, next, err = x.runParallel(s, sr, input)
+	case *MapState:
+		out, next, err = x.runMap(s, sr, input)
 	case *FailState:
 		failure, err := x.runFail(s, sr, input)
 		if err != nil {
@@ -180,7 +241,13 @@ func (x *execution) runState(name string, st State, input any, resumed *stateRun
 	if len(text) > maxPayloadBytes {
 		return nil, "", dataLimitError(name)
 	}
-	if _, err := x.record(EventType(b.Type+"StateExited"), name, EventDetails{Name: name, Output: string(text)}); err != nil {
+	// The state's assignments take effect now that it has ended.
+	assigned, err := x.vars.commit(sr.assigned, name)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := x.record(EventType(b.Type+"StateExited"), name, EventDetails{Name: name, Output: string(text),
+		AssignedVariables: assigned}); err != nil {
 		return nil, "", err
 	}
 	return out, next, nil

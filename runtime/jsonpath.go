@@ -9,11 +9,14 @@ import (
 // Path is a compiled JSONPath. AWS evaluates paths with Jayway JsonPath, so the syntax and
 // the results follow Jayway: `$`, `.name`, `['name']`, `['a','b']`, `[n]` (negative counts
 // from the end), `[n,m]`, `[*]`, `.*`, `[a:b]`, `..name` and filters `[?(@.x > 1)]`.
-// A path that starts with `$$` reads the context object instead of the state's data.
+// A path that starts with `$$` reads the context object instead of the state's data, and
+// one that starts with `$name` reads the variable name (the rest of the path applies to
+// its value).
 type Path struct {
-	text    string
-	context bool
-	tokens  []pathToken
+	text     string
+	context  bool
+	variable string
+	tokens   []pathToken
 }
 
 type tokenKind int
@@ -99,7 +102,12 @@ func (p *Path) Definite() bool {
 }
 
 // normalized renders the path as Jayway prints it in its messages, e.g. $['a'][0].
-func (p *Path) normalized() string { return normalizedTokens(p.tokens) }
+func (p *Path) normalized() string {
+	if p.variable != "" {
+		return "$" + p.variable + normalizedTokens(p.tokens)[1:]
+	}
+	return normalizedTokens(p.tokens)
+}
 
 func normalizedTokens(tokens []pathToken) string {
 	var b strings.Builder
@@ -127,6 +135,9 @@ func compilePath(text string, allowContext bool) (*Path, error) {
 		}
 		p.context = true
 		pos = 2
+	} else if ref := variableRef.FindString(text); ref != "" {
+		p.variable = ref[1:]
+		pos = len(ref)
 	}
 	tokens, end, err := parseTokens(text, pos, false)
 	if err != nil {

@@ -17,6 +17,8 @@ type parser struct {
 	// names maps every state name in the document (nested ones too) to where it was first
 	// defined: names must be unique across the whole machine.
 	names map[string]string
+	// labels does the same for the Labels of distributed Map states.
+	labels map[string]string
 }
 
 // site is where a field sits: the JSON pointer of the state (or machine) and the state's name.
@@ -79,6 +81,7 @@ func parseDefinition(data []byte) (*Definition, []Diagnostic) {
 		return nil, p.diags
 	}
 	def := p.parseMachine(root, site{}, machineTop)
+	p.checkVariableScopes(def, "", nil)
 	return def, p.diags
 }
 
@@ -259,7 +262,7 @@ func transitions(st State) []transition {
 }
 
 // stateFields lists the fields each state type accepts in a JSONPath state; Type, Comment,
-// QueryLanguage and Assign are common to all (Assign is parsed but not run yet).
+// QueryLanguage and Assign are common to all but Succeed and Fail.
 var stateFields = map[string][]string{
 	"Pass":     {"Next", "End", "InputPath", "OutputPath", "Parameters", "ResultPath", "Result"},
 	"Task":     {"Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Resource", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath", "Retry", "Catch", "Credentials"},
@@ -315,10 +318,7 @@ func (p *parser) parseState(name string, obj *object, s site) State {
 	b.parameters = p.templateField(obj, s, "Parameters")
 	b.resultSelector = p.templateField(obj, s, "ResultSelector")
 	if v, ok := obj.get("Assign"); ok {
-		if _, isObj := v.(*object); !isObj {
-			p.schemaf(s, "Assign", "must be an object")
-		}
-		b.assign = v
+		b.assign = p.parseAssign(v, s, "Assign")
 	}
 	switch typ {
 	case "Pass":
@@ -432,6 +432,10 @@ func (p *parser) pathField(obj *object, s site, field string, anyPath bool) path
 	}
 	path := p.compilePathField(s, field, str, anyPath)
 	if path == nil {
+		return pathField{}
+	}
+	if !anyPath && path.variable != "" {
+		p.schemaf(s, field, "%q must be a reference path into the state input, not a variable", str)
 		return pathField{}
 	}
 	if !anyPath && !path.isReference() {

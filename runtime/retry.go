@@ -26,7 +26,9 @@ type Catcher struct {
 	Next        string
 
 	resultPath pathField
-	assign     any
+	// assign runs instead of the state's Assign when the catcher catches; $ is the error
+	// output. On a Parallel or Map state it assigns the variables around the state.
+	assign *assignment
 }
 
 // delay is how long to wait before retry number attempt+1 (attempt counts from 0).
@@ -88,7 +90,9 @@ func (p *parser) parseCatch(obj *object, s site) []Catcher {
 			c.Next = p.optString(o, cs, "Next")
 		}
 		c.resultPath = p.pathField(o, cs, "ResultPath", false)
-		c.assign, _ = o.get("Assign")
+		if v, ok := o.get("Assign"); ok {
+			c.assign = p.parseAssign(v, cs, "Assign")
+		}
 		out = append(out, c)
 	}
 	return out
@@ -161,20 +165,23 @@ func errorOutput(e *Error) *object {
 }
 
 // withRetryAndCatch runs attempt until it succeeds, retrying and catching its failures as
-// the state's Retry and Catch say. It returns the output and the next state.
+// the state's Retry and Catch say. It returns the output and the next state. A Parallel or
+// Map state that gives up records its ParallelStateFailed or MapStateFailed first.
 func (x *execution) withRetryAndCatch(b *StateBase, retry []Retrier, catch []Catcher, sr *stateRun, raw any,
 	attempt func() (any, error)) (any, string, error) {
 	counts := make([]int, len(retry))
+	fromTask := b.Type == "Task"
 	for {
 		out, err := attempt()
 		if err == nil {
 			return out, b.Next, nil
 		}
 		failure, ok := err.(*Error)
-		if !ok || failure.Name == ErrNameRuntime {
+		if !ok {
 			return nil, "", err
 		}
-		if i := retryFor(retry, failure.Name, true); i >= 0 && counts[i] < retry[i].MaxAttempts {
+		// States.Runtime matches no retrier and no catcher.
+		if i := retryFor(retry, failure.Name, fromTask); i >= 0 && counts[i] < retry[i].MaxAttempts {
 			if err := x.sleep(retry[i].delay(counts[i])); err != nil {
 				return nil, "", err
 			}
@@ -182,14 +189,21 @@ func (x *execution) withRetryAndCatch(b *StateBase, retry []Retrier, catch []Cat
 			sr.retryCount++
 			continue
 		}
-		c := catchFor(catch, failure.Name, true)
+		if err := x.stateFailed(b, sr, failure); err != nil {
+			return nil, "", err
+		}
+		c := catchFor(catch, failure.Name, fromTask)
 		if c == nil {
 			return nil, "", err
 		}
+		output := errorOutput(failure)
+		sr.assigned = nil
 		if c.assign != nil {
-			return nil, "", errVariablesUnsupported
+			if sr.assigned, err = c.assign.eval(output, x.contextObject(sr), x.vars, b.Name); err != nil {
+				return nil, "", err
+			}
 		}
-		out, err = applyResultPath(c.resultPath, raw, errorOutput(failure))
+		out, err = applyResultPath(c.resultPath, raw, output)
 		if err != nil {
 			return nil, "", err
 		}

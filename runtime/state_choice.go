@@ -35,7 +35,9 @@ type ChoiceRule struct {
 	operand     any   // the literal to compare with
 	operandPath *Path // for the ...Path operators
 	pattern     *regexp.Regexp
-	assign      any
+	// assign is the rule's Assign (top-level rules only): when the rule matches, it is
+	// evaluated instead of the state's.
+	assign *assignment
 }
 
 // choiceOp describes an operator: the type family it compares and how.
@@ -110,7 +112,11 @@ func (p *parser) parseRule(v any, s site, field string, top bool) *ChoiceRule {
 		switch k {
 		case "Next", "Comment", "Variable":
 		case "Assign":
-			r.assign = obj.vals[k]
+			if !top {
+				p.schemaf(s, at(k), "only top-level choice rules have Assign")
+				continue
+			}
+			r.assign = p.parseAssign(obj.vals[k], s, at(k))
 		case "And", "Or":
 			list, ok := obj.vals[k].([]any)
 			if !ok || len(list) == 0 {
@@ -232,9 +238,9 @@ func (x *execution) runChoice(s *ChoiceState, sr *stateRun, raw any) (any, strin
 				return nil, err
 			}
 			if ok {
-				if r.assign != nil {
-					return nil, errVariablesUnsupported
-				}
+				// The matching rule's Assign replaces the state's (AWS evaluates the
+				// state-level Assign only when the Default is taken).
+				sr.assign = r.assign
 				next = r.Next
 				return effective, nil
 			}
@@ -273,9 +279,14 @@ func (x *execution) evalRule(r *ChoiceRule, input any, sr *stateRun) (bool, erro
 		ok, err := x.evalRule(r.Not, input, sr)
 		return !ok, err
 	}
-	base := x.pathBase(r.Variable, input, sr)
+	base, err := x.pathBase(r.Variable, input, sr)
 	if r.Operator == "IsPresent" {
-		return r.Variable.exists(base) == r.operand.(bool), nil
+		// An undefined variable is not present.
+		present := err == nil && r.Variable.exists(base)
+		return present == r.operand.(bool), nil
+	}
+	if err != nil {
+		return false, err
 	}
 	v, err := r.Variable.find(base)
 	if err != nil {
@@ -286,7 +297,11 @@ func (x *execution) evalRule(r *ChoiceRule, input any, sr *stateRun) (bool, erro
 	}
 	want := r.operand
 	if r.operandPath != nil {
-		want, err = r.operandPath.find(x.pathBase(r.operandPath, input, sr))
+		operandBase, err := x.pathBase(r.operandPath, input, sr)
+		if err != nil {
+			return false, err
+		}
+		want, err = r.operandPath.find(operandBase)
 		if err != nil {
 			return false, runtimeError("Invalid path '%s': The choice state's condition path references an invalid value.", r.operandPath)
 		}

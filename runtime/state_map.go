@@ -1,22 +1,79 @@
 package runtime
 
-// MapState runs its ItemProcessor once per item of an array in its input (Type "Map").
-// It is parsed and validated, including the nested processor; running it comes in a later
-// version.
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Diagnostic codes of distributed Map labels, as ValidateStateMachineDefinition names them.
+const (
+	CodeInvalidLabelName   = "INVALID_LABEL_NAME"
+	CodeDuplicateLabelName = "DUPLICATE_LABEL_NAME"
+)
+
+// mapWorkerLimit bounds the iterations a Map state runs at once, whatever MaxConcurrency
+// says: AWS runs about 40 inline iterations at a time, and one process has no use for the
+// 10,000 a distributed Map may ask for. Items wait their turn without costing a goroutine.
+const mapWorkerLimit = 40
+
+// MapState runs its ItemProcessor once per item of an array in its input (Type "Map") and
+// outputs the iterations' outputs as an array in item order.
+//
+// DISTRIBUTED mode runs here as inline iterations do, with the differences AWS makes that
+// change results: the iterations cannot read the variables around the Map state, failures
+// count against ToleratedFailureCount/Percentage (States.ExceedToleratedFailureThreshold
+// beyond them), and ItemBatcher groups the items. AWS runs the children as separate
+// executions of a map run; here their events are MapIteration events in the execution's
+// own history, so the studio can show them. ItemReader and ResultWriter (Amazon S3) are
+// not supported.
 type MapState struct {
 	StateBase
 	// ItemProcessor is the per-item machine, from ItemProcessor or the legacy Iterator.
-	ItemProcessor  *Definition
-	ItemsPath      *Path
-	MaxConcurrency int
-	Retry          []Retrier
-	Catch          []Catcher
+	ItemProcessor *Definition
+	// Mode is "INLINE" or "DISTRIBUTED"; ExecutionType ("STANDARD" or "EXPRESS") is set
+	// in DISTRIBUTED mode.
+	Mode          string
+	ExecutionType string
+	// ItemsPath selects the array in the effective input (nil: the whole input).
+	ItemsPath *Path
+	// MaxConcurrency bounds the iterations running at once (0: no bound of its own).
+	MaxConcurrency     int
+	MaxConcurrencyPath *Path
+	// ToleratedFailureCount and ToleratedFailurePercentage apply in DISTRIBUTED mode.
+	ToleratedFailureCount          int
+	ToleratedFailureCountPath      *Path
+	ToleratedFailurePercentage     float64
+	ToleratedFailurePercentagePath *Path
+	// Label names a distributed Map's runs (AWS uses it in ARNs).
+	Label string
+	Retry []Retrier
+	Catch []Catcher
 
-	itemSelector *template
+	itemSelector     *template
+	batcher          *itemBatcher
+	hasToleratedCnt  bool
+	hasToleratedPct  bool
+	processorField   string // "ItemProcessor" or "Iterator", for diagnostics
+	processorIsolate bool   // the iterations cannot read the variables around the state
+}
+
+// itemBatcher is a distributed Map's ItemBatcher: iterations get batches of items as
+// {"BatchInput": ..., "Items": [...]}.
+type itemBatcher struct {
+	maxItems     int // 0: no limit
+	maxItemsPath *Path
+	maxBytes     int // 0: no limit
+	maxBytesPath *Path
+	batchInput   *template
 }
 
 func (p *parser) parseMap(obj *object, s site, b StateBase) State {
-	st := &MapState{StateBase: b}
+	st := &MapState{StateBase: b, Mode: "INLINE"}
 	proc, hasProc := obj.get("ItemProcessor")
 	iter, hasIter := obj.get("Iterator")
 	field := "ItemProcessor"
@@ -28,7 +85,18 @@ func (p *parser) parseMap(obj *object, s site, b StateBase) State {
 	case hasIter:
 		proc, field = iter, "Iterator"
 	}
-	if po, ok := proc.(*object); ok {
+	st.processorField = field
+	po, isObj := proc.(*object)
+	if isObj {
+		p.parseProcessorConfig(po, s, field, st)
+	}
+	distributed := st.Mode == "DISTRIBUTED"
+	st.processorIsolate = distributed
+	// The Label before the processor, so a duplicate is reported where it comes second.
+	if v, ok := obj.get("Label"); ok {
+		p.parseLabel(v, s, distributed, st)
+	}
+	if isObj {
 		st.ItemProcessor = p.parseMachine(po, site{loc: s.at(field), state: s.state, prefix: field + "/"}, machineProcessor)
 	} else if proc != nil {
 		p.schemaf(s, field, "must be an object with StartAt and States")
@@ -36,8 +104,26 @@ func (p *parser) parseMap(obj *object, s site, b StateBase) State {
 	if v, ok := obj.get("ItemsPath"); ok {
 		st.ItemsPath = p.referencePath(s, "ItemsPath", v)
 	}
-	if _, ok := obj.get("MaxConcurrency"); ok {
-		st.MaxConcurrency = p.optInt(obj, s, "MaxConcurrency", 0, 1<<31-1)
+	st.MaxConcurrency, st.MaxConcurrencyPath = p.intOrPath(obj, s, "MaxConcurrency", 0, math.MaxInt32)
+	_, st.hasToleratedCnt = obj.get("ToleratedFailureCount")
+	st.ToleratedFailureCount, st.ToleratedFailureCountPath = p.intOrPath(obj, s, "ToleratedFailureCount", 0, math.MaxInt32)
+	st.ToleratedFailurePercentage, st.hasToleratedPct = p.optFloat(obj, s, "ToleratedFailurePercentage", 0, 100)
+	if v, ok := obj.get("ToleratedFailurePercentagePath"); ok {
+		st.ToleratedFailurePercentagePath = p.referencePath(s, "ToleratedFailurePercentagePath", v)
+		if _, both := obj.get("ToleratedFailurePercentage"); both {
+			p.schemaf(s, "ToleratedFailurePercentagePath", "a Map state cannot have both ToleratedFailurePercentage and ToleratedFailurePercentagePath")
+		}
+	}
+	if v, ok := obj.get("ItemBatcher"); ok {
+		if !distributed {
+			p.schemaf(s, "ItemBatcher", "ItemBatcher is only for a Map state whose ProcessorConfig Mode is DISTRIBUTED")
+		}
+		st.batcher = p.parseItemBatcher(v, s)
+	}
+	for _, f := range []string{"ItemReader", "ResultWriter"} {
+		if _, ok := obj.get(f); ok {
+			p.schemaf(s, f, "%s reads or writes Amazon S3, which stepstudio does not support yet", f)
+		}
 	}
 	st.itemSelector = p.templateField(obj, s, "ItemSelector")
 	if st.parameters != nil {
@@ -51,4 +137,487 @@ func (p *parser) parseMap(obj *object, s site, b StateBase) State {
 	st.Retry = p.parseRetry(obj, s)
 	st.Catch = p.parseCatch(obj, s)
 	return st
+}
+
+// parseProcessorConfig reads the ProcessorConfig of the item processor at field.
+func (p *parser) parseProcessorConfig(po *object, s site, field string, st *MapState) {
+	v, ok := po.get("ProcessorConfig")
+	if !ok {
+		return
+	}
+	at := field + "/ProcessorConfig"
+	cfg, isObj := v.(*object)
+	if !isObj {
+		p.schemaf(s, at, "must be an object with Mode (and ExecutionType in DISTRIBUTED mode)")
+		return
+	}
+	cs := site{loc: s.at(at), state: s.state, prefix: at + "/"}
+	p.checkFields(cfg, cs, []string{"Mode", "ExecutionType"})
+	if m, ok := cfg.get("Mode"); ok {
+		if m != "INLINE" && m != "DISTRIBUTED" {
+			p.schemaf(cs, "Mode", "must be \"INLINE\" or \"DISTRIBUTED\", not %s", jsonText(m))
+		} else {
+			st.Mode = m.(string)
+		}
+	}
+	et, hasET := cfg.get("ExecutionType")
+	switch {
+	case st.Mode == "DISTRIBUTED" && !hasET:
+		p.schemaf(cs, "", "These fields are required: [ExecutionType]")
+	case st.Mode == "DISTRIBUTED" && et != "STANDARD" && et != "EXPRESS":
+		p.schemaf(cs, "ExecutionType", "must be \"STANDARD\" or \"EXPRESS\", not %s", jsonText(et))
+	case st.Mode == "DISTRIBUTED":
+		st.ExecutionType = et.(string)
+	case hasET:
+		p.schemaf(cs, "ExecutionType", "ExecutionType is only for DISTRIBUTED mode")
+	}
+}
+
+// intOrPath reads an integer field within [lo, hi] or its ...Path twin, never both.
+func (p *parser) intOrPath(obj *object, s site, field string, lo, hi int64) (int, *Path) {
+	n := p.optInt(obj, s, field, lo, hi)
+	v, ok := obj.get(field + "Path")
+	if !ok {
+		return n, nil
+	}
+	if _, both := obj.get(field); both {
+		p.schemaf(s, field+"Path", "a state cannot have both %s and %sPath", field, field)
+	}
+	return n, p.referencePath(s, field+"Path", v)
+}
+
+// labelForbidden are the characters AWS refuses in names and labels (control characters
+// aside, which are checked apart).
+const labelForbidden = " \t\n\r<>{}[]?*\"#%\\^|~`$&,;:/"
+
+// parseLabel checks a distributed Map's Label: at most 40 characters AWS accepts in a
+// name, unique in the machine.
+func (p *parser) parseLabel(v any, s site, distributed bool, st *MapState) {
+	label, ok := v.(string)
+	switch {
+	case !ok:
+		p.schemaf(s, "Label", "must be a string")
+		return
+	case !distributed:
+		p.schemaf(s, "Label", "Label is only for a Map state whose ProcessorConfig Mode is DISTRIBUTED")
+	}
+	st.Label = label
+	n := len([]rune(label))
+	bad := strings.ContainsAny(label, labelForbidden) || strings.ContainsFunc(label, func(r rune) bool {
+		return r < 0x20 || r >= 0x7f && r <= 0x9f || r == 0xfffe || r == 0xffff
+	})
+	if n == 0 || n > 40 || bad {
+		p.errorf(CodeInvalidLabelName, s, "Label", "%q is not a valid label: 1 to 40 characters, without white space or any of < > { } [ ] ? * \" # %% \\ ^ | ~ ` $ & , ; : /", label)
+		return
+	}
+	if p.labels == nil {
+		p.labels = map[string]string{}
+	}
+	if where, dup := p.labels[label]; dup {
+		p.errorf(CodeDuplicateLabelName, s, "Label", "the label %q is already used at %s", label, where)
+		return
+	}
+	p.labels[label] = s.at("Label")
+}
+
+// parseItemBatcher reads an ItemBatcher: MaxItemsPerBatch(Path), MaxInputBytesPerBatch(Path)
+// (at least one) and BatchInput.
+func (p *parser) parseItemBatcher(v any, s site) *itemBatcher {
+	obj, ok := v.(*object)
+	if !ok {
+		p.schemaf(s, "ItemBatcher", "must be an object")
+		return nil
+	}
+	bs := site{loc: s.at("ItemBatcher"), state: s.state, prefix: "ItemBatcher/"}
+	p.checkFields(obj, bs, []string{"MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", "BatchInput"})
+	bt := &itemBatcher{}
+	bt.maxItems, bt.maxItemsPath = p.intOrPath(obj, bs, "MaxItemsPerBatch", 1, math.MaxInt32)
+	bt.maxBytes, bt.maxBytesPath = p.intOrPath(obj, bs, "MaxInputBytesPerBatch", 1, maxPayloadBytes)
+	if bt.maxItems == 0 && bt.maxItemsPath == nil && bt.maxBytes == 0 && bt.maxBytesPath == nil {
+		p.schemaf(bs, "", "an ItemBatcher needs MaxItemsPerBatch, MaxItemsPerBatchPath, MaxInputBytesPerBatch or MaxInputBytesPerBatchPath")
+	}
+	if bi, ok := obj.get("BatchInput"); ok {
+		if _, isObj := bi.(*object); !isObj {
+			p.schemaf(bs, "BatchInput", "must be an object")
+		} else {
+			bt.batchInput = p.templateField(obj, bs, "BatchInput")
+		}
+	}
+	return bt
+}
+
+func (x *execution) runMap(s *MapState, sr *stateRun, raw any) (any, string, error) {
+	return x.withRetryAndCatch(&s.StateBase, s.Retry, s.Catch, sr, raw, func() (any, error) {
+		return x.dataFlow(&s.StateBase, sr, raw, func(effective any) (any, error) {
+			return x.runItems(s, sr, effective)
+		})
+	})
+}
+
+// mapRun is one attempt of a Map state: its jobs (items, or batches of them) and how the
+// iterations are going.
+type mapRun struct {
+	x     *execution
+	s     *MapState
+	sr    *stateRun
+	input any // the Map state's effective input, which ItemSelector and BatchInput read
+	items []any
+	// batches, when the items are batched, holds each iteration's input.
+	batches []any
+	jobs    int
+	results []any
+
+	tolerance   tolerance
+	distributed bool
+	ctx         context.Context
+	cancel      context.CancelFunc
+
+	mu       sync.Mutex
+	next     int
+	failures int
+	stopErr  error
+	stopAt   *execution // the frame of the iteration whose failure stopped the run
+}
+
+// tolerance is how many failed iterations a distributed Map accepts.
+type tolerance struct {
+	n             int
+	hasCount      bool
+	percentage    float64
+	hasPercentage bool
+}
+
+// runItems evaluates the Map state's fields in AWS's order (MaxConcurrency, the items,
+// MapStateStarted, the tolerated failures) and runs the iterations.
+func (x *execution) runItems(s *MapState, sr *stateRun, input any) (any, error) {
+	concurrency, err := x.mapConcurrency(s, sr, input)
+	if err != nil {
+		return nil, err
+	}
+	v := input
+	if s.ItemsPath != nil {
+		if v, err = x.findReference(s.ItemsPath, input, sr); err != nil {
+			return nil, err
+		}
+	}
+	items, ok := v.([]any)
+	if !ok {
+		return nil, runtimeError("Map state input must be an array but was: %s", jsonText(v))
+	}
+	length := len(items)
+	if _, err := x.record(MapStateStarted, s.Name, EventDetails{Length: &length}); err != nil {
+		return nil, err
+	}
+	m := &mapRun{x: x, s: s, sr: sr, input: input, items: items, jobs: len(items), distributed: s.Mode == "DISTRIBUTED"}
+	if m.tolerance, err = x.mapTolerance(s, sr, input); err != nil {
+		return nil, err
+	}
+	if s.batcher != nil {
+		if m.batches, err = m.batch(); err != nil {
+			return nil, err
+		}
+		m.jobs = len(m.batches)
+	}
+	return m.run(concurrency)
+}
+
+// mapConcurrency is MaxConcurrency, or the value MaxConcurrencyPath refers to.
+func (x *execution) mapConcurrency(s *MapState, sr *stateRun, input any) (int, error) {
+	if s.MaxConcurrencyPath == nil {
+		return s.MaxConcurrency, nil
+	}
+	n, err := x.pathInt(s.MaxConcurrencyPath, "MaxConcurrencyPath", input, sr)
+	if err != nil {
+		return 0, err
+	}
+	if n < 0 {
+		// AWS accepts a negative value and never ends the execution; failing is kinder.
+		return 0, runtimeError("MaxConcurrency cannot be negative.")
+	}
+	return n, nil
+}
+
+// mapTolerance evaluates ToleratedFailureCount(Path) and ToleratedFailurePercentage(Path),
+// with AWS's messages for unusable values.
+func (x *execution) mapTolerance(s *MapState, sr *stateRun, input any) (tolerance, error) {
+	t := tolerance{n: s.ToleratedFailureCount, hasCount: s.hasToleratedCnt,
+		percentage: s.ToleratedFailurePercentage, hasPercentage: s.hasToleratedPct}
+	if p := s.ToleratedFailureCountPath; p != nil {
+		n, err := x.pathInt(p, "ToleratedFailureCountPath", input, sr)
+		if err != nil {
+			return t, err
+		}
+		if n < 0 {
+			return t, runtimeError("ToleratedFailureCount cannot be negative.")
+		}
+		t.n, t.hasCount = n, true
+	}
+	if p := s.ToleratedFailurePercentagePath; p != nil {
+		f, err := x.pathFloat(p, "ToleratedFailurePercentagePath", input, sr)
+		if err != nil {
+			return t, err
+		}
+		if f < 0 || f > 100 {
+			return t, runtimeError("ToleratedFailurePercentage must be between 0 and 100.")
+		}
+		t.percentage, t.hasPercentage = f, true
+	}
+	return t, nil
+}
+
+// exceeded reports whether failures out of jobs iterations is more than the Map tolerates
+// (nothing, when neither field is set).
+func (t tolerance) exceeded(failures, jobs int) bool {
+	if !t.hasCount && !t.hasPercentage {
+		return failures > 0
+	}
+	return t.hasCount && failures > t.n ||
+		t.hasPercentage && jobs > 0 && float64(failures)*100/float64(jobs) > t.percentage
+}
+
+// pathInt reads the integer a ...Path field refers to: a JSON integer, or a string that
+// holds one (AWS accepts "1").
+func (x *execution) pathInt(p *Path, field string, input any, sr *stateRun) (int, error) {
+	v, err := x.findReference(p, input, sr)
+	if err != nil {
+		return 0, err
+	}
+	var text string
+	switch t := v.(type) {
+	case json.Number:
+		text = string(t)
+	case string:
+		text = t
+	}
+	n, perr := strconv.ParseInt(text, 10, 32)
+	if perr != nil {
+		return 0, runtimeError("The %s field refers to value \"%s\" which is not a valid integer: %s", field, plainText(v), p)
+	}
+	return int(n), nil
+}
+
+// pathFloat reads the number a ...Path field refers to: a JSON number, or a string that
+// holds one.
+func (x *execution) pathFloat(p *Path, field string, input any, sr *stateRun) (float64, error) {
+	v, err := x.findReference(p, input, sr)
+	if err != nil {
+		return 0, err
+	}
+	var text string
+	switch t := v.(type) {
+	case json.Number:
+		text = string(t)
+	case string:
+		text = t
+	}
+	f, perr := strconv.ParseFloat(text, 64)
+	if perr != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, runtimeError("The %s field refers to value \"%s\" which is not a valid float: %s", field, plainText(v), p)
+	}
+	return f, nil
+}
+
+// selectItem is the input of item i's iteration: the item, or what ItemSelector makes of it
+// with $$.Map.Item.Index and $$.Map.Item.Value (seen only there).
+func (m *mapRun) selectItem(i int) (any, error) {
+	if m.s.itemSelector == nil {
+		return m.items[i], nil
+	}
+	item := newObject(2)
+	item.set("Index", json.Number(strconv.Itoa(i)))
+	item.set("Value", m.items[i])
+	mapObj := newObject(1)
+	mapObj.set("Item", item)
+	ctxObj := m.x.contextObject(m.sr).(*object).with("Map", mapObj)
+	return m.s.itemSelector.eval(m.input, ctxObj, m.x.vars)
+}
+
+// batch groups the selected items as ItemBatcher says, into the iterations' inputs.
+func (m *mapRun) batch() ([]any, error) {
+	x, bt := m.x, m.s.batcher
+	maxItems, maxBytes := bt.maxItems, bt.maxBytes
+	var err error
+	if bt.maxItemsPath != nil {
+		if maxItems, err = x.pathInt(bt.maxItemsPath, "MaxItemsPerBatchPath", m.input, m.sr); err != nil {
+			return nil, err
+		}
+		if maxItems < 1 {
+			return nil, runtimeError("MaxItemsPerBatch must be greater than 0.")
+		}
+	}
+	if bt.maxBytesPath != nil {
+		if maxBytes, err = x.pathInt(bt.maxBytesPath, "MaxInputBytesPerBatchPath", m.input, m.sr); err != nil {
+			return nil, err
+		}
+		if maxBytes < 1 || maxBytes > maxPayloadBytes {
+			return nil, runtimeError("MaxInputBytesPerBatch must be between 1 and %d.", maxPayloadBytes)
+		}
+	}
+	var batchInput any
+	if bt.batchInput != nil {
+		if batchInput, err = bt.batchInput.eval(m.input, x.contextObject(m.sr), x.vars); err != nil {
+			return nil, err
+		}
+	}
+	wrap := func(items []any) any {
+		o := newObject(2)
+		if bt.batchInput != nil {
+			o.set("BatchInput", batchInput)
+		}
+		o.set("Items", items)
+		return o
+	}
+	empty := len(encodeJSON(wrap([]any{})))
+	var batches []any
+	var cur []any
+	size := empty
+	for i := range m.items {
+		v, err := m.selectItem(i)
+		if err != nil {
+			return nil, err
+		}
+		n := len(encodeJSON(v))
+		if len(cur) > 0 {
+			n++ // the comma
+		}
+		// A batch closes when the next item would break a limit; an item too big for any
+		// batch still gets one of its own.
+		if len(cur) > 0 && (maxItems > 0 && len(cur) >= maxItems || maxBytes > 0 && size+n > maxBytes) {
+			batches = append(batches, wrap(cur))
+			cur, size, n = nil, empty, n-1
+		}
+		cur = append(cur, v)
+		size += n
+	}
+	if len(cur) > 0 {
+		batches = append(batches, wrap(cur))
+	}
+	return batches, nil
+}
+
+// run runs the iterations with at most concurrency of them (0: mapWorkerLimit) at once,
+// taken in item order, and returns their outputs in item order.
+func (m *mapRun) run(concurrency int) (any, error) {
+	x := m.x
+	m.results = make([]any, m.jobs)
+	workers := concurrency
+	if workers == 0 || workers > mapWorkerLimit {
+		workers = mapWorkerLimit
+	}
+	workers = min(workers, m.jobs)
+	m.ctx, m.cancel = context.WithCancel(x.ctx)
+	defer m.cancel()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := m.take(); i >= 0; i = m.take() {
+				m.iterate(i)
+			}
+		})
+	}
+	wg.Wait()
+	if err := x.ctx.Err(); err != nil {
+		return nil, err
+	}
+	if m.stopErr != nil {
+		if m.stopAt != nil {
+			// MapStateFailed follows the failed iteration's last event.
+			x.setPrev(m.stopAt.prevID())
+		}
+		return nil, m.stopErr
+	}
+	x.syncPrev()
+	if _, err := x.record(MapStateSucceeded, m.s.Name, EventDetails{}); err != nil {
+		return nil, err
+	}
+	return m.results, nil
+}
+
+// take hands out the next job, or -1 when there is none left or the run stopped.
+func (m *mapRun) take() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.stopErr != nil || m.next >= m.jobs {
+		return -1
+	}
+	m.next++
+	return m.next - 1
+}
+
+// stop ends the run with err (the first one wins) and cancels the iterations in flight.
+func (m *mapRun) stop(err error, at *execution) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.stopErr == nil {
+		m.stopErr, m.stopAt = err, at
+		m.cancel()
+	}
+}
+
+// iterate runs job i in a frame of its own and records how it ended.
+func (m *mapRun) iterate(i int) {
+	x, s := m.x, m.s
+	var in any
+	var err error
+	if m.batches != nil {
+		in = m.batches[i]
+	} else if in, err = m.selectItem(i); err != nil {
+		m.stop(err, nil)
+		return
+	}
+	index := i
+	started, err := x.record(MapIterationStarted, s.Name, EventDetails{Name: s.Name, Index: &index})
+	if err != nil {
+		m.stop(err, nil)
+		return
+	}
+	vars := newScope(x.vars)
+	if s.processorIsolate {
+		vars = newScope(nil)
+	}
+	f := x.child(m.ctx, vars, started)
+	proc := s.ItemProcessor
+	out, _, err := f.runStates(proc, proc.StartAt, in, nil)
+	var failure *Error
+	switch {
+	case err == nil:
+		m.results[i] = out
+		m.ended(f, MapIterationSucceeded, index, nil)
+	case errors.As(err, &failure):
+		m.ended(f, MapIterationFailed, index, failure)
+		if !m.distributed {
+			m.stop(failure, f)
+			return
+		}
+		// A tolerated failure keeps its place in the result with the error output: AWS
+		// (without a ResultWriter) leaves no record of what a failed child contributes.
+		m.mu.Lock()
+		m.failures++
+		m.results[i] = errorOutput(failure)
+		exceeded := m.tolerance.exceeded(m.failures, m.jobs)
+		m.mu.Unlock()
+		if exceeded {
+			m.stop(&Error{Name: ErrNameExceedTolerated, Cause: "The specified tolerated failure threshold was exceeded"}, f)
+		}
+	case m.ctx.Err() != nil && x.ctx.Err() == nil && errors.Is(err, context.Canceled):
+		// Stopped because another iteration failed.
+		m.ended(f, MapIterationAborted, index, nil)
+	default:
+		m.stop(err, f)
+	}
+}
+
+// ended records the end of an iteration, after its last event, and has the Map's next
+// event follow that last event. A failed iteration's event keeps its error and cause,
+// which AWS shows in the child execution's history instead.
+func (m *mapRun) ended(f *execution, typ EventType, index int, failure *Error) {
+	d := EventDetails{Name: m.s.Name, Index: &index}
+	if failure != nil {
+		d.Error, d.Cause = failure.Name, failure.Cause
+	}
+	if _, err := f.record(typ, m.s.Name, d); err != nil {
+		m.stop(err, nil)
+		return
+	}
+	m.x.setPrev(f.prevID())
 }

@@ -1,9 +1,13 @@
 package runtime
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+)
 
-// ParallelState runs its Branches on the same input and outputs their results as an array
-// (Type "Parallel"). It is parsed and validated; running it comes in a later version.
+// ParallelState runs its Branches on the same input, concurrently, and outputs their
+// outputs as an array in branch order (Type "Parallel"). A branch that fails stops the
+// others and fails the state with its error, for the state's Retry and Catch.
 type ParallelState struct {
 	StateBase
 	Branches []*Definition
@@ -31,4 +35,66 @@ func (p *parser) parseParallel(obj *object, s site, b StateBase) State {
 	st.Retry = p.parseRetry(obj, s)
 	st.Catch = p.parseCatch(obj, s)
 	return st
+}
+
+func (x *execution) runParallel(s *ParallelState, sr *stateRun, raw any) (any, string, error) {
+	return x.withRetryAndCatch(&s.StateBase, s.Retry, s.Catch, sr, raw, func() (any, error) {
+		return x.dataFlow(&s.StateBase, sr, raw, func(effective any) (any, error) {
+			return x.runBranches(s, effective)
+		})
+	})
+}
+
+// branchEnd is how one branch ended.
+type branchEnd struct {
+	index int
+	out   any
+	err   error
+	frame *execution
+}
+
+// runBranches records ParallelStateStarted and runs every branch in a frame of its own:
+// branches read the variables around the Parallel state and assign only their own.
+func (x *execution) runBranches(s *ParallelState, input any) (any, error) {
+	started, err := x.record(ParallelStateStarted, s.Name, EventDetails{})
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(x.ctx)
+	defer cancel()
+	ends := make(chan branchEnd, len(s.Branches))
+	for i, branch := range s.Branches {
+		f := x.child(ctx, newScope(x.vars), started)
+		go func() {
+			out, _, err := f.runStates(branch, branch.StartAt, input, nil)
+			ends <- branchEnd{index: i, out: out, err: err, frame: f}
+		}()
+	}
+	results := make([]any, len(s.Branches))
+	var first *branchEnd
+	for range s.Branches {
+		e := <-ends
+		if e.err == nil {
+			results[e.index] = e.out
+			continue
+		}
+		// The first branch to fail decides; the others end because they are cancelled.
+		if first == nil {
+			first = &e
+			cancel()
+		}
+	}
+	if err := x.ctx.Err(); err != nil {
+		return nil, err
+	}
+	if first != nil {
+		// ParallelStateFailed follows the failed branch's last event.
+		x.setPrev(first.frame.prevID())
+		return nil, first.err
+	}
+	x.syncPrev()
+	if _, err := x.record(ParallelStateSucceeded, s.Name, EventDetails{}); err != nil {
+		return nil, err
+	}
+	return results, nil
 }

@@ -464,10 +464,16 @@ func TestTaskFailures(t *testing.T) {
 			wantCause: "An error occurred while executing the state 'T' (entered at the event id #2). The JSONPath '$.missing' specified for the field 'x.$' could not be found in the input '{}'",
 		},
 		{
-			name:      "variables are not run yet",
-			def:       `{"StartAt":"P","States":{"P":{"Type":"Pass","Assign":{"x":1},"End":true}}}`,
+			name:      "an undefined variable",
+			def:       `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"x.$":"$nope"},"End":true}}}`,
 			wantError: "States.Runtime",
-			wantCause: "An error occurred while executing the state 'P' (entered at the event id #2). stepstudio: variables (Assign) are not supported yet",
+			wantCause: "An error occurred while executing the state 'P' (entered at the event id #2). The variable reference '$nope' specified for the field 'x.$' refers to the variable 'nope', which is not defined.",
+		},
+		{
+			name:      "a variable over 256 KiB",
+			def:       `{"StartAt":"P","States":{"P":{"Type":"Pass","Assign":{"x":"` + big + `"},"End":true}}}`,
+			wantError: "States.DataLimitExceeded",
+			wantCause: "The variable 'x' assigned in the state 'P' has a size exceeding the maximum number of bytes service limit (262144).",
 		},
 	}
 	for _, tt := range tests {

@@ -30,6 +30,8 @@ type template struct {
 	path    *Path
 	field   string // the key as written, e.g. "value.$", quoted in AWS's messages
 	expr    string // the intrinsic call or variable reference as written
+	// intrinsic is the compiled call of a tmplIntrinsic, parsed once here at Parse.
+	intrinsic *intrinsic
 }
 
 type templateField struct {
@@ -39,9 +41,6 @@ type templateField struct {
 
 // variableRef matches a variable reference such as $order or $order.items[0].
 var variableRef = regexp.MustCompile(`^\$[A-Za-z_][A-Za-z0-9_]*`)
-
-// intrinsicCall matches the start of an intrinsic function call such as States.Format(.
-var intrinsicCall = regexp.MustCompile(`^States\.[A-Za-z0-9]+\(`)
 
 // compileTemplate compiles v. Problems are reported through report with the location
 // (relative to the template) and message; compileTemplate keeps going to find them all.
@@ -128,28 +127,34 @@ func compileExpression(s, field string, allowIntrinsic bool, report func(msg str
 		}
 		return &template{kind: tmplPath, path: p, field: field}
 	case variableRef.MatchString(s):
-		return &template{kind: tmplVariable, expr: s, field: field}
-	case allowIntrinsic && intrinsicCall.MatchString(s):
-		if !strings.HasSuffix(strings.TrimSpace(s), ")") {
-			report(fmt.Sprintf("the value of %q is not a valid intrinsic function call: %s", field, s))
+		p, err := compilePath(s, true)
+		if err != nil {
+			report(fmt.Sprintf("the value of %q is not a valid variable reference: %v", field, err))
 			return nil
 		}
-		return &template{kind: tmplIntrinsic, expr: s, field: field}
+		return &template{kind: tmplVariable, path: p, expr: s, field: field}
+	case allowIntrinsic && strings.HasPrefix(s, "States."):
+		in, err := compileIntrinsic(s)
+		if err != nil {
+			report(fmt.Sprintf("the value of %q is not a valid intrinsic function call: %v", field, err))
+			return nil
+		}
+		return &template{kind: tmplIntrinsic, intrinsic: in, expr: s, field: field}
 	}
 	report(fmt.Sprintf("the value of %q must be a JSONPath or an intrinsic function, not %q", field, s))
 	return nil
 }
 
-// eval builds the template's value over input (paths starting with $) and the context
-// object (paths starting with $$).
-func (t *template) eval(input, ctxObj any) (any, error) {
+// eval builds the template's value over input (paths starting with $), the context
+// object (paths starting with $$) and the variables visible in vars ($name; vars may be nil).
+func (t *template) eval(input, ctxObj any, vars *scope) (any, error) {
 	switch t.kind {
 	case tmplLiteral:
 		return t.literal, nil
 	case tmplObject:
 		o := newObject(len(t.fields))
 		for _, f := range t.fields {
-			v, err := f.t.eval(input, ctxObj)
+			v, err := f.t.eval(input, ctxObj, vars)
 			if err != nil {
 				return nil, err
 			}
@@ -159,7 +164,7 @@ func (t *template) eval(input, ctxObj any) (any, error) {
 	case tmplArray:
 		out := make([]any, len(t.items))
 		for i, it := range t.items {
-			v, err := it.eval(input, ctxObj)
+			v, err := it.eval(input, ctxObj, vars)
 			if err != nil {
 				return nil, err
 			}
@@ -178,10 +183,9 @@ func (t *template) eval(input, ctxObj any) (any, error) {
 		}
 		return v, nil
 	case tmplIntrinsic:
-		name := t.expr[:strings.IndexByte(t.expr, '(')]
-		return nil, runtimeError("stepstudio: intrinsic functions are not supported yet (%s in the field '%s')", name, t.field)
+		return t.intrinsic.eval(&intrinsicScope{input: input, context: ctxObj, variable: vars.lookup})
 	case tmplVariable:
-		return nil, runtimeError("stepstudio: variables are not supported yet (%s in the field '%s')", t.expr, t.field)
+		return t.path.findVariable(vars, t.field)
 	}
 	return nil, runtimeError("stepstudio: unknown template")
 }
