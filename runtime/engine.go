@@ -223,6 +223,15 @@ func (e *Engine) decide(token string, o outcome) error {
 	return nil
 }
 
+// IsWaiting reports whether a task waits for a callback with token in this engine. After a
+// restart, a token stored as waiting that no resumed execution waits on can never be decided.
+func (e *Engine) IsWaiting(token string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, ok := e.waiters[token]
+	return ok
+}
+
 func (e *Engine) register(token string) *waiter {
 	w := &waiter{result: make(chan outcome, 1), heartbeat: make(chan struct{}, 1)}
 	e.mu.Lock()

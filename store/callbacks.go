@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
 )
@@ -51,4 +52,15 @@ func (db *DB) FindCallbackTasks(ctx context.Context, status runtime.CallbackStat
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+callbackColumns+` FROM `+callbackJoins+`
 		WHERE (? = '' OR t.status = ?) ORDER BY t.id`, status, status)
 	return collect(rows, err, "find callback tasks", scanCallback)
+}
+
+// CancelCallbackTask marks a waiting callback task as one that can no longer be decided,
+// leaving a task already decided as it is.
+func (db *DB) CancelCallbackTask(ctx context.Context, id int64) error {
+	_, err := db.sql.ExecContext(ctx, `UPDATE callback_tasks SET status = ?, decided_at = ? WHERE id = ? AND status = ?`,
+		runtime.CallbackCancelled, millis(time.Now()), id, runtime.CallbackWaiting)
+	if err != nil {
+		return fmt.Errorf("store: cancel callback task %d: %w", id, err)
+	}
+	return nil
 }

@@ -62,7 +62,7 @@ func resumeExecution(ctx, runCtx context.Context, db *store.DB, engine *runtime.
 			}
 		}
 	}
-	return engine.Resume(runCtx, runtime.StartInput{
+	err = engine.Resume(runCtx, runtime.StartInput{
 		ExecutionARN:     e.ARN,
 		ExecutionName:    e.Name,
 		StateMachineARN:  m.ARN,
@@ -71,4 +71,17 @@ func resumeExecution(ctx, runCtx context.Context, db *store.DB, engine *runtime.
 		Definition:       def,
 		Input:            e.Input,
 	}, history)
+	if err != nil {
+		return err
+	}
+	// A task waiting inside a Parallel branch or a Map iteration is called again with a new
+	// token when its state runs again; its old token can never be decided.
+	for _, t := range waiting {
+		if t.ExecutionID == e.ID && !engine.IsWaiting(t.Token) {
+			if err := db.CancelCallbackTask(ctx, t.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -405,3 +405,38 @@ func TestRestartResumesWaitingExecution(t *testing.T) {
 		t.Fatalf("output %s", after[len(after)-1].Execution.Output)
 	}
 }
+
+func TestRestartInsideParallelLeavesOneDecidableTask(t *testing.T) {
+	t.Parallel()
+	const def = `{"StartAt":"Both","States":{"Both":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"Approve","States":{"Approve":{"Type":"Task","End":true,
+			"Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+			"Parameters":{"token.$":"$$.Task.Token"}}}}]}}}`
+	db := filepath.Join(t.TempDir(), "studio.db")
+	first := startStudioOn(t, db)
+	first.createMachine(t, "Nested", def)
+	execPath := first.startExecution(t, "Nested", `{}`)
+	conn := first.watch(t, execPath, 0)
+	seen := readUntil(t, conn, "TaskSubmitted")
+	before := first.waitingTaskIDs(t)
+	conn.Close()
+	first.stop()
+
+	second := startStudioOn(t, db)
+	defer second.stop()
+	conn = second.watch(t, execPath, seen[len(seen)-1].ID)
+	// The branch runs again and asks anew; its task is stored before the event is published.
+	readUntil(t, conn, "TaskSubmitted")
+	ids := second.waitingTaskIDs(t)
+	if len(ids) != 1 || ids[0] == before[0] {
+		t.Fatalf("inbox lists %v after the restart (before: %v): want only a new task", ids, before)
+	}
+	resp, body := second.post(t, "/inbox/"+ids[0]+"/approve", url.Values{"output": {`{"ok": true}`}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d\n%s", resp.StatusCode, body)
+	}
+	msgs := readUntil(t, conn, "ExecutionSucceeded")
+	if out := msgs[len(msgs)-1].Execution.Output; out != `[{"ok":true}]` {
+		t.Fatalf("output %s", out)
+	}
+}
