@@ -12,12 +12,13 @@ const maxPayloadBytes = 262144
 // as $ and, like every other field, the variables as they were when the state was entered:
 // its values are kept in sr and take effect when the state ends.
 func (x *execution) dataFlow(b *StateBase, sr *stateRun, raw any, work func(effective any) (any, error)) (any, error) {
+	ctx := x.lazyContext(sr) // one attempt of a state sees one context object
 	effective, err := x.selectPath(b.inputPath, raw, sr)
 	if err != nil {
 		return nil, err
 	}
 	if b.parameters != nil {
-		if effective, err = b.parameters.eval(effective, x.contextObject(sr), x.vars); err != nil {
+		if effective, err = b.parameters.eval(effective, ctx, x.vars); err != nil {
 			return nil, err
 		}
 	}
@@ -26,13 +27,13 @@ func (x *execution) dataFlow(b *StateBase, sr *stateRun, raw any, work func(effe
 		return nil, err
 	}
 	if b.resultSelector != nil {
-		if result, err = b.resultSelector.eval(result, x.contextObject(sr), x.vars); err != nil {
+		if result, err = b.resultSelector.eval(result, ctx, x.vars); err != nil {
 			return nil, err
 		}
 	}
 	var assigned *object
 	if sr.assign != nil {
-		if assigned, err = sr.assign.eval(result, x.contextObject(sr), x.vars, b.Name); err != nil {
+		if assigned, err = sr.assign.eval(result, ctx, x.vars, b.Name); err != nil {
 			return nil, err
 		}
 	}

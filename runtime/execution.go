@@ -110,6 +110,10 @@ func (x *execution) record(typ EventType, state string, d EventDetails) (int64, 
 	return ev.ID, nil
 }
 
+// recording reports whether events go anywhere; without a recorder (the command line, the
+// benchmarks) their JSON texts are not worth building.
+func (x *execution) recording() bool { return x.eng.cfg.Recorder != nil }
+
 // started records ExecutionStarted.
 func (x *execution) started() error {
 	_, err := x.record(ExecutionStarted, "", EventDetails{Input: jsonText(x.input), RoleArn: x.in.RoleARN})
@@ -198,7 +202,11 @@ func (x *execution) runState(name string, st State, input any, resumed *stateRun
 	sr := resumed
 	if sr == nil {
 		sr = &stateRun{name: name, task: hasRetryCount(b.Type)}
-		id, err := x.record(EventType(b.Type+"StateEntered"), name, EventDetails{Name: name, Input: jsonText(input)})
+		entered := EventDetails{Name: name}
+		if x.recording() {
+			entered.Input = jsonText(input)
+		}
+		id, err := x.record(EventType(b.Type+"StateEntered"), name, entered)
 		if err != nil {
 			return nil, "", err
 		}
@@ -237,8 +245,16 @@ func (x *execution) runState(name string, st State, input any, resumed *stateRun
 	if err != nil {
 		return nil, "", x.inState(sr, err)
 	}
-	text := encodeJSON(out)
-	if len(text) > maxPayloadBytes {
+	// Without a recorder nobody reads the text: only its size is needed.
+	var text []byte
+	size := 0
+	if x.recording() {
+		text = encodeJSON(out)
+		size = len(text)
+	} else {
+		size = jsonSize(out, maxPayloadBytes)
+	}
+	if size > maxPayloadBytes {
 		return nil, "", dataLimitError(name)
 	}
 	// The state's assignments take effect now that it has ended.
@@ -261,6 +277,17 @@ func (x *execution) inState(sr *stateRun, err error) error {
 		return err
 	}
 	return &Error{Name: f.Name, Cause: statePrefix(sr.name, sr.enteredID) + f.Cause}
+}
+
+// lazyContext gives $$ for the current state visit, built on first use.
+func (x *execution) lazyContext(sr *stateRun) contextFunc {
+	var obj any
+	return func() any {
+		if obj == nil {
+			obj = x.contextObject(sr)
+		}
+		return obj
+	}
 }
 
 // contextObject builds $$ for the current state visit.

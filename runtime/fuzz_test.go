@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"testing"
 )
 
@@ -39,7 +40,8 @@ func FuzzParse(f *testing.F) {
 }
 
 // FuzzJSONPath checks that compiling any path text and evaluating it over any JSON document
-// never panics, and that a compiled path prints back to text that compiles the same way.
+// never panics, that a compiled path prints back to text that compiles the same way, and
+// that the payload-size count agrees with the encoder.
 func FuzzJSONPath(f *testing.F) {
 	for _, seed := range []struct{ path, doc string }{
 		{"$", `{}`},
@@ -52,6 +54,7 @@ func FuzzJSONPath(f *testing.F) {
 		{"$.a[0,2]", `{"a":[1,2,3]}`},
 		{"$.store\\.book", `{"store.book":1}`},
 		{"$$.Execution.Id", `{}`},
+		{"$.s", `{"s":"quote \" slash \\ tab \t nul \u0000 é \ud800"}`},
 	} {
 		f.Add(seed.path, []byte(seed.doc))
 	}
@@ -66,6 +69,14 @@ func FuzzJSONPath(f *testing.F) {
 		root, err := decodeJSON(doc)
 		if err != nil {
 			return
+		}
+		encoded := encodeJSON(root)
+		if got, want := jsonSize(root, 1<<30), len(encoded); got != want {
+			t.Fatalf("jsonSize %d, encoded length %d, for %s", got, want, doc)
+		}
+		again, err := decodeJSON(encoded)
+		if err != nil || !bytes.Equal(encodeJSON(again), encoded) {
+			t.Fatalf("%s encodes to %s, which does not decode back the same (%v)", doc, encoded, err)
 		}
 		_, _ = p.find(root)
 		_ = p.exists(root)

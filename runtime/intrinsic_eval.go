@@ -40,8 +40,8 @@ const maxArrayRange = 1000
 // intrinsicScope is what a call reads besides its own text: the data its paths read, and
 // the sources of variables and randomness the execution provides.
 type intrinsicScope struct {
-	input   any // what $ paths read: the state input, the task result...
-	context any // what $$ paths read
+	input   any         // what $ paths read: the state input, the task result...
+	context contextFunc // what $$ paths read
 	// variable returns the value of a workflow variable ($name) visible to the state; nil
 	// means none is. A variable that is not there fails like a path that finds nothing.
 	variable func(name string) (any, bool)
@@ -140,7 +140,7 @@ func (e *intrinsicRun) arg(a *intrinsicArg) (any, error) {
 	case argPath:
 		base := e.scope.input
 		if a.path.context {
-			base = e.scope.context
+			base = e.scope.context()
 		}
 		v, err := a.path.find(base)
 		if err != nil {
@@ -226,9 +226,11 @@ func runStringToJSON(e *intrinsicRun, c *intrinsicCall, args []any) (any, error)
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	v, err := decodeValue(dec)
+	var first json.RawMessage
+	if err := json.NewDecoder(strings.NewReader(s)).Decode(&first); err != nil {
+		return nil, e.invalid(c)
+	}
+	v, err := decodeJSON(first)
 	if err != nil {
 		return nil, e.invalid(c)
 	}

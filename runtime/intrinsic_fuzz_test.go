@@ -56,7 +56,7 @@ func FuzzIntrinsicParse(f *testing.F) {
 		vars := map[string]any{"var": input}
 		scope := &intrinsicScope{
 			input:    input,
-			context:  ctxObj,
+			context:  func() any { return ctxObj },
 			variable: func(name string) (any, bool) { v, ok := vars[name]; return v, ok },
 			rand:     bytes.NewReader(bytes.Repeat([]byte{0xa5}, 1024)),
 		}

@@ -24,7 +24,7 @@ func evalIntrinsic(t *testing.T, text, input string, vars map[string]string) (st
 		t.Fatalf("input %s: %v", input, err)
 	}
 	ctxObj, _ := decodeJSON([]byte(`{"Execution":{"Name":"run-1","Input":{"csv":"a,b"}},"StateMachine":{"Name":"my-machine-v2"}}`))
-	scope := &intrinsicScope{input: doc, context: ctxObj, rand: bytes.NewReader(make([]byte, 64))}
+	scope := &intrinsicScope{input: doc, context: func() any { return ctxObj }, rand: bytes.NewReader(make([]byte, 64))}
 	if vars != nil {
 		scope.variable = func(name string) (any, bool) {
 			text, ok := vars[name]

@@ -199,7 +199,7 @@ func (x *execution) withRetryAndCatch(b *StateBase, retry []Retrier, catch []Cat
 		output := errorOutput(failure)
 		sr.assigned = nil
 		if c.assign != nil {
-			if sr.assigned, err = c.assign.eval(output, x.contextObject(sr), x.vars, b.Name); err != nil {
+			if sr.assigned, err = c.assign.eval(output, x.lazyContext(sr), x.vars, b.Name); err != nil {
 				return nil, "", err
 			}
 		}

@@ -53,7 +53,7 @@ func (x *execution) runFail(s *FailState, sr *stateRun, raw any) (failure *Error
 		if f.t == nil {
 			continue
 		}
-		v, err := f.t.eval(raw, x.contextObject(sr), x.vars)
+		v, err := f.t.eval(raw, x.lazyContext(sr), x.vars)
 		if err != nil {
 			return nil, err
 		}

@@ -428,7 +428,7 @@ func (m *mapRun) selectItem(i int) (any, error) {
 	item.set("Value", m.items[i])
 	mapObj := newObject(1)
 	mapObj.set("Item", item)
-	ctxObj := m.x.contextObject(m.sr).(*object).with("Map", mapObj)
+	ctxObj := func() any { return m.x.contextObject(m.sr).(*object).with("Map", mapObj) }
 	return m.s.itemSelector.eval(m.input, ctxObj, m.x.vars)
 }
 
@@ -455,7 +455,7 @@ func (m *mapRun) batch() ([]any, error) {
 	}
 	var batchInput any
 	if bt.batchInput != nil {
-		if batchInput, err = bt.batchInput.eval(m.input, x.contextObject(m.sr), x.vars); err != nil {
+		if batchInput, err = bt.batchInput.eval(m.input, x.lazyContext(m.sr), x.vars); err != nil {
 			return nil, err
 		}
 	}

@@ -147,7 +147,11 @@ func compileExpression(s, field string, allowIntrinsic bool, report func(msg str
 
 // eval builds the template's value over input (paths starting with $), the context
 // object (paths starting with $$) and the variables visible in vars ($name; vars may be nil).
-func (t *template) eval(input, ctxObj any, vars *scope) (any, error) {
+// contextFunc gives the context object ($$) when a template needs it: building it costs
+// more than most templates, which never read it.
+type contextFunc func() any
+
+func (t *template) eval(input any, ctxObj contextFunc, vars *scope) (any, error) {
 	switch t.kind {
 	case tmplLiteral:
 		return t.literal, nil
@@ -174,7 +178,7 @@ func (t *template) eval(input, ctxObj any, vars *scope) (any, error) {
 	case tmplPath:
 		base := input
 		if t.path.context {
-			base = ctxObj
+			base = ctxObj()
 		}
 		v, err := t.path.find(base)
 		if err != nil {

@@ -103,7 +103,7 @@ func (p *parser) parseAssign(v any, s site, field string) *assignment {
 
 // eval computes the values an Assign sets: $ is the state's result (or the error output, in
 // a catcher), variables are as they were when the state was entered.
-func (a *assignment) eval(result, ctxObj any, vars *scope, state string) (*object, error) {
+func (a *assignment) eval(result any, ctxObj contextFunc, vars *scope, state string) (*object, error) {
 	v, err := a.tmpl.eval(result, ctxObj, vars)
 	if err != nil {
 		return nil, err
