@@ -47,9 +47,12 @@ lint:
 	@test -z "$$(gofmt -l $(GOFILES))" || (gofmt -l $(GOFILES); echo "gofmt needed on the files above" >&2; exit 1)
 	$(GO) vet ./...
 
-## bench: the benchmarks, with memory figures
-bench:
+## bench: the Go benchmarks, then the shared workloads (../shared/bench) when they are there
+SHARED_BENCH ?= ../shared/bench/workloads
+bench: $(BIN)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@if [ -d $(SHARED_BENCH) ]; then $(BIN) bench --runs 15 --warmup 3 --json bin/bench.json $(SHARED_BENCH); \
+	else echo "no $(SHARED_BENCH): workload benchmarks skipped"; fi
 
 clean:
 	rm -rf bin

@@ -14,6 +14,18 @@ type Clock interface {
 	NewTimer(d time.Duration) Timer
 }
 
+// VirtualClock is a Clock on which time moves only when something waits for it (as in
+// `stepstudio test`): work done between two waits takes no time.
+type VirtualClock interface {
+	Clock
+	Virtual() bool
+}
+
+func isVirtual(c Clock) bool {
+	v, ok := c.(VirtualClock)
+	return ok && v.Virtual()
+}
+
 // Timer is a one-shot timer created by a Clock.
 type Timer interface {
 	C() <-chan time.Time

@@ -522,3 +522,18 @@ func TestManyExecutions(t *testing.T) {
 		}
 	}
 }
+
+// On virtual time a task call takes no time, so a task with a timeout still gets its answer
+// (the virtual clock fires the timeout timer as soon as it is armed).
+func TestVirtualClockTaskBeatsItsTimeout(t *testing.T) {
+	t.Parallel()
+	def := mustParse(t, `{"StartAt":"T","States":{"T":{"Type":"Task","TimeoutSeconds":5,"HeartbeatSeconds":1,
+		"Resource":"arn:aws:lambda:us-east-1:123456789012:function:echo","End":true}}}`)
+	eng := runtime.NewEngine(runtime.EngineConfig{Clock: fakeclock.NewVirtual(testStart), Invoker: &testInvoker{}})
+	for range 20 {
+		res, err := eng.Run(context.Background(), startInput(def, `{"a":1}`))
+		if err != nil || res.Status != runtime.StatusSucceeded || string(res.Output) != `{"a":1}` {
+			t.Fatalf("%v %+v", err, res)
+		}
+	}
+}

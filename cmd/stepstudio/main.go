@@ -5,10 +5,16 @@
 // Usage:
 //
 //	stepstudio [serve] [--addr 127.0.0.1:8080] [--db data/stepstudio.db] [--dev]
+//	stepstudio test [-v] [--run REGEX] PATH...
+//	stepstudio validate FILE
+//	stepstudio run FILE [--input JSON|@FILE]
+//	stepstudio bench [--runs N] [--warmup N] [--json FILE] DIR...
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -34,6 +40,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch command {
 	case "serve":
 		return serve(ctx, args, getenv, stdout, stderr)
+	case "test":
+		return testCases(ctx, args, stdout, stderr)
+	case "validate":
+		return validate(args, stdout, stderr)
+	case "run":
+		return runMachine(ctx, args, stdout, stderr)
+	case "bench":
+		return bench(ctx, args, stdout, stderr)
+	case benchChildCommand:
+		return benchChild(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -44,5 +60,46 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 const usage = `usage: stepstudio [command] [flags]
 
 commands:
-  serve   start the studio (the default): stepstudio serve [--addr ADDR] [--db FILE] [--dev]
-  help    print this text`
+  serve     start the studio (the default): stepstudio serve [--addr ADDR] [--db FILE] [--dev]
+  test      run case files (folders searched recursively) on virtual time:
+            stepstudio test [-v] [--run REGEX] PATH...
+  validate  check a state machine definition: stepstudio validate FILE
+  run       run a state machine once, in memory: stepstudio run FILE [--input JSON|@FILE]
+  bench     measure benchmark workloads: stepstudio bench [--runs N] [--warmup N] [--json FILE] DIR...
+  help      print this text`
+
+// parseFlags parses flags wherever they stand among the arguments, so that
+// "stepstudio run flow.json --input @in.json" works as well as flags first; "--" ends the
+// flags. It returns the other arguments in order.
+func parseFlags(fset *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fset.Parse(args); err != nil {
+			return nil, err
+		}
+		// Parse stops at the first non-flag argument, or just after a "--".
+		left := fset.Args()
+		if used := len(args) - len(left); used > 0 && args[used-1] == "--" {
+			return append(rest, left...), nil
+		}
+		if len(left) == 0 {
+			return rest, nil
+		}
+		rest = append(rest, left[0])
+		args = left[1:]
+	}
+}
+
+// usageError says the command line is wrong and shows the command's flags.
+func usageError(fset *flag.FlagSet, format string, args ...any) error {
+	fset.Usage()
+	return fmt.Errorf(format, args...)
+}
+
+// helpRequested turns -h into a clean exit: the flag set has printed its usage already.
+func helpRequested(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}

@@ -100,7 +100,7 @@ func Run(ctx context.Context, c *Case, opt Options) *Outcome {
 	})
 	o.Result = res
 	switch {
-	case err != nil && ctx.Err() == context.DeadlineExceeded:
+	case err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
 		o.Err = fmt.Errorf("the execution did not end within %s of real time (is a task waiting for a callback?)", opt.Timeout)
 	case err != nil:
 		o.Err = fmt.Errorf("the execution could not run to its end: %w", err)

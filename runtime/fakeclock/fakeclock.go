@@ -43,6 +43,10 @@ func NewVirtual(start time.Time) *Clock {
 	return c
 }
 
+// Virtual reports whether the clock fires its timers at once (NewVirtual); the runtime then
+// runs task calls without racing them against their timeouts.
+func (c *Clock) Virtual() bool { return c.virtual }
+
 // Now returns the clock's current time.
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()
