@@ -5,4 +5,27 @@
 // /States/Fetch/Next), and executes parsed definitions (Engine). It knows nothing of HTTP, SQL
 // or HTML: what it needs from outside it declares as interfaces (Clock, TaskInvoker,
 // Recorder), so the server, the command line and the tests wire in what they need.
+//
+// # What runs
+//
+// The JSONPath query language, as AWS Step Functions runs it, with AWS's error names and cause
+// texts: every state type (one file each, state_*.go) and field; the data flow InputPath,
+// Parameters, ResultSelector, ResultPath, OutputPath in one function (dataflow.go); JSONPath as
+// Jayway evaluates it, compiled at Parse (jsonpath*.go); the context object; the 18 intrinsic
+// functions, parsed once into a tree (intrinsic_*.go; States.Format and friends print values as
+// Java does, intrinsic_java.go); Choice rules; Retry and Catch (retry.go); task timeouts and
+// heartbeats; the 256 KiB payload limit; variables with their scopes (variables.go);
+// Parallel branches and Map iterations as frames sharing the execution's history numbering
+// (frames.go), inline Maps at most 40 iterations at a time.
+//
+// Not yet: the JSONata query language (Parse refuses it, saying so), Map's S3 ItemReader and
+// ResultWriter, and AWS service integrations, which are the TaskInvoker's business.
+//
+// # Time, tasks and history
+//
+// Nothing here reads the wall clock or sleeps: every timestamp and timer comes from the Clock,
+// so tests and `stepstudio test` run Waits, backoffs and timeouts on virtual time
+// (runtime/fakeclock). Every history event goes to the Recorder in order, numbered as AWS
+// numbers them; the studio's store keeps them and its hub streams them. Engine.Resume
+// continues an execution from its stored history after a restart.
 package runtime
