@@ -1,0 +1,63 @@
+package designer_test
+
+import (
+	"testing"
+
+	"github.com/stepstudio/stepstudio/designer"
+)
+
+// BenchmarkParseBytes200 measures importing and exporting a 200-state definition, what every
+// page that shows the code pays.
+func BenchmarkParseBytes200(b *testing.B) {
+	def := chainDefinition(200)
+	b.SetBytes(int64(len(def)))
+	for b.Loop() {
+		d, err := designer.Parse(def)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = d.Bytes()
+	}
+}
+
+// BenchmarkInsertState200 measures one drop on a 200-state definition: the edit, the writing
+// of the result and its parse.
+func BenchmarkInsertState200(b *testing.B) {
+	d, err := designer.Parse(chainDefinition(200))
+	if err != nil {
+		b.Fatal(err)
+	}
+	op := designer.InsertState{State: "Dropped", Definition: []byte(`{"Type": "Wait", "Seconds": 1}`),
+		Where: designer.Where{Edge: &designer.EdgeRef{From: "Step 100", Kind: designer.EdgeNext}}}
+	for b.Loop() {
+		if _, err := op.Apply(d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParse5MB measures the parse of a 5 MB definition (five times what AWS accepts), to
+// show it is linear and bounded.
+func BenchmarkParse5MB(b *testing.B) {
+	def := bigDefinition(5 << 20)
+	b.SetBytes(int64(len(def)))
+	for b.Loop() {
+		if _, err := designer.Parse(def); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSetField5MB measures an inspector edit of a 5 MB definition.
+func BenchmarkSetField5MB(b *testing.B) {
+	d, err := designer.Parse(bigDefinition(5 << 20))
+	if err != nil {
+		b.Fatal(err)
+	}
+	op := designer.SetField{State: "Big", Field: designer.Path{"Comment"}, Value: []byte(`"big"`)}
+	for b.Loop() {
+		if _, err := op.Apply(d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
