@@ -1,9 +1,12 @@
 package designer_test
 
 import (
+	"context"
+	"strconv"
 	"testing"
 
 	"github.com/stepstudio/stepstudio/designer"
+	"github.com/stepstudio/stepstudio/runtime"
 )
 
 // BenchmarkParseBytes200 measures importing and exporting a 200-state definition, what every
@@ -57,6 +60,36 @@ func BenchmarkSetField5MB(b *testing.B) {
 	op := designer.SetField{State: "Big", Field: designer.Path{"Comment"}, Value: []byte(`"big"`)}
 	for b.Loop() {
 		if _, err := op.Apply(d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEdit200 is the server's whole cost of one designer edit on a 200-state
+// definition: apply the drop, validate the result, build the graph, lay it out and render it
+// (budget: 50 ms). Each iteration drops a differently named state, so every layout is new to
+// the renderer's cache, as after a real edit.
+func BenchmarkEdit200(b *testing.B) {
+	d, err := designer.Parse(chainDefinition(200))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		i++
+		op := designer.InsertState{State: "Dropped " + strconv.Itoa(i), Definition: []byte(`{"Type": "Wait", "Seconds": 1}`),
+			Where: designer.Where{Edge: &designer.EdgeRef{From: "Step 100", Kind: designer.EdgeNext}}}
+		edited, err := op.Apply(d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, diag := range runtime.Validate(edited.Bytes()) {
+			if diag.Severity == runtime.SeverityError {
+				b.Fatalf("the edit made the definition invalid: %s", diag)
+			}
+		}
+		if _, err := designer.RenderDefinition(ctx, renderer, edited.Bytes(), designer.DOTOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
