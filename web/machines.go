@@ -69,6 +69,19 @@ const exampleDefinition = `{
 }
 `
 
+// blankDefinition is where "Start blank in the designer" begins: one state, since a state
+// machine needs at least one; the designer grows it by drops onto its arrows.
+const blankDefinition = `{
+  "StartAt": "Start",
+  "States": {
+    "Start": {
+      "Type": "Pass",
+      "End": true
+    }
+  }
+}
+`
+
 func (s *Server) handleHome(c echo.Context) error {
 	return s.renderHome(c, http.StatusOK, views.CreateForm{}, nil)
 }
@@ -84,7 +97,11 @@ func (s *Server) renderHome(c echo.Context, status int, form views.CreateForm, p
 func (s *Server) handleMachineCreate(c echo.Context) error {
 	ctx := c.Request().Context()
 	form := views.CreateForm{Name: c.FormValue("name"), Definition: c.FormValue("definition")}
+	blank := c.FormValue("start") == "blank"
 	definition, err := definitionFromForm(c, form.Definition)
+	if blank && string(definition) == exampleDefinition { // nothing given: one state, not the example
+		definition = []byte(blankDefinition)
+	}
 	if err != nil {
 		return s.renderHome(c, http.StatusBadRequest, form, []string{err.Error()})
 	}
@@ -108,6 +125,9 @@ func (s *Server) handleMachineCreate(c echo.Context) error {
 	}
 	if err != nil {
 		return err
+	}
+	if blank {
+		return c.Redirect(http.StatusSeeOther, views.MachineURL(form.Name)+"/design")
 	}
 	return c.Redirect(http.StatusSeeOther, views.MachineURL(form.Name))
 }

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// postJSON sends a JSON body and decodes the JSON answer.
+func (s *studio) postJSON(t *testing.T, path string, in any, out any) int {
+	t.Helper()
+	body, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := noRedirect.Post(s.url+path, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(data, out); err != nil {
+		t.Fatalf("%s answered %d with no JSON: %v\n%s", path, resp.StatusCode, err, data)
+	}
+	return resp.StatusCode
+}
+
+type applyAnswer struct {
+	Document    string `json:"document"`
+	SVG         string `json:"svg"`
+	Diagnostics []struct {
+		Severity, Code, Message, Location, State, NodeID string
+	} `json:"diagnostics"`
+	Selected  string `json:"selected"`
+	Inspector string `json:"inspector"`
+	Error     string `json:"error"`
+	State     string `json:"state"`
+	Field     string `json:"field"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+}
+
+const onePass = `{
+  "StartAt": "Start",
+  "States": {
+    "Start": {
+      "Type": "Pass",
+      "End": true
+    }
+  }
+}
+`
+
+func TestDesignerApplyInsertsDrawsAndValidates(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	s.createMachine(t, "Flow", onePass)
+	if resp, body := s.get(t, "/machines/Flow/design"); resp.StatusCode != http.StatusOK || !strings.Contains(body, `data-testid="palette-Approval (callback)"`) {
+		t.Fatalf("designer page: status %d\n%s", resp.StatusCode, body)
+	}
+
+	var got applyAnswer
+	status := s.postJSON(t, "/machines/Flow/design/apply", map[string]any{
+		"document": onePass,
+		"nameBase": "Wait",
+		"ops":      []json.RawMessage{json.RawMessage(`{"op":"InsertState","state":"","definition":{"Type":"Wait","Seconds":5},"where":{"after":"Start"}}`)},
+	}, &got)
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, got.Error)
+	}
+	want := `{
+  "StartAt": "Start",
+  "States": {
+    "Start": {
+      "Type": "Pass",
+      "Next": "Wait"
+    },
+    "Wait": {
+      "Type": "Wait",
+      "Seconds": 5,
+      "End": true
+    }
+  }
+}
+`
+	if diff := cmp.Diff(want, got.Document); diff != "" {
+		t.Errorf("document (-want +got):\n%s", diff)
+	}
+	if !strings.HasPrefix(got.SVG, "<svg") || !strings.Contains(got.SVG, `id="state-Wait"`) || !strings.Contains(got.SVG, `id="edge-Start-next-0"`) {
+		t.Errorf("svg does not draw the new state and edge:\n%s", got.SVG)
+	}
+	if got.Selected != "Wait" || !strings.Contains(got.Inspector, `data-state="Wait"`) {
+		t.Errorf("selected %q, inspector:\n%s", got.Selected, got.Inspector)
+	}
+	if len(got.Diagnostics) != 0 {
+		t.Errorf("diagnostics of a valid document: %+v", got.Diagnostics)
+	}
+
+	// A document that is JSON but not valid ASL is drawn and its problems listed with the state.
+	broken := strings.Replace(want, `"Next": "Wait"`, `"Next": "Nowhere"`, 1)
+	got = applyAnswer{}
+	if status := s.postJSON(t, "/machines/Flow/design/apply", map[string]any{"document": broken}, &got); status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, got.Error)
+	}
+	if got.Document != broken || len(got.Diagnostics) == 0 || got.Diagnostics[0].State != "Start" || got.Diagnostics[0].NodeID != "state-Start" {
+		t.Errorf("diagnostics of a missing target: %+v", got.Diagnostics)
+	}
+
+	// Save makes a version of a valid document and refuses an invalid one.
+	var saved struct {
+		Version  int      `json:"version"`
+		Error    string   `json:"error"`
+		Problems []string `json:"problems"`
+	}
+	if status := s.postJSON(t, "/machines/Flow/design/save", map[string]string{"document": broken}, &saved); status != http.StatusUnprocessableEntity || len(saved.Problems) == 0 || !strings.Contains(saved.Problems[0], "Nowhere") {
+		t.Errorf("save of an invalid document: %d %+v", status, saved)
+	}
+	if status := s.postJSON(t, "/machines/Flow/design/save", map[string]string{"document": want}, &saved); status != http.StatusOK || saved.Version != 2 {
+		t.Errorf("save: %d %+v", status, saved)
+	}
+	if _, stored := s.get(t, "/machines/Flow/definition.asl.json"); stored != want {
+		t.Errorf("stored:\n%s", stored)
+	}
+}
+
+func TestDesignerApplyRefusesWithWhatAndWhere(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	s.createMachine(t, "Flow", onePass)
+	tests := []struct {
+		name     string
+		document string
+		ops      []string
+		says     string
+		state    string
+		line     int
+	}{
+		{"invalid document", `{"StartAt": "Start",}`, nil, "Not valid JSON at line 1", "", 1},
+		{"invalid JSON typed in the code view", onePass, []string{`{"op":"ReplaceDocument","text":"{\n  \"StartAt\": oops\n}"}`}, "Not valid JSON at line 2, column 14", "", 2},
+		{"unknown op", onePass, []string{`{"op":"Explode"}`}, `unknown op "Explode"`, "", 0},
+		{"op on a missing state", onePass, []string{`{"op":"DeleteState","state":"Nope"}`}, "Nope", "Nope", 0},
+		{"Next to a missing state", onePass, []string{`{"op":"SetField","state":"Start","field":["Next"],"value":"Nowhere"}`}, `"Start" Next: no state named "Nowhere"`, "Start", 0},
+		{"delete the only state", onePass, []string{`{"op":"DeleteState","state":"Start"}`}, `"Start"`, "Start", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ops := []json.RawMessage{}
+			for _, op := range tc.ops {
+				ops = append(ops, json.RawMessage(op))
+			}
+			var got applyAnswer
+			status := s.postJSON(t, "/machines/Flow/design/apply", map[string]any{"document": tc.document, "ops": ops}, &got)
+			if status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422: %+v", status, got)
+			}
+			if !strings.Contains(got.Error, tc.says) || got.State != tc.state || got.Line != tc.line {
+				t.Errorf("error %q state %q line %d; want %q, %q, %d", got.Error, got.State, got.Line, tc.says, tc.state, tc.line)
+			}
+		})
+	}
+}
+
+func TestStartBlankOpensTheDesigner(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	resp, body := s.post(t, "/machines", map[string][]string{"name": {"Blank"}, "start": {"blank"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/machines/Blank/design" {
+		t.Fatalf("status %d, location %q\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	if _, stored := s.get(t, "/machines/Blank/definition.asl.json"); stored != onePass {
+		t.Errorf("a blank machine is one Pass state, got:\n%s", stored)
+	}
+}

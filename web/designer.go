@@ -1,0 +1,314 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/stepstudio/stepstudio/designer"
+	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/views"
+)
+
+// The designer keeps no state on the server: the browser sends the document it shows and the
+// edits to make, and gets back the edited document, drawn and validated. Its undo history is
+// the list of documents it got.
+
+// applyRequest is an edit from the designer.
+type applyRequest struct {
+	Document string `json:"document"`
+	// Ops are applied in order; none just draws and validates the document.
+	Ops []json.RawMessage `json:"ops"`
+	// Select names the state whose inspector to render.
+	Select string `json:"select"`
+	// NameBase names an InsertState whose "state" is empty: the state gets the first free
+	// name from it ("Pass", "Pass 2", ...).
+	NameBase string `json:"nameBase"`
+}
+
+// applyResponse is the edited document, its graph and its problems.
+type applyResponse struct {
+	Document    string           `json:"document"`
+	SVG         string           `json:"svg"`
+	Diagnostics []diagnosticJSON `json:"diagnostics"`
+	// Selected is the state the inspector shows: the one asked for, or the one inserted.
+	Selected  string `json:"selected"`
+	Inspector string `json:"inspector"`
+}
+
+type diagnosticJSON struct {
+	Severity string `json:"severity"`
+	Code     string `json:"code"`
+	Message  string `json:"message"`
+	Location string `json:"location"`
+	State    string `json:"state"`
+	// NodeID is the id of the state's node in the SVG, "" for the whole document.
+	NodeID string `json:"nodeId"`
+}
+
+// applyError is why an edit was refused: 422 with what and where.
+type applyError struct {
+	Error string `json:"error"`
+	// State and Field say where, when the edit names them.
+	State string `json:"state,omitempty"`
+	Field string `json:"field,omitempty"`
+	// Line and Column (from 1) place a JSON syntax error in the document text.
+	Line   int `json:"line,omitempty"`
+	Column int `json:"column,omitempty"`
+}
+
+func (s *Server) handleDesigner(c echo.Context) error {
+	m, err := s.findMachine(c)
+	if err != nil {
+		return err
+	}
+	svg, err := s.cfg.Graphs.RenderSVG(c.Request().Context(), m.Definition)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.Designer(views.DesignerData{Machine: m, Graph: svg}))
+}
+
+func (s *Server) handleDesignApply(c echo.Context) error {
+	var req applyRequest
+	if err := json.NewDecoder(http.MaxBytesReader(c.Response(), c.Request().Body, 4*maxDefinitionBytes)).Decode(&req); err != nil {
+		return c.JSON(http.StatusBadRequest, applyError{Error: "the request is not a JSON object with a document and ops: " + err.Error()})
+	}
+	doc, err := designer.Parse([]byte(req.Document))
+	if err != nil {
+		return c.JSON(http.StatusUnprocessableEntity, applyErrorOf("the document is not JSON", err))
+	}
+	selected := req.Select
+	for i, raw := range req.Ops {
+		op, err := designer.UnmarshalOp(raw)
+		if err != nil {
+			return c.JSON(http.StatusUnprocessableEntity, applyError{Error: fmt.Sprintf("edit %d: %v", i+1, err)})
+		}
+		if ins, ok := op.(designer.InsertState); ok {
+			if ins.State == "" {
+				base := req.NameBase
+				if base == "" {
+					base = "State"
+				}
+				ins.State = doc.UniqueName(base)
+				op = ins
+			}
+			selected = ins.State
+		}
+		if r, ok := op.(designer.RenameState); ok && r.From == selected {
+			selected = r.To
+		}
+		next, err := op.Apply(doc)
+		if err != nil {
+			return c.JSON(http.StatusUnprocessableEntity, applyErrorOf("", err))
+		}
+		doc = next
+	}
+	if len(doc.String()) > maxDefinitionBytes {
+		return c.JSON(http.StatusUnprocessableEntity, applyError{Error: fmt.Sprintf("the definition would be %d bytes; a definition may be at most %d bytes", len(doc.String()), maxDefinitionBytes)})
+	}
+	resp := applyResponse{Document: doc.String(), Diagnostics: []diagnosticJSON{}}
+	for _, d := range runtime.Validate(doc.Bytes()) {
+		dj := diagnosticJSON{Severity: d.Severity, Code: d.Code, Message: d.Message, Location: d.Location, State: d.State}
+		if d.State != "" {
+			dj.NodeID = designer.NodeID(d.State)
+		}
+		resp.Diagnostics = append(resp.Diagnostics, dj)
+	}
+	// A document that cannot be drawn (not a state machine yet) keeps the browser's last graph.
+	if svg, err := s.cfg.Graphs.RenderSVG(c.Request().Context(), doc.Bytes()); err == nil {
+		resp.SVG = string(svg)
+	}
+	if selected != "" {
+		if in, ok := inspectorOf(doc, selected); ok {
+			var b bytes.Buffer
+			if err := views.Inspector(in).Render(c.Request().Context(), &b); err != nil {
+				return err
+			}
+			resp.Selected, resp.Inspector = selected, b.String()
+		}
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+// applyErrorOf says why an edit or a document was refused, with the place when it is known.
+func applyErrorOf(prefix string, err error) applyError {
+	out := applyError{Error: err.Error()}
+	if prefix != "" {
+		out.Error = prefix + ": " + err.Error()
+	}
+	var oe *designer.OpError
+	if errors.As(err, &oe) {
+		// Said as the user sees it: the state and field, then what is wrong with them.
+		out.State, out.Field = oe.State, oe.Field
+		where := ""
+		if oe.State != "" {
+			where = strconv.Quote(oe.State) + " "
+		}
+		if oe.Field != "" {
+			where += oe.Field + " "
+		}
+		if where != "" {
+			where = strings.TrimSpace(where) + ": "
+		}
+		out.Error = where + strings.TrimPrefix(oe.Err.Error(), "designer: ")
+	}
+	var se *designer.SyntaxError
+	if errors.As(err, &se) {
+		out.Line, out.Column = se.Line, se.Column
+		out.Error = "Not valid JSON at " + strings.TrimPrefix(se.Error(), "designer: ") + "."
+	}
+	return out
+}
+
+// saveRequest is the designer's Save: the document becomes a new version when it is valid.
+type saveRequest struct {
+	Document string `json:"document"`
+}
+
+type saveResponse struct {
+	Version  int      `json:"version,omitempty"`
+	Error    string   `json:"error,omitempty"`
+	Problems []string `json:"problems,omitempty"`
+}
+
+func (s *Server) handleDesignSave(c echo.Context) error {
+	m, err := s.findMachine(c)
+	if err != nil {
+		return err
+	}
+	var req saveRequest
+	if err := json.NewDecoder(http.MaxBytesReader(c.Response(), c.Request().Body, 2*maxDefinitionBytes)).Decode(&req); err != nil {
+		return c.JSON(http.StatusBadRequest, saveResponse{Error: "the request is not a JSON object with a document: " + err.Error()})
+	}
+	if len(req.Document) > maxDefinitionBytes {
+		return c.JSON(http.StatusRequestEntityTooLarge, saveResponse{Error: fmt.Sprintf("The definition is %d bytes; a definition may be at most %d bytes.", len(req.Document), maxDefinitionBytes)})
+	}
+	if _, err := runtime.Parse([]byte(req.Document)); err != nil {
+		return c.JSON(http.StatusUnprocessableEntity, saveResponse{Error: "The definition has problems; it was not saved.", Problems: problemsOf(err)})
+	}
+	if req.Document == string(m.Definition) {
+		return c.JSON(http.StatusOK, saveResponse{Version: m.Version})
+	}
+	updated, err := s.cfg.Store.UpdateMachine(c.Request().Context(), m.Name, []byte(req.Document))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, saveResponse{Version: updated.Version})
+}
+
+// inspectorFields are the fields the inspector offers, by group, for the state types that
+// have them; kind "string" or "json" is how an absent field is edited.
+var inspectorFields = []struct {
+	group, key, kind, help string
+	types                  []string
+	multiline              bool
+}{
+	{"Configuration", "Comment", "string", "", nil, false},
+	{"Configuration", "Resource", "string", "an ARN; .waitForTaskToken waits for a callback", []string{"Task"}, false},
+	{"Configuration", "Next", "string", "the state that follows", []string{"Pass", "Task", "Wait", "Parallel", "Map"}, false},
+	{"Configuration", "Default", "string", "when no rule matches", []string{"Choice"}, false},
+	{"Configuration", "Choices", "json", "rules, in order", []string{"Choice"}, true},
+	{"Configuration", "Seconds", "json", "", []string{"Wait"}, false},
+	{"Configuration", "Timestamp", "string", "", []string{"Wait"}, false},
+	{"Configuration", "TimeoutSeconds", "json", "", []string{"Task"}, false},
+	{"Configuration", "HeartbeatSeconds", "json", "", []string{"Task"}, false},
+	{"Configuration", "Error", "string", "", []string{"Fail"}, false},
+	{"Configuration", "Cause", "string", "", []string{"Fail"}, false},
+	{"Configuration", "Result", "json", "", []string{"Pass"}, true},
+	{"Configuration", "MaxConcurrency", "json", "", []string{"Map"}, false},
+	{"Configuration", "ItemsPath", "string", "", []string{"Map"}, false},
+	{"Input and output", "InputPath", "string", "", []string{"Pass", "Task", "Choice", "Wait", "Succeed", "Parallel", "Map"}, false},
+	{"Input and output", "Parameters", "json", "keys ending in .$ take a path", []string{"Pass", "Task", "Parallel", "Map"}, true},
+	{"Input and output", "ResultSelector", "json", "", []string{"Task", "Parallel", "Map"}, true},
+	{"Input and output", "ResultPath", "json", `a path such as "$.result", or null to keep the input`, []string{"Pass", "Task", "Parallel", "Map"}, false},
+	{"Input and output", "OutputPath", "string", "", []string{"Pass", "Task", "Choice", "Wait", "Succeed", "Parallel", "Map"}, false},
+	{"Variables", "Assign", "json", "variables to set, such as {\"count.$\": \"$.n\"}", []string{"Pass", "Task", "Choice", "Wait", "Parallel", "Map"}, true},
+}
+
+// inspectorOf builds the inspector's form for the named state; false when there is none.
+func inspectorOf(doc *designer.Document, name string) (views.InspectorData, bool) {
+	ref, err := doc.FindState(name)
+	if err != nil {
+		return views.InspectorData{}, false
+	}
+	raw, err := doc.Get(ref.Path)
+	if err != nil {
+		return views.InspectorData{}, false
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil {
+		return views.InspectorData{}, false
+	}
+	in := views.InspectorData{Name: name, Type: ref.Type, JSON: indentJSON(raw)}
+	for _, f := range inspectorFields {
+		if f.types != nil && !contains(f.types, ref.Type) {
+			continue
+		}
+		field := views.Field{Key: f.key, Label: f.key, Kind: f.kind, Help: f.help, Multiline: f.multiline}
+		if v, ok := fields[f.key]; ok {
+			var s string
+			if f.kind == "string" && json.Unmarshal(v, &s) == nil {
+				field.Value = s
+			} else {
+				field.Kind = "json"
+				field.Value = indentJSON(v)
+			}
+		}
+		if n := len(in.Groups); n == 0 || in.Groups[n-1].Title != f.group {
+			in.Groups = append(in.Groups, views.FieldGroup{Title: f.group})
+		}
+		g := &in.Groups[len(in.Groups)-1]
+		g.Fields = append(g.Fields, field)
+	}
+	if contains([]string{"Task", "Parallel", "Map"}, ref.Type) {
+		in.Handles = true
+		var retry, catch []map[string]json.RawMessage
+		_ = json.Unmarshal(fields["Retry"], &retry) // not a list: the State JSON shows it
+		_ = json.Unmarshal(fields["Catch"], &catch)
+		for i, r := range retry {
+			in.Retriers = append(in.Retriers, views.Retrier{Index: i, ErrorEquals: errorList(r["ErrorEquals"]),
+				IntervalSeconds: string(r["IntervalSeconds"]), MaxAttempts: string(r["MaxAttempts"]), BackoffRate: string(r["BackoffRate"])})
+		}
+		for i, c := range catch {
+			var next string
+			_ = json.Unmarshal(c["Next"], &next)
+			in.Catchers = append(in.Catchers, views.Catcher{Index: i, ErrorEquals: errorList(c["ErrorEquals"]), Next: next, ResultPath: string(c["ResultPath"])})
+		}
+		if refs, err := doc.States(); err == nil {
+			for _, r := range refs {
+				if r.Scope == ref.Scope && r.Name != name {
+					in.Targets = append(in.Targets, r.Name)
+				}
+			}
+		}
+	}
+	return in, true
+}
+
+// errorList shows ErrorEquals as the inspector edits it: names separated by commas.
+func errorList(raw json.RawMessage) string {
+	var names []string
+	if json.Unmarshal(raw, &names) != nil {
+		return string(raw)
+	}
+	return strings.Join(names, ", ")
+}
+
+func contains(list []string, s string) bool { return slices.Contains(list, s) }
+
+// indentJSON shows a value as the inspector edits it: scalars on one line, objects indented.
+func indentJSON(v json.RawMessage) string {
+	var b bytes.Buffer
+	if json.Indent(&b, v, "", "  ") != nil {
+		return string(v)
+	}
+	return b.String()
+}
