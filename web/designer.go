@@ -31,6 +31,8 @@ type applyRequest struct {
 	// NameBase names an InsertState whose "state" is empty: the state gets the first free
 	// name from it ("Pass", "Pass 2", ...).
 	NameBase string `json:"nameBase"`
+	// Direction lays the graph out "TB" (top to bottom, the default) or "LR" (left to right).
+	Direction string `json:"direction"`
 }
 
 // applyResponse is the edited document, its graph and its problems.
@@ -41,6 +43,17 @@ type applyResponse struct {
 	// Selected is the state the inspector shows: the one asked for, or the one inserted.
 	Selected  string `json:"selected"`
 	Inspector string `json:"inspector"`
+	// DropZones are the places a state can be dropped (designer.Document.DropZones), each with
+	// the id of the SVG element that shows it.
+	DropZones []dropZoneJSON `json:"dropZones"`
+}
+
+// dropZoneJSON is a place to drop a state and what shows it: an edge ("edge-..."), or a
+// branch or container cluster, or a node, where the drawing has no edge for it (an empty
+// branch, a new branch of a Parallel).
+type dropZoneJSON struct {
+	Where  designer.Where `json:"where"`
+	Target string         `json:"target"`
 }
 
 type diagnosticJSON struct {
@@ -79,11 +92,24 @@ func (s *Server) handleDesigner(c echo.Context) error {
 func (s *Server) handleDesignApply(c echo.Context) error {
 	var req applyRequest
 	if err := json.NewDecoder(http.MaxBytesReader(c.Response(), c.Request().Body, 4*maxDefinitionBytes)).Decode(&req); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return c.JSON(http.StatusRequestEntityTooLarge, applyError{Error: fmt.Sprintf(
+				"the document is too large: a definition may be at most %d bytes", maxDefinitionBytes)})
+		}
 		return c.JSON(http.StatusBadRequest, applyError{Error: "the request is not a JSON object with a document and ops: " + err.Error()})
 	}
 	doc, err := designer.Parse([]byte(req.Document))
 	if err != nil {
 		return c.JSON(http.StatusUnprocessableEntity, applyErrorOf("the document is not JSON", err))
+	}
+	opts := designer.DOTOptions{Direction: designer.TopToBottom}
+	switch designer.Direction(req.Direction) {
+	case "", designer.TopToBottom:
+	case designer.LeftToRight:
+		opts.Direction = designer.LeftToRight
+	default:
+		return c.JSON(http.StatusBadRequest, applyError{Error: fmt.Sprintf("direction is \"TB\" or \"LR\", not %q", req.Direction)})
 	}
 	selected := req.Select
 	for i, raw := range req.Ops {
@@ -101,6 +127,17 @@ func (s *Server) handleDesignApply(c echo.Context) error {
 				op = ins
 			}
 			selected = ins.State
+		}
+		if w, ok := op.(designer.WrapStates); ok {
+			if w.Name == "" {
+				base := req.NameBase
+				if base == "" {
+					base = w.In
+				}
+				w.Name = doc.UniqueName(base)
+				op = w
+			}
+			selected = w.Name
 		}
 		if r, ok := op.(designer.RenameState); ok && r.From == selected {
 			selected = r.To
@@ -123,8 +160,9 @@ func (s *Server) handleDesignApply(c echo.Context) error {
 		resp.Diagnostics = append(resp.Diagnostics, dj)
 	}
 	// A document that cannot be drawn (not a state machine yet) keeps the browser's last graph.
-	if svg, err := s.cfg.Graphs.RenderSVG(c.Request().Context(), doc.Bytes()); err == nil {
+	if svg, err := s.cfg.Graphs.RenderSVGWith(c.Request().Context(), doc.Bytes(), opts); err == nil {
 		resp.SVG = string(svg)
+		resp.DropZones = dropZonesOf(doc, resp.SVG)
 	}
 	if selected != "" {
 		if in, ok := inspectorOf(doc, selected); ok {
@@ -136,6 +174,41 @@ func (s *Server) handleDesignApply(c echo.Context) error {
 		}
 	}
 	return c.JSON(http.StatusOK, resp)
+}
+
+// dropZonesOf pairs each drop zone of doc with the element of svg that shows it, the first
+// of its candidates the drawing has; a zone with none is left out.
+func dropZonesOf(doc *designer.Document, svg string) []dropZoneJSON {
+	zones, err := doc.DropZones()
+	if err != nil {
+		return nil
+	}
+	base := func(name string) string { return strings.TrimPrefix(designer.NodeID(name), "state-") }
+	out := make([]dropZoneJSON, 0, len(zones))
+	for _, w := range zones {
+		var ids []string
+		switch {
+		case w.Edge != nil:
+			ids = []string{fmt.Sprintf("edge-%s-%s-%d", base(w.Edge.From), w.Edge.Kind, w.Edge.Index)}
+		case w.After != "":
+			b := base(w.After)
+			ids = []string{"edge-" + b + "-end-0", "edge-" + b + "-join-0", "state-" + b}
+		case w.Start != nil && w.Start.Parent == "":
+			ids = []string{"edge-start"}
+		case w.Start != nil:
+			b := base(w.Start.Parent)
+			ids = []string{fmt.Sprintf("edge-%s-branch-%d", b, w.Start.Branch), fmt.Sprintf("branch%d-%s", w.Start.Branch, b), "container-" + b}
+		case w.NewBranch != "":
+			ids = []string{"container-" + base(w.NewBranch)}
+		}
+		for _, id := range ids {
+			if strings.Contains(svg, `id="`+id+`"`) {
+				out = append(out, dropZoneJSON{Where: w, Target: id})
+				break
+			}
+		}
+	}
+	return out
 }
 
 // applyErrorOf says why an edit or a document was refused, with the place when it is known.
@@ -248,6 +321,15 @@ func inspectorOf(doc *designer.Document, name string) (views.InspectorData, bool
 		return views.InspectorData{}, false
 	}
 	in := views.InspectorData{Name: name, Type: ref.Type, JSON: indentJSON(raw)}
+	// The states a transition may lead to: the others of the same scope.
+	var targets []string
+	if refs, err := doc.States(); err == nil {
+		for _, r := range refs {
+			if r.Scope == ref.Scope && r.Name != name {
+				targets = append(targets, r.Name)
+			}
+		}
+	}
 	for _, f := range inspectorFields {
 		if f.types != nil && !contains(f.types, ref.Type) {
 			continue
@@ -261,6 +343,12 @@ func inspectorOf(doc *designer.Document, name string) (views.InspectorData, bool
 				field.Kind = "json"
 				field.Value = indentJSON(v)
 			}
+		}
+		switch f.key {
+		case "Next":
+			field.Options, field.Empty = withCurrent(targets, field.Value), "(none: the flow ends here)"
+		case "Default":
+			field.Options, field.Empty = withCurrent(targets, field.Value), "(none)"
 		}
 		if n := len(in.Groups); n == 0 || in.Groups[n-1].Title != f.group {
 			in.Groups = append(in.Groups, views.FieldGroup{Title: f.group})
@@ -282,15 +370,19 @@ func inspectorOf(doc *designer.Document, name string) (views.InspectorData, bool
 			_ = json.Unmarshal(c["Next"], &next)
 			in.Catchers = append(in.Catchers, views.Catcher{Index: i, ErrorEquals: errorList(c["ErrorEquals"]), Next: next, ResultPath: string(c["ResultPath"])})
 		}
-		if refs, err := doc.States(); err == nil {
-			for _, r := range refs {
-				if r.Scope == ref.Scope && r.Name != name {
-					in.Targets = append(in.Targets, r.Name)
-				}
-			}
-		}
+		in.Targets = targets
 	}
 	return in, true
+}
+
+// withCurrent is the choices of a transition's dropdown: the targets, and the current value
+// first when it is none of them (a missing state, or the state itself), so the form shows it.
+func withCurrent(targets []string, current string) []string {
+	out := []string{}
+	if current != "" && !contains(targets, current) {
+		out = append(out, current)
+	}
+	return append(out, targets...)
 }
 
 // errorList shows ErrorEquals as the inspector edits it: names separated by commas.
