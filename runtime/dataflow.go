@@ -17,33 +17,40 @@ func (x *execution) dataFlow(b *StateBase, sr *stateRun, raw any, work func(effe
 	if err != nil {
 		return nil, err
 	}
+	x.observe(StepInputPath, effective)
 	if b.parameters != nil {
 		if effective, err = b.parameters.eval(effective, ctx, x.vars); err != nil {
 			return nil, err
 		}
 	}
+	x.observe(StepParameters, effective)
 	result, err := work(effective)
 	if err != nil {
 		return nil, err
 	}
+	x.observe(StepResult, result)
 	if b.resultSelector != nil {
 		if result, err = b.resultSelector.eval(result, ctx, x.vars); err != nil {
 			return nil, err
 		}
 	}
+	x.observe(StepResultSelector, result)
 	var assigned *object
 	if sr.assign != nil {
 		if assigned, err = sr.assign.eval(result, ctx, x.vars, b.Name); err != nil {
 			return nil, err
 		}
 	}
+	x.observe(StepAssign, assigned)
 	output, err := applyResultPath(b.resultPath, raw, result)
 	if err != nil {
 		return nil, err
 	}
+	x.observe(StepResultPath, output)
 	if output, err = x.selectPath(b.outputPath, output, sr); err != nil {
 		return nil, err
 	}
+	x.observe(StepOutputPath, output)
 	sr.assigned = assigned
 	return output, nil
 }

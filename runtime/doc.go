@@ -28,4 +28,8 @@
 // (runtime/fakeclock). Every history event goes to the Recorder in order, numbered as AWS
 // numbers them; the studio's store keeps them and its hub streams them. Engine.Resume
 // continues an execution from its stored history after a restart.
+//
+// TestState runs one state alone, as AWS's TestState API does, on a virtual clock and with a
+// mock in place of a Task's resource, and reports the value after each step of the data
+// flow: dataFlow tells a probe, which normal runs do not have (teststate.go).
 package runtime

@@ -32,6 +32,9 @@ type execution struct {
 	hist  *history
 	chain *chain // guarded by hist.mu
 	vars  *scope // the variables this frame assigns; it reads the ones around it too
+	// probe watches the one state TestState runs; nil in normal runs, and in the frames of
+	// its branches and iterations, so that only that state reports its steps.
+	probe *probe
 }
 
 // history numbers the events of an execution, which its branches and iterations share.

@@ -182,6 +182,11 @@ func (x *execution) withRetryAndCatch(b *StateBase, retry []Retrier, catch []Cat
 		}
 		// States.Runtime matches no retrier and no catcher.
 		if i := retryFor(retry, failure.Name, fromTask); i >= 0 && counts[i] < retry[i].MaxAttempts {
+			if x.probe != nil {
+				// TestState reports that the state would retry, as AWS's does, instead of retrying.
+				x.probe.retriable = true
+				return nil, "", err
+			}
 			if err := x.sleep(retry[i].delay(counts[i])); err != nil {
 				return nil, "", err
 			}
@@ -197,6 +202,9 @@ func (x *execution) withRetryAndCatch(b *StateBase, retry []Retrier, catch []Cat
 			return nil, "", err
 		}
 		output := errorOutput(failure)
+		if x.probe != nil {
+			x.probe.caught = failure
+		}
 		sr.assigned = nil
 		if c.assign != nil {
 			if sr.assigned, err = c.assign.eval(output, x.lazyContext(sr), x.vars, b.Name); err != nil {

@@ -304,6 +304,7 @@ func (x *execution) runItems(s *MapState, sr *stateRun, input any) (any, error) 
 	if !ok {
 		return nil, runtimeError("Map state input must be an array but was: %s", jsonText(v))
 	}
+	x.observe(StepItemsPath, items)
 	length := len(items)
 	if _, err := x.record(MapStateStarted, s.Name, EventDetails{Length: &length}); err != nil {
 		return nil, err
@@ -564,6 +565,9 @@ func (m *mapRun) iterate(i int) {
 	} else if in, err = m.selectItem(i); err != nil {
 		m.stop(err, nil)
 		return
+	}
+	if x.probe != nil {
+		x.probe.item(i, m.jobs, in)
 	}
 	index := i
 	started, err := x.record(MapIterationStarted, s.Name, EventDetails{Name: s.Name, Index: &index})

@@ -146,6 +146,11 @@ func (s *Server) handleDesignApply(c echo.Context) error {
 		if err != nil {
 			return c.JSON(http.StatusUnprocessableEntity, applyErrorOf("", err))
 		}
+		if dup, ok := op.(designer.DuplicateState); ok {
+			if name := copyOf(doc, next, dup.State); name != "" {
+				selected = name
+			}
+		}
 		doc = next
 	}
 	if len(doc.String()) > maxDefinitionBytes {
@@ -174,6 +179,25 @@ func (s *Server) handleDesignApply(c echo.Context) error {
 		}
 	}
 	return c.JSON(http.StatusOK, resp)
+}
+
+// copyOf names the copy a DuplicateState of state made: the new state of its scope ("" when
+// there is none). The copies of the states inside a Parallel or Map are in other scopes.
+func copyOf(before, after *designer.Document, state string) string {
+	orig, err := before.FindState(state)
+	if err != nil {
+		return ""
+	}
+	refs, err := after.States()
+	if err != nil {
+		return ""
+	}
+	for _, r := range refs {
+		if _, err := before.FindState(r.Name); err != nil && r.Scope == orig.Scope {
+			return r.Name
+		}
+	}
+	return ""
 }
 
 // dropZonesOf pairs each drop zone of doc with the element of svg that shows it, the first

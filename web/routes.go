@@ -18,6 +18,7 @@ func (s *Server) routes() {
 	e.GET("/machines/:name/design", s.handleDesigner)
 	e.POST("/machines/:name/design/apply", s.handleDesignApply)
 	e.POST("/machines/:name/design/save", s.handleDesignSave)
+	e.POST("/machines/:name/design/test", s.handleDesignTest)
 	e.POST("/machines/:name/executions", s.handleExecutionStart)
 	e.GET("/executions/:id", s.handleExecutionShow)
 	e.GET("/executions/:id/ws", s.handleExecutionSocket)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/stepstudio/stepstudio/designer"
 	"github.com/stepstudio/stepstudio/runtime"
 )
 
@@ -52,6 +53,8 @@ type Engine interface {
 // GraphRenderer lays a definition out and draws it as an inline SVG element.
 type GraphRenderer interface {
 	RenderSVG(ctx context.Context, definition []byte) ([]byte, error)
+	// RenderSVGWith draws it with options, such as the designer's left-to-right layout.
+	RenderSVGWith(ctx context.Context, definition []byte, opts designer.DOTOptions) ([]byte, error)
 }
 
 // Config is what a Server is built from.

@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/stepstudio/stepstudio/designer"
 )
 
 // postJSON sends a JSON body and decodes the JSON answer.
@@ -175,5 +178,208 @@ func TestStartBlankOpensTheDesigner(t *testing.T) {
 	}
 	if _, stored := s.get(t, "/machines/Blank/definition.asl.json"); stored != onePass {
 		t.Errorf("a blank machine is one Pass state, got:\n%s", stored)
+	}
+}
+
+const chain = `{
+  "StartAt": "A",
+  "States": {
+    "A": {
+      "Type": "Pass",
+      "Next": "B"
+    },
+    "B": {
+      "Type": "Pass",
+      "Next": "C"
+    },
+    "C": {
+      "Type": "Pass",
+      "End": true
+    }
+  }
+}
+`
+
+// svgSize reads the width and height of an <svg> element's viewBox.
+func svgSize(t *testing.T, svg string) (w, h float64) {
+	t.Helper()
+	var x, y float64
+	i := strings.Index(svg, `viewBox="`)
+	if i < 0 {
+		t.Fatalf("no viewBox in %.200s", svg)
+	}
+	if _, err := fmt.Sscanf(svg[i+len(`viewBox="`):], "%g %g %g %g", &x, &y, &w, &h); err != nil {
+		t.Fatal(err)
+	}
+	return w, h
+}
+
+func TestDesignerApplyLaysOutInTheAskedDirection(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	s.createMachine(t, "Flow", chain)
+	var tb, lr, bad applyAnswer
+	if status := s.postJSON(t, "/machines/Flow/design/apply", map[string]any{"document": chain}, &tb); status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, tb.Error)
+	}
+	if status := s.postJSON(t, "/machines/Flow/design/apply", map[string]any{"document": chain, "direction": "LR"}, &lr); status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, lr.Error)
+	}
+	if w, h := svgSize(t, tb.SVG); w >= h {
+		t.Errorf("top to bottom: a chain of three is %gx%g, want taller than wide", w, h)
+	}
+	if w, h := svgSize(t, lr.SVG); w <= h {
+		t.Errorf("left to right: a chain of three is %gx%g, want wider than tall", w, h)
+	}
+	if status := s.postJSON(t, "/machines/Flow/design/apply", map[string]any{"document": chain, "direction": "up"}, &bad); status != http.StatusBadRequest || !strings.Contains(bad.Error, "direction") {
+		t.Errorf("direction up: %d %q", status, bad.Error)
+	}
+}
+
+func TestDesignerApplyShowsEveryDropZone(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	nested := `{
+  "StartAt": "First",
+  "States": {
+    "First": {"Type": "Pass", "Next": "Both"},
+    "Both": {"Type": "Parallel", "Next": "Each", "Branches": [
+      {"StartAt": "Left", "States": {"Left": {"Type": "Pass", "End": true}}},
+      {"StartAt": "Check", "States": {
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Yes"}], "Default": "No"},
+        "Yes": {"Type": "Succeed"},
+        "No": {"Type": "Fail"}
+      }},
+      {"StartAt": "", "States": {}}
+    ]},
+    "Each": {"Type": "Map", "End": true, "ItemProcessor": {"StartAt": "Item", "States": {
+      "Item": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Oops"}]},
+      "Oops": {"Type": "Pass", "End": true}
+    }}}
+  }
+}`
+	s.createMachine(t, "Nested", chain) // the apply endpoint draws any document, even one that cannot be saved
+	var got struct {
+		applyAnswer
+		DropZones []struct {
+			Where  designer.Where `json:"where"`
+			Target string         `json:"target"`
+		} `json:"dropZones"`
+	}
+	if status := s.postJSON(t, "/machines/Nested/design/apply", map[string]any{"document": nested}, &got); status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, got.Error)
+	}
+	doc, err := designer.Parse([]byte(nested))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zones, err := doc.DropZones()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.DropZones) != len(zones) {
+		t.Errorf("%d drop zones shown, the document has %d", len(got.DropZones), len(zones))
+	}
+	targets := map[string]bool{}
+	for i, z := range got.DropZones {
+		if i < len(zones) && !cmp.Equal(z.Where, zones[i]) {
+			t.Errorf("zone %d is %+v, want %+v", i, z.Where, zones[i])
+		}
+		if !strings.Contains(got.SVG, `id="`+z.Target+`"`) {
+			t.Errorf("zone %+v: target %q is not in the SVG", z.Where, z.Target)
+		}
+		targets[z.Target] = true
+	}
+	empty := false
+	for _, z := range got.DropZones {
+		if z.Where.Start != nil && z.Where.Start.Parent == "Both" && z.Where.Start.Branch == 2 {
+			empty = strings.HasSuffix(z.Target, "-Both") || z.Target == "edge-Both-branch-2"
+		}
+	}
+	if !empty {
+		t.Errorf("the empty branch 3 of Both has no drop zone: %+v", got.DropZones)
+	}
+	for _, id := range []string{"edge-start", "edge-Both-branch-1", "edge-Check-choice-0", "edge-Check-default-0", "edge-Item-catch-0", "edge-Left-join-0", "edge-Each-end-0", "container-Both"} {
+		if !targets[id] {
+			t.Errorf("no drop zone shown on %s", id)
+		}
+	}
+}
+
+func TestDesignerApplyWrapsUnderAFreeName(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	s.createMachine(t, "Flow", chain)
+	var got applyAnswer
+	status := s.postJSON(t, "/machines/Flow/design/apply", map[string]any{
+		"document": chain,
+		"ops":      []json.RawMessage{json.RawMessage(`{"op":"WrapStates","states":["A","B"],"in":"Map"}`)},
+	}, &got)
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, got.Error)
+	}
+	if got.Selected != "Map" || !strings.Contains(got.Document, `"StartAt": "Map"`) || !strings.Contains(got.SVG, `id="container-Map"`) {
+		t.Errorf("selected %q, document:\n%s", got.Selected, got.Document)
+	}
+}
+
+func TestDesignerInspectorOffersTheStatesOfTheScopeAsNext(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	s.createMachine(t, "Flow", chain)
+	var got applyAnswer
+	if status := s.postJSON(t, "/machines/Flow/design/apply", map[string]any{"document": chain, "select": "B"}, &got); status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, got.Error)
+	}
+	for _, want := range []string{
+		`<select data-field="Next" data-kind="string" data-testid="field-Next">`,
+		`<option value="">(none: the flow ends here)</option>`,
+		`<option value="A">A</option>`,
+		`<option value="C" selected>C</option>`,
+	} {
+		if !strings.Contains(got.Inspector, want) {
+			t.Errorf("inspector lacks %s:\n%s", want, got.Inspector)
+		}
+	}
+	if strings.Contains(got.Inspector, `<option value="B"`) {
+		t.Errorf("B is offered as its own Next:\n%s", got.Inspector)
+	}
+
+	choice := `{"StartAt": "Pick", "States": {
+  "Pick": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Yes"}]},
+  "Yes": {"Type": "Succeed"}
+}}`
+	s.createMachine(t, "Pick", choice)
+	got = applyAnswer{}
+	if status := s.postJSON(t, "/machines/Pick/design/apply", map[string]any{"document": choice, "select": "Pick"}, &got); status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, got.Error)
+	}
+	for _, want := range []string{
+		`<select data-field="Default" data-kind="string" data-testid="field-Default">`,
+		`<option value="" selected>(none)</option>`,
+		`<option value="Yes">Yes</option>`,
+	} {
+		if !strings.Contains(got.Inspector, want) {
+			t.Errorf("inspector of a Choice lacks %s:\n%s", want, got.Inspector)
+		}
+	}
+}
+
+func TestDesignerApplySelectsTheCopy(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	s.createMachine(t, "Flow", chain)
+	var got applyAnswer
+	status := s.postJSON(t, "/machines/Flow/design/apply", map[string]any{
+		"document": chain,
+		"select":   "A",
+		"ops":      []json.RawMessage{json.RawMessage(`{"op":"DuplicateState","state":"B"}`)},
+	}, &got)
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, got.Error)
+	}
+	if got.Selected != "B copy" || !strings.Contains(got.Inspector, `data-state="B copy"`) {
+		t.Errorf("selected %q after duplicating B, want \"B copy\"", got.Selected)
 	}
 }

@@ -144,3 +144,7 @@ type graphRenderer struct{ r *designer.Renderer }
 func (g graphRenderer) RenderSVG(ctx context.Context, definition []byte) ([]byte, error) {
 	return designer.RenderDefinition(ctx, g.r, definition, designer.DOTOptions{})
 }
+
+func (g graphRenderer) RenderSVGWith(ctx context.Context, definition []byte, opts designer.DOTOptions) ([]byte, error) {
+	return designer.RenderDefinition(ctx, g.r, definition, opts)
+}

@@ -185,10 +185,10 @@ test('build a workflow by drag and drop, edit, undo, type, save and export', asy
   // A bad edit is refused with a message, and nothing changes.
   await node(page, 'state-Approve').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="inspector-state"]')?.textContent === 'Approve');
-  await page.getByTestId('field-Next').fill('Nowhere');
-  await page.getByTestId('field-Next').blur();
+  await page.getByTestId('field-name').fill('Start');
+  await page.getByTestId('field-name').blur();
   await page.getByTestId('designer-error').waitFor();
-  assert.match(await page.getByTestId('designer-error').textContent(), /Nowhere/);
+  assert.match(await page.getByTestId('designer-error').textContent(), /Start/);
   assert.equal(await documentText(page), built);
 
   // Code view: invalid JSON keeps the graph and says where; fixing it goes on.

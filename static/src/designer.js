@@ -7,23 +7,11 @@ import { EditorState, Annotation } from '@codemirror/state';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { json } from '@codemirror/lang-json';
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
+import { dropZones, ownZone } from './designer-drop.js';
+import { outline } from './designer-outline.js';
+import { canvasView } from './designer-view.js';
 
 const fromServer = Annotation.define();
-
-// edgeWhere turns an SVG edge id ("edge-<escaped state>-<kind>-<index>", see designer/dot.go)
-// into the place an InsertState drops on.
-export function edgeWhere(id) {
-  if (id === 'edge-start') return { start: {} };
-  const m = /^edge-(.+)-(next|choice|default|catch|end|join|branch)-(\d+)$/.exec(id);
-  if (!m) return null;
-  const from = unescapeName(m[1]);
-  const kind = m[2];
-  if (kind === 'branch') return { start: Number(m[3]) ? { parent: from, branch: Number(m[3]) } : { parent: from } };
-  if (kind === 'end' || kind === 'join') return { after: from };
-  const edge = { from, kind };
-  if (kind === 'choice' || kind === 'catch') edge.index = Number(m[3]);
-  return { edge };
-}
 
 // unescapeName undoes designer.NodeID's escaping: "__" is "_", "_<hex>_" a code point.
 export function unescapeName(s) {
@@ -45,6 +33,19 @@ export function startDesigner(root) {
   let at = 0;
   let selected = '';
   let busy = Promise.resolve();
+  let direction = localStorage.getItem('stepstudio-direction') === 'LR' ? 'LR' : 'TB';
+  const multi = new Set(); // shift-clicked states, to wrap
+  const zones = dropZones(canvas);
+  const view = canvasView(canvas, $('zoom-level'));
+  const tree = outline($('outline'), {
+    select: (name) => select(name),
+    act: (action, state, where) => {
+      if (action === 'toggle') toggleMulti(state);
+      else if (action === 'move') apply([{ op: 'MoveState', state, where }]);
+      else if (action.startsWith('wrap-')) actions[action]();
+      else apply([{ op: action === 'delete' ? 'DeleteState' : 'DuplicateState', state }]);
+    },
+  });
 
   const current = () => docs[at];
   const dirty = () => editorText() !== saved;
@@ -80,7 +81,7 @@ export function startDesigner(root) {
       const res = await fetch(`${base}/design/apply`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ document: current(), ops, select: selected, nameBase }),
+        body: JSON.stringify({ document: current(), ops, select: selected, nameBase, direction }),
       });
       const body = await res.json().catch(() => ({ error: `The server answered ${res.status}.` }));
       if (!res.ok) { problem(body.error); if (ops.length) refresh(); return false; }
@@ -101,7 +102,7 @@ export function startDesigner(root) {
     const res = await fetch(`${base}/design/apply`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ document: current(), ops: [], select: selected }),
+      body: JSON.stringify({ document: current(), ops: [], select: selected, direction }),
     });
     if (res.ok) {
       const body = await res.json();
@@ -109,17 +110,15 @@ export function startDesigner(root) {
     }
   }
 
-  // sized draws the graph larger than graphviz's points, up to the panel's width (see .natural).
-  function sized() {
-    const svg = canvas.querySelector('svg');
-    const vb = svg?.viewBox?.baseVal;
-    if (vb && vb.width) svg.style.width = `${Math.round(vb.width * 1.4)}px`;
-  }
-
   function showResult(body) {
-    if (body.svg) { canvas.innerHTML = body.svg; sized(); }
+    if (body.svg) { canvas.innerHTML = body.svg; view.size(); zones.set(body.dropZones); }
     setEditor(body.document);
     selected = body.selected || '';
+    for (const name of multi) if (!document.getElementById(nodeIdOf(name))) multi.delete(name);
+    tree.render(body.document, selected, multi);
+    states = statesOf(body.document);
+    const hash = selected ? `#state=${encodeURIComponent(selected)}` : '';
+    if (location.hash !== hash) window.history.replaceState(null, '', hash || location.pathname + location.search);
     $('inspector').innerHTML = body.inspector || '<p class="empty">Click a state to edit it.</p>';
     markSelected();
     showDiagnostics(body.diagnostics || []);
@@ -144,8 +143,53 @@ export function startDesigner(root) {
   }
 
   function markSelected() {
-    canvas.querySelectorAll('.node.selected').forEach((n) => n.classList.remove('selected'));
+    canvas.querySelectorAll('.node.selected, .node.multi').forEach((n) => n.classList.remove('selected', 'multi'));
     if (selected) document.getElementById(nodeIdOf(selected))?.classList.add('selected');
+    for (const name of multi) document.getElementById(nodeIdOf(name))?.classList.add('multi');
+    const n = wrapSelection().length;
+    root.querySelectorAll('[data-action^="wrap-"]').forEach((b) => { b.disabled = n === 0; });
+    tree.mark(selected, multi);
+    $('selection-count').textContent = multi.size ? `${multi.size} selected (Shift+click adds or removes)` : '';
+  }
+
+  // toggleMulti adds a state to the states to wrap, or takes it out; on the graph, the first
+  // Shift+click starts from the selected state (the outline picks each one with Shift+Enter).
+  function toggleMulti(name, withSelected = false) {
+    if (withSelected && multi.size === 0 && selected && selected !== name) multi.add(selected);
+    if (multi.has(name)) multi.delete(name); else multi.add(name);
+    markSelected();
+  }
+
+  // wrapSelection is what Wrap acts on: the shift-clicked states, else the selected one.
+  function wrapSelection() { return multi.size ? [...multi] : (selected ? [selected] : []); }
+  function wrap(into) {
+    const states = wrapSelection();
+    if (!states.length) { problem('Select the states to wrap: click one, Shift+click the others of the chain.'); return; }
+    multi.clear();
+    apply([{ op: 'WrapStates', states, in: into, name: '' }]);
+  }
+
+  // The names of the states, for the find box.
+  let states = [];
+  function statesOf(text) {
+    const out = [];
+    const walk = (m) => {
+      for (const [name, st] of Object.entries(m?.States || {})) {
+        out.push(name);
+        (st?.Branches || []).forEach(walk);
+        walk(st?.ItemProcessor || st?.Iterator);
+      }
+    };
+    try { walk(JSON.parse(text)); } catch { /* invalid JSON keeps the last list */ return states; }
+    return out;
+  }
+  async function find(q) {
+    const text = q.trim().toLowerCase();
+    if (!text) return;
+    const name = states.find((n) => n.toLowerCase() === text) || states.find((n) => n.toLowerCase().includes(text));
+    if (!name) { problem(`No state matches "${q.trim()}".`); return; }
+    await select(name);
+    view.centre(nodeIdOf(name));
   }
 
   function select(name) {
@@ -175,7 +219,7 @@ export function startDesigner(root) {
         const res = await fetch(`${base}/design/apply`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ document: current(), ops: [{ op: 'ReplaceDocument', text }], select: selected }),
+          body: JSON.stringify({ document: current(), ops: [{ op: 'ReplaceDocument', text }], select: selected, direction }),
         });
         const body = await res.json().catch(() => ({ error: `The server answered ${res.status}.` }));
         if (text !== editorText()) return; // typed on meanwhile: the next round answers
@@ -238,7 +282,18 @@ export function startDesigner(root) {
 
   const actions = {
     undo, redo, save,
-    fit: () => canvas.classList.toggle('natural'),
+    fit: () => view.fit(),
+    'zoom-in': () => view.zoomIn(),
+    'zoom-out': () => view.zoomOut(),
+    centre: () => (selected ? view.centre(nodeIdOf(selected)) : problem('Select a state to centre it.')),
+    direction: () => {
+      direction = direction === 'TB' ? 'LR' : 'TB';
+      localStorage.setItem('stepstudio-direction', direction);
+      showDirection();
+      apply([], { push: false });
+    },
+    'wrap-parallel': () => wrap('Parallel'),
+    'wrap-map': () => wrap('Map'),
     download: () => download(`${machine}.asl.json`, 'application/json', editorText()),
     copy: async () => { await navigator.clipboard.writeText(editorText()); notice('ASL JSON copied.'); },
     svg: () => download(`${machine}.svg`, 'image/svg+xml', canvas.querySelector('svg')?.outerHTML || ''),
@@ -266,7 +321,12 @@ export function startDesigner(root) {
     if (b) { actions[b.dataset.action]?.(b); return; }
     if (!e.target.closest('.overlay .panel') && !$('shortcuts').hidden) $('shortcuts').hidden = true;
     const node = e.target.closest('.canvas .node');
-    if (node && !node.classList.contains('marker')) select(nameOfNode(node));
+    if (!node || node.classList.contains('marker') || node.classList.contains('join')) return;
+    if (dragged) return; // the click that ends a drag
+    const name = nameOfNode(node);
+    if (e.shiftKey) { toggleMulti(name, true); return; }
+    multi.clear();
+    select(name);
   });
 
   // Inspector: a changed field is a SetField; the name is a RenameState.
@@ -328,32 +388,75 @@ export function startDesigner(root) {
     dragging = it;
     e.dataTransfer.setData('text/plain', it.dataset.name);
     e.dataTransfer.effectAllowed = 'copy';
-    canvas.classList.add('dropping');
+    zones.begin();
   });
-  root.addEventListener('dragend', () => { dragging = null; canvas.classList.remove('dropping'); highlight(null); });
-  let target = null;
-  function highlight(edge) {
-    if (target === edge) return;
-    target?.classList.remove('drop-target');
-    target = edge;
-    target?.classList.add('drop-target');
-  }
+  root.addEventListener('dragend', () => { dragging = null; zones.end(); });
   canvas.addEventListener('dragover', (e) => {
     if (!dragging) return;
     e.preventDefault();
-    highlight(nearestEdge(canvas, e.clientX, e.clientY));
+    zones.over(e.clientX, e.clientY);
   });
-  canvas.addEventListener('dragleave', (e) => { if (!canvas.contains(e.relatedTarget)) highlight(null); });
+  canvas.addEventListener('dragleave', (e) => { if (!canvas.contains(e.relatedTarget)) zones.leave(); });
   canvas.addEventListener('drop', (e) => {
     e.preventDefault();
     const it = dragging;
-    const edge = target;
-    highlight(null);
+    const zone = zones.end();
     if (!it) return;
-    if (!edge) { problem('Drop the state on an arrow of the graph: it goes between the two states it joins.'); return; }
-    const where = edgeWhere(edge.id);
-    apply([{ op: 'InsertState', state: '', definition: JSON.parse(it.dataset.definition), where }], { nameBase: it.dataset.name });
+    if (!zone) { problem('Drop the state on an arrow of the graph (it goes between the two states it joins) or on a + marker.'); return; }
+    apply([{ op: 'InsertState', state: '', definition: JSON.parse(it.dataset.definition), where: zone.where }], { nameBase: it.dataset.name });
   });
+
+  // Moving a state: press on its node and drag it onto an arrow or a + marker.
+  let press = null;
+  let dragged = false;
+  canvas.addEventListener('pointerdown', (e) => {
+    dragged = false;
+    const node = e.target.closest('.node');
+    if (e.button !== 0 || !node?.id.startsWith('state-')) return;
+    press = { name: nameOfNode(node), node, x: e.clientX, y: e.clientY, moving: false };
+  });
+  canvas.addEventListener('pointermove', (e) => {
+    if (!press) return;
+    if (!press.moving) {
+      if (Math.hypot(e.clientX - press.x, e.clientY - press.y) < 6) return;
+      press.moving = true;
+      canvas.setPointerCapture(e.pointerId);
+      press.node.classList.add('moving');
+      zones.begin(ownZone(press.name));
+    }
+    zones.over(e.clientX, e.clientY);
+  });
+  function endPress(drop) {
+    const p = press;
+    press = null;
+    if (!p?.moving) return;
+    dragged = true;
+    p.node.classList.remove('moving');
+    const zone = zones.end();
+    if (!drop) return;
+    if (!zone) { problem(`Drop ${p.name} on an arrow of the graph or on a + marker to move it there.`); return; }
+    apply([{ op: 'MoveState', state: p.name, where: zone.where }]);
+  }
+  canvas.addEventListener('pointerup', () => endPress(true));
+  canvas.addEventListener('pointercancel', () => endPress(false));
+
+  // Find: a state by name, selected and centred; the URL's #state=Name selects one too.
+  const findBox = $('find');
+  findBox.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); find(findBox.value); } });
+  findBox.addEventListener('focus', () => {
+    $('find-list').replaceChildren(...states.map((n) => Object.assign(document.createElement('option'), { value: n })));
+  });
+  window.addEventListener('hashchange', () => {
+    const name = stateInHash();
+    if (name && name !== selected) select(name).then(() => view.centre(nodeIdOf(name)));
+  });
+
+  function showDirection() {
+    const b = root.querySelector('[data-action="direction"]');
+    b.textContent = direction === 'TB' ? 'Top-down' : 'Left-right';
+    b.setAttribute('aria-pressed', String(direction === 'LR'));
+  }
+  showDirection();
 
   // Keyboard shortcuts, except while typing.
   document.addEventListener('keydown', (e) => {
@@ -362,12 +465,17 @@ export function startDesigner(root) {
     const key = e.key.toLowerCase();
     if (mod && key === 's') { e.preventDefault(); save(); return; }
     if (mod && key === 'f') { e.preventDefault(); search.focus(); search.select(); return; }
-    if (e.key === 'Escape') { $('shortcuts').hidden = true; return; }
-    if (typing) return;
+    if (e.key === 'Escape') { $('shortcuts').hidden = true; if (!typing && multi.size) { multi.clear(); markSelected(); } return; }
+    if (typing || e.target.closest?.('[role="tree"]')) return;
+    if (!mod && !e.altKey) {
+      const keys = { g: 'wrap-parallel', m: 'wrap-map', c: 'centre', '+': 'zoom-in', '=': 'zoom-in', '-': 'zoom-out', l: 'direction' };
+      if (keys[e.key]) { actions[keys[e.key]](); return; }
+    }
     if (mod && key === 'z') { e.preventDefault(); (e.shiftKey ? redo : undo)(); } else if (mod && key === 'y') { e.preventDefault(); redo(); } else if (mod && key === 'd') { e.preventDefault(); actions.duplicate(); } else if (e.key === 'Delete' || e.key === 'Backspace') { actions.delete(); } else if (e.key === '?') { actions.help(); } else if (key === 'f' && !mod) { actions.fit(); }
   });
 
   // Start: a draft of this version wins over the stored text, with a way back.
+  selected = stateInHash();
   const draft = localStorage.getItem(draftKey());
   if (draft !== null && draft !== stored) {
     notice('Restored your unsaved changes to this version.');
@@ -376,30 +484,14 @@ export function startDesigner(root) {
     setEditor(draft);
     apply([{ op: 'ReplaceDocument', text: draft }], { push: false }).then((ok) => { if (!ok) codeChanged(); });
   } else {
-    apply([], { push: false });
+    apply([], { push: false }).then(() => selected && view.centre(nodeIdOf(selected)));
   }
-  root.designer = { current, editor, get at() { return at; }, get length() { return docs.length; } };
+  root.designer = { current, editor, idle: () => busy, get at() { return at; }, get length() { return docs.length; } };
 }
 
-// nearestEdge finds the edge whose path passes closest to the pointer, within reach.
-function nearestEdge(canvas, x, y) {
-  let best = null;
-  let bestD = 40; // pixels
-  for (const g of canvas.querySelectorAll('g.edge')) {
-    if (!edgeWhere(g.id)) continue;
-    const path = g.querySelector('path');
-    if (!path) continue;
-    const m = path.getScreenCTM();
-    const len = path.getTotalLength();
-    for (let i = 0; i <= 20; i++) {
-      const p = path.getPointAtLength((len * i) / 20);
-      const sx = m.a * p.x + m.c * p.y + m.e;
-      const sy = m.b * p.x + m.d * p.y + m.f;
-      const d = Math.hypot(sx - x, sy - y);
-      if (d < bestD) { bestD = d; best = g; }
-    }
-  }
-  return best;
+function stateInHash() {
+  const m = /^#state=(.+)$/.exec(location.hash);
+  try { return m ? decodeURIComponent(m[1]) : ''; } catch { return ''; }
 }
 
 function nodeIdOf(name) {

@@ -1,0 +1,168 @@
+package runtime_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stepstudio/stepstudio/runtime"
+)
+
+// testStateMachine holds one of each case TestState has to handle; each test runs one of its
+// states.
+const testStateMachine = `{
+  "StartAt": "Shape",
+  "States": {
+    "Shape": {
+      "Type": "Pass",
+      "InputPath": "$.order",
+      "Parameters": {"id.$": "$.id", "kind": "book"},
+      "ResultPath": "$.shaped",
+      "OutputPath": "$.shaped",
+      "Next": "Fetch"
+    },
+    "Fetch": {
+      "Type": "Task",
+      "Resource": "arn:aws:lambda:us-east-1:123456789012:function:fetch",
+      "Parameters": {"id.$": "$.id"},
+      "ResultSelector": {"price.$": "$.Payload.price"},
+      "ResultPath": "$.fetched",
+      "Assign": {"lastPrice.$": "$.price"},
+      "Next": "Route"
+    },
+    "Route": {
+      "Type": "Choice",
+      "Choices": [{"Variable": "$.fetched.price", "NumericGreaterThan": 100, "Next": "Approve"}],
+      "Default": "Pause"
+    },
+    "Approve": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+      "Parameters": {"MessageBody.$": "$", "token.$": "$$.Task.Token"},
+      "TimeoutSeconds": 3600,
+      "Retry": [{"ErrorEquals": ["Busy"], "MaxAttempts": 2}],
+      "Catch": [{"ErrorEquals": ["Rejected"], "ResultPath": "$.why", "Next": "Refuse"}],
+      "ResultPath": "$.decision",
+      "Next": "Fan"
+    },
+    "Pause": {"Type": "Wait", "Seconds": 3600, "Next": "Fan"},
+    "Fan": {
+      "Type": "Parallel",
+      "Branches": [{"StartAt": "Double", "States": {"Double": {"Type": "Pass", "Parameters": {"twice.$": "States.MathAdd($.n, $.n)"}, "End": true}}}],
+      "Next": "Each"
+    },
+    "Each": {
+      "Type": "Map",
+      "ItemsPath": "$.items",
+      "ItemSelector": {"value.$": "$$.Map.Item.Value", "at.$": "$$.Map.Item.Index"},
+      "ItemProcessor": {"StartAt": "Item", "States": {"Item": {"Type": "Pass", "End": true}}},
+      "ResultPath": "$.done",
+      "End": true
+    },
+    "Refuse": {"Type": "Fail", "Error": "Refused", "Cause": "A person said no."}
+  }
+}`
+
+func TestTestStateReportsEveryStep(t *testing.T) {
+	t.Parallel()
+	def, err := runtime.Parse([]byte(testStateMachine))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := func(s string) json.RawMessage { return json.RawMessage(s) }
+	tests := []struct {
+		name  string
+		state string
+		input string
+		opts  runtime.TestStateOptions
+		want  runtime.TestStateResult
+	}{
+		{"pass shapes its input with every path", "Shape", `{"order":{"id":7},"other":1}`, runtime.TestStateOptions{},
+			runtime.TestStateResult{State: "Shape", Type: "Pass", Status: "SUCCEEDED", Input: raw(`{"order":{"id":7},"other":1}`),
+				AfterInputPath: raw(`{"id":7}`), AfterParameters: raw(`{"id":7,"kind":"book"}`), Result: raw(`{"id":7,"kind":"book"}`),
+				AfterResultSelector: raw(`{"id":7,"kind":"book"}`), AfterResultPath: raw(`{"order":{"id":7},"other":1,"shaped":{"id":7,"kind":"book"}}`),
+				Output: raw(`{"id":7,"kind":"book"}`), NextState: "Fetch"}},
+		{"task returns the mock through ResultSelector and ResultPath", "Fetch", `{"id":7}`,
+			runtime.TestStateOptions{MockResult: raw(`{"Payload":{"price":120}}`)},
+			runtime.TestStateResult{State: "Fetch", Type: "Task", Status: "SUCCEEDED", Input: raw(`{"id":7}`),
+				AfterInputPath: raw(`{"id":7}`), AfterParameters: raw(`{"id":7}`), Result: raw(`{"Payload":{"price":120}}`),
+				AfterResultSelector: raw(`{"price":120}`), AfterResultPath: raw(`{"id":7,"fetched":{"price":120}}`),
+				Output: raw(`{"id":7,"fetched":{"price":120}}`), NextState: "Route", Variables: map[string]json.RawMessage{"lastPrice": raw(`120`)}}},
+		{"task without a mock says it cannot call the resource", "Fetch", `{"id":7}`, runtime.TestStateOptions{},
+			runtime.TestStateResult{State: "Fetch", Type: "Task", Status: "FAILED", Input: raw(`{"id":7}`),
+				AfterInputPath: raw(`{"id":7}`), AfterParameters: raw(`{"id":7}`), FailedStep: "Result", Error: "States.Runtime",
+				Cause: "An error occurred while executing the state 'Fetch' (entered at the event id #1). TestState does not call arn:aws:lambda:us-east-1:123456789012:function:fetch: give a mock result (or a mock error) for the task"}},
+		{"a missing path fails with AWS's cause", "Fetch", `{"other":1}`, runtime.TestStateOptions{MockResult: raw(`{}`)},
+			runtime.TestStateResult{State: "Fetch", Type: "Task", Status: "FAILED", Input: raw(`{"other":1}`),
+				AfterInputPath: raw(`{"other":1}`), FailedStep: "Parameters", Error: "States.Runtime",
+				Cause: "An error occurred while executing the state 'Fetch' (entered at the event id #1). The JSONPath '$.id' specified for the field 'id.$' could not be found in the input '{\"other\":1}'"}},
+		{"choice picks the next state", "Route", `{"fetched":{"price":150}}`, runtime.TestStateOptions{},
+			runtime.TestStateResult{State: "Route", Type: "Choice", Status: "SUCCEEDED", Input: raw(`{"fetched":{"price":150}}`),
+				AfterInputPath: raw(`{"fetched":{"price":150}}`), AfterParameters: raw(`{"fetched":{"price":150}}`), Result: raw(`{"fetched":{"price":150}}`),
+				AfterResultSelector: raw(`{"fetched":{"price":150}}`), AfterResultPath: raw(`{"fetched":{"price":150}}`),
+				Output: raw(`{"fetched":{"price":150}}`), NextState: "Approve"}},
+		{"callback task gets the mock as its callback output", "Approve", `{"a":1}`, runtime.TestStateOptions{MockResult: raw(`{"ok":true}`)},
+			runtime.TestStateResult{State: "Approve", Type: "Task", Status: "SUCCEEDED", Input: raw(`{"a":1}`),
+				AfterInputPath: raw(`{"a":1}`), AfterParameters: raw(`{"MessageBody":{"a":1},"token":"teststate-token"}`), Result: raw(`{"ok":true}`),
+				AfterResultSelector: raw(`{"ok":true}`), AfterResultPath: raw(`{"a":1,"decision":{"ok":true}}`),
+				Output: raw(`{"a":1,"decision":{"ok":true}}`), NextState: "Fan"}},
+		{"a caught failure goes to the catcher", "Approve", `{"a":1}`,
+			runtime.TestStateOptions{MockError: &runtime.Error{Name: "Rejected", Cause: "no"}},
+			runtime.TestStateResult{State: "Approve", Type: "Task", Status: "CAUGHT_ERROR", Input: raw(`{"a":1}`),
+				AfterInputPath: raw(`{"a":1}`), AfterParameters: raw(`{"MessageBody":{"a":1},"token":"teststate-token"}`),
+				Output: raw(`{"a":1,"why":{"Error":"Rejected","Cause":"no"}}`), NextState: "Refuse",
+				Error: "Rejected", Cause: "no", FailedStep: "Result"}},
+		{"a retriable failure is not retried", "Approve", `{"a":1}`,
+			runtime.TestStateOptions{MockError: &runtime.Error{Name: "Busy", Cause: "later"}},
+			runtime.TestStateResult{State: "Approve", Type: "Task", Status: "RETRIABLE", Input: raw(`{"a":1}`),
+				AfterInputPath: raw(`{"a":1}`), AfterParameters: raw(`{"MessageBody":{"a":1},"token":"teststate-token"}`),
+				Error: "Busy", Cause: "later", FailedStep: "Result"}},
+		{"a wait takes no time and says how long", "Pause", `{}`, runtime.TestStateOptions{},
+			runtime.TestStateResult{State: "Pause", Type: "Wait", Status: "SUCCEEDED", Input: raw(`{}`),
+				AfterInputPath: raw(`{}`), AfterParameters: raw(`{}`), Result: raw(`{}`), AfterResultSelector: raw(`{}`),
+				AfterResultPath: raw(`{}`), Output: raw(`{}`), NextState: "Fan", Waited: time.Hour}},
+		{"fail ends with its error", "Refuse", `{}`, runtime.TestStateOptions{},
+			runtime.TestStateResult{State: "Refuse", Type: "Fail", Status: "FAILED", Input: raw(`{}`), Error: "Refused", Cause: "A person said no."}},
+		{"a state inside a Parallel branch", "Double", `{"n":4}`, runtime.TestStateOptions{},
+			runtime.TestStateResult{State: "Double", Type: "Pass", Status: "SUCCEEDED", Input: raw(`{"n":4}`),
+				AfterInputPath: raw(`{"n":4}`), AfterParameters: raw(`{"twice":8}`), Result: raw(`{"twice":8}`), AfterResultSelector: raw(`{"twice":8}`),
+				AfterResultPath: raw(`{"twice":8}`), Output: raw(`{"twice":8}`), End: true}},
+		{"a map runs every item", "Each", `{"items":["a","b"]}`, runtime.TestStateOptions{},
+			runtime.TestStateResult{State: "Each", Type: "Map", Status: "SUCCEEDED", Input: raw(`{"items":["a","b"]}`),
+				AfterInputPath: raw(`{"items":["a","b"]}`), AfterParameters: raw(`{"items":["a","b"]}`), AfterItemsPath: raw(`["a","b"]`),
+				AfterItemSelector: raw(`[{"value":"a","at":0},{"value":"b","at":1}]`),
+				Result:            raw(`[{"value":"a","at":0},{"value":"b","at":1}]`), AfterResultSelector: raw(`[{"value":"a","at":0},{"value":"b","at":1}]`),
+				AfterResultPath: raw(`{"items":["a","b"],"done":[{"value":"a","at":0},{"value":"b","at":1}]}`),
+				Output:          raw(`{"items":["a","b"],"done":[{"value":"a","at":0},{"value":"b","at":1}]}`), End: true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := runtime.TestState(context.Background(), def, tc.state, json.RawMessage(tc.input), tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("result (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestTestStateRefusesWhatItCannotRun(t *testing.T) {
+	t.Parallel()
+	def, err := runtime.Parse([]byte(testStateMachine))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runtime.TestState(context.Background(), def, "Nope", nil, runtime.TestStateOptions{}); !errors.Is(err, runtime.ErrNoSuchState) {
+		t.Errorf("unknown state: %v, want ErrNoSuchState", err)
+	}
+	if _, err := runtime.TestState(context.Background(), def, "Shape", json.RawMessage(`{"a":`), runtime.TestStateOptions{}); err == nil {
+		t.Error("an input that is not JSON was accepted")
+	}
+}
