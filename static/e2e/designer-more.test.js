@@ -238,12 +238,19 @@ test('move, wrap, find, lay out and edit from the outline', async () => {
   await page.getByTestId('outline-Fetch').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="inspector-state"]')?.textContent === 'Fetch');
   await page.getByTestId('centre').click();
+  // The state is in the middle, or as near as the canvas can scroll (a state near the
+  // graph's edge cannot reach the middle).
   const off = await page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid="canvas"]');
     const n = document.getElementById('state-Fetch').getBoundingClientRect();
-    const c = document.querySelector('[data-testid="canvas"]').getBoundingClientRect();
-    return Math.abs(n.x + n.width / 2 - (c.x + c.width / 2)) + Math.abs(n.y + n.height / 2 - (c.y + c.height / 2));
+    const c = canvas.getBoundingClientRect();
+    const dx = n.x + n.width / 2 - (c.x + c.width / 2);
+    const dy = n.y + n.height / 2 - (c.y + c.height / 2);
+    const stuckX = (dx < 0 && canvas.scrollLeft <= 0) || (dx > 0 && canvas.scrollLeft >= canvas.scrollWidth - canvas.clientWidth - 1);
+    const stuckY = (dy < 0 && canvas.scrollTop <= 0) || (dy > 0 && canvas.scrollTop >= canvas.scrollHeight - canvas.clientHeight - 1);
+    return (stuckX ? 0 : Math.abs(dx)) + (stuckY ? 0 : Math.abs(dy));
   });
-  assert.ok(off < 40, `the centred state is ${off}px off the middle`);
+  assert.ok(off < 40, `the centred state is ${off}px off the middle, though the canvas could scroll further`);
   await shot(page, 'designer-zoomed-centred.png');
   await page.getByTestId('fit').click();
 
