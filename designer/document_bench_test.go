@@ -2,6 +2,8 @@ package designer_test
 
 import (
 	"context"
+	"os"
+	"os/exec"
 	"strconv"
 	"testing"
 
@@ -69,7 +71,21 @@ func BenchmarkSetField5MB(b *testing.B) {
 // definition: apply the drop, validate the result, build the graph, lay it out and render it
 // (budget: 50 ms). Each iteration drops a differently named state, so every layout is new to
 // the renderer's cache, as after a real edit.
-func BenchmarkEdit200(b *testing.B) {
+func BenchmarkEdit200(b *testing.B) { benchmarkEdit200(b, renderer) }
+
+// BenchmarkEdit200Worker is BenchmarkEdit200 with the layout in a worker process, as the
+// server does it.
+func BenchmarkEdit200Worker(b *testing.B) {
+	worker := designer.NewWorkerRenderer(func() *exec.Cmd {
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), "STEPSTUDIO_LAYOUT_WORKER=1")
+		return cmd
+	}, 500)
+	defer worker.Close()
+	benchmarkEdit200(b, worker)
+}
+
+func benchmarkEdit200(b *testing.B, renderer *designer.Renderer) {
 	d, err := designer.Parse(chainDefinition(200))
 	if err != nil {
 		b.Fatal(err)

@@ -29,12 +29,36 @@ var graphvizMu sync.Mutex
 // the output graphviz returns; upstream issue goccy/go-graphviz#111). So the Renderer keeps the
 // SVG of the last renderCacheSize distinct DOT texts: showing the same machine again (a page
 // reload, an execution view) costs neither time nor memory.
+//
+// NewWorkerRenderer makes a Renderer that lays out in a child process instead, replaced now
+// and then, which is what a long-running server wants.
 type Renderer struct {
 	// All fields are guarded by graphvizMu.
-	gv     *graphviz.Graphviz
 	closed bool
-	cache  map[[sha256.Size]byte][]byte // SVG by hash of the DOT text; looked up, never iterated
-	order  [][sha256.Size]byte          // cache keys, oldest first, to evict in insertion order
+	cache  *renderCache
+	// layout runs graphviz on DOT and returns the cleaned SVG: in this process, or in a
+	// worker process.
+	layout func(ctx context.Context, dot string) ([]byte, error)
+	stop   func()
+}
+
+// renderCache keeps the SVG of the last renderCacheSize distinct DOT texts.
+type renderCache struct {
+	byHash map[[sha256.Size]byte][]byte // SVG by hash of the DOT text; looked up, never iterated
+	order  [][sha256.Size]byte          // keys, oldest first, to evict in insertion order
+}
+
+func newRenderCache() *renderCache {
+	return &renderCache{byHash: map[[sha256.Size]byte][]byte{}}
+}
+
+func (c *renderCache) add(key [sha256.Size]byte, svg []byte) {
+	if len(c.order) == renderCacheSize {
+		delete(c.byHash, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.byHash[key] = svg
+	c.order = append(c.order, key)
 }
 
 // renderCacheSize bounds the SVG cache: a few editing sessions' worth of distinct drawings, a
@@ -54,7 +78,14 @@ func NewRenderer(ctx context.Context) (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("designer: start graphviz: %w", err)
 	}
-	return &Renderer{gv: gv, cache: map[[sha256.Size]byte][]byte{}}, nil
+	return &Renderer{
+		cache:  newRenderCache(),
+		layout: func(ctx context.Context, dot string) ([]byte, error) { return renderInProcess(ctx, gv, dot) },
+		// graphviz's gvFreeContext returns the number of errors graphviz has reported since
+		// the process started (a DOT syntax error in some earlier render counts), which
+		// go-graphviz turns into that stale error; it does not mean the context was not freed.
+		stop: func() { _ = gv.Close() },
+	}, nil
 }
 
 // SVG lays out dot and returns the rendered <svg> element alone, ready to be inlined in HTML:
@@ -73,41 +104,33 @@ func (r *Renderer) SVG(ctx context.Context, dot string) ([]byte, error) {
 		return nil, fmt.Errorf("designer: render: %w", err)
 	}
 	key := sha256.Sum256([]byte(dot))
-	if svg, ok := r.cache[key]; ok {
+	if svg, ok := r.cache.byHash[key]; ok {
 		return bytes.Clone(svg), nil
 	}
-	svg, err := r.render(ctx, dot)
+	svg, err := r.layout(ctx, dot)
 	if err != nil {
 		return nil, err
 	}
-	if len(r.order) == renderCacheSize {
-		delete(r.cache, r.order[0])
-		r.order = r.order[1:]
-	}
-	r.cache[key] = svg
-	r.order = append(r.order, key)
+	r.cache.add(key, svg)
 	return bytes.Clone(svg), nil
 }
 
-// render runs graphviz; graphvizMu must be held.
-func (r *Renderer) render(ctx context.Context, dot string) ([]byte, error) {
+// renderInProcess runs graphviz in this process; graphvizMu must be held.
+func renderInProcess(ctx context.Context, gv *graphviz.Graphviz, dot string) ([]byte, error) {
 	graph, err := graphviz.ParseBytes([]byte(dot))
 	if err != nil {
 		return nil, fmt.Errorf("designer: parse DOT: %w", err)
 	}
 	defer graph.Close()
 	var buf bytes.Buffer
-	if err := r.gv.Render(ctx, graph, graphviz.SVG, &buf); err != nil {
+	if err := gv.Render(ctx, graph, graphviz.SVG, &buf); err != nil {
 		return nil, fmt.Errorf("designer: render: %w", err)
 	}
 	return cleanSVG(buf.Bytes())
 }
 
-// Close releases the graphviz context. Further calls to SVG return ErrClosed; closing twice is
-// harmless. It always returns nil: graphviz's gvFreeContext frees the context and then returns
-// the number of errors graphviz has reported since the process started (a DOT syntax error in
-// some earlier render counts), which go-graphviz turns into that stale error; it does not mean
-// the context was not freed.
+// Close releases the graphviz context, or ends the worker process. Further calls to SVG
+// return ErrClosed; closing twice is harmless. It always returns nil.
 func (r *Renderer) Close() error {
 	graphvizMu.Lock()
 	defer graphvizMu.Unlock()
@@ -115,8 +138,8 @@ func (r *Renderer) Close() error {
 		return nil
 	}
 	r.closed = true
-	_ = r.gv.Close() // see above: the error is not about this call
-	r.gv, r.cache, r.order = nil, nil, nil
+	r.stop()
+	r.cache, r.layout = nil, nil
 	return nil
 }
 

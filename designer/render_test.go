@@ -20,6 +20,14 @@ import (
 var renderer *designer.Renderer
 
 func TestMain(m *testing.M) {
+	if os.Getenv("STEPSTUDIO_LAYOUT_WORKER") == "1" {
+		// This test binary is a layout worker started by TestWorkerRenderer.
+		if err := designer.ServeLayout(context.Background(), os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	r, err := designer.NewRenderer(context.Background())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

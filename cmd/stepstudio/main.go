@@ -20,6 +20,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/stepstudio/stepstudio/designer"
 )
 
 func main() {
@@ -50,6 +52,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return bench(ctx, args, stdout, stderr)
 	case benchChildCommand:
 		return benchChild(ctx, args, stdout, stderr)
+	case layoutWorkerCommand:
+		return designer.ServeLayout(ctx, os.Stdin, stdout)
 	case "help":
 		fmt.Fprintln(stdout, usage)
 		return nil

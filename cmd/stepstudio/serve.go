@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -35,6 +36,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	addr := fset.String("addr", envOr(getenv, "STEPSTUDIO_ADDR", "127.0.0.1:8080"), "address to listen on (env STEPSTUDIO_ADDR)")
 	dbPath := fset.String("db", envOr(getenv, "STEPSTUDIO_DB", filepath.Join("data", "stepstudio.db")), "SQLite file, created if missing (env STEPSTUDIO_DB)")
 	dev := fset.Bool("dev", false, "serve the browser assets from static/dist on disk instead of the embedded copy")
+	inProcessLayout := fset.Bool("layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")
 	if err := fset.Parse(args); err != nil {
 		return err
 	}
@@ -51,7 +53,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer db.Close()
 
-	renderer, err := designer.NewRenderer(ctx)
+	renderer, err := newRenderer(ctx, *inProcessLayout)
 	if err != nil {
 		return err
 	}
@@ -136,6 +138,31 @@ func (rs recorders) Record(ctx context.Context, executionARN string, ev runtime.
 		}
 	}
 	return nil
+}
+
+// layoutWorkerCommand is the hidden command a layout worker process runs.
+const layoutWorkerCommand = "__layout"
+
+// rendersPerLayoutWorker is how many layouts a worker process does before a fresh one takes
+// over: graphviz leaks about 100 KB (50 states) to 400 KB (200 states) per layout, so a worker
+// stays under a few hundred MB, and starting one costs a few tens of milliseconds.
+const rendersPerLayoutWorker = 500
+
+// newRenderer lays out in a worker process running this same binary, so that graphviz's leaks
+// never accumulate in the server, or in this process when asked.
+func newRenderer(ctx context.Context, inProcess bool) (*designer.Renderer, error) {
+	if inProcess {
+		return designer.NewRenderer(ctx)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find this program for its layout worker: %w", err)
+	}
+	return designer.NewWorkerRenderer(func() *exec.Cmd {
+		cmd := exec.Command(exe, layoutWorkerCommand)
+		cmd.Stderr = os.Stderr
+		return cmd
+	}, rendersPerLayoutWorker), nil
 }
 
 // graphRenderer draws definitions with the designer's graphviz layout.
