@@ -183,47 +183,22 @@ func bigIntegerHashCode(i *big.Int) int32 {
 
 // javaEquals is equals on the Java objects Jackson makes of two values: an Integer never
 // equals a Double, and maps compare without regard to key order.
-func javaEquals(a, b any) bool {
-	switch x := a.(type) {
-	case json.Number:
-		y, ok := b.(json.Number)
-		if !ok || isIntegerText(x) != isIntegerText(y) {
-			return false
-		}
-		if isIntegerText(x) {
-			i, _ := new(big.Int).SetString(string(x), 10)
-			j, _ := new(big.Int).SetString(string(y), 10)
-			return i != nil && j != nil && i.Cmp(j) == 0
-		}
-		f, _ := strconv.ParseFloat(string(x), 64)
-		g, _ := strconv.ParseFloat(string(y), 64)
-		return math.Float64bits(f) == math.Float64bits(g)
-	case []any:
-		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !javaEquals(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	case *object:
-		y, ok := b.(*object)
-		if !ok || x.len() != y.len() {
-			return false
-		}
-		for k, v := range x.vals {
-			w, ok := y.vals[k]
-			if !ok || !javaEquals(v, w) {
-				return false
-			}
-		}
-		return true
-	default:
-		return a == b
+func javaEquals(a, b any) bool { return deepEqual(a, b, javaNumbersEqual) }
+
+// javaNumbersEqual is Jackson's equality of numeric nodes: an integer never equals a decimal,
+// integers compare by value, decimals by their double's bits.
+func javaNumbersEqual(x, y json.Number) bool {
+	if isIntegerText(x) != isIntegerText(y) {
+		return false
 	}
+	if isIntegerText(x) {
+		i, _ := new(big.Int).SetString(string(x), 10)
+		j, _ := new(big.Int).SetString(string(y), 10)
+		return i != nil && j != nil && i.Cmp(j) == 0
+	}
+	f, _ := strconv.ParseFloat(string(x), 64)
+	g, _ := strconv.ParseFloat(string(y), 64)
+	return math.Float64bits(f) == math.Float64bits(g)
 }
 
 // javaHashSetOrder returns the distinct values of arr in the order a java.util.HashSet

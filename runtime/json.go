@@ -384,21 +384,26 @@ func plainText(v any) string {
 
 // jsonEqual reports whether two values are the same JSON, numbers by value.
 func jsonEqual(a, b any) bool {
+	return deepEqual(a, b, func(x, y json.Number) bool {
+		c, err := compareNumbers(x, y)
+		return err == nil && c == 0
+	})
+}
+
+// deepEqual compares two JSON values structurally (object key order aside), numbers with
+// numbersEqual: the runtime and Java's equals disagree only there.
+func deepEqual(a, b any, numbersEqual func(x, y json.Number) bool) bool {
 	switch x := a.(type) {
 	case json.Number:
 		y, ok := b.(json.Number)
-		if !ok {
-			return false
-		}
-		c, err := compareNumbers(x, y)
-		return err == nil && c == 0
+		return ok && numbersEqual(x, y)
 	case []any:
 		y, ok := b.([]any)
 		if !ok || len(x) != len(y) {
 			return false
 		}
 		for i := range x {
-			if !jsonEqual(x[i], y[i]) {
+			if !deepEqual(x[i], y[i], numbersEqual) {
 				return false
 			}
 		}
@@ -410,7 +415,7 @@ func jsonEqual(a, b any) bool {
 		}
 		for k, v := range x.vals {
 			w, ok := y.vals[k]
-			if !ok || !jsonEqual(v, w) {
+			if !ok || !deepEqual(v, w, numbersEqual) {
 				return false
 			}
 		}
