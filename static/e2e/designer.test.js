@@ -145,6 +145,12 @@ test('build a workflow by drag and drop, edit, undo, type, save and export', asy
   // The inspector edits the selected state.
   await node(page, 'state-Approve').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="inspector-state"]')?.textContent === 'Approve');
+  // Selecting a state shows its JSON in the code view.
+  await page.waitForFunction(() => {
+    const ed = document.getElementById('designer').designer.editor;
+    const sel = ed.state.selection.main;
+    return ed.state.sliceDoc(sel.from, sel.to).startsWith('"Approve": {');
+  });
   await editField(page, 'Comment', 'Waits for a person in the inbox');
   await editField(page, 'TimeoutSeconds', '3600');
   // Add a catcher: it leads to the first other state; errors are a comma-separated list.

@@ -6,6 +6,7 @@ import { EditorView, keymap, lineNumbers } from '@codemirror/view';
 import { EditorState, Annotation } from '@codemirror/state';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { json } from '@codemirror/lang-json';
+import { stateRange } from './designer-code.js';
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
 import { dropZones, ownZone } from './designer-drop.js';
 import { outline } from './designer-outline.js';
@@ -192,9 +193,16 @@ export function startDesigner(root) {
     view.centre(nodeIdOf(name));
   }
 
-  function select(name) {
+  // select shows a state in the inspector, and its JSON in the code view.
+  async function select(name) {
     selected = name;
-    return apply([], { push: false });
+    await apply([], { push: false });
+    const range = selected && stateRange(editor.state, selected);
+    if (range) {
+      editor.dispatch({ selection: { anchor: range.from, head: range.to } });
+      // Scroll the code view only: moving the page would pull the graph from under the pointer.
+      editor.scrollDOM.scrollTop = editor.lineBlockAt(range.from).top;
+    }
   }
 
   // The draft: what the user has not saved survives a reload.
