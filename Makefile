@@ -5,7 +5,7 @@ GOFILES   := $(shell find . -name '*.go' -not -path './node_modules/*')
 # Browser tests drive Debian's chromium through playwright-core.
 CHROMIUM  ?= /usr/bin/chromium
 
-.PHONY: run test build generate verify lint bench go-test browser-test clean
+.PHONY: run test build generate verify lint bench go-test js-test browser-test clean
 
 ## run: start the studio on http://127.0.0.1:8080 with its SQLite file in ./data
 run:
@@ -17,11 +17,14 @@ build: $(BIN)
 $(BIN): $(GOFILES) go.mod go.sum $(wildcard static/dist/*) $(wildcard store/migrations/*.sql)
 	$(GO) build -o $(BIN) ./cmd/stepstudio
 
-## test: lint, check generated files are fresh, Go tests, then the browser tests
-test: lint verify go-test browser-test
+## test: lint, check generated files are fresh, Go tests, browser-code unit tests, then the browser tests
+test: lint verify go-test js-test browser-test
 
 go-test:
 	$(GO) test ./...
+
+js-test: node_modules/.installed
+	npm run --silent test:unit
 
 browser-test: $(BIN) node_modules/.installed
 	STEPSTUDIO_BIN=$(abspath $(BIN)) CHROMIUM=$(CHROMIUM) npm run --silent test:browser
