@@ -151,8 +151,9 @@ func (op ReplaceDocument) Apply(*Document) (*Document, error) {
 // goes to its Next instead (for a Choice, to its Default, or to its first rule's target when it
 // has none), and StartAt follows. When it has no next state, a Next into it becomes End, a
 // catcher or Default into it is removed, and a Choice rule into it makes the delete refused. A
-// Parallel or Map goes with the states inside it. Deleting the only state of a scope, or the
-// last state that ends it, is refused.
+// Parallel or Map goes with the states inside it. Deleting the only state of a Parallel branch
+// deletes the branch, when the Parallel has another; deleting the only state of any other
+// scope, or the last state that ends it, is refused.
 type DeleteState struct {
 	State string `json:"state"`
 }
@@ -164,6 +165,19 @@ func (op DeleteState) Apply(d *Document) (*Document, error) {
 	a, x, err := editState(d, op.opName(), op.State)
 	if err != nil {
 		return nil, err
+	}
+	if sc := x.scope; sc.owner != nil && typeOf(sc.owner.node) == "Parallel" && len(a.stateNames(sc)) == 1 {
+		// The only state of a branch: the branch goes with it, if the Parallel keeps another.
+		branches, err := a.node(sc.owner.path.with("Branches"))
+		if err != nil {
+			return nil, err
+		}
+		if len(branches.members) > 1 {
+			if err := a.delete(sc.path); err != nil {
+				return nil, a.fail("", err)
+			}
+			return a.document()
+		}
 	}
 	ended := a.ends(x.scope)
 	if err := a.detach(x, false); err != nil {
