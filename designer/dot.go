@@ -104,7 +104,12 @@ func DOT(g Graph, opts DOTOptions) string {
 	if opts.Direction == LeftToRight {
 		rankdir = LeftToRight
 	}
-	w := &dotWriter{}
+	// Catch edges leave from the side of the flow, so one that goes where Next goes is not
+	// drawn on top of it (and a drop on either is unambiguous).
+	w := &dotWriter{catchPort: "e"}
+	if rankdir == LeftToRight {
+		w.catchPort = "s"
+	}
 	w.line(0, `digraph "stepstudio" {`)
 	w.line(1, `graph [rankdir=%s, bgcolor="transparent", fontname="Helvetica", fontsize=10, nodesep=0.35, ranksep=0.4];`, rankdir)
 	w.line(1, `node [fontname="Helvetica", fontsize=11, shape=box, style="rounded,filled", penwidth=1.2, margin="0.16,0.06"];`)
@@ -140,7 +145,8 @@ const markerStyle = `shape=oval, width=0.6, height=0.3, fontsize=9, fillcolor="#
 
 // dotWriter accumulates DOT text.
 type dotWriter struct {
-	b strings.Builder
+	b         strings.Builder
+	catchPort string // the compass point Catch edges leave their state from
 }
 
 func (w *dotWriter) line(indent int, format string, args ...any) {
@@ -276,7 +282,7 @@ func (w *dotWriter) edges(g Graph, end string) {
 		}
 		if e.Kind == EdgeCatch {
 			// Dashed and red: the path taken only when something went wrong.
-			attrs += `, style=dashed, color="#dc2626", fontcolor="#b91c1c"`
+			attrs += `, style=dashed, color="#dc2626", fontcolor="#b91c1c", tailport=` + w.catchPort
 		}
 		w.line(1, `%q -> %q [%s];`, exitOf(from), to.ID, attrs)
 	}
