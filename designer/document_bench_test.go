@@ -110,3 +110,30 @@ func benchmarkEdit200(b *testing.B, renderer *designer.Renderer) {
 		}
 	}
 }
+
+// BenchmarkFieldEdit200 is an inspector edit on a 200-state definition that does not change
+// the drawing (a Comment): apply, validate, and a render that the renderer's cache answers,
+// since the DOT text is the same.
+func BenchmarkFieldEdit200(b *testing.B) {
+	d, err := designer.Parse(chainDefinition(200))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := designer.RenderDefinition(ctx, renderer, d.Bytes(), designer.DOTOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		i++
+		op := designer.SetField{State: "Step 100", Field: designer.Path{"Comment"}, Value: []byte(strconv.Quote("note " + strconv.Itoa(i)))}
+		edited, err := op.Apply(d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.Validate(edited.Bytes())
+		if _, err := designer.RenderDefinition(ctx, renderer, edited.Bytes(), designer.DOTOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
