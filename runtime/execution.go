@@ -399,7 +399,9 @@ func (x *execution) await(ch <-chan outcome, hb <-chan struct{}, taskDeadline ti
 			return r, nil
 		case <-hb:
 			stop()
-			hbDeadline = x.now().Add(heartbeat)
+			if heartbeat > 0 { // without HeartbeatSeconds a heartbeat has no deadline to push back
+				hbDeadline = x.now().Add(heartbeat)
+			}
 		case <-fired:
 			return outcome{}, why
 		case <-x.ctx.Done():
