@@ -376,19 +376,27 @@ func (t tolerance) exceeded(failures, jobs int) bool {
 		t.hasPercentage && jobs > 0 && float64(failures)*100/float64(jobs) > t.percentage
 }
 
-// pathInt reads the integer a ...Path field refers to: a JSON integer, or a string that
-// holds one (AWS accepts "1").
-func (x *execution) pathInt(p *Path, field string, input any, sr *stateRun) (int, error) {
-	v, err := x.findReference(p, input, sr)
-	if err != nil {
-		return 0, err
+// pathNumberText finds the value a ...Path field refers to and the text of the number in it:
+// a JSON number's digits, or a string as it is (AWS accepts "1"); "" for anything else.
+func (x *execution) pathNumberText(p *Path, input any, sr *stateRun) (v any, text string, err error) {
+	if v, err = x.findReference(p, input, sr); err != nil {
+		return nil, "", err
 	}
-	var text string
 	switch t := v.(type) {
 	case json.Number:
 		text = string(t)
 	case string:
 		text = t
+	}
+	return v, text, nil
+}
+
+// pathInt reads the integer a ...Path field refers to: a JSON integer, or a string that
+// holds one (AWS accepts "1").
+func (x *execution) pathInt(p *Path, field string, input any, sr *stateRun) (int, error) {
+	v, text, err := x.pathNumberText(p, input, sr)
+	if err != nil {
+		return 0, err
 	}
 	n, perr := strconv.ParseInt(text, 10, 32)
 	if perr != nil {
@@ -400,16 +408,9 @@ func (x *execution) pathInt(p *Path, field string, input any, sr *stateRun) (int
 // pathFloat reads the number a ...Path field refers to: a JSON number, or a string that
 // holds one.
 func (x *execution) pathFloat(p *Path, field string, input any, sr *stateRun) (float64, error) {
-	v, err := x.findReference(p, input, sr)
+	v, text, err := x.pathNumberText(p, input, sr)
 	if err != nil {
 		return 0, err
-	}
-	var text string
-	switch t := v.(type) {
-	case json.Number:
-		text = string(t)
-	case string:
-		text = t
 	}
 	f, perr := strconv.ParseFloat(text, 64)
 	if perr != nil || math.IsNaN(f) || math.IsInf(f, 0) {
