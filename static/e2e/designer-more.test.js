@@ -1,7 +1,8 @@
 // The designer beyond the palette: open a state from the URL, find a state, drag states to
 // move them (on an arrow, onto the + marker of a new Parallel branch), wrap a shift-clicked
 // chain in a Parallel, lay the graph out left to right, zoom, and edit from the outline with
-// the keyboard alone. Each step checks the document the designer would export.
+// the keyboard alone, then undo and redo across reloads of the page. Each step checks the
+// document the designer would export.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -323,6 +324,76 @@ test('move, wrap, find, lay out and edit from the outline', async () => {
   await changed(page, before);
   d = await doc(page);
   assert.deepEqual([d.StartAt, d.States.Check.Next, d.States.Fan.Next], ['Check', 'Fan', 'Done']);
+
+  // Undo and redo survive a reload: the history is kept with the draft.
+  const beforeEdits = await documentText(page);
+  await page.getByTestId('outline-Check').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="inspector-state"]')?.textContent === 'Check');
+  const comment = async (text) => {
+    const b = await documentText(page);
+    await page.getByTestId('field-Comment').fill(text);
+    await page.getByTestId('field-Comment').blur();
+    await changed(page, b);
+    return documentText(page);
+  };
+  const first = await comment('first edit');
+  const second = await comment('second edit');
+  assert.equal((await doc(page)).States.Check.Comment, 'second edit');
+  await page.reload();
+  await page.getByTestId('designer-notice').waitFor();
+  await page.evaluate(() => document.getElementById('designer').designer.idle());
+  assert.equal(await documentText(page), second, 'the reload restores the draft');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+z');
+  await changed(page, second);
+  assert.equal(await documentText(page), first, 'undo after the reload goes back one edit');
+  assert.equal(await page.evaluate(() => document.getElementById('designer').designer.editor.state.doc.toString()), first);
+  await page.getByTestId('undo').click();
+  await changed(page, first);
+  assert.equal(await documentText(page), beforeEdits, 'and on through the edits made before');
+  await page.keyboard.press('Control+Shift+z');
+  await changed(page, beforeEdits);
+  assert.equal(await documentText(page), first);
+  await page.getByTestId('redo').click();
+  await changed(page, first);
+  assert.equal(await documentText(page), second, 'redo comes forward again');
+  // The history written at each step is what a second reload walks.
+  await page.reload();
+  await page.evaluate(() => document.getElementById('designer').designer.idle());
+  await page.getByTestId('undo').click();
+  await changed(page, second);
+  assert.equal(await documentText(page), first);
+
+  // A corrupt history is ignored: the draft still opens, one undo from the stored version.
+  const historyKey = 'stepstudio-history:flow:1';
+  const storedHistory = () => page.evaluate((k) => JSON.parse(localStorage.getItem(k)), historyKey);
+  await page.evaluate((k) => localStorage.setItem(k, '{"v":1,"at":'), historyKey);
+  await page.reload();
+  await page.evaluate(() => document.getElementById('designer').designer.idle());
+  assert.equal(await documentText(page), first);
+  await page.getByTestId('undo').click();
+  await changed(page, first);
+  assert.equal(await documentText(page), flow, 'back to the stored version');
+  assert.equal(await storedHistory(), null, 'no draft, no history');
+  await page.getByTestId('redo').click();
+  await changed(page, flow);
+  assert.deepEqual(await storedHistory(), { v: 1, at: 1, docs: [flow, first] });
+
+  // A full localStorage (here: refusing a history of more than two documents) keeps the newest.
+  await page.addInitScript(() => {
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (k, v) {
+      if (k.startsWith('stepstudio-history:') && JSON.parse(v).docs.length > 2) throw new DOMException('full', 'QuotaExceededError');
+      return setItem.call(this, k, v);
+    };
+  });
+  await page.reload();
+  await page.evaluate(() => document.getElementById('designer').designer.idle());
+  await page.getByTestId('outline-Check').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="inspector-state"]')?.textContent === 'Check');
+  const third = await comment('third edit');
+  assert.deepEqual(await storedHistory(), { v: 1, at: 1, docs: [first, third] });
+  assert.equal(await page.evaluate(() => document.getElementById('designer').designer.length), 3, 'the page keeps its whole history');
 
   assert.deepEqual(errors, []);
   await context.close();

@@ -5,6 +5,8 @@
 // focus on the same state. Alt+Down and Alt+Up move the focused state one step later or
 // earlier in the flow of its scope. act(action, state, where) does the edits: delete,
 // duplicate, toggle, wrap-parallel, wrap-map, move.
+import { outlineTree, later, earlier } from './designer-tree.js';
+
 export function outline(tree, { select, act }) {
   let focusName = '';
   tree.setAttribute('aria-multiselectable', 'true');
@@ -28,7 +30,7 @@ export function outline(tree, { select, act }) {
     try { def = JSON.parse(text); } catch { return; }
     const hadFocus = tree.contains(document.activeElement);
     tree.innerHTML = '';
-    addStates(tree, def, 1);
+    addStates(tree, outlineTree(def), 1);
     mark(selected, multi);
     const all = items();
     if (all.length === 0) { tree.innerHTML = '<li class="empty" role="none">No states.</li>'; return; }
@@ -55,7 +57,9 @@ export function outline(tree, { select, act }) {
     const mod = e.ctrlKey || e.metaKey;
     let handled = true;
     if (e.altKey && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
-      const where = (e.key === 'ArrowDown' ? later : earlier)(li);
+      const where = e.key === 'ArrowDown'
+        ? later(siblings(li), li.dataset.state)
+        : earlier(siblings(li), li.dataset.state, JSON.parse(li.parentElement.dataset.scope));
       if (where) act('move', li.dataset.state, where);
     } else if (e.key === 'ArrowDown') focus(all[i + 1]);
     else if (e.key === 'ArrowUp') focus(all[i - 1]);
@@ -74,57 +78,38 @@ export function outline(tree, { select, act }) {
   return { render, mark };
 }
 
-// later is where Alt+Down moves a state: after the state its Next leads to.
-function later(li) {
-  const next = sibling(li, li.dataset.next);
-  if (!next) return null;
-  return next.dataset.next ? { edge: { from: next.dataset.state, kind: 'next' } } : { after: next.dataset.state };
+// siblings are the states of li's scope as designer-tree.js's later and earlier take them.
+function siblings(li) {
+  return [...li.parentElement.children].filter((it) => it.dataset.state).map((it) => ({ name: it.dataset.state, next: it.dataset.next }));
 }
 
-// earlier is where Alt+Up moves a state: before the state that leads to it.
-function earlier(li) {
-  const name = li.dataset.state;
-  const prev = siblings(li).find((it) => it.dataset.next === name);
-  if (!prev) return null;
-  const before = siblings(li).find((it) => it.dataset.next === prev.dataset.state);
-  return before ? { edge: { from: before.dataset.state, kind: 'next' } } : { start: JSON.parse(li.parentElement.dataset.scope) };
-}
-
-function siblings(li) { return [...li.parentElement.children].filter((it) => it.dataset.state); }
-function sibling(li, name) { return name ? siblings(li).find((it) => it.dataset.state === name) : null; }
-
-// addStates lists the states of a state machine (or branch) as tree items under ul; scope is
-// how an edit names it ({} for the top level, {parent, branch} for a branch).
-function addStates(ul, machine, level, scope = {}) {
+// addStates draws a scope of outlineTree as tree items under ul; the scope goes on ul for the
+// edits that name it.
+function addStates(ul, { scope, states }, level) {
   ul.dataset.scope = JSON.stringify(scope);
-  const states = machine && typeof machine.States === 'object' ? machine.States : {};
-  for (const [name, st] of Object.entries(states)) {
+  for (const st of states) {
     const li = document.createElement('li');
     li.setAttribute('role', 'treeitem');
     li.setAttribute('aria-level', level);
-    li.dataset.state = name;
-    if (typeof st?.Next === 'string') li.dataset.next = st.Next;
+    li.dataset.state = st.name;
+    if (st.next !== undefined) li.dataset.next = st.next;
     // Its own name only: the states nested under it would otherwise be read as part of it.
-    li.setAttribute('aria-label', `${name}, ${st?.Type || 'no Type'}`);
-    li.dataset.testid = `outline-${name}`;
+    li.setAttribute('aria-label', `${st.name}, ${st.type || 'no Type'}`);
+    li.dataset.testid = `outline-${st.name}`;
     const label = document.createElement('span');
     label.className = 'outline-label';
-    const type = st?.Type || '(no Type)';
     label.innerHTML = '<span class="outline-name"></span> <span class="tag"></span>';
-    label.firstChild.textContent = name;
-    label.lastChild.textContent = type;
+    label.firstChild.textContent = st.name;
+    label.lastChild.textContent = st.type || '(no Type)';
     li.append(label);
-    const branches = type === 'Parallel' ? st.Branches : [st?.ItemProcessor || st?.Iterator];
-    if ((type === 'Parallel' || type === 'Map') && Array.isArray(branches)) {
-      li.setAttribute('aria-expanded', 'true');
-      branches.forEach((br, b) => {
-        const group = document.createElement('ul');
-        group.setAttribute('role', 'group');
-        group.setAttribute('aria-label', type === 'Map' ? `Item processor of ${name}` : `Branch ${b + 1} of ${name}`);
-        group.dataset.title = type === 'Map' ? 'Item processor' : `Branch ${b + 1}`;
-        addStates(group, br, level + 1, b ? { parent: name, branch: b } : { parent: name });
-        li.append(group);
-      });
+    if (st.groups) li.setAttribute('aria-expanded', 'true');
+    for (const g of st.groups || []) {
+      const group = document.createElement('ul');
+      group.setAttribute('role', 'group');
+      group.setAttribute('aria-label', g.label);
+      group.dataset.title = g.title;
+      addStates(group, g, level + 1);
+      li.append(group);
     }
     ul.append(li);
   }

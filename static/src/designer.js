@@ -1,7 +1,7 @@
 // The designer page. The server edits, validates, lays out and draws; this code captures
 // gestures (drops, clicks, form changes, typing, keys), sends them as edit operations with the
 // document it shows, and swaps in what comes back. It keeps the undo history (the documents
-// the server returned), the draft of unsaved work in localStorage and the code editor.
+// the server returned) and the draft of unsaved work, both in localStorage, and the code editor.
 import { EditorView, keymap, lineNumbers } from '@codemirror/view';
 import { EditorState, Annotation } from '@codemirror/state';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
@@ -11,13 +11,11 @@ import { setDiagnostics, lintGutter } from '@codemirror/lint';
 import { dropZones, ownZone } from './designer-drop.js';
 import { outline } from './designer-outline.js';
 import { canvasView } from './designer-view.js';
+import * as undoHistory from './designer-history.js';
+import { nodeIdOf, nameOfId } from './designer-names.js';
+import { stateNames } from './designer-tree.js';
 
 const fromServer = Annotation.define();
-
-// unescapeName undoes designer.NodeID's escaping: "__" is "_", "_<hex>_" a code point.
-export function unescapeName(s) {
-  return s.replace(/_(_|[0-9a-f]+_)/g, (_, g) => (g === '_' ? '_' : String.fromCodePoint(parseInt(g, 16))));
-}
 
 export function startDesigner(root) {
   const $ = (id) => root.querySelector(`[data-testid="${id}"]`);
@@ -28,10 +26,11 @@ export function startDesigner(root) {
   const codeHost = $('code-view');
   const stored = codeHost.dataset.document;
   const draftKey = () => `stepstudio-draft:${machine}:${version}`;
+  const historyKey = () => `stepstudio-history:${machine}:${version}`;
 
   let saved = stored; // the text of the stored version
-  const docs = [stored]; // undo history: every document the server returned
-  let at = 0;
+  let hist = undoHistory.createHistory(stored); // undo history: the documents the server returned
+  let histWritten = -1; // the stamp of hist last written to localStorage
   let selected = '';
   let busy = Promise.resolve();
   let direction = localStorage.getItem('stepstudio-direction') === 'LR' ? 'LR' : 'TB';
@@ -48,7 +47,7 @@ export function startDesigner(root) {
     },
   });
 
-  const current = () => docs[at];
+  const current = () => undoHistory.current(hist);
   const dirty = () => editorText() !== saved;
 
   const editor = new EditorView({
@@ -87,11 +86,7 @@ export function startDesigner(root) {
       const body = await res.json().catch(() => ({ error: `The server answered ${res.status}.` }));
       if (!res.ok) { problem(body.error); if (ops.length) refresh(); return false; }
       problem('');
-      if (push && body.document !== current()) {
-        docs.splice(at + 1);
-        docs.push(body.document);
-        at = docs.length - 1;
-      }
+      if (push) undoHistory.push(hist, body.document);
       showResult(body);
       return true;
     });
@@ -170,20 +165,9 @@ export function startDesigner(root) {
     apply([{ op: 'WrapStates', states, in: into, name: '' }]);
   }
 
-  // The names of the states, for the find box.
+  // The names of the states, for the find box; invalid JSON keeps the last list.
   let states = [];
-  function statesOf(text) {
-    const out = [];
-    const walk = (m) => {
-      for (const [name, st] of Object.entries(m?.States || {})) {
-        out.push(name);
-        (st?.Branches || []).forEach(walk);
-        walk(st?.ItemProcessor || st?.Iterator);
-      }
-    };
-    try { walk(JSON.parse(text)); } catch { /* invalid JSON keeps the last list */ return states; }
-    return out;
-  }
+  const statesOf = (text) => stateNames(text) || states;
   async function find(q) {
     const text = q.trim().toLowerCase();
     if (!text) return;
@@ -205,12 +189,32 @@ export function startDesigner(root) {
     }
   }
 
-  // The draft: what the user has not saved survives a reload.
+  // The draft: what the user has not saved survives a reload, and so does its undo history.
+  // Both go when the text is the stored version's again. localStorage may refuse (full, or
+  // blocked by the browser): the page goes on, only the reload loses more.
   function remember() {
     const text = editorText();
-    if (text !== saved) localStorage.setItem(draftKey(), text);
-    else localStorage.removeItem(draftKey());
+    if (text !== saved) {
+      // The draft matters more than its history: make room for it first.
+      if (!store(draftKey(), text)) { forget(historyKey()); histWritten = -1; store(draftKey(), text); }
+      rememberHistory();
+    } else {
+      forget(draftKey());
+      forget(historyKey());
+      histWritten = -1;
+    }
     $('dirty-flag').hidden = !dirty();
+  }
+  // rememberHistory writes the history when it changed; when it does not fit, without its
+  // oldest entries (doubling how many, so a full storage costs a few tries, not a hundred).
+  function rememberHistory() {
+    if (hist.stamp === histWritten) return;
+    for (let skip = 0; ; skip = skip ? skip * 2 : 1) {
+      const text = undoHistory.serialise(hist, Math.min(skip, hist.at));
+      if (text !== null && store(historyKey(), text)) break;
+      if (skip >= hist.at) { forget(historyKey()); break; }
+    }
+    histWritten = hist.stamp;
   }
   window.addEventListener('beforeunload', (e) => {
     if (dirty()) { e.preventDefault(); e.returnValue = ''; }
@@ -232,7 +236,7 @@ export function startDesigner(root) {
         const body = await res.json().catch(() => ({ error: `The server answered ${res.status}.` }));
         if (text !== editorText()) return; // typed on meanwhile: the next round answers
         if (!res.ok) { codeError(body); return; }
-        if (body.document !== current()) { docs.splice(at + 1); docs.push(body.document); at = docs.length - 1; }
+        undoHistory.push(hist, body.document);
         showResult(body);
       });
     }, 300);
@@ -250,14 +254,10 @@ export function startDesigner(root) {
   }
 
   function undo() {
-    if (at === 0) return;
-    at--;
-    apply([], { push: false });
+    if (undoHistory.undo(hist)) apply([], { push: false });
   }
   function redo() {
-    if (at >= docs.length - 1) return;
-    at++;
-    apply([], { push: false });
+    if (undoHistory.redo(hist)) apply([], { push: false });
   }
 
   async function save() {
@@ -269,7 +269,10 @@ export function startDesigner(root) {
     });
     const body = await res.json().catch(() => ({ error: `The server answered ${res.status}.` }));
     if (!res.ok) { problem([body.error, ...(body.problems || [])].join(' ')); return; }
-    localStorage.removeItem(draftKey());
+    // The old version's draft and history go; the page's history goes on into the new version.
+    forget(draftKey());
+    forget(historyKey());
+    histWritten = -1;
     saved = editorText();
     version = body.version;
     $('designer-version').textContent = `version ${version}`;
@@ -482,19 +485,35 @@ export function startDesigner(root) {
     if (mod && key === 'z') { e.preventDefault(); (e.shiftKey ? redo : undo)(); } else if (mod && key === 'y') { e.preventDefault(); redo(); } else if (mod && key === 'd') { e.preventDefault(); actions.duplicate(); } else if (e.key === 'Delete' || e.key === 'Backspace') { actions.delete(); } else if (e.key === '?') { actions.help(); } else if (key === 'f' && !mod) { actions.fit(); }
   });
 
-  // Start: a draft of this version wins over the stored text, with a way back.
+  // Start: a draft of this version wins over the stored text, with a way back: the history
+  // written with it, else the stored text as the one step back.
   selected = stateInHash();
-  const draft = localStorage.getItem(draftKey());
+  const draft = recall(draftKey());
   if (draft !== null && draft !== stored) {
     notice('Restored your unsaved changes to this version.');
-    docs.push(draft);
-    at = 1;
+    hist = undoHistory.restore(recall(historyKey())) || hist;
+    // Typing not yet answered by the server when the page went: the draft is one more step.
+    undoHistory.push(hist, draft);
+    histWritten = -1;
     setEditor(draft);
     apply([{ op: 'ReplaceDocument', text: draft }], { push: false }).then((ok) => { if (!ok) codeChanged(); });
   } else {
     apply([], { push: false }).then(() => selected && view.centre(nodeIdOf(selected)));
   }
-  root.designer = { current, editor, idle: () => busy, get at() { return at; }, get length() { return docs.length; } };
+  root.designer = { current, editor, idle: () => busy, get at() { return hist.at; }, get length() { return hist.docs.length; } };
+}
+
+// store and forget write and remove localStorage entries, and recall reads one, where the
+// browser may refuse (QuotaExceededError when full, SecurityError when storage is blocked):
+// a failed write is false, a failed read null, never an error that stops the page.
+function store(key, text) {
+  try { localStorage.setItem(key, text); return true; } catch { return false; }
+}
+function forget(key) {
+  try { localStorage.removeItem(key); } catch { /* nothing stored to forget */ }
+}
+function recall(key) {
+  try { return localStorage.getItem(key); } catch { return null; }
 }
 
 function stateInHash() {
@@ -502,16 +521,6 @@ function stateInHash() {
   try { return m ? decodeURIComponent(m[1]) : ''; } catch { return ''; }
 }
 
-function nodeIdOf(name) {
-  let id = 'state-';
-  for (const ch of name) {
-    if (/^[A-Za-z0-9-]$/.test(ch) || (ch.codePointAt(0) > 127 && /[\p{L}\p{N}]/u.test(ch))) id += ch;
-    else if (ch === '_') id += '__';
-    else id += `_${ch.codePointAt(0).toString(16)}_`;
-  }
-  return id;
-}
-
 function nameOfNode(g) {
-  return unescapeName(g.id.replace(/^state-/, ''));
+  return nameOfId(g.id);
 }
