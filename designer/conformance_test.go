@@ -57,11 +57,11 @@ func TestConformanceDefinitions(t *testing.T) {
 			continue
 		}
 		checkGraph(t, path, g)
-		dot := designer.DOT(g, designer.DOTOptions{})
+		_ = designer.DOT(g, designer.DOTOptions{})
 		if i%20 != 0 {
 			continue
 		}
-		svg, err := renderer.SVG(ctx, dot)
+		svg, err := renderer.Draw(ctx, g, designer.DOTOptions{})
 		if err != nil {
 			t.Errorf("%s: SVG: %v", path, err)
 			continue

@@ -18,51 +18,52 @@ import (
 // correct lock; one render of a 50-state machine takes about 11 ms, so waiting is short.
 var graphvizMu sync.Mutex
 
-// Renderer lays out DOT with graphviz's dot engine and renders it to SVG. Create one per
+// Renderer lays out graphs with graphviz's dot engine and draws them as SVG. Create one per
 // process and share it: NewRenderer sets up a graphviz context with its plugins, and all
-// Renderers share one graphviz instance anyway. It is safe for concurrent use; renders run one
-// at a time (about 11 ms for a 50-state machine, 50 ms for 200 states, on this project's
-// 2-core machines).
+// Renderers share one graphviz instance anyway. It is safe for concurrent use; layouts run one
+// at a time (about 10 ms for a 50-state machine, 35 ms for 200 states, on this project's
+// 2-core machines: a third of it go-graphviz's DOT parsing, which calls into WebAssembly
+// for every node); the SVG is written in Go from the layout (see scene).
 //
-// Every graphviz render leaks WebAssembly memory that is never returned to the process: about
-// 100 KB for a 50-state machine (go-graphviz v0.2.9 does not free the DOT text it copies in nor
-// the output graphviz returns; upstream issue goccy/go-graphviz#111). So the Renderer keeps the
-// SVG of the last renderCacheSize distinct DOT texts: showing the same machine again (a page
-// reload, an execution view) costs neither time nor memory.
+// Every graphviz layout leaks WebAssembly memory that is never returned to the process (go-graphviz
+// v0.2.9 does not free the DOT text it copies in nor the output graphviz returns; upstream
+// issue goccy/go-graphviz#111). So the Renderer keeps the layouts of the last renderCacheSize
+// distinct DOT texts: showing the same machine again (a page reload, an execution view, an
+// inspector edit that changes no label) costs neither a layout nor memory.
 //
 // NewWorkerRenderer makes a Renderer that lays out in a child process instead, replaced now
 // and then, which is what a long-running server wants.
 type Renderer struct {
 	// All fields are guarded by graphvizMu.
 	closed bool
-	cache  *renderCache
-	// layout runs graphviz on DOT and returns the cleaned SVG: in this process, or in a
+	cache  *layoutCache
+	// layout runs graphviz on DOT and returns its plain output: in this process, or in a
 	// worker process.
 	layout func(ctx context.Context, dot string) ([]byte, error)
 	stop   func()
 }
 
-// renderCache keeps the SVG of the last renderCacheSize distinct DOT texts.
-type renderCache struct {
-	byHash map[[sha256.Size]byte][]byte // SVG by hash of the DOT text; looked up, never iterated
-	order  [][sha256.Size]byte          // keys, oldest first, to evict in insertion order
+// layoutCache keeps the layouts of the last renderCacheSize distinct DOT texts.
+type layoutCache struct {
+	byHash map[[sha256.Size]byte]*placement // by hash of the DOT text; looked up, never iterated
+	order  [][sha256.Size]byte              // keys, oldest first, to evict in insertion order
 }
 
-func newRenderCache() *renderCache {
-	return &renderCache{byHash: map[[sha256.Size]byte][]byte{}}
+func newLayoutCache() *layoutCache {
+	return &layoutCache{byHash: map[[sha256.Size]byte]*placement{}}
 }
 
-func (c *renderCache) add(key [sha256.Size]byte, svg []byte) {
+func (c *layoutCache) add(key [sha256.Size]byte, lay *placement) {
 	if len(c.order) == renderCacheSize {
 		delete(c.byHash, c.order[0])
 		c.order = c.order[1:]
 	}
-	c.byHash[key] = svg
+	c.byHash[key] = lay
 	c.order = append(c.order, key)
 }
 
-// renderCacheSize bounds the SVG cache: a few editing sessions' worth of distinct drawings, a
-// few MB at most.
+// renderCacheSize bounds the layout cache: a few editing sessions' worth of distinct
+// drawings, a few MB at most.
 const renderCacheSize = 64
 
 // ErrClosed is returned by Renderer.SVG after Close.
@@ -79,8 +80,8 @@ func NewRenderer(ctx context.Context) (*Renderer, error) {
 		return nil, fmt.Errorf("designer: start graphviz: %w", err)
 	}
 	return &Renderer{
-		cache:  newRenderCache(),
-		layout: func(ctx context.Context, dot string) ([]byte, error) { return renderInProcess(ctx, gv, dot) },
+		cache:  newLayoutCache(),
+		layout: func(ctx context.Context, dot string) ([]byte, error) { return layoutInProcess(ctx, gv, dot) },
 		// graphviz's gvFreeContext returns the number of errors graphviz has reported since
 		// the process started (a DOT syntax error in some earlier render counts), which
 		// go-graphviz turns into that stale error; it does not mean the context was not freed.
@@ -88,45 +89,75 @@ func NewRenderer(ctx context.Context) (*Renderer, error) {
 	}, nil
 }
 
-// SVG lays out dot and returns the rendered <svg> element alone, ready to be inlined in HTML:
-// graphviz's XML declaration, DOCTYPE, comments and <title> elements are removed (a <title> is
-// the DOT node name, which browsers would show as a tooltip), and graphviz's "&#45;" is written
-// back as "-" so ids read in the bytes as NodeID returns them. The result is the caller's to
-// keep or modify. The context is checked before the render starts; a render in progress cannot
-// be interrupted.
-func (r *Renderer) SVG(ctx context.Context, dot string) ([]byte, error) {
-	graphvizMu.Lock()
-	defer graphvizMu.Unlock()
-	if r.closed {
-		return nil, ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("designer: render: %w", err)
-	}
-	key := sha256.Sum256([]byte(dot))
-	if svg, ok := r.cache.byHash[key]; ok {
-		return bytes.Clone(svg), nil
-	}
-	svg, err := r.layout(ctx, dot)
+// Draw lays out g and draws it as an inline <svg> element (see DOT for what it shows and the
+// ids and classes of its elements). The result is the caller's to keep or modify. The context
+// is checked before a layout starts; a layout in progress cannot be interrupted.
+func (r *Renderer) Draw(ctx context.Context, g Graph, opts DOTOptions) ([]byte, error) {
+	s := newScene(g, opts)
+	lay, err := r.layoutOf(ctx, s.dot)
 	if err != nil {
 		return nil, err
 	}
-	r.cache.add(key, svg)
-	return bytes.Clone(svg), nil
+	return s.svg(lay)
 }
 
-// renderInProcess runs graphviz in this process; graphvizMu must be held.
-func renderInProcess(ctx context.Context, gv *graphviz.Graphviz, dot string) ([]byte, error) {
+// Layout returns graphviz's plain output for a DOT text: where dot puts the nodes and edges.
+// Draw is what pages want; this shows the layout step alone (tests and benchmarks).
+func (r *Renderer) Layout(ctx context.Context, dot string) ([]byte, error) {
+	graphvizMu.Lock()
+	defer graphvizMu.Unlock()
+	if err := r.ready(ctx); err != nil {
+		return nil, err
+	}
+	return r.layout(ctx, dot)
+}
+
+// ready checks, with graphvizMu held, that a layout may start.
+func (r *Renderer) ready(ctx context.Context) error {
+	if r.closed {
+		return ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("designer: layout: %w", err)
+	}
+	return nil
+}
+
+// layoutOf returns the layout of a DOT text, from the cache or from graphviz.
+func (r *Renderer) layoutOf(ctx context.Context, dot string) (*placement, error) {
+	graphvizMu.Lock()
+	defer graphvizMu.Unlock()
+	if err := r.ready(ctx); err != nil {
+		return nil, err
+	}
+	key := sha256.Sum256([]byte(dot))
+	if lay, ok := r.cache.byHash[key]; ok {
+		return lay, nil
+	}
+	out, err := r.layout(ctx, dot)
+	if err != nil {
+		return nil, err
+	}
+	lay, err := parsePlain(out)
+	if err != nil {
+		return nil, fmt.Errorf("designer: layout: %w", err)
+	}
+	r.cache.add(key, lay)
+	return lay, nil
+}
+
+// layoutInProcess runs graphviz in this process; graphvizMu must be held.
+func layoutInProcess(ctx context.Context, gv *graphviz.Graphviz, dot string) ([]byte, error) {
 	graph, err := graphviz.ParseBytes([]byte(dot))
 	if err != nil {
 		return nil, fmt.Errorf("designer: parse DOT: %w", err)
 	}
 	defer graph.Close()
 	var buf bytes.Buffer
-	if err := gv.Render(ctx, graph, graphviz.SVG, &buf); err != nil {
-		return nil, fmt.Errorf("designer: render: %w", err)
+	if err := gv.Render(ctx, graph, "plain", &buf); err != nil {
+		return nil, fmt.Errorf("designer: layout: %w", err)
 	}
-	return cleanSVG(buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // Close releases the graphviz context, or ends the worker process. Further calls to SVG
@@ -143,57 +174,12 @@ func (r *Renderer) Close() error {
 	return nil
 }
 
-// RenderDefinition draws an ASL definition as an inline <svg> element: NewGraph, DOT and
-// r.SVG in one call.
+// RenderDefinition draws an ASL definition as an inline <svg> element: NewGraph and r.Draw
+// in one call.
 func RenderDefinition(ctx context.Context, r *Renderer, definition []byte, opts DOTOptions) ([]byte, error) {
 	g, err := NewGraph(definition)
 	if err != nil {
 		return nil, err
 	}
-	return r.SVG(ctx, DOT(g, opts))
-}
-
-// cleanSVG cuts graphviz's output down to the <svg> element. Graphviz's writer is regular
-// (comments and titles never contain '<' or '>', which it escapes), so a scan is enough.
-func cleanSVG(out []byte) ([]byte, error) {
-	start := bytes.Index(out, []byte("<svg"))
-	end := bytes.LastIndex(out, []byte("</svg>"))
-	if start < 0 || end < start {
-		return nil, errors.New("designer: render: graphviz output has no <svg> element")
-	}
-	out = out[start : end+len("</svg>")]
-	var b bytes.Buffer
-	b.Grow(len(out))
-	for len(out) > 0 {
-		i := bytes.IndexByte(out, '<')
-		if i < 0 {
-			b.Write(out)
-			break
-		}
-		b.Write(out[:i])
-		out = out[i:]
-		var close string
-		switch {
-		case bytes.HasPrefix(out, []byte("<!--")):
-			close = "-->"
-		case bytes.HasPrefix(out, []byte("<title>")):
-			close = "</title>"
-		default:
-			b.WriteByte('<')
-			out = out[1:]
-			continue
-		}
-		j := bytes.Index(out, []byte(close))
-		if j < 0 {
-			return nil, errors.New("designer: render: unterminated " + close + " in graphviz output")
-		}
-		out = out[j+len(close):]
-		if len(out) > 0 && out[0] == '\n' {
-			out = out[1:] // drop the removed element's line, not just its text
-		}
-	}
-	// Graphviz writes '-' as "&#45;" everywhere (it keeps "--" out of comments); the two are
-	// the same character to an XML parser, but code that searches the bytes for an id needs
-	// the plain form. A literal "&#45;" in a label was escaped to "&amp;#45;", so it is safe.
-	return bytes.ReplaceAll(b.Bytes(), []byte("&#45;"), []byte("-")), nil
+	return r.Draw(ctx, g, opts)
 }

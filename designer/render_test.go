@@ -133,19 +133,22 @@ func TestRenderDefinition(t *testing.T) {
 func TestRendererCacheReturnsCopies(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dot := `digraph { "cache-test" -> b }`
-	first, err := renderer.SVG(ctx, dot)
+	g, err := designer.NewGraph(chain(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := renderer.Draw(ctx, g, designer.DOTOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := bytes.Clone(first)
 	first[0] = 'X' // the caller owns what it got
-	second, err := renderer.SVG(ctx, dot)
+	second, err := renderer.Draw(ctx, g, designer.DOTOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(second, want) {
-		t.Error("a cached SVG changed when the caller modified an earlier result")
+		t.Error("a cached drawing changed when the caller modified an earlier result")
 	}
 }
 
@@ -188,7 +191,7 @@ func TestRendererConcurrent(t *testing.T) {
 			t.Fatal(err)
 		}
 		dots[i] = designer.DOT(g, tc.opts)
-		if want[i], err = renderer.SVG(ctx, dots[i]); err != nil {
+		if want[i], err = renderer.Layout(ctx, dots[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -197,10 +200,10 @@ func TestRendererConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for k := range goldenCases {
 				i := (k + w) % len(goldenCases) // workers render different definitions at once
-				// A DOT comment makes the text new to the cache, so graphviz really runs,
-				// without changing the drawing.
+				// Layout skips the cache, so graphviz really runs; the comment makes each
+				// worker's text its own.
 				dot := dots[i] + fmt.Sprintf("// worker %d\n", w)
-				got, err := renderer.SVG(ctx, dot)
+				got, err := renderer.Layout(ctx, dot)
 				if err != nil {
 					t.Errorf("%s: %v", goldenCases[i].golden, err)
 					return
@@ -220,12 +223,12 @@ func TestRendererErrors(t *testing.T) {
 
 	t.Run("bad DOT fails, and the renderer still works after", func(t *testing.T) {
 		t.Parallel()
-		_, err := renderer.SVG(ctx, "digraph { a -> }")
+		_, err := renderer.Layout(ctx, "digraph { a -> }")
 		if err == nil || !strings.Contains(err.Error(), "designer: parse DOT") {
-			t.Fatalf("SVG(bad DOT) error = %v, want a parse error", err)
+			t.Fatalf("Layout(bad DOT) error = %v, want a parse error", err)
 		}
-		if _, err := renderer.SVG(ctx, "digraph { a -> b }"); err != nil {
-			t.Fatalf("SVG after a parse error: %v", err)
+		if _, err := renderer.Layout(ctx, "digraph { a -> b }"); err != nil {
+			t.Fatalf("Layout after a parse error: %v", err)
 		}
 	})
 
@@ -241,8 +244,8 @@ func TestRendererErrors(t *testing.T) {
 		t.Parallel()
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
-		if _, err := renderer.SVG(cctx, "digraph { a }"); !errors.Is(err, context.Canceled) {
-			t.Fatalf("SVG with a cancelled context: error = %v, want context.Canceled", err)
+		if _, err := renderer.Layout(cctx, "digraph { a }"); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Layout with a cancelled context: error = %v, want context.Canceled", err)
 		}
 	})
 
@@ -258,8 +261,8 @@ func TestRendererErrors(t *testing.T) {
 		if err := r.Close(); err != nil {
 			t.Fatalf("second Close: %v", err)
 		}
-		if _, err := r.SVG(ctx, "digraph { a }"); !errors.Is(err, designer.ErrClosed) {
-			t.Fatalf("SVG after Close: error = %v, want ErrClosed", err)
+		if _, err := r.Layout(ctx, "digraph { a }"); !errors.Is(err, designer.ErrClosed) {
+			t.Fatalf("Layout after Close: error = %v, want ErrClosed", err)
 		}
 	})
 }

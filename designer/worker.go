@@ -18,14 +18,15 @@ import (
 // returns all of its memory to the system.
 //
 // The protocol on the child's stdin and stdout: a request is a 4-byte big-endian length and
-// the DOT text; a response is a status byte (0: SVG follows, 1: an error message follows), a
+// the DOT text; a response is a status byte (0: graphviz's plain output follows, 1: an error
+// message follows), a
 // 4-byte length and the bytes.
 
 // maxLayoutMessage bounds one message, so a broken peer cannot make the other allocate
-// without limit (a 1 MB definition draws to a few MB of SVG).
+// without limit (a 1 MB definition lays out to about 1 MB of plain output).
 const maxLayoutMessage = 64 << 20
 
-// ServeLayout lays out every DOT text read from r and writes the cleaned SVG (or the error) to
+// ServeLayout lays out every DOT text read from r and writes graphviz's plain output (or the error) to
 // w, until r ends. It is the child side of NewWorkerRenderer.
 func ServeLayout(ctx context.Context, r io.Reader, w io.Writer) error {
 	local, err := NewRenderer(ctx)
@@ -43,9 +44,9 @@ func ServeLayout(ctx context.Context, r io.Reader, w io.Writer) error {
 			return fmt.Errorf("designer: layout worker: %w", err)
 		}
 		graphvizMu.Lock()
-		svg, err := local.layout(ctx, string(dot))
+		plain, err := local.layout(ctx, string(dot))
 		graphvizMu.Unlock()
-		status, payload := byte(0), svg
+		status, payload := byte(0), plain
 		if err != nil {
 			status, payload = 1, []byte(err.Error())
 		}
@@ -66,7 +67,7 @@ func ServeLayout(ctx context.Context, r io.Reader, w io.Writer) error {
 // layouts, then a fresh one takes over; a child that fails is replaced on the next render.
 func NewWorkerRenderer(start func() *exec.Cmd, rendersPerWorker int) *Renderer {
 	w := &layoutWorker{start: start, limit: max(rendersPerWorker, 1)}
-	return &Renderer{cache: newRenderCache(), layout: w.render, stop: w.close}
+	return &Renderer{cache: newLayoutCache(), layout: w.render, stop: w.close}
 }
 
 // layoutWorker owns the current child; graphvizMu serialises its use.
@@ -93,13 +94,13 @@ func (w *layoutWorker) render(ctx context.Context, dot string) ([]byte, error) {
 		}
 	}
 	w.renders++
-	svg, err := w.exchange([]byte(dot))
+	plain, err := w.exchange([]byte(dot))
 	if err != nil {
 		// A broken child is not reused; the next render starts a fresh one.
 		w.closeLocked()
 		return nil, err
 	}
-	return svg, nil
+	return plain, nil
 }
 
 func (w *layoutWorker) exchange(dot []byte) ([]byte, error) {

@@ -31,11 +31,11 @@ func TestWorkerRenderer(t *testing.T) {
 	for i := range 5 {
 		// A different comment each time: five real layouts, not cache hits.
 		dot := designer.DOT(g, designer.DOTOptions{}) + "// " + strconv.Itoa(i) + "\n"
-		got, err := worker.SVG(ctx, dot)
+		got, err := worker.Layout(ctx, dot)
 		if err != nil {
 			t.Fatalf("render %d: %v", i, err)
 		}
-		want, err := renderer.SVG(ctx, dot)
+		want, err := renderer.Layout(ctx, dot)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,14 +46,14 @@ func TestWorkerRenderer(t *testing.T) {
 	if n := started.Load(); n != 3 {
 		t.Errorf("started %d workers for 5 renders at 2 per worker, want 3", n)
 	}
-	if _, err := worker.SVG(ctx, "digraph { a -> }"); err == nil {
+	if _, err := worker.Layout(ctx, "digraph { a -> }"); err == nil {
 		t.Error("broken DOT rendered without an error")
 	}
-	if _, err := worker.SVG(ctx, "digraph { a -> b }"); err != nil {
+	if _, err := worker.Layout(ctx, "digraph { a -> b }"); err != nil {
 		t.Errorf("the render after an error failed: %v", err)
 	}
 	worker.Close()
-	if _, err := worker.SVG(ctx, "digraph { c }"); err != designer.ErrClosed {
+	if _, err := worker.Layout(ctx, "digraph { c }"); err != designer.ErrClosed {
 		t.Errorf("after Close: %v, want ErrClosed", err)
 	}
 }
