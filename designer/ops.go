@@ -152,8 +152,11 @@ func (op ReplaceDocument) Apply(*Document) (*Document, error) {
 // has none), and StartAt follows. When it has no next state, a Next into it becomes End, a
 // catcher or Default into it is removed, and a Choice rule into it makes the delete refused. A
 // Parallel or Map goes with the states inside it. Deleting the only state of a Parallel branch
-// deletes the branch, when the Parallel has another; deleting the only state of any other
-// scope, or the last state that ends it, is refused.
+// deletes the branch, when the Parallel has another; deleting the only state of a Parallel's
+// only branch or of a Map's item processor leaves that scope empty ("StartAt": "" and no
+// States), which the validator reports and the designer offers as a drop zone, as AWS Workflow
+// Studio shows an empty Map. Deleting the only state of the machine, or the last state that
+// ends a scope, is refused.
 type DeleteState struct {
 	State string `json:"state"`
 }
@@ -178,6 +181,16 @@ func (op DeleteState) Apply(d *Document) (*Document, error) {
 			}
 			return a.document()
 		}
+	}
+	if sc := x.scope; sc.owner != nil && len(a.stateNames(sc)) == 1 {
+		// Nothing else in the scope refers to the state, so nothing needs reconnecting.
+		if err := a.removeState(sc, x.name); err != nil {
+			return nil, a.fail("", err)
+		}
+		if err := a.setStartAt(sc, ""); err != nil {
+			return nil, a.fail("", err)
+		}
+		return a.document()
 	}
 	ended := a.ends(x.scope)
 	if err := a.detach(x, false); err != nil {

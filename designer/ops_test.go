@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -309,12 +310,14 @@ func TestDeleteState(t *testing.T) {
 		{name: "choice", doc: "flow.json", op: del("Is done?")},
 		{name: "parallel_with_its_states", doc: "flow.json", op: del("Fan out")},
 		{name: "only_state_of_branch_takes_the_branch", doc: "flow.json", op: del("Right")},
+		// An empty scope is invalid ASL until a state is dropped into it.
+		{name: "only_state_of_the_only_branch", doc: `{"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}], "End": true}}}`, op: del("A"), invalid: true},
+		{name: "only_state_of_item_processor", doc: `{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Each", "States": {"Each": {"Type": "Pass", "Next": "Each"}}}, "End": true}}}`, op: del("Each"), invalid: true},
 		{name: "default_target", doc: "compact.json", op: del("D")},
 		{name: "crlf", doc: "crlf.json", op: del("One")},
 		{name: "escaped_key", doc: "unicode.json", op: del(`Prüfen "schnell"`)},
 
 		{name: "choice_rule_target", doc: "compact.json", op: del("C"), wantErr: `rule 1 of the Choice state "B" leads to it, and it has no next state`},
-		{name: "only_state_of_the_only_branch", doc: `{"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}], "End": true}}}`, op: del("A"), wantErr: `it is the only state of branch 1 of "P", which needs at least one`},
 		{name: "last_ending_state", doc: `{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$.again", "BooleanEquals": true, "Next": "A"}], "Default": "C"}, "C": {"Type": "Succeed"}}}`, op: del("C"), wantErr: "the top level would have no state left that ends it"},
 		{name: "only_state_top", doc: `{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}`, op: del("A"), wantErr: "it is the only state of the top level"},
 		{name: "no_such_state", doc: "flow.json", op: del("Nope"), wantErr: `no such state "Nope"`},
@@ -463,4 +466,33 @@ func TestReplaceDocument(t *testing.T) {
 		{name: "not_asl_yet", doc: "flow.json", op: designer.ReplaceDocument{Text: `{"StartAt": "A"}`}, invalid: true},
 		{name: "not_json", doc: "flow.json", op: designer.ReplaceDocument{Text: "{\n  \"StartAt\": \"A\",\n  \"States\": {\n}"}, wantErr: `designer: ReplaceDocument: line 4, column 2 (at /States): unexpected end of text: expected ',' or '}'`},
 	})
+}
+
+// TestDeleteThenRefillScope: the empty item processor a delete leaves is a drop zone, and a
+// drop there makes the machine valid again.
+func TestDeleteThenRefillScope(t *testing.T) {
+	t.Parallel()
+	def := `{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": {"StartAt": "Each", "States": {"Each": {"Type": "Pass", "End": true}}}, "End": true}}}`
+	doc, err := designer.Parse([]byte(def))
+	if err != nil {
+		t.Fatal(err)
+	}
+	emptied, err := designer.DeleteState{State: "Each"}.Apply(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zones, err := emptied.DropZones()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(zones, func(z designer.Where) bool { return z.Start != nil && z.Start.Parent == "M" }) {
+		t.Fatalf("no drop zone at the start of the empty item processor: %+v", zones)
+	}
+	refilled, err := designer.InsertState{State: "Each", Definition: []byte(`{"Type": "Pass"}`), Where: start("M", 0)}.Apply(emptied)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := newErrors(nil, refilled.Bytes()); len(errs) > 0 {
+		t.Errorf("refilled machine is invalid: %v\n%s", errs, refilled.Bytes())
+	}
 }
