@@ -129,6 +129,11 @@ func (s *scene) clusterBoxes(lay *placement) ([]box, error) {
 			top += branchFontSize * 1.9
 		}
 		b.x0, b.y0, b.x1, b.y1 = b.x0-clusterMargin, b.y0-top, b.x1+clusterMargin, b.y1+clusterMargin
+		if l := s.clusters[i].label; l != "" {
+			// Graphviz makes a cluster at least as wide as its label; the label is drawn from
+			// the left, so the room is on the right.
+			b.x1 = math.Max(b.x1, b.x0+labelWidth(l, branchFontSize)+16)
+		}
 		boxes[i] = box{(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2, b.x1 - b.x0, b.y1 - b.y0}
 		if p := s.clusters[i].parent; p >= 0 {
 			add(p, b.x0, b.y0, b.x1, b.y1)

@@ -39,6 +39,7 @@ type Engine struct {
 
 	mu      sync.Mutex
 	waiters map[string]*waiter // task token -> the task waiting for its callback
+	runs    map[string]*run    // execution ARN -> its run in the background (Start, Resume, Redrive)
 
 	running sync.WaitGroup
 }
@@ -47,6 +48,9 @@ type Engine struct {
 type waiter struct {
 	result    chan outcome  // receives the one decision; buffered so deciding never blocks
 	heartbeat chan struct{} // SendTaskHeartbeat signals; buffered, extra signals dropped
+	// ctx is the waiting frame's: once it is cancelled (StopExecution, shutdown) the task
+	// no longer takes decisions, even before it has unregistered.
+	ctx context.Context
 }
 
 // NewEngine returns an engine. It panics without a Clock: that is a wiring mistake, not
@@ -64,7 +68,7 @@ func NewEngine(cfg EngineConfig) *Engine {
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
-	return &Engine{cfg: cfg, waiters: map[string]*waiter{}}
+	return &Engine{cfg: cfg, waiters: map[string]*waiter{}, runs: map[string]*run{}}
 }
 
 // randomToken returns 256 bits from crypto/rand, base64url-encoded without padding.
@@ -103,24 +107,24 @@ type Result struct {
 
 // Start records ExecutionStarted, then runs the execution in a goroutine and returns. ctx
 // bounds the run: when it ends (server shutdown) the execution stops where it is, without
-// a terminal event, so that it can be resumed. An invalid input is an error before anything
-// is recorded.
+// a terminal event, so that it can be resumed; Stop is how to end it for good. An invalid
+// input is an error before anything is recorded.
 func (e *Engine) Start(ctx context.Context, in StartInput) error {
 	x, err := e.newExecution(ctx, in)
 	if err != nil {
 		return err
 	}
-	if err := x.started(); err != nil {
+	r, err := e.claim(x)
+	if err != nil {
+		x.cancel(nil)
 		return err
 	}
-	e.running.Add(1)
-	go func() {
-		defer e.running.Done()
-		// The result is in the history; a stop (ctx ended, recorder broken) has nothing
-		// left to record, only to report.
-		_, err := x.run()
-		e.reportStop(x, err)
-	}()
+	if err := x.started(); err != nil {
+		e.release(r)
+		x.cancel(nil)
+		return err
+	}
+	e.launch(r, x.run)
 	return nil
 }
 
@@ -132,6 +136,7 @@ func (e *Engine) Run(ctx context.Context, in StartInput) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	defer x.cancel(nil)
 	if err := x.started(); err != nil {
 		return Result{Status: StatusRunning}, err
 	}
@@ -161,8 +166,11 @@ func (e *Engine) newExecution(ctx context.Context, in StartInput) (*execution, e
 	if err != nil {
 		return nil, fmt.Errorf("runtime: start %s: the input is not valid JSON: %w", in.ExecutionARN, err)
 	}
-	x := &execution{eng: e, in: in, ctx: ctx, input: input, region: e.cfg.Region,
-		hist: &history{ctx: ctx}, chain: &chain{}, vars: newScope(nil)}
+	// The run has a context of its own so that StopExecution can end it; the Recorder gets
+	// the caller's, so that what a stopped run records on its way out is still kept.
+	runCtx, cancel := context.WithCancelCause(ctx)
+	x := &execution{eng: e, in: in, ctx: runCtx, cancel: cancel, input: input, region: e.cfg.Region,
+		hist: &history{ctx: ctx, run: runCtx}, chain: &chain{}, vars: newScope(nil)}
 	// arn:aws:states:<region>:<account>:stateMachine:<name>
 	if parts := strings.Split(in.StateMachineARN, ":"); len(parts) > 3 && parts[3] != "" {
 		x.region = parts[3]
@@ -198,7 +206,7 @@ func (e *Engine) SendTaskHeartbeat(token string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	w, ok := e.waiters[token]
-	if !ok {
+	if !ok || w.ctx.Err() != nil {
 		return ErrTaskDoesNotExist
 	}
 	select {
@@ -215,7 +223,8 @@ func (e *Engine) decide(token string, o outcome) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	w, ok := e.waiters[token]
-	if !ok {
+	if !ok || w.ctx.Err() != nil {
+		// A stopped task's decision would be lost: refuse it, as for an unknown token.
 		return ErrTaskDoesNotExist
 	}
 	delete(e.waiters, token)
@@ -228,12 +237,13 @@ func (e *Engine) decide(token string, o outcome) error {
 func (e *Engine) IsWaiting(token string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	_, ok := e.waiters[token]
-	return ok
+	w, ok := e.waiters[token]
+	return ok && w.ctx.Err() == nil
 }
 
-func (e *Engine) register(token string) *waiter {
-	w := &waiter{result: make(chan outcome, 1), heartbeat: make(chan struct{}, 1)}
+// register makes the task of the frame ctx wait for a callback with token.
+func (e *Engine) register(ctx context.Context, token string) *waiter {
+	w := &waiter{result: make(chan outcome, 1), heartbeat: make(chan struct{}, 1), ctx: ctx}
 	e.mu.Lock()
 	e.waiters[token] = w
 	e.mu.Unlock()

@@ -12,6 +12,7 @@ const (
 	ExecutionFailed    EventType = "ExecutionFailed"
 	ExecutionAborted   EventType = "ExecutionAborted"
 	ExecutionTimedOut  EventType = "ExecutionTimedOut"
+	ExecutionRedriven  EventType = "ExecutionRedriven"
 
 	PassStateEntered     EventType = "PassStateEntered"
 	PassStateExited      EventType = "PassStateExited"
@@ -39,6 +40,10 @@ const (
 	MapIterationSucceeded  EventType = "MapIterationSucceeded"
 	MapIterationFailed     EventType = "MapIterationFailed"
 	MapIterationAborted    EventType = "MapIterationAborted"
+	ParallelStateAborted   EventType = "ParallelStateAborted"
+	MapStateAborted        EventType = "MapStateAborted"
+	TaskStateAborted       EventType = "TaskStateAborted"
+	WaitStateAborted       EventType = "WaitStateAborted"
 
 	TaskScheduled EventType = "TaskScheduled"
 	TaskStarted   EventType = "TaskStarted"
@@ -88,4 +93,6 @@ type EventDetails struct {
 	// AssignedVariables is on StateExited when the state assigned variables: each value as
 	// JSON text, as AWS shows them.
 	AssignedVariables map[string]string `json:"assignedVariables,omitempty"`
+	// RedriveCount is on ExecutionRedriven: 1 for the first redrive.
+	RedriveCount int `json:"redriveCount,omitempty"`
 }

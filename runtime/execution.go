@@ -23,11 +23,18 @@ type execution struct {
 	eng *Engine
 	in  StartInput
 	// ctx bounds this frame: a branch's is cancelled when a sibling branch fails.
-	ctx      context.Context
+	ctx context.Context
+	// cancel ends the whole run (the top-level ctx); a *stopRequest cause means
+	// StopExecution, anything else a shutdown.
+	cancel   context.CancelCauseFunc
 	input    any
 	start    time.Time
 	deadline time.Time // zero when the machine has no TimeoutSeconds
 	region   string
+	// redriveCount and redriveTime are $$.Execution.RedriveCount and .RedriveTime: how
+	// many times the execution was redriven, and when last.
+	redriveCount int
+	redriveTime  time.Time
 
 	hist  *history
 	chain *chain // guarded by hist.mu
@@ -41,7 +48,10 @@ type execution struct {
 type history struct {
 	// ctx is the execution's own context, given to the Recorder: a cancelled branch still
 	// records what it did.
-	ctx     context.Context
+	ctx context.Context
+	// run is the top-level frame's context, whose cause tells a StopExecution from a
+	// shutdown in every frame.
+	run     context.Context
 	mu      sync.Mutex
 	lastID  int64
 	entered bool // a state was entered: AWS points the first StateEntered back at event 0
@@ -246,7 +256,7 @@ func (x *execution) runState(name string, st State, input any, resumed *stateRun
 		err = runtimeError("stepstudio: the %s state is not supported yet", b.Type)
 	}
 	if err != nil {
-		return nil, "", x.inState(sr, err)
+		return nil, "", x.inState(sr, x.stateAborted(b, err))
 	}
 	// Without a recorder nobody reads the text: only its size is needed.
 	var text []byte
@@ -302,7 +312,10 @@ func (x *execution) contextObject(sr *stateRun) any {
 	exe.set("Name", x.in.ExecutionName)
 	exe.set("RoleArn", x.in.RoleARN)
 	if x.in.StateMachineType != "EXPRESS" {
-		exe.set("RedriveCount", json.Number("0"))
+		exe.set("RedriveCount", json.Number(strconv.Itoa(x.redriveCount)))
+		if x.redriveCount > 0 {
+			exe.set("RedriveTime", formatTimestamp(x.redriveTime))
+		}
 	}
 	sm := newObject(2)
 	sm.set("Id", x.in.StateMachineARN)

@@ -51,6 +51,10 @@ type ExecutionInfo struct {
 	Cause     string
 	StartedAt time.Time
 	StoppedAt time.Time
+	// RedriveCount counts the redrives (RedriveExecution); RedriveDate is the last one's
+	// time, zero when never redriven.
+	RedriveCount int
+	RedriveDate  time.Time
 }
 
 // CallbackTask is a Task state waiting for (or decided by) a callback with its task token.

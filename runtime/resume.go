@@ -31,15 +31,45 @@ type waitingTask struct {
 // the events they had recorded). The variables are rebuilt from the assignments the
 // StateExited events show.
 func (e *Engine) Resume(ctx context.Context, in StartInput, history []Event) error {
+	x, err := e.continued(ctx, in, history)
+	if err != nil {
+		return err
+	}
+	name, input, resumed, err := x.resumePoint(history)
+	if err != nil {
+		x.cancel(nil)
+		return fmt.Errorf("runtime: resume %s: %w", in.ExecutionARN, err)
+	}
+	r, err := e.claim(x)
+	if err != nil {
+		x.cancel(nil)
+		return err
+	}
+	if resumed != nil && resumed.waiting != nil {
+		resumed.waiting.w = e.register(x.ctx, resumed.waiting.token)
+	}
+	e.launch(r, func() (Result, error) {
+		if resumed != nil && resumed.waiting != nil {
+			// The run may end before it waits again (the execution's deadline passed).
+			defer e.unregister(resumed.waiting.token)
+		}
+		return x.runFrom(name, input, resumed)
+	})
+	return nil
+}
+
+// continued makes the execution whose history is given, numbered to go on after it. Its
+// deadline counts from its start; a redrive moves it.
+func (e *Engine) continued(ctx context.Context, in StartInput, history []Event) (*execution, error) {
 	if len(history) == 0 || history[0].Type != ExecutionStarted {
-		return fmt.Errorf("runtime: resume %s: the history does not begin with ExecutionStarted", in.ExecutionARN)
+		return nil, fmt.Errorf("runtime: %s: the history does not begin with ExecutionStarted", in.ExecutionARN)
 	}
 	if raw := history[0].Details.Input; raw != "" && len(in.Input) == 0 {
 		in.Input = json.RawMessage(raw)
 	}
 	x, err := e.newExecution(ctx, in)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	x.start = history[0].Timestamp
 	if t := in.Definition.TimeoutSeconds; t > 0 {
@@ -47,24 +77,7 @@ func (e *Engine) Resume(ctx context.Context, in StartInput, history []Event) err
 	}
 	x.hist.lastID = history[len(history)-1].ID
 	x.chain.prev = x.hist.lastID
-	name, input, resumed, err := x.resumePoint(history)
-	if err != nil {
-		return fmt.Errorf("runtime: resume %s: %w", in.ExecutionARN, err)
-	}
-	if resumed != nil && resumed.waiting != nil {
-		resumed.waiting.w = e.register(resumed.waiting.token)
-	}
-	e.running.Add(1)
-	go func() {
-		defer e.running.Done()
-		_, err := x.runFrom(name, input, resumed)
-		e.reportStop(x, err)
-		if resumed != nil && resumed.waiting != nil {
-			// The run may end before it waits again (the execution's deadline passed).
-			e.unregister(resumed.waiting.token)
-		}
-	}()
-	return nil
+	return x, nil
 }
 
 // visit is what the history says of the last state entered.
@@ -77,10 +90,17 @@ type visit struct {
 	failed    *Event // the ParallelStateFailed or MapStateFailed of the last attempt
 }
 
-// resumePoint finds where the history stopped: the state to run, its input, and its visit
-// when the state had been entered but not left.
-func (x *execution) resumePoint(history []Event) (string, any, *stateRun, error) {
+// endEvents are the events that end an execution (until a redrive).
+var endEvents = map[EventType]bool{
+	ExecutionSucceeded: true, ExecutionFailed: true, ExecutionTimedOut: true, ExecutionAborted: true,
+}
+
+// replay reads the history into x: the variables as the states that exited left them,
+// the redrives so far, and the last top-level state visited (nil if none was entered). It
+// reports whether the history ends with the execution ended.
+func (x *execution) replay(history []Event) (*visit, bool, error) {
 	var last *visit
+	ended := false
 	nested := nestedStates(x.in.Definition, nil)
 	for i := range history {
 		ev := history[i]
@@ -88,13 +108,19 @@ func (x *execution) resumePoint(history []Event) (string, any, *stateRun, error)
 			continue // inside a Parallel branch or a Map iteration
 		}
 		switch t := string(ev.Type); {
-		case ev.Type == ExecutionSucceeded || ev.Type == ExecutionFailed || ev.Type == ExecutionTimedOut || ev.Type == ExecutionAborted:
-			return "", nil, nil, errors.New("the execution has already ended")
+		case endEvents[ev.Type]:
+			ended = true
+		case ev.Type == ExecutionRedriven:
+			ended = false
+			x.redriveCount, x.redriveTime = ev.Details.RedriveCount, ev.Timestamp
+			if t := x.in.Definition.TimeoutSeconds; t > 0 {
+				x.deadline = ev.Timestamp.Add(secondsDuration(t)) // a redrive restarts the clock
+			}
 		case strings.HasSuffix(t, "StateEntered"):
 			x.hist.entered = true
 			// The previous visit's assignments took effect when it ended.
 			if err := x.restoreAssigned(last); err != nil {
-				return "", nil, nil, err
+				return nil, false, err
 			}
 			last = &visit{entered: ev}
 		case last == nil:
@@ -112,30 +138,29 @@ func (x *execution) resumePoint(history []Event) (string, any, *stateRun, error)
 			last.failed = &history[i]
 		}
 	}
+	return last, ended, nil
+}
+
+// resumePoint finds where the history stopped: the state to run, its input, and its visit
+// when the state had been entered but not left.
+func (x *execution) resumePoint(history []Event) (string, any, *stateRun, error) {
+	last, ended, err := x.replay(history)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if ended {
+		return "", nil, nil, errors.New("the execution has already ended")
+	}
 	if last == nil {
 		return x.in.Definition.StartAt, x.input, nil, nil
 	}
-	name := last.entered.State
-	st, ok := x.in.Definition.States[name]
-	if !ok {
-		return "", nil, nil, fmt.Errorf("the history is in state %q, which the definition does not have", name)
-	}
-	input, err := decodeJSON([]byte(last.entered.Details.Input))
+	name, st, input, sr, err := x.lastState(last)
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("the input of state %q: %w", name, err)
+		return "", nil, nil, err
 	}
-	sr := &stateRun{name: name, task: hasRetryCount(st.Base().Type), enteredID: last.entered.ID, enteredAt: last.entered.Timestamp}
 	if last.exited != nil {
-		output, err := decodeJSON([]byte(last.exited.Details.Output))
-		if err != nil {
-			return "", nil, nil, fmt.Errorf("the output of state %q: %w", name, err)
-		}
-		// A Choice's rules see the variables as they were before its own assignments.
-		next, err := x.nextAfter(st, sr, input, last)
-		if err != nil {
-			return "", nil, nil, err
-		}
-		return next, output, nil, x.restoreAssigned(last)
+		next, output, err := x.afterExit(st, sr, input, last)
+		return next, output, nil, err
 	}
 	if last.submitted != nil && last.taskEnd == nil {
 		token := last.submitted.Details.TaskToken
@@ -149,6 +174,36 @@ func (x *execution) resumePoint(history []Event) (string, any, *stateRun, error)
 		sr.waiting = w
 	}
 	return name, input, sr, nil
+}
+
+// lastState decodes the last visit: its state, its input and the visit as a stateRun.
+func (x *execution) lastState(last *visit) (string, State, any, *stateRun, error) {
+	name := last.entered.State
+	st, ok := x.in.Definition.States[name]
+	if !ok {
+		return "", nil, nil, nil, fmt.Errorf("the history is in state %q, which the definition does not have", name)
+	}
+	input, err := decodeJSON([]byte(last.entered.Details.Input))
+	if err != nil {
+		return "", nil, nil, nil, fmt.Errorf("the input of state %q: %w", name, err)
+	}
+	sr := &stateRun{name: name, task: hasRetryCount(st.Base().Type), enteredID: last.entered.ID, enteredAt: last.entered.Timestamp}
+	return name, st, input, sr, nil
+}
+
+// afterExit is where a visit that exited leads: the next state and its input, with the
+// visit's assignments restored.
+func (x *execution) afterExit(st State, sr *stateRun, input any, last *visit) (string, any, error) {
+	output, err := decodeJSON([]byte(last.exited.Details.Output))
+	if err != nil {
+		return "", nil, fmt.Errorf("the output of state %q: %w", sr.name, err)
+	}
+	// A Choice's rules see the variables as they were before its own assignments.
+	next, err := x.nextAfter(st, sr, input, last)
+	if err != nil {
+		return "", nil, err
+	}
+	return next, output, x.restoreAssigned(last)
 }
 
 // nextAfter is the state that follows a visit that exited: its Next, the Choice rule that

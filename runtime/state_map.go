@@ -539,7 +539,8 @@ func (m *mapRun) run(concurrency int) (any, error) {
 func (m *mapRun) take() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.stopErr != nil || m.next >= m.jobs {
+	// A stopped execution starts no more iterations.
+	if m.stopErr != nil || m.next >= m.jobs || m.ctx.Err() != nil {
 		return -1
 	}
 	m.next++
@@ -607,6 +608,10 @@ func (m *mapRun) iterate(i int) {
 	case m.ctx.Err() != nil && x.ctx.Err() == nil && errors.Is(err, context.Canceled):
 		// Stopped because another iteration failed.
 		m.ended(f, MapIterationAborted, index, nil)
+	case x.stopRequest() != nil && errors.Is(err, context.Canceled):
+		// StopExecution: AWS shows every iteration in flight as aborted.
+		m.ended(f, MapIterationAborted, index, nil)
+		m.stop(err, nil)
 	default:
 		m.stop(err, f)
 	}

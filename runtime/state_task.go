@@ -160,7 +160,7 @@ func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, 
 	var w *waiter
 	if s.waitForToken {
 		// Registered before the call: a fast worker may answer before the call returns.
-		w = x.eng.register(sr.token)
+		w = x.eng.register(x.ctx, sr.token)
 		defer x.eng.unregister(sr.token)
 	}
 

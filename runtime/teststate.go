@@ -117,6 +117,7 @@ func TestState(ctx context.Context, def *Definition, state string, input json.Ra
 	if err != nil {
 		return TestStateResult{}, fmt.Errorf("runtime: test state %q: the input is not valid JSON: %w", state, errors.Unwrap(err))
 	}
+	defer x.cancel(nil)
 	x.deadline = time.Time{} // the machine's TimeoutSeconds is about whole executions
 	// The given variables sit around the state's own scope, so what the state assigns is
 	// exactly its scope's content afterwards.

@@ -85,6 +85,8 @@ func applyEvent(ctx context.Context, tx *sql.Tx, execID int64, ev runtime.Event)
 		err = endExecution(ctx, tx, execID, runtime.StatusTimedOut, at, sql.NullString{}, d.Error, d.Cause)
 	case runtime.ExecutionAborted:
 		err = endExecution(ctx, tx, execID, runtime.StatusAborted, at, sql.NullString{}, d.Error, d.Cause)
+	case runtime.ExecutionRedriven:
+		err = redriveExecution(ctx, tx, execID, d.RedriveCount, at)
 	}
 	return err
 }
@@ -109,6 +111,17 @@ func endExecution(ctx context.Context, tx *sql.Tx, execID int64, status runtime.
 	_, err := tx.ExecContext(ctx, `
 		UPDATE callback_tasks SET status = ?, decided_at = ? WHERE execution_id = ? AND status = ?`,
 		runtime.CallbackCancelled, at, execID, runtime.CallbackWaiting)
+	return err
+}
+
+// redriveExecution makes a redriven execution RUNNING again: the end it had is no longer
+// its result.
+func redriveExecution(ctx context.Context, tx *sql.Tx, execID int64, count int, at int64) error {
+	_, err := tx.ExecContext(ctx, `
+		UPDATE executions SET status = ?, stopped_at = NULL, output = NULL, error = '', cause = '',
+			redrive_count = ?, redrive_date = ?
+		WHERE id = ?`,
+		runtime.StatusRunning, count, at, execID)
 	return err
 }
 

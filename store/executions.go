@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/stepstudio/stepstudio/runtime"
 )
@@ -30,21 +32,23 @@ func (db *DB) CreateExecution(ctx context.Context, e runtime.ExecutionInfo) (run
 }
 
 const executionColumns = `e.id, e.arn, e.name, e.machine_id, m.name, m.arn, e.version_id, e.status,
-	e.input, e.output, e.error, e.cause, e.started_at, e.stopped_at`
+	e.input, e.output, e.error, e.cause, e.started_at, e.stopped_at, e.redrive_count, e.redrive_date`
 
 func scanExecution(row scanner) (runtime.ExecutionInfo, error) {
 	var e runtime.ExecutionInfo
 	var input string
 	var output sql.NullString
 	var started int64
-	var stopped sql.NullInt64
+	var stopped, redriven sql.NullInt64
 	err := row.Scan(&e.ID, &e.ARN, &e.Name, &e.StateMachineID, &e.StateMachineName, &e.StateMachineARN,
-		&e.VersionID, &e.Status, &input, &output, &e.Error, &e.Cause, &started, &stopped)
+		&e.VersionID, &e.Status, &input, &output, &e.Error, &e.Cause, &started, &stopped,
+		&e.RedriveCount, &redriven)
 	e.Input = []byte(input)
 	if output.Valid {
 		e.Output = []byte(output.String)
 	}
 	e.StartedAt, e.StoppedAt = fromMillis(started), fromNullMillis(stopped)
+	e.RedriveDate = fromNullMillis(redriven)
 	return e, err
 }
 
@@ -85,4 +89,113 @@ func (db *DB) FindRunningExecutions(ctx context.Context) ([]runtime.ExecutionInf
 		FROM executions e JOIN state_machines m ON m.id = e.machine_id
 		WHERE e.status = ? ORDER BY e.id`, runtime.StatusRunning)
 	return collect(rows, err, "find running executions", scanExecution)
+}
+
+// FindExecutionByARN returns the execution with the given ARN.
+func (db *DB) FindExecutionByARN(ctx context.Context, arn string) (runtime.ExecutionInfo, error) {
+	e, err := scanExecution(db.sql.QueryRowContext(ctx, `
+		SELECT `+executionColumns+`
+		FROM executions e JOIN state_machines m ON m.id = e.machine_id
+		WHERE e.arn = ?`, arn))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return runtime.ExecutionInfo{}, fmt.Errorf("store: find execution %q: %w", arn, err)
+	}
+	return e, nil
+}
+
+// defaultPageSize is the number of executions a list page shows when the filter says none.
+const defaultPageSize = 25
+
+// FindExecutionPage returns one page of the executions that match f, newest first, with
+// whether newer and older ones exist and how many match in all.
+func (db *DB) FindExecutionPage(ctx context.Context, f runtime.ExecutionFilter) (runtime.ExecutionPage, error) {
+	if f.Limit <= 0 {
+		f.Limit = defaultPageSize
+	}
+	where, args := executionWhere(f)
+	var page runtime.ExecutionPage
+	var err error
+	if page.Executions, err = db.findPageRows(ctx, f, where, args); err != nil {
+		return page, err
+	}
+	if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM executions e WHERE `+where, args...).Scan(&page.Total); err != nil {
+		return page, fmt.Errorf("store: count executions: %w", err)
+	}
+	page.HasNewer, page.HasOlder, err = db.pageNeighbours(ctx, f, page.Executions, where, args)
+	return page, err
+}
+
+// pageNeighbours says whether executions matching the filter come before and after a page.
+// An empty page past a cursor has its neighbours on the cursor's other side.
+func (db *DB) pageNeighbours(ctx context.Context, f runtime.ExecutionFilter, list []runtime.ExecutionInfo, where string, args []any) (newer, older bool, err error) {
+	exists := func(cond string, id int64) bool {
+		if err != nil {
+			return false
+		}
+		var found bool
+		found, err = db.anyExecution(ctx, where+cond, append(slices.Clip(args), id))
+		return found
+	}
+	switch {
+	case len(list) > 0:
+		newer = exists(` AND e.id > ?`, list[0].ID)
+		older = exists(` AND e.id < ?`, list[len(list)-1].ID)
+	case f.Before > 0:
+		newer = exists(` AND e.id >= ?`, f.Before)
+	case f.After > 0:
+		older = exists(` AND e.id <= ?`, f.After)
+	}
+	return newer, older, err
+}
+
+// findPageRows reads the page itself. A page after a cursor is read upwards from it, then
+// turned round, so that it holds the executions just newer than the cursor.
+func (db *DB) findPageRows(ctx context.Context, f runtime.ExecutionFilter, where string, args []any) ([]runtime.ExecutionInfo, error) {
+	order := "DESC"
+	switch {
+	case f.Before > 0:
+		where, args = where+` AND e.id < ?`, append(args, f.Before)
+	case f.After > 0:
+		where, args, order = where+` AND e.id > ?`, append(args, f.After), "ASC"
+	}
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT `+executionColumns+`
+		FROM executions e JOIN state_machines m ON m.id = e.machine_id
+		WHERE `+where+` ORDER BY e.id `+order+` LIMIT ?`, append(args, f.Limit)...)
+	list, err := collect(rows, err, "find execution page", scanExecution)
+	if order == "ASC" {
+		slices.Reverse(list)
+	}
+	return list, err
+}
+
+// executionWhere is the SQL condition (on executions as e) and its arguments for f's
+// machine, status and name; the cursors are the caller's.
+func executionWhere(f runtime.ExecutionFilter) (string, []any) {
+	conds, args := []string{"1 = 1"}, []any{}
+	if f.MachineID != 0 {
+		conds, args = append(conds, "e.machine_id = ?"), append(args, f.MachineID)
+	}
+	if f.Status != "" {
+		conds, args = append(conds, "e.status = ?"), append(args, f.Status)
+	}
+	if f.NameContains != "" {
+		conds, args = append(conds, `e.name LIKE ? ESCAPE '\'`), append(args, "%"+likeEscaper.Replace(f.NameContains)+"%")
+	}
+	return strings.Join(conds, " AND "), slices.Clip(args)
+}
+
+// likeEscaper makes LIKE's wildcards in a search text match themselves.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+func (db *DB) anyExecution(ctx context.Context, where string, args []any) (bool, error) {
+	var found bool
+	err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM executions e WHERE `+where+`)`, args...).Scan(&found)
+	if err != nil {
+		return false, fmt.Errorf("store: find executions: %w", err)
+	}
+	return found, nil
 }

@@ -2,4 +2,7 @@
 // the websocket that streams execution history to the browser, and the hub that fans events
 // out to subscribers without ever blocking the runtime. All routes are in routes.go; handlers
 // are thin and one file per resource; errors become HTTP statuses in one place (errors.go).
+// One middleware (auth.go) identifies every request (session, API key, or the local user of
+// a loopback studio without users) and checks the CSRF token of every state-changing one
+// (csrf.go); handlers ask UserOf for who is asking.
 package web

@@ -13,7 +13,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/stepstudio/stepstudio/designer"
 	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/views"
 )
@@ -48,7 +47,7 @@ func (s *Server) handleExecutionStart(c echo.Context) error {
 	}
 	name := newExecutionName()
 	exec, err := s.cfg.Store.CreateExecution(ctx, runtime.ExecutionInfo{
-		ARN:            fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", s.cfg.Region, s.cfg.AccountID, m.Name, name),
+		ARN:            s.executionARN(m, name),
 		Name:           name,
 		StateMachineID: m.ID,
 		VersionID:      m.VersionID,
@@ -63,6 +62,7 @@ func (s *Server) handleExecutionStart(c echo.Context) error {
 		ExecutionName:    exec.Name,
 		StateMachineARN:  m.ARN,
 		StateMachineName: m.Name,
+		StateMachineType: m.Type,
 		Definition:       def,
 		Input:            input,
 	})
@@ -141,40 +141,4 @@ func (s *Server) findExecution(c echo.Context) (runtime.ExecutionInfo, error) {
 		return e, notFound(fmt.Sprintf("There is no execution %d.", id))
 	}
 	return e, err
-}
-
-func (s *Server) handleExecutionShow(c echo.Context) error {
-	ctx := c.Request().Context()
-	e, err := s.findExecution(c)
-	if err != nil {
-		return err
-	}
-	events, err := s.cfg.Store.FindEvents(ctx, e.ID, 0)
-	if err != nil {
-		return err
-	}
-	// The graph is the version the execution ran, even if the machine changed since.
-	m, err := s.cfg.Store.FindMachineVersion(ctx, e.VersionID)
-	if err != nil {
-		return err
-	}
-	svg, err := s.cfg.Graphs.RenderSVG(ctx, m.Definition)
-	if err != nil {
-		return err
-	}
-	return render(c, http.StatusOK, views.Execution(views.ExecutionData{
-		Execution: e,
-		Graph:     markStatuses(svg, views.StateStatuses(events)),
-		Events:    events,
-	}))
-}
-
-// markStatuses puts each state's status on its node in the SVG, so the page shows the
-// execution as it stands before any script runs.
-func markStatuses(svg []byte, statuses map[string]string) []byte {
-	for state, status := range statuses {
-		id := []byte(`id="` + designer.NodeID(state) + `"`)
-		svg = bytes.Replace(svg, id, append(append(id, ` data-status="`...), status+`"`...), 1)
-	}
-	return svg
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
 )
@@ -14,14 +15,18 @@ const subscriberBuffer = 256
 // Hub fans history events out to the subscribers of each execution. Publish never blocks:
 // a subscriber whose buffer is full is dropped (its channel closed), so a slow browser can
 // never slow an execution down.
+//
+// Besides the topic of each execution, the hub has one topic for the executions lists: the
+// changes of every execution's status (started, ended), with the same bounded buffers.
 type Hub struct {
-	mu   sync.Mutex
-	subs map[string]map[*Subscription]struct{}
+	mu      sync.Mutex
+	subs    map[string]map[*Subscription]struct{}
+	changes map[*ChangeSubscription]struct{}
 }
 
 // NewHub returns an empty hub.
 func NewHub() *Hub {
-	return &Hub{subs: map[string]map[*Subscription]struct{}{}}
+	return &Hub{subs: map[string]map[*Subscription]struct{}{}, changes: map[*ChangeSubscription]struct{}{}}
 }
 
 // Subscription receives the events of one execution on C until it is closed or dropped.
@@ -76,7 +81,8 @@ func (h *Hub) removeLocked(s *Subscription) {
 	close(s.c)
 }
 
-// Publish sends ev to every subscriber of the execution, dropping those that are full.
+// Publish sends ev to every subscriber of the execution, dropping those that are full; when
+// ev starts or ends the execution, it also tells the subscribers of the executions lists.
 func (h *Hub) Publish(executionARN string, ev runtime.Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -88,6 +94,9 @@ func (h *Hub) Publish(executionARN string, ev runtime.Event) {
 			h.removeLocked(s)
 		}
 	}
+	if change, ok := changeOf(executionARN, ev); ok {
+		h.publishChangeLocked(change)
+	}
 }
 
 // Record publishes ev; it lets the hub sit behind the store as a runtime.Recorder, so
@@ -95,4 +104,90 @@ func (h *Hub) Publish(executionARN string, ev runtime.Event) {
 func (h *Hub) Record(_ context.Context, executionARN string, ev runtime.Event) error {
 	h.Publish(executionARN, ev)
 	return nil
+}
+
+// ExecutionChange is what the executions lists hear: an execution started (or was redriven)
+// and is RUNNING, or ended with Status at StoppedAt.
+type ExecutionChange struct {
+	ARN       string
+	Status    runtime.Status
+	StoppedAt time.Time
+}
+
+// changeOf says how ev changes its execution's status; ok is false for the events inside a run.
+func changeOf(executionARN string, ev runtime.Event) (ExecutionChange, bool) {
+	c := ExecutionChange{ARN: executionARN}
+	switch ev.Type {
+	case runtime.ExecutionStarted, runtime.ExecutionRedriven:
+		c.Status = runtime.StatusRunning
+	case runtime.ExecutionSucceeded:
+		c.Status = runtime.StatusSucceeded
+	case runtime.ExecutionFailed:
+		c.Status = runtime.StatusFailed
+	case runtime.ExecutionTimedOut:
+		c.Status = runtime.StatusTimedOut
+	case runtime.ExecutionAborted:
+		c.Status = runtime.StatusAborted
+	default:
+		return c, false
+	}
+	if c.Status != runtime.StatusRunning {
+		c.StoppedAt = ev.Timestamp
+	}
+	return c, true
+}
+
+// ChangeSubscription receives the status changes of every execution on C until it is closed
+// or dropped.
+type ChangeSubscription struct {
+	// C delivers changes in order; it is closed when the subscription ends.
+	C       <-chan ExecutionChange
+	c       chan ExecutionChange
+	hub     *Hub
+	dropped bool
+}
+
+// SubscribeChanges starts receiving the status changes of every execution.
+func (h *Hub) SubscribeChanges() *ChangeSubscription {
+	c := make(chan ExecutionChange, subscriberBuffer)
+	s := &ChangeSubscription{C: c, c: c, hub: h}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.changes[s] = struct{}{}
+	return s
+}
+
+// Dropped reports whether the hub dropped the subscription for falling behind.
+func (s *ChangeSubscription) Dropped() bool {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	return s.dropped
+}
+
+// Close ends the subscription; it is safe to call more than once.
+func (s *ChangeSubscription) Close() {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	s.hub.removeChangeLocked(s)
+}
+
+func (h *Hub) removeChangeLocked(s *ChangeSubscription) {
+	if _, ok := h.changes[s]; !ok {
+		return
+	}
+	delete(h.changes, s)
+	close(s.c)
+}
+
+// publishChangeLocked sends c to every list subscriber, dropping those that are full: a list
+// page that lags this far reloads its rows from the store.
+func (h *Hub) publishChangeLocked(c ExecutionChange) {
+	for s := range h.changes {
+		select {
+		case s.c <- c:
+		default:
+			s.dropped = true
+			h.removeChangeLocked(s)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
 )
@@ -60,4 +61,87 @@ func TestHubDropsSlowSubscriberWithoutBlocking(t *testing.T) {
 		t.Errorf("slow subscriber got %d events before the drop, want %d", count, subscriberBuffer)
 	}
 	slow.Close() // closing a dropped subscription is harmless
+}
+
+func TestHubTellsListsOfStartsAndEndsOnly(t *testing.T) {
+	t.Parallel()
+	h := NewHub()
+	list := h.SubscribeChanges()
+	defer list.Close()
+	end := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	h.Publish("exec-a", runtime.Event{ID: 1, Type: runtime.ExecutionStarted, Timestamp: end.Add(-time.Minute)})
+	h.Publish("exec-a", runtime.Event{ID: 2, Type: runtime.PassStateEntered, State: "P"})
+	h.Publish("exec-a", runtime.Event{ID: 3, Type: runtime.ExecutionFailed, Timestamp: end})
+	want := []ExecutionChange{
+		{ARN: "exec-a", Status: runtime.StatusRunning},
+		{ARN: "exec-a", Status: runtime.StatusFailed, StoppedAt: end},
+	}
+	for i, w := range want {
+		if got := <-list.C; got != w {
+			t.Errorf("change %d: got %+v, want %+v", i, got, w)
+		}
+	}
+	select {
+	case c := <-list.C:
+		t.Errorf("a state's event reached the list: %+v", c)
+	default:
+	}
+}
+
+// A list page that never reads must cost the runtime nothing: publishing goes on without
+// waiting for it, and it is dropped once its buffer is full.
+func TestHubDropsStalledListSubscriberWithoutBlocking(t *testing.T) {
+	t.Parallel()
+	h := NewHub()
+	stalled := h.SubscribeChanges()
+	reader := h.SubscribeChanges()
+	defer reader.Close()
+	// The reader drains after each buffer's worth, so only the stalled one falls behind.
+	const batches = 4
+	done := make(chan string)
+	go func() {
+		for range batches {
+			for range subscriberBuffer {
+				h.Publish("exec", runtime.Event{ID: 1, Type: runtime.ExecutionStarted})
+			}
+			for range subscriberBuffer {
+				if _, ok := <-reader.C; !ok {
+					done <- "the reading subscriber was dropped"
+					return
+				}
+			}
+		}
+		done <- ""
+	}()
+	select {
+	case problem := <-done:
+		if problem != "" {
+			t.Fatal(problem)
+		}
+	case <-time.After(10 * time.Second): // not a speed limit: only a publisher stuck on the stalled page ends here
+		t.Fatal("Publish blocked on a subscriber that does not read")
+	}
+	if !stalled.Dropped() {
+		t.Fatal("the stalled list subscriber was not dropped")
+	}
+	count := 0
+	for range stalled.C {
+		count++
+	}
+	if count != subscriberBuffer {
+		t.Errorf("the stalled subscriber got %d changes before the drop, want %d", count, subscriberBuffer)
+	}
+	stalled.Close()
+}
+
+// BenchmarkHubPublishWithStalledListSubscriber measures what a run pays per start or end
+// while a list page has stopped reading.
+func BenchmarkHubPublishWithStalledListSubscriber(b *testing.B) {
+	h := NewHub()
+	stalled := h.SubscribeChanges()
+	defer stalled.Close()
+	ev := runtime.Event{ID: 1, Type: runtime.ExecutionSucceeded}
+	for b.Loop() {
+		h.Publish("exec", ev)
+	}
 }

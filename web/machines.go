@@ -96,7 +96,7 @@ func (s *Server) renderHome(c echo.Context, status int, form views.CreateForm, p
 
 func (s *Server) handleMachineCreate(c echo.Context) error {
 	ctx := c.Request().Context()
-	form := views.CreateForm{Name: c.FormValue("name"), Definition: c.FormValue("definition")}
+	form := views.CreateForm{Name: c.FormValue("name"), Definition: c.FormValue("definition"), Type: c.FormValue("type")}
 	blank := c.FormValue("start") == "blank"
 	definition, err := definitionFromForm(c, form.Definition)
 	if blank && string(definition) == exampleDefinition { // nothing given: one state, not the example
@@ -104,6 +104,12 @@ func (s *Server) handleMachineCreate(c echo.Context) error {
 	}
 	if err != nil {
 		return s.renderHome(c, http.StatusBadRequest, form, []string{err.Error()})
+	}
+	if form.Type == "" {
+		form.Type = "STANDARD"
+	}
+	if form.Type != "STANDARD" && form.Type != "EXPRESS" {
+		return s.renderHome(c, http.StatusBadRequest, form, []string{fmt.Sprintf("The type %q is not one of STANDARD and EXPRESS.", form.Type)})
 	}
 	if problem := checkName(form.Name); problem != "" {
 		return s.renderHome(c, http.StatusBadRequest, form, []string{problem})
@@ -115,7 +121,7 @@ func (s *Server) handleMachineCreate(c echo.Context) error {
 	_, err = s.cfg.Store.CreateMachine(ctx, runtime.StateMachine{
 		Name:       form.Name,
 		ARN:        s.machineARN(form.Name),
-		Type:       "STANDARD",
+		Type:       form.Type,
 		Definition: definition,
 	})
 	if errors.Is(err, runtime.ErrExists) {

@@ -9,6 +9,11 @@ import (
 // routes is the one table of every route the studio serves.
 func (s *Server) routes() {
 	e := s.echo
+	// Every route, websockets included, is for an identified user and checks CSRF tokens.
+	e.Use(s.authenticate)
+	e.GET("/login", s.handleLoginPage)
+	e.POST("/login", s.handleLogin)
+	e.POST("/logout", s.handleLogout)
 	e.GET("/", s.handleHome)
 	e.POST("/machines", s.handleMachineCreate)
 	e.GET("/machines/:name", s.handleMachineShow)
@@ -22,6 +27,17 @@ func (s *Server) routes() {
 	e.POST("/machines/:name/executions", s.handleExecutionStart)
 	e.GET("/executions/:id", s.handleExecutionShow)
 	e.GET("/executions/:id/ws", s.handleExecutionSocket)
+	e.GET("/executions/:id/export.json", s.handleExecutionExport)
+	e.GET("/executions/:id/visits/:visit", s.handleExecutionVisit)
+	e.POST("/executions/:id/stop", s.handleExecutionStop)
+	e.POST("/executions/:id/redrive", s.handleExecutionRedrive)
+	e.GET("/machines/:name/executions", s.handleMachineExecutionList)
+	e.GET("/machines/:name/inputs", s.handleInputList)
+	e.PUT("/machines/:name/inputs/:input", s.handleInputSave)
+	e.DELETE("/machines/:name/inputs/:input", s.handleInputDelete)
+	e.GET("/executions", s.handleExecutionList)
+	e.GET("/executions/ws", s.handleExecutionListSocket)
+	e.GET("/executions/compare", s.handleCompare)
 	e.GET("/inbox", s.handleInbox)
 	e.POST("/inbox/:id/approve", s.handleTaskApprove)
 	e.POST("/inbox/:id/reject", s.handleTaskReject)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/stepstudio/stepstudio/auth"
 	"github.com/stepstudio/stepstudio/designer"
 	"github.com/stepstudio/stepstudio/runtime"
 )
@@ -41,6 +42,8 @@ type Store interface {
 	MachineStore
 	ExecutionStore
 	CallbackStore
+	ListStore
+	InputStore
 }
 
 // Engine runs executions and takes the decisions of callback tasks.
@@ -48,6 +51,11 @@ type Engine interface {
 	Start(ctx context.Context, in runtime.StartInput) error
 	SendTaskSuccess(token string, output json.RawMessage) error
 	SendTaskFailure(token, errorName, cause string) error
+	// Stop aborts an execution running in the engine (StopExecution).
+	Stop(executionARN, errorName, cause string) error
+	// Redrive restarts a failed, timed-out or aborted execution from its history
+	// (RedriveExecution).
+	Redrive(ctx context.Context, in runtime.StartInput, history []runtime.Event) error
 }
 
 // GraphRenderer lays a definition out and draws it as an inline SVG element.
@@ -69,6 +77,11 @@ type Config struct {
 	// RunContext bounds executions started from the web: they outlive the request that
 	// started them and stop when the server shuts down.
 	RunContext context.Context
+	// Users keeps the accounts that may log in, their sessions and API keys.
+	Users UserStore
+	// LocalWithoutUsers lets everyone in, as the user "local" with admin rights, while no
+	// user exists. Set it only for a studio that listens on a loopback address.
+	LocalWithoutUsers bool
 	// Region and AccountID go into the ARNs the studio makes.
 	Region    string
 	AccountID string
@@ -80,6 +93,8 @@ type Server struct {
 	echo        *echo.Echo
 	log         *slog.Logger
 	definitions definitionCache
+	// csrfSecret keys the CSRF tokens; a new one each start invalidates the pages still open.
+	csrfSecret []byte
 }
 
 // New builds the server and its routes.
@@ -99,7 +114,7 @@ func New(cfg Config) *Server {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	s := &Server{cfg: cfg, echo: e, log: cfg.Logger}
+	s := &Server{cfg: cfg, echo: e, log: cfg.Logger, csrfSecret: []byte(auth.NewToken())}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s

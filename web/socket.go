@@ -21,8 +21,14 @@ type eventMessage struct {
 	State     string `json:"state,omitempty"`
 	Timestamp string `json:"timestamp"`
 	Summary   string `json:"summary,omitempty"`
-	// Node is the SVG element id of the state and Status its new status, when the event
-	// changes a state's colour.
+	// Details is the event's details as the history shows them (JSON), Failed whether it is
+	// a failure, for the event view.
+	Details string `json:"details,omitempty"`
+	Failed  bool   `json:"failed,omitempty"`
+	// Delta is what the event changed on the graph and in the table: the page only applies it.
+	Delta views.Delta `json:"delta"`
+	// Node is the SVG id of the event's state and Status that state's status in the whole
+	// execution after the event, for scripts that follow one execution without a fold.
 	Node   string `json:"node,omitempty"`
 	Status string `json:"status,omitempty"`
 	// Execution is set by the event that ends the execution.
@@ -35,22 +41,31 @@ type executionEnd struct {
 	Error  string `json:"error,omitempty"`
 	Cause  string `json:"cause,omitempty"`
 	Stop   string `json:"stop"`
+	// StopDate is Stop as RFC 3339, for the page's duration; State the state that failed.
+	StopDate string `json:"stopDate"`
+	State    string `json:"state,omitempty"`
 }
 
-func newEventMessage(ev runtime.Event) eventMessage {
+func newEventMessage(ev runtime.Event, delta views.Delta, fold *views.Fold) eventMessage {
 	m := eventMessage{
 		ID:        ev.ID,
 		Type:      string(ev.Type),
 		State:     ev.State,
 		Timestamp: ev.Timestamp.UTC().Format("2006-01-02 15:04:05.000 UTC"),
 		Summary:   views.EventSummary(ev),
+		Details:   views.EventDetailsJSON(ev),
+		Failed:    views.EventFailed(ev),
+		Delta:     delta,
 	}
-	if state, status, ok := views.StateStatus(ev); ok {
-		m.Node, m.Status = designer.NodeID(state), status
+	if ev.State != "" {
+		if st := fold.Node("", designer.NodeID(ev.State)); st.Status != views.StateNotRun {
+			m.Node, m.Status = designer.NodeID(ev.State), st.Status
+		}
 	}
 	if status, ok := endStatus[ev.Type]; ok {
 		m.Execution = &executionEnd{Status: string(status), Output: ev.Details.Output,
-			Error: ev.Details.Error, Cause: ev.Details.Cause, Stop: m.Timestamp}
+			Error: ev.Details.Error, Cause: ev.Details.Cause, Stop: m.Timestamp,
+			StopDate: ev.Timestamp.UTC().Format(time.RFC3339Nano), State: ev.State}
 	}
 	return m
 }
@@ -84,7 +99,9 @@ const (
 
 // handleExecutionSocket streams an execution's history: first the stored events after the
 // `after` query parameter, then live ones as they are recorded, each exactly once and in
-// order. It subscribes before reading the store, so no event falls between the two.
+// order, each with what it changed (a views.Delta). It subscribes before reading the store,
+// so no event falls between the two, and folds the events up to `after` first, so the deltas
+// continue the page it rendered.
 func (s *Server) handleExecutionSocket(c echo.Context) error {
 	e, err := s.findExecution(c)
 	if err != nil {
@@ -93,9 +110,15 @@ func (s *Server) handleExecutionSocket(c echo.Context) error {
 	after, _ := strconv.ParseInt(c.QueryParam("after"), 10, 64)
 	sub := s.cfg.Hub.Subscribe(e.ARN)
 	defer sub.Close()
-	backlog, err := s.cfg.Store.FindEvents(c.Request().Context(), e.ID, after)
+	run, err := s.loadRun(c.Request().Context(), e, 0)
 	if err != nil {
 		return err
+	}
+	fold := views.NewFold(run.graph)
+	backlog := run.events
+	for len(backlog) > 0 && backlog[0].ID <= after {
+		fold.Apply(backlog[0])
+		backlog = backlog[1:]
 	}
 	conn, err := upgrader.Upgrade(c.Response(), c.Request(), nil)
 	if err != nil {
@@ -120,8 +143,9 @@ func (s *Server) handleExecutionSocket(c echo.Context) error {
 			return nil // already sent from the backlog
 		}
 		last = ev.ID
+		delta := fold.Apply(ev)
 		conn.SetWriteDeadline(time.Now().Add(writeWait))
-		return conn.WriteJSON(newEventMessage(ev))
+		return conn.WriteJSON(newEventMessage(ev, delta, fold))
 	}
 	for _, ev := range backlog {
 		if err := send(ev); err != nil {

@@ -50,7 +50,7 @@ func (s *studio) upload(t *testing.T, name string, file []byte) (*http.Response,
 	w.Close()
 	req, _ := http.NewRequest("POST", s.url+"/machines", &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
-	resp, err := noRedirect.Do(req)
+	resp, err := s.client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestDesignerBadInput(t *testing.T) {
 	t.Run("the designer refuses a document over the size limit", func(t *testing.T) {
 		doc := `{"Comment":"` + strings.Repeat("x", 5<<20) + `","StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`
 		body, _ := json.Marshal(map[string]any{"document": doc, "ops": []any{}})
-		resp, err := http.Post(s.url+"/machines/Long/design/apply", "application/json", bytes.NewReader(body))
+		resp, err := s.client.Post(s.url+"/machines/Long/design/apply", "application/json", bytes.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}

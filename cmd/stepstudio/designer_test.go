@@ -21,7 +21,7 @@ func (s *studio) postJSON(t *testing.T, path string, in any, out any) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := noRedirect.Post(s.url+path, "application/json", bytes.NewReader(body))
+	resp, err := s.client.Post(s.url+path, "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}

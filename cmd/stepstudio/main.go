@@ -9,6 +9,7 @@
 //	stepstudio validate FILE
 //	stepstudio run FILE [--input JSON|@FILE]
 //	stepstudio bench [--runs N] [--warmup N] [--json FILE] DIR...
+//	stepstudio user add NAME [--admin] | list | remove NAME | key NAME [--db FILE]
 package main
 
 import (
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runMachine(ctx, args, stdout, stderr)
 	case "bench":
 		return bench(ctx, args, stdout, stderr)
+	case "user":
+		return userCommand(ctx, args, getenv, os.Stdin, stdout, stderr)
 	case benchChildCommand:
 		return benchChild(ctx, args, stdout, stderr)
 	case layoutWorkerCommand:
@@ -70,6 +73,7 @@ commands:
   validate  check a state machine definition: stepstudio validate FILE
   run       run a state machine once, in memory: stepstudio run FILE [--input JSON|@FILE]
   bench     measure benchmark workloads: stepstudio bench [--runs N] [--warmup N] [--json FILE] DIR...
+  user      manage who may log in: stepstudio user add NAME [--admin] | list | remove NAME | key NAME
   help      print this text`
 
 // parseFlags parses flags wherever they stand among the arguments, so that

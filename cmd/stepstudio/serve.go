@@ -23,6 +23,7 @@ import (
 
 var (
 	_ web.Store         = (*store.DB)(nil)
+	_ web.UserStore     = (*store.DB)(nil)
 	_ runtime.Recorder  = (*store.DB)(nil)
 	_ runtime.Recorder  = (*web.Hub)(nil)
 	_ web.Engine        = (*runtime.Engine)(nil)
@@ -52,6 +53,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer db.Close()
+	local := isLoopback(*addr)
+	if err := checkCanServe(ctx, db, *addr, *dbPath, local); err != nil {
+		return err
+	}
 
 	renderer, err := newRenderer(ctx, *inProcessLayout)
 	if err != nil {
@@ -91,6 +96,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Static:     assets,
 		Logger:     log,
 		RunContext: runCtx,
+		Users:      db,
+		// Without users, only this machine may come in, as the local user (no login).
+		LocalWithoutUsers: local,
 	})
 
 	ln, err := net.Listen("tcp", *addr)
@@ -119,6 +127,34 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	return nil
+}
+
+// isLoopback reports whether addr listens only to this machine: 127.0.0.0/8, ::1 or
+// "localhost". An empty host (":8080") listens on every interface.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// checkCanServe refuses to open the studio to the network with nobody able to log in: with
+// no users, the studio lets everyone in, which is only right on this machine's own address.
+func checkCanServe(ctx context.Context, db *store.DB, addr, dbPath string, local bool) error {
+	if local {
+		return nil
+	}
+	has, err := db.HasUsers(ctx)
+	if err != nil || has {
+		return err
+	}
+	return fmt.Errorf("%s is not a loopback address, so logins are required, and there are no users yet: "+
+		"create one with \"stepstudio user add NAME --admin --db %s\", or listen on 127.0.0.1", addr, dbPath)
 }
 
 func envOr(getenv func(string) string, key, fallback string) string {

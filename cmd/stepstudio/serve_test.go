@@ -23,6 +23,9 @@ type studio struct {
 	url  string
 	db   string
 	stop func()
+	// client keeps the studio's cookies, does not follow redirects (a test sees the 303 a
+	// form post answers with) and adds a CSRF token to every state-changing request.
+	client *http.Client
 }
 
 func startStudio(t *testing.T) *studio {
@@ -35,15 +38,28 @@ func startStudio(t *testing.T) *studio {
 // startStudioOn starts the program on the given database; the caller stops it.
 func startStudioOn(t *testing.T, db string) *studio {
 	t.Helper()
+	s, err := startStudioArgs(t, "--addr", "127.0.0.1:0", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// startStudioArgs starts "stepstudio serve" with args, or returns the error it ended with
+// before it listened; the caller stops it.
+func startStudioArgs(t *testing.T, args ...string) (*studio, error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, func(string) string { return "" }, pw, io.Discard)
-		pw.Close()
+		err := run(ctx, append([]string{"serve"}, args...), func(string) string { return "" }, pw, io.Discard)
+		done <- err
+		pw.CloseWithError(fmt.Errorf("serve ended: %v", err))
 	}()
+	client := newStudioClient(t)
 	stop := func() {
-		noRedirect.CloseIdleConnections()
+		client.CloseIdleConnections()
 		cancel()
 		select {
 		case err := <-done:
@@ -56,22 +72,25 @@ func startStudioOn(t *testing.T, db string) *studio {
 	}
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil {
-		t.Fatalf("reading the listening line: %v", err)
+		cancel()
+		return nil, <-done
 	}
 	go io.Copy(io.Discard, pr)
 	m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(line)
 	if m == nil {
 		t.Fatalf("unexpected first line %q", line)
 	}
-	return &studio{url: m[1], db: db, stop: sync.OnceFunc(stop)}
+	s := &studio{url: m[1], db: flagValue(args, "--db"), stop: sync.OnceFunc(stop), client: client}
+	client.Transport.(*csrfTransport).studio = s
+	return s, nil
 }
 
-// noRedirect lets a test see the 303 a form post answers with.
+// noRedirect is a client without cookies that lets a test see a redirect.
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 func (s *studio) post(t *testing.T, path string, form url.Values) (*http.Response, string) {
 	t.Helper()
-	resp, err := noRedirect.PostForm(s.url+path, form)
+	resp, err := s.client.PostForm(s.url+path, form)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +101,7 @@ func (s *studio) post(t *testing.T, path string, form url.Values) (*http.Respons
 
 func (s *studio) get(t *testing.T, path string) (*http.Response, string) {
 	t.Helper()
-	resp, err := noRedirect.Get(s.url + path)
+	resp, err := s.client.Get(s.url + path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +156,7 @@ type wsMessage struct {
 func (s *studio) watch(t *testing.T, execPath string, after int64) *websocket.Conn {
 	t.Helper()
 	u := strings.Replace(s.url, "http://", "ws://", 1) + execPath + fmt.Sprintf("/ws?after=%d", after)
-	conn, _, err := websocket.DefaultDialer.Dial(u, nil)
+	conn, _, err := (&websocket.Dialer{Jar: s.client.Jar}).Dial(u, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +298,7 @@ func TestFiftyConcurrentApprovalsDecideOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp, err := noRedirect.PostForm(s.url+"/inbox/"+id+"/approve", url.Values{"output": {fmt.Sprintf(`{"by": %d}`, i)}})
+			resp, err := s.client.PostForm(s.url+"/inbox/"+id+"/approve", url.Values{"output": {fmt.Sprintf(`{"by": %d}`, i)}})
 			if err != nil {
 				t.Error(err)
 				return

@@ -1,6 +1,6 @@
 // Starts the real stepstudio binary on a free port with a fresh SQLite file, and Debian's
 // headless Chromium through playwright-core, for the browser tests.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -10,11 +10,18 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 export const screenshotDir = join(here, 'screenshots');
 
-export async function startServer() {
+// startServer starts the studio; users ([{ name, password, admin }]) are added first, which
+// makes it ask for a login.
+export async function startServer({ users = [] } = {}) {
   const bin = process.env.STEPSTUDIO_BIN;
   if (!bin) throw new Error('STEPSTUDIO_BIN must name the built binary (make browser-test sets it)');
   const dir = mkdtempSync(join(tmpdir(), 'stepstudio-e2e-'));
   const db = join(dir, 'studio.db');
+  for (const u of users) {
+    const args = ['user', 'add', u.name, '--db', db, ...(u.admin ? ['--admin'] : [])];
+    const added = spawnSync(bin, args, { input: u.password + '\n', encoding: 'utf8' });
+    if (added.status !== 0) throw new Error(`user add ${u.name}: ${added.stderr}`);
+  }
   const proc = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
@@ -47,4 +54,22 @@ export async function launchBrowser() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+const csrfMeta = /<meta name="csrf-token" content="([^"]*)"/;
+
+// csrfHeaders returns the X-CSRF-Token header a script's POST, PUT or DELETE needs, read
+// from a page as the browser code does. request is a Playwright APIRequestContext
+// (page.request), which shares the browser context's cookies.
+export async function csrfHeaders(request, url) {
+  const html = await (await request.get(url + '/', { headers: { Accept: 'text/html' } })).text();
+  return { 'X-CSRF-Token': csrfMeta.exec(html)[1] };
+}
+
+// fetchCSRFHeaders is csrfHeaders for node's fetch, which keeps no cookies: it returns the
+// cookie the token is bound to as well.
+export async function fetchCSRFHeaders(url) {
+  const res = await fetch(url + '/', { headers: { Accept: 'text/html' } });
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return { Cookie: cookie, 'X-CSRF-Token': csrfMeta.exec(await res.text())[1] };
 }

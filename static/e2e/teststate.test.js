@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, screenshotDir } from './harness.js';
+import { startServer, launchBrowser, screenshotDir, fetchCSRFHeaders } from './harness.js';
 
 const definition = `{
   "StartAt": "Shape",
@@ -60,6 +60,7 @@ async function selectState(page, name) {
 test('test a state with an input and read every step', async () => {
   const res = await fetch(server.url + '/machines', {
     method: 'POST',
+    headers: await fetchCSRFHeaders(server.url),
     body: new URLSearchParams({ name: 'shop', definition }),
     redirect: 'manual',
   });

@@ -2,6 +2,13 @@
 import { startExecutionPage } from './execution.js';
 import { startDesigner } from './designer.js';
 import { startTestState } from './teststate.js';
+import { startRunDialog } from './rundialog.js';
+import { startExecutionList } from './executions-list.js';
+import { installCSRF } from './csrf.js';
+
+// Before any page script runs: every same-origin fetch that changes something carries the
+// page's CSRF token.
+installCSRF();
 
 document.addEventListener('DOMContentLoaded', () => {
   const execution = document.getElementById('execution');
@@ -10,5 +17,8 @@ document.addEventListener('DOMContentLoaded', () => {
   if (designer) {
     startDesigner(designer);
     startTestState(designer);
+    startRunDialog(designer);
   }
+  const list = document.getElementById('execution-list');
+  if (list) startExecutionList(list);
 });

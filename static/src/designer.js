@@ -216,9 +216,16 @@ export function startDesigner(root) {
     }
     histWritten = hist.stamp;
   }
+  let leaving = false; // set when the page goes on purpose, with the draft kept
   window.addEventListener('beforeunload', (e) => {
-    if (dirty()) { e.preventDefault(); e.returnValue = ''; }
+    if (dirty() && !leaving) { e.preventDefault(); e.returnValue = ''; }
   });
+  // leave opens another page without asking: the unsaved work stays as this version's draft.
+  function leave(url) {
+    remember();
+    leaving = true;
+    window.location.assign(url);
+  }
 
   // Code view: valid JSON redraws the graph; invalid JSON marks where and keeps the last graph.
   let codeTimer;
@@ -268,7 +275,7 @@ export function startDesigner(root) {
       body: JSON.stringify({ document: editorText() }),
     });
     const body = await res.json().catch(() => ({ error: `The server answered ${res.status}.` }));
-    if (!res.ok) { problem([body.error, ...(body.problems || [])].join(' ')); return; }
+    if (!res.ok) { problem([body.error, ...(body.problems || [])].join(' ')); return false; }
     // The old version's draft and history go; the page's history goes on into the new version.
     forget(draftKey());
     forget(historyKey());
@@ -279,6 +286,7 @@ export function startDesigner(root) {
     problem('');
     notice(`Saved as version ${version}.`);
     remember();
+    return true;
   }
 
   function download(name, type, text) {
@@ -477,7 +485,8 @@ export function startDesigner(root) {
     if (mod && key === 's') { e.preventDefault(); save(); return; }
     if (mod && key === 'f') { e.preventDefault(); search.focus(); search.select(); return; }
     if (e.key === 'Escape') { $('shortcuts').hidden = true; if (!typing && multi.size) { multi.clear(); markSelected(); } return; }
-    if (typing || e.target.closest?.('[role="tree"]')) return;
+    // The run dialog's keys are its own: Delete on its buttons must not delete a state.
+    if (typing || e.target.closest?.('[role="tree"], dialog')) return;
     if (!mod && !e.altKey) {
       const keys = { g: 'wrap-parallel', m: 'wrap-map', c: 'centre', '+': 'zoom-in', '=': 'zoom-in', '-': 'zoom-out', l: 'direction' };
       if (keys[e.key]) { actions[keys[e.key]](); return; }
@@ -500,7 +509,11 @@ export function startDesigner(root) {
   } else {
     apply([], { push: false }).then(() => selected && view.centre(nodeIdOf(selected)));
   }
-  root.designer = { current, editor, idle: () => busy, get at() { return hist.at; }, get length() { return hist.docs.length; } };
+  root.designer = {
+    current, editor, idle: () => busy, get at() { return hist.at; }, get length() { return hist.docs.length; },
+    // For the run dialog: whether there is unsaved work, saving it, leaving with it kept.
+    dirty, save, leave, get version() { return version; },
+  };
 }
 
 // store and forget write and remove localStorage entries, and recall reads one, where the

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// mapDefinition runs a Map over the input's items, then a Pass that shapes its output.
+const mapDefinition = `{"StartAt":"Each","States":{
+ "Each":{"Type":"Map","ItemsPath":"$.items","ResultPath":"$.seen",
+   "ItemProcessor":{"StartAt":"Look","States":{"Look":{"Type":"Pass","Parameters":{"v.$":"$"},"End":true}}},"Next":"Shape"},
+ "Shape":{"Type":"Pass","InputPath":"$.seen","Parameters":{"count.$":"States.ArrayLength($)"},"ResultPath":"$.summary","OutputPath":"$.summary","End":true}}}`
+
+func TestExecutionExport(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	s.createMachine(t, "Looper", mapDefinition)
+	execPath := s.startExecution(t, "Looper", `{"items":[1,2,3]}`)
+	msgs := readUntil(t, s.watch(t, execPath, 0), "ExecutionSucceeded")
+
+	resp, body := s.get(t, execPath+"/export.json")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("export: %d\n%s", resp.StatusCode, body)
+	}
+	if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment;") || !strings.Contains(cd, ".json") {
+		t.Errorf("Content-Disposition %q, want an attachment named .json", cd)
+	}
+	var x struct {
+		ExecutionArn, Status, Input, Output string
+		Events                              []map[string]json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(body), &x); err != nil {
+		t.Fatalf("export is not JSON: %v\n%s", err, body)
+	}
+	if x.Status != "SUCCEEDED" || !strings.Contains(x.ExecutionArn, ":execution:Looper:") || x.Output != `{"count":3}` {
+		t.Errorf("export fields %+v", x)
+	}
+	if len(x.Events) != len(msgs) {
+		t.Fatalf("export has %d events, the history %d", len(x.Events), len(msgs))
+	}
+	// AWS's shape: id, previousEventId, timestamp, type and the details under their own key.
+	for _, key := range []string{"id", "previousEventId", "timestamp", "type", "executionStartedEventDetails"} {
+		if _, ok := x.Events[0][key]; !ok {
+			t.Errorf("first event has no %q: %v", key, x.Events[0])
+		}
+	}
+	var kinds []string
+	for _, ev := range x.Events {
+		var typ string
+		json.Unmarshal(ev["type"], &typ)
+		if typ == "MapIterationStarted" {
+			kinds = append(kinds, string(ev["mapIterationStartedEventDetails"]))
+		}
+	}
+	if len(kinds) != 3 || !strings.Contains(kinds[2], `"index": 2`) {
+		t.Errorf("MapIterationStarted details %v", kinds)
+	}
+}
+
+func TestExecutionPageShowsTheFold(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	s.createMachine(t, "Looper", mapDefinition)
+	execPath := s.startExecution(t, "Looper", `{"items":[1,2,3]}`)
+	readUntil(t, s.watch(t, execPath, 0), "ExecutionSucceeded")
+
+	_, page := s.get(t, execPath)
+	for _, want := range []string{
+		`id="state-Look" data-status="succeeded"`, `>×3</text>`, `data-taken="true" id="edge-Each-branch-0"`,
+		`<option value="/Each#2">Each #2</option>`, `data-testid="visits"`, `data-testid="execution-export"`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page has no %s", want)
+		}
+	}
+	// The Shape state's visit: entered by event 18 (1 start, 2 Map entered/started, 4 × 3
+	// iteration events, then MapStateSucceeded and MapStateExited).
+	resp, details := s.get(t, execPath+"/visits/18")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("visit details: %d\n%s", resp.StatusCode, details)
+	}
+	for _, want := range []string{"Shape", "Recomputed", `data-testid="test-value-Parameters"`, "&#34;count&#34;: 3"} {
+		if !strings.Contains(details, want) {
+			t.Errorf("the visit details have no %s:\n%s", want, details)
+		}
+	}
+}
+
+func TestExecutionPageBadInput(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	s.createMachine(t, "Looper", mapDefinition)
+	execPath := s.startExecution(t, "Looper", `{"items":[]}`)
+	readUntil(t, s.watch(t, execPath, 0), "ExecutionSucceeded")
+	tests := []struct {
+		name, path string
+		says       string
+	}{
+		{"export of an unknown execution", "/executions/999/export.json", "no execution 999"},
+		{"export of a non-numeric execution", "/executions/abc/export.json", "execution ids are numbers"},
+		{"visit of an unknown execution", "/executions/999/visits/2", "no execution 999"},
+		{"non-numeric visit", execPath + "/visits/first", "visits are named by the id of their StateEntered event"},
+		{"event that enters no state", execPath + "/visits/1", "does not enter a state"},
+		{"unknown event", execPath + "/visits/999", "does not enter a state"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := s.get(t, tt.path)
+			if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, tt.says) {
+				t.Fatalf("status %d, want 404 saying %q:\n%s", resp.StatusCode, tt.says, body)
+			}
+		})
+	}
+}

@@ -1,0 +1,258 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/stepstudio/stepstudio/auth"
+	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/views"
+)
+
+// UserStore keeps users, their sessions and their API keys.
+type UserStore interface {
+	HasUsers(ctx context.Context) (bool, error)
+	FindUser(ctx context.Context, name string) (auth.User, error)
+	CreateSession(ctx context.Context, userID int64, tokenHash []byte, expires time.Time) error
+	// FindSessionUser finds the user of a session live at now and slides it to expires.
+	FindSessionUser(ctx context.Context, tokenHash []byte, now, expires time.Time) (auth.User, error)
+	DeleteSession(ctx context.Context, tokenHash []byte) error
+	FindAPIKeyUser(ctx context.Context, keyHash []byte) (auth.User, error)
+}
+
+// sessionTTL is how long a session lives after its last use.
+const sessionTTL = 12 * time.Hour
+
+const sessionCookie = "stepstudio_session"
+
+// how says how a request was identified, which decides whether it needs a CSRF token.
+type how int
+
+const (
+	anonymous how = iota
+	bySession
+	byAPIKey
+	asLocal // a loopback studio without users
+)
+
+// identity is who made a request and how they proved it; session is the raw session id.
+type identity struct {
+	user    User
+	how     how
+	session string
+}
+
+// publicPaths need no user: the login page itself and what it is drawn with.
+func isPublic(path string) bool {
+	return path == "/login" || path == "/logout" || strings.HasPrefix(path, "/static/")
+}
+
+// authenticate identifies every request, sends the unidentified ones to the login page (or
+// answers 401 to scripts), hands the page its CSRF token and user, and checks the CSRF token
+// of every state-changing request.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := s.identify(c)
+		var d *denial
+		if errors.As(err, &d) {
+			return refuse(c, d.status, d.message)
+		}
+		if err != nil {
+			return err
+		}
+		if id.how == anonymous && !isPublic(c.Path()) && !isPublic(c.Request().URL.Path) {
+			return s.refuseAnonymous(c)
+		}
+		c.Set(userKey, id.user)
+		if id.how == byAPIKey {
+			return next(c) // a script: no page, no cookie, no CSRF (see csrf.go)
+		}
+		token := s.csrfToken(c, id)
+		ctx := views.WithCSRFToken(c.Request().Context(), token)
+		ctx = views.WithViewer(ctx, views.Viewer{Name: id.user.Name, CanLogOut: id.how == bySession})
+		c.SetRequest(c.Request().WithContext(ctx))
+		if !safeMethod(c.Request().Method) && !s.csrfOK(c.Request(), token) {
+			return refuse(c, http.StatusForbidden, csrfRefused)
+		}
+		return next(c)
+	}
+}
+
+// denial is a request refused before it reaches its handler.
+type denial struct {
+	status  int
+	message string
+}
+
+func (d *denial) Error() string { return d.message }
+
+// identify finds who made the request: an API key in the Authorization header, else a
+// session cookie, else the local user when the studio has no users and allows it.
+func (s *Server) identify(c echo.Context) (identity, error) {
+	r := c.Request()
+	ctx := r.Context()
+	if h := r.Header.Get(echo.HeaderAuthorization); h != "" {
+		key, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || s.cfg.Users == nil {
+			return identity{}, &denial{http.StatusUnauthorized, "The Authorization header must be \"Bearer\" and an API key made by \"stepstudio user key\"."}
+		}
+		u, err := s.cfg.Users.FindAPIKeyUser(ctx, auth.HashToken(strings.TrimSpace(key)))
+		if errors.Is(err, runtime.ErrNotFound) {
+			return identity{}, &denial{http.StatusUnauthorized, "The API key is not valid."}
+		}
+		if err != nil {
+			return identity{}, err
+		}
+		return identity{user: webUser(u), how: byAPIKey}, nil
+	}
+	if cookie, err := r.Cookie(sessionCookie); err == nil && s.cfg.Users != nil && cookie.Value != "" {
+		now := time.Now()
+		u, err := s.cfg.Users.FindSessionUser(ctx, auth.HashToken(cookie.Value), now, now.Add(sessionTTL))
+		if err == nil {
+			return identity{user: webUser(u), how: bySession, session: cookie.Value}, nil
+		}
+		if !errors.Is(err, runtime.ErrNotFound) {
+			return identity{}, err
+		}
+	}
+	open, err := s.openToLocal(ctx)
+	if err != nil || !open {
+		return identity{}, err
+	}
+	return identity{user: localUser, how: asLocal}, nil
+}
+
+// openToLocal reports whether the studio lets everyone in as the local user: only on a
+// loopback address, and only while no user exists. It is asked on every request, so the
+// first "stepstudio user add" locks a running studio at once.
+func (s *Server) openToLocal(ctx context.Context) (bool, error) {
+	if !s.cfg.LocalWithoutUsers {
+		return false, nil
+	}
+	if s.cfg.Users == nil {
+		return true, nil
+	}
+	has, err := s.cfg.Users.HasUsers(ctx)
+	return !has, err
+}
+
+func webUser(u auth.User) User { return User{Name: u.Name, Admin: u.Admin} }
+
+// refuseAnonymous sends a browser asking for a page to the login page, and answers a script,
+// a fetch or a websocket with 401.
+func (s *Server) refuseAnonymous(c echo.Context) error {
+	r := c.Request()
+	if !wantsPage(r) {
+		return refuse(c, http.StatusUnauthorized, "Log in first, or send an API key as \"Authorization: Bearer KEY\".")
+	}
+	back := r.URL.RequestURI()
+	if !safeMethod(r.Method) {
+		// Coming back to a form's target with GET would not repeat the post; the page that
+		// posted it is the place to return to.
+		back = refererPath(r)
+	}
+	return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(localPath(back)))
+}
+
+// wantsPage reports whether the request is a browser's navigation, which can be redirected
+// to the login page, rather than a script or a websocket that needs a status.
+func wantsPage(r *http.Request) bool {
+	return !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") &&
+		strings.Contains(r.Header.Get(echo.HeaderAccept), "text/html")
+}
+
+// refuse answers with status and message: a page for a browser, {"error": message} for the rest.
+func refuse(c echo.Context, status int, message string) error {
+	if wantsPage(c.Request()) {
+		return &userError{status: status, title: http.StatusText(status), message: message}
+	}
+	return c.JSON(status, map[string]string{"error": message})
+}
+
+func safeMethod(method string) bool {
+	return method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions
+}
+
+// localPath returns p when it is a path on this site, and "/" otherwise, so that a link to
+// the login page cannot send the user on to another site after they log in.
+func localPath(p string) string {
+	u, err := url.Parse(p)
+	if err != nil || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") ||
+		u.Scheme != "" || u.Host != "" || strings.ContainsAny(p, "\r\n") {
+		return "/"
+	}
+	return p
+}
+
+// refererPath is the path of the page a request came from when it is on this host.
+func refererPath(r *http.Request) string {
+	u, err := url.Parse(r.Referer())
+	if err != nil || u.Host != r.Host {
+		return "/"
+	}
+	return u.RequestURI()
+}
+
+// secureRequest reports whether the browser reached the studio over TLS, directly or through
+// a proxy that says so, in which case cookies are sent only over TLS.
+func secureRequest(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+func (s *Server) setCookie(c echo.Context, name, value string, maxAge int) {
+	c.SetCookie(&http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: secureRequest(c.Request())})
+}
+
+const loginRefused = "The name or password is not right."
+
+// handleLoginPage shows the login form, or goes on when there is nothing to log in to.
+func (s *Server) handleLoginPage(c echo.Context) error {
+	next := localPath(c.QueryParam("next"))
+	if UserOf(c).Name != "" {
+		return c.Redirect(http.StatusSeeOther, next)
+	}
+	return render(c, http.StatusOK, views.Login(next, "", ""))
+}
+
+// handleLogin checks a name and password and starts a session. A refusal never says which
+// of the two was wrong, and takes as long for an unknown name as for a wrong password.
+func (s *Server) handleLogin(c echo.Context) error {
+	next := localPath(c.FormValue("next"))
+	if s.cfg.Users == nil {
+		return c.Redirect(http.StatusSeeOther, next)
+	}
+	ctx := c.Request().Context()
+	name, password := c.FormValue("name"), c.FormValue("password")
+	u, err := s.cfg.Users.FindUser(ctx, name)
+	if err != nil && !errors.Is(err, runtime.ErrNotFound) {
+		return err
+	}
+	if !auth.CheckPassword(u.PasswordHash, password) {
+		s.log.Info("login refused", "name", name, "remote", c.RealIP())
+		return render(c, http.StatusUnauthorized, views.Login(next, name, loginRefused))
+	}
+	token := auth.NewToken()
+	if err := s.cfg.Users.CreateSession(ctx, u.ID, auth.HashToken(token), time.Now().Add(sessionTTL)); err != nil {
+		return err
+	}
+	s.setCookie(c, sessionCookie, token, 0)
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// handleLogout ends the session and shows the login page.
+func (s *Server) handleLogout(c echo.Context) error {
+	if cookie, err := c.Cookie(sessionCookie); err == nil && s.cfg.Users != nil {
+		if err := s.cfg.Users.DeleteSession(c.Request().Context(), auth.HashToken(cookie.Value)); err != nil {
+			return err
+		}
+	}
+	s.setCookie(c, sessionCookie, "", -1)
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
