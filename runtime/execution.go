@@ -39,6 +39,9 @@ type execution struct {
 	hist  *history
 	chain *chain // guarded by hist.mu
 	vars  *scope // the variables this frame assigns; it reads the ones around it too
+	// keep is what a redrive keeps of the top-level Map or Parallel state it enters first
+	// (see partial.go); taken by that state's visit. Frames never have one.
+	keep *kept
 	// probe watches the one state TestState runs; nil in normal runs, and in the frames of
 	// its branches and iterations, so that only that state reports its steps.
 	probe *probe
@@ -86,6 +89,8 @@ type stateRun struct {
 	// assigned holds its values until the state ends (or a catcher's instead).
 	assign   *assignment
 	assigned *object
+	// kept is what a redrive keeps of this Map or Parallel state's iterations or branches.
+	kept *kept
 }
 
 // hasRetryCount reports whether the state type shows $$.State.RetryCount: the types that
@@ -224,6 +229,7 @@ func (x *execution) runState(name string, st State, input any, resumed *stateRun
 			return nil, "", err
 		}
 		sr.enteredID, sr.enteredAt = id, x.now()
+		sr.kept = x.takeKept(name)
 	}
 	sr.assign = b.assign
 
@@ -280,6 +286,17 @@ func (x *execution) runState(name string, st State, input any, resumed *stateRun
 		return nil, "", err
 	}
 	return out, next, nil
+}
+
+// takeKept hands what the redrive keeps to the first state the redrive enters, the one
+// it is for; a later visit (a Choice looping back) runs whole.
+func (x *execution) takeKept(name string) *kept {
+	k := x.keep
+	x.keep = nil
+	if k == nil || k.state != name {
+		return nil
+	}
+	return k
 }
 
 // inState adds AWS's "An error occurred while executing the state ..." prefix to the

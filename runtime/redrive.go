@@ -34,9 +34,14 @@ func (e *RedriveError) Is(target error) bool { return target == ErrNotRedrivable
 // TimeoutSeconds counts again from the redrive, or a timed-out execution could never be
 // redriven to its end.
 //
-// A Parallel or Map state that failed runs again whole: AWS reruns only its unsuccessful
-// branches and iterations, which the history's MapIteration events would allow for Map;
-// Resume has no machinery for a partial rerun yet, so neither has Redrive.
+// A Parallel or (inline) Map state that did not succeed is entered again too, but runs
+// again only its branches and iterations that did not succeed, and keeps the outputs of
+// the others in their places (see partial.go). The reference does not say which events
+// AWS records then; the least surprising are recorded: a new MapStateEntered and
+// MapStateStarted (whose length is still all the items), or ParallelStateEntered and
+// ParallelStateStarted, then MapIterationStarted (and the states inside) only for the
+// iterations that run again. MapRunRedriven is for distributed maps' map runs, which
+// stepstudio runs as inline iterations: it is not recorded.
 //
 // A history that does not end in ExecutionFailed, ExecutionTimedOut or ExecutionAborted,
 // an EXPRESS machine, an execution stopped more than 14 days ago or redriven 1000 times
@@ -98,7 +103,9 @@ func countRedrives(history []Event) int {
 }
 
 // redrivePoint is the state to run again and its input: the last top-level state entered
-// when it did not exit (it failed, timed out or was stopped), else the one after it.
+// when it did not exit (it failed, timed out or was stopped), else the one after it. For
+// a Map or Parallel state that did not exit, x keeps what its iterations or branches had
+// finished.
 func (x *execution) redrivePoint(history []Event) (string, any, error) {
 	last, _, err := x.replay(history)
 	if err != nil {
@@ -113,6 +120,9 @@ func (x *execution) redrivePoint(history []Event) (string, any, error) {
 	}
 	if last.exited != nil {
 		return x.afterExit(st, sr, input, last)
+	}
+	if last.partial != nil {
+		x.keep = last.partial.finished(name)
 	}
 	return name, input, nil
 }

@@ -4,9 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/stepstudio/stepstudio/runtime"
 )
@@ -193,5 +197,258 @@ func TestRedriveRefusedWhileRedriving(t *testing.T) {
 	}
 	if err := h.eng.Stop(arn, "", ""); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// approvalMap maps 20 items; only item 7 waits for an approval (a callback), the others
+// pass at once. Variables from before the Map and the Map's own Assign show in the output.
+var approvalMap = `{"StartAt":"Prepare","States":{
+	"Prepare":{"Type":"Pass","Assign":{"who":"ann"},
+		"Result":{"items":[10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29]},"Next":"Each"},
+	"Each":{"Type":"Map","ItemsPath":"$.items",
+		"ItemSelector":{"index.$":"$$.Map.Item.Index","value.$":"$$.Map.Item.Value"},
+		"ItemProcessor":{"StartAt":"Which","States":{
+			"Which":{"Type":"Choice","Choices":[{"Variable":"$.index","NumericEquals":7,"Next":"Approve"}],"Default":"Echo"},
+			"Approve":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+				"Parameters":{"token.$":"$$.Task.Token","who.$":"$who"},"ResultPath":"$.approval","End":true},
+			"Echo":{"Type":"Pass","Parameters":{"index.$":"$.index","double.$":"States.MathAdd($.value, $.value)"},"End":true}}},
+		"Assign":{"count.$":"States.ArrayLength($)"},"Next":"Done"},
+	"Done":{"Type":"Pass","Parameters":{"results.$":"$","count.$":"$count","who.$":"$who"},"End":true}}}`
+
+// approvalParallel runs three branches; only the second waits for an approval, after a
+// state that assigns a variable of its own.
+const approvalParallel = `{"StartAt":"Prepare","States":{
+	"Prepare":{"Type":"Pass","Assign":{"who":"ann"},"Result":{"order":7},"Next":"Fan"},
+	"Fan":{"Type":"Parallel","Branches":[
+		{"StartAt":"One","States":{"One":{"Type":"Pass","Result":"one","End":true}}},
+		{"StartAt":"Two","States":{
+			"Two":{"Type":"Pass","Assign":{"local":2},"Next":"Approve"},
+			"Approve":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+				"Parameters":{"token.$":"$$.Task.Token","who.$":"$who","local.$":"$local"},
+				"ResultSelector":{"ok.$":"$.ok"},"End":true}}},
+		{"StartAt":"Three","States":{
+			"Three":{"Type":"Pass","Parameters":{"order.$":"$.order"},"Next":"ThreeDone"},
+			"ThreeDone":{"Type":"Succeed"}}}],
+		"Assign":{"first.$":"$[0]"},"Next":"Done"},
+	"Done":{"Type":"Pass","Parameters":{"all.$":"$","first.$":"$first","who.$":"$who"},"End":true}}}`
+
+// mapInBranch runs a Map inside the second of two branches; only its item 1 waits for an
+// approval.
+const mapInBranch = `{"StartAt":"Fan","States":{
+	"Fan":{"Type":"Parallel","Branches":[
+		{"StartAt":"One","States":{"One":{"Type":"Pass","Result":"one","End":true}}},
+		{"StartAt":"Each","States":{
+			"Each":{"Type":"Map","MaxConcurrency":1,"ItemsPath":"$.items",
+				"ItemSelector":{"index.$":"$$.Map.Item.Index"},
+				"ItemProcessor":{"StartAt":"Which","States":{
+					"Which":{"Type":"Choice","Choices":[{"Variable":"$.index","NumericEquals":1,"Next":"Approve"}],"Default":"Echo"},
+					"Approve":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+						"Parameters":{"token.$":"$$.Task.Token"},"ResultPath":"$.approval","End":true},
+					"Echo":{"Type":"Pass","End":true}}},
+				"End":true}}}],
+		"End":true}}}`
+
+// waitUntil polls the execution's history until done says so.
+func waitUntil(t *testing.T, h *harness, arn string, done func([]runtime.Event) bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !done(h.rec.history(arn)) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the history never got there:\n%s", formatHistory(h.rec.history(arn)))
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// hasExited reports whether every one of the states has exited.
+func hasExited(states ...string) func([]runtime.Event) bool {
+	return func(events []runtime.Event) bool {
+		exited := map[string]bool{}
+		for _, ev := range events {
+			if strings.HasSuffix(string(ev.Type), "StateExited") {
+				exited[ev.State] = true
+			}
+		}
+		for _, s := range states {
+			if !exited[s] {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// enteredStates lists the states entered in events, in order.
+func enteredStates(events []runtime.Event) []string {
+	var out []string
+	for _, ev := range events {
+		if strings.HasSuffix(string(ev.Type), "StateEntered") {
+			out = append(out, ev.State)
+		}
+	}
+	return out
+}
+
+// iterationIndexes lists the indexes of the MapIterationStarted events in events.
+func iterationIndexes(events []runtime.Event) []int {
+	var out []int
+	for _, ev := range events {
+		if ev.Type == runtime.MapIterationStarted {
+			out = append(out, *ev.Details.Index)
+		}
+	}
+	return out
+}
+
+// redriveInput is the input of the executions TestRedriveKeepsFinishedWork redrives.
+const redriveInput = `{"items":["a","b","c"]}`
+
+// approvedOutput runs def once with its one approval given at once: what a redriven run
+// must end with too.
+func approvedOutput(t *testing.T, def string) string {
+	t.Helper()
+	h := newHarness(t)
+	arn := h.start(t, context.Background(), def, redriveInput)
+	h.rec.waitFor(t, runtime.TaskSubmitted)
+	if err := h.eng.SendTaskSuccess("token-1", json.RawMessage(`{"ok":true}`)); err != nil {
+		t.Fatal(err)
+	}
+	last := h.last(t, arn)
+	if last.Type != runtime.ExecutionSucceeded {
+		t.Fatalf("the straight run ended with %s", last.Type)
+	}
+	return last.Details.Output
+}
+
+// TestRedriveKeepsFinishedWork fails the one approval of a Map or Parallel state (once or
+// twice, redriving after each failure), then approves it: each redrive runs only the
+// iteration or branch that failed, and the execution ends as if it had never failed.
+func TestRedriveKeepsFinishedWork(t *testing.T) {
+	t.Parallel()
+	nineteen := func(events []runtime.Event) bool { return countType(events, runtime.MapIterationSucceeded) == 19 }
+	tests := []struct {
+		name     string
+		def      string
+		finished func([]runtime.Event) bool // all that succeeds before the approval fails
+		fails    int
+		// After the last redrive: the states entered, the Map iterations started and the
+		// input of the approval task.
+		wantEntered    []string
+		wantIterations []int
+		wantCall       string
+	}{
+		{"a Map runs only its failed iteration", approvalMap, nineteen, 1,
+			[]string{"Each", "Which", "Approve", "Done"}, []int{7}, `{"token":"token-2","who":"ann"}`},
+		{"a Map redriven twice keeps what the first run finished", approvalMap, nineteen, 2,
+			[]string{"Each", "Which", "Approve", "Done"}, []int{7}, `{"token":"token-3","who":"ann"}`},
+		{"a Parallel runs only its failed branch", approvalParallel, hasExited("One", "Three", "ThreeDone"), 1,
+			[]string{"Fan", "Two", "Approve", "Done"}, nil, `{"token":"token-2","who":"ann","local":2}`},
+		{"a Parallel redriven twice keeps what the first run finished", approvalParallel, hasExited("One", "Three", "ThreeDone"), 2,
+			[]string{"Fan", "Two", "Approve", "Done"}, nil, `{"token":"token-3","who":"ann","local":2}`},
+		// Not deeper: the failed branch runs again from its start, its Map whole.
+		{"a Map in a failed branch runs again whole", mapInBranch, hasExited("One"), 1,
+			[]string{"Fan", "Each", "Which", "Echo", "Which", "Approve", "Which", "Echo"}, []int{0, 1, 2}, `{"token":"token-2"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			want := approvedOutput(t, tt.def)
+			h := newHarness(t)
+			in := startInput(mustParse(t, tt.def), "")
+			arn := h.start(t, context.Background(), tt.def, redriveInput)
+			var failed []runtime.Event
+			for round := 1; round <= tt.fails; round++ {
+				h.rec.waitFor(t, runtime.TaskSubmitted)
+				waitUntil(t, h, arn, tt.finished)
+				if err := h.eng.SendTaskFailure(fmt.Sprintf("token-%d", round), "Rejected", "no"); err != nil {
+					t.Fatal(err)
+				}
+				if last := h.last(t, arn); last.Type != runtime.ExecutionFailed {
+					t.Fatalf("round %d ended with %s", round, last.Type)
+				}
+				failed = h.rec.history(arn)
+				if err := h.eng.Redrive(context.Background(), in, failed); err != nil {
+					t.Fatal(err)
+				}
+			}
+			h.rec.waitFor(t, runtime.TaskSubmitted)
+			calls := h.inv.calls()
+			if got := string(calls[len(calls)-1].Input); got != tt.wantCall {
+				t.Errorf("the redriven task was given %s, want %s", got, tt.wantCall)
+			}
+			if err := h.eng.SendTaskSuccess(fmt.Sprintf("token-%d", tt.fails+1), json.RawMessage(`{"ok":true}`)); err != nil {
+				t.Fatal(err)
+			}
+			last := h.last(t, arn)
+			if last.Type != runtime.ExecutionSucceeded || last.Details.Output != want {
+				t.Fatalf("ended with %s %s\nwant %s", last.Type, last.Details.Output, want)
+			}
+			events := h.rec.history(arn)
+			checkNumbered(t, events)
+			after := events[len(failed):]
+			if got := enteredStates(after); !cmp.Equal(got, tt.wantEntered) {
+				t.Errorf("entered after the redrive %v, want %v:\n%s", got, tt.wantEntered, formatHistory(after))
+			}
+			if got := iterationIndexes(after); !cmp.Equal(got, tt.wantIterations, cmpopts.EquateEmpty()) {
+				t.Errorf("iterations after the redrive %v, want %v", got, tt.wantIterations)
+			}
+		})
+	}
+}
+
+// TestRedriveMapBeforeIterations redrives Map states that failed before any iteration
+// ran: the whole state runs again.
+func TestRedriveMapBeforeIterations(t *testing.T) {
+	t.Parallel()
+	processor := `"ItemProcessor":{"StartAt":"E","States":{"E":{"Type":"Pass","End":true}}}`
+	tests := []struct {
+		name  string
+		def   string
+		input string
+		// wantAfter are the events after the redrive; wantLast the details of the last.
+		wantAfter []runtime.EventType
+		wantLast  string
+	}{
+		{
+			"no items: fails again the same way",
+			`{"StartAt":"Each","States":{"Each":{"Type":"Map","ItemsPath":"$.items",` + processor + `,"End":true}}}`,
+			`{}`,
+			[]runtime.EventType{runtime.ExecutionRedriven, runtime.MapStateEntered, runtime.MapStateFailed, runtime.ExecutionFailed},
+			`{"error":"States.Runtime","cause":"An error occurred while executing the state 'Each' (entered at the event id #6). Invalid path '$.items' : No results for path: $['items']"}`,
+		},
+		{
+			"ItemSelector failed: every item runs",
+			`{"StartAt":"Each","States":{"Each":{"Type":"Map","MaxConcurrency":1,"ItemSelector":{"v.$":"$$.Map.Item.Value","redriven.$":"$$.Execution.RedriveTime"},` + processor + `,"End":true}}}`,
+			`[1,2]`,
+			[]runtime.EventType{runtime.ExecutionRedriven, runtime.MapStateEntered, runtime.MapStateStarted,
+				runtime.MapIterationStarted, runtime.PassStateEntered, runtime.PassStateExited, runtime.MapIterationSucceeded,
+				runtime.MapIterationStarted, runtime.PassStateEntered, runtime.PassStateExited, runtime.MapIterationSucceeded,
+				runtime.MapStateSucceeded, runtime.MapStateExited, runtime.ExecutionSucceeded},
+			`{"output":"[{\"v\":1,\"redriven\":\"2026-03-01T12:00:00.000Z\"},{\"v\":2,\"redriven\":\"2026-03-01T12:00:00.000Z\"}]"}`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			arn := h.start(t, context.Background(), tt.def, tt.input)
+			if last := h.last(t, arn); last.Type != runtime.ExecutionFailed {
+				t.Fatalf("ended with %s", last.Type)
+			}
+			failed := h.rec.history(arn)
+			if err := h.eng.Redrive(context.Background(), startInput(mustParse(t, tt.def), ""), failed); err != nil {
+				t.Fatal(err)
+			}
+			h.last(t, arn)
+			events := h.rec.history(arn)
+			checkNumbered(t, events)
+			after := events[len(failed):]
+			if got := types(after); !equalTypes(got, tt.wantAfter) {
+				t.Fatalf("after the redrive %v, want %v:\n%s", got, tt.wantAfter, formatHistory(events))
+			}
+			if details, _ := json.Marshal(after[len(after)-1].Details); string(details) != tt.wantLast {
+				t.Errorf("last event %s, want %s", details, tt.wantLast)
+			}
+		})
 	}
 }

@@ -88,6 +88,9 @@ type visit struct {
 	submitted *Event // its TaskSubmitted, if the task waits for a callback
 	taskEnd   *Event // TaskSucceeded, TaskFailed or TaskTimedOut after the last TaskScheduled
 	failed    *Event // the ParallelStateFailed or MapStateFailed of the last attempt
+	// partial is, for a top-level Map or Parallel state, which of its iterations or
+	// branches finished (see partial.go).
+	partial *partial
 }
 
 // endEvents are the events that end an execution (until a redrive).
@@ -105,7 +108,11 @@ func (x *execution) replay(history []Event) (*visit, bool, error) {
 	for i := range history {
 		ev := history[i]
 		if nested[ev.State] {
-			continue // inside a Parallel branch or a Map iteration
+			// Inside a Parallel branch or a Map iteration: only what a redrive keeps of them.
+			if last != nil && last.partial != nil {
+				last.partial.noteNested(history, i)
+			}
+			continue
 		}
 		switch t := string(ev.Type); {
 		case endEvents[ev.Type]:
@@ -122,23 +129,49 @@ func (x *execution) replay(history []Event) (*visit, bool, error) {
 			if err := x.restoreAssigned(last); err != nil {
 				return nil, false, err
 			}
-			last = &visit{entered: ev}
+			last = x.enter(history, i, last)
 		case last == nil:
-		case strings.HasSuffix(t, "StateExited"):
-			last.exited = &history[i]
-		case ev.Type == TaskScheduled:
-			last.scheduled, last.submitted, last.taskEnd = &history[i], nil, nil
-		case ev.Type == TaskSubmitted:
-			last.submitted = &history[i]
-		case ev.Type == TaskSucceeded || ev.Type == TaskFailed || ev.Type == TaskTimedOut:
-			last.taskEnd = &history[i]
-		case ev.Type == ParallelStateStarted || ev.Type == MapStateStarted:
-			last.failed = nil // a retry
-		case ev.Type == ParallelStateFailed || ev.Type == MapStateFailed:
-			last.failed = &history[i]
+		default:
+			last.note(history, i)
 		}
 	}
 	return last, ended, nil
+}
+
+// enter starts the visit of the state entered at history[i], after the visit prev.
+func (x *execution) enter(history []Event, i int, prev *visit) *visit {
+	v := &visit{entered: history[i]}
+	v.partial = newPartial(x.in.Definition.States[v.entered.State])
+	// A redrive enters the unfinished state again at once: it kept what that visit's
+	// iterations or branches had finished.
+	redriven := i > 0 && history[i-1].Type == ExecutionRedriven
+	if v.partial != nil && redriven && prev != nil && prev.exited == nil && prev.entered.State == v.entered.State {
+		v.partial.carried = prev.partial.finished(prev.entered.State)
+	}
+	return v
+}
+
+// note records what history[i], an event of the visit's state (or of the task it runs),
+// says of the visit.
+func (v *visit) note(history []Event, i int) {
+	ev := &history[i]
+	switch t := string(ev.Type); {
+	case strings.HasSuffix(t, "StateExited"):
+		v.exited = ev
+	case ev.Type == TaskScheduled:
+		v.scheduled, v.submitted, v.taskEnd = ev, nil, nil
+	case ev.Type == TaskSubmitted:
+		v.submitted = ev
+	case ev.Type == TaskSucceeded || ev.Type == TaskFailed || ev.Type == TaskTimedOut:
+		v.taskEnd = ev
+	case ev.Type == ParallelStateStarted || ev.Type == MapStateStarted:
+		v.failed = nil // a retry
+	case ev.Type == ParallelStateFailed || ev.Type == MapStateFailed:
+		v.failed = ev
+	}
+	if v.partial != nil {
+		v.partial.note(history, i)
+	}
 }
 
 // resumePoint finds where the history stopped: the state to run, its input, and its visit
@@ -209,34 +242,43 @@ func (x *execution) afterExit(st State, sr *stateRun, input any, last *visit) (s
 // nextAfter is the state that follows a visit that exited: its Next, the Choice rule that
 // matched (evaluated again: rules are pure), or the catcher of the error the task ended with.
 func (x *execution) nextAfter(st State, sr *stateRun, input any, v *visit) (string, error) {
-	switch s := st.(type) {
-	case *ChoiceState:
+	if s, ok := st.(*ChoiceState); ok {
 		_, next, err := x.runChoice(s, sr, input)
 		return next, err
-	case *TaskState:
-		if v.taskEnd != nil && v.taskEnd.Type != TaskSucceeded {
-			if c := catchFor(s.Catch, v.taskEnd.Details.Error, true); c != nil {
-				return c.Next, nil
-			}
-		}
-	case *ParallelState:
-		if v.failed != nil {
-			if c := catchFor(s.Catch, v.failed.Details.Error, false); c != nil {
-				return c.Next, nil
-			}
-		}
-	case *MapState:
-		if v.failed != nil {
-			if c := catchFor(s.Catch, v.failed.Details.Error, false); c != nil {
-				return c.Next, nil
-			}
-		}
+	}
+	if next, caught := caughtNext(st, v); caught {
+		return next, nil
 	}
 	b := st.Base()
 	if b.End || b.Type == "Succeed" {
 		return "", nil
 	}
 	return b.Next, nil
+}
+
+// caughtNext is the catcher's Next when the visit v of st ended on an error its Catch
+// caught: the task's, or the Parallel or Map state's own failure.
+func caughtNext(st State, v *visit) (string, bool) {
+	var catch []Catcher
+	var failure *Event
+	taskError := false
+	switch s := st.(type) {
+	case *TaskState:
+		if v.taskEnd != nil && v.taskEnd.Type != TaskSucceeded {
+			catch, failure, taskError = s.Catch, v.taskEnd, true
+		}
+	case *ParallelState:
+		catch, failure = s.Catch, v.failed
+	case *MapState:
+		catch, failure = s.Catch, v.failed
+	}
+	if failure == nil {
+		return "", false
+	}
+	if c := catchFor(catch, failure.Details.Error, taskError); c != nil {
+		return c.Next, true
+	}
+	return "", false
 }
 
 // restoreAssigned applies the assignments of a visit that exited to the variables.

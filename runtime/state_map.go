@@ -266,6 +266,8 @@ type mapRun struct {
 	batches []any
 	jobs    int
 	results []any
+	// kept are the outputs of the iterations a redrive keeps, by index: they do not run.
+	kept map[int]any
 
 	tolerance   tolerance
 	distributed bool
@@ -319,6 +321,7 @@ func (x *execution) runItems(s *MapState, sr *stateRun, input any) (any, error) 
 		}
 		m.jobs = len(m.batches)
 	}
+	m.kept = sr.kept.keptFor(len(items), m.jobs)
 	return m.run(concurrency)
 }
 
@@ -502,11 +505,14 @@ func (m *mapRun) batch() ([]any, error) {
 func (m *mapRun) run(concurrency int) (any, error) {
 	x := m.x
 	m.results = make([]any, m.jobs)
+	for i, out := range m.kept {
+		m.results[i] = out
+	}
 	workers := concurrency
 	if workers == 0 || workers > mapWorkerLimit {
 		workers = mapWorkerLimit
 	}
-	workers = min(workers, m.jobs)
+	workers = min(workers, m.jobs-len(m.kept))
 	m.ctx, m.cancel = context.WithCancel(x.ctx)
 	defer m.cancel()
 	var wg sync.WaitGroup
@@ -535,16 +541,22 @@ func (m *mapRun) run(concurrency int) (any, error) {
 	return m.results, nil
 }
 
-// take hands out the next job, or -1 when there is none left or the run stopped.
+// take hands out the next job that a redrive did not keep, or -1 when there is none left
+// or the run stopped.
 func (m *mapRun) take() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	// A stopped execution starts no more iterations.
-	if m.stopErr != nil || m.next >= m.jobs || m.ctx.Err() != nil {
+	if m.stopErr != nil || m.ctx.Err() != nil {
 		return -1
 	}
-	m.next++
-	return m.next - 1
+	for m.next < m.jobs {
+		m.next++
+		if _, kept := m.kept[m.next-1]; !kept {
+			return m.next - 1
+		}
+	}
+	return -1
 }
 
 // stop ends the run with err (the first one wins) and cancels the iterations in flight.

@@ -40,7 +40,7 @@ func (p *parser) parseParallel(obj *object, s site, b StateBase) State {
 func (x *execution) runParallel(s *ParallelState, sr *stateRun, raw any) (any, string, error) {
 	return x.withRetryAndCatch(&s.StateBase, s.Retry, s.Catch, sr, raw, func() (any, error) {
 		return x.dataFlow(&s.StateBase, sr, raw, func(effective any) (any, error) {
-			return x.runBranches(s, effective)
+			return x.runBranches(s, sr, effective)
 		})
 	})
 }
@@ -54,25 +54,33 @@ type branchEnd struct {
 }
 
 // runBranches records ParallelStateStarted and runs every branch in a frame of its own:
-// branches read the variables around the Parallel state and assign only their own.
-func (x *execution) runBranches(s *ParallelState, input any) (any, error) {
+// branches read the variables around the Parallel state and assign only their own. The
+// branches a redrive keeps do not run: their outputs are kept in their places.
+func (x *execution) runBranches(s *ParallelState, sr *stateRun, input any) (any, error) {
 	started, err := x.record(ParallelStateStarted, s.Name, EventDetails{})
 	if err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(x.ctx)
 	defer cancel()
+	results := make([]any, len(s.Branches))
+	kept := sr.kept.keptFor(len(s.Branches), len(s.Branches))
 	ends := make(chan branchEnd, len(s.Branches))
+	running := 0
 	for i, branch := range s.Branches {
+		if out, ok := kept[i]; ok {
+			results[i] = out
+			continue
+		}
+		running++
 		f := x.child(ctx, newScope(x.vars), started)
 		go func() {
 			out, _, err := f.runStates(branch, branch.StartAt, input, nil)
 			ends <- branchEnd{index: i, out: out, err: err, frame: f}
 		}()
 	}
-	results := make([]any, len(s.Branches))
 	var first *branchEnd
-	for range s.Branches {
+	for range running {
 		e := <-ends
 		if e.err == nil {
 			results[e.index] = e.out

@@ -7,7 +7,7 @@
 // the store commits it (millisecond precision, the format AWS uses); the page's
 // MutationObserver notes when the page's last-event marker changed, on the same clock
 // (performance.timeOrigin + performance.now()). The difference per event is the latency.
-import { startServer, launchBrowser, fetchCSRFHeaders } from './harness.js';
+import { startServer, launchBrowser } from './harness.js';
 
 const definition = JSON.stringify({
   StartAt: 'Init',
@@ -25,7 +25,6 @@ const definition = JSON.stringify({
 const server = await startServer();
 const browser = await launchBrowser();
 try {
-  const headers = await fetchCSRFHeaders(server.url);
   const page = await browser.newPage();
   await page.goto(`${server.url}/`);
   // Forms go with the page's CSRF token, as the page's own forms do.
