@@ -50,10 +50,12 @@ lint:
 	@test -z "$$(gofmt -l $(GOFILES))" || (gofmt -l $(GOFILES); echo "gofmt needed on the files above" >&2; exit 1)
 	$(GO) vet ./...
 
-## bench: the Go benchmarks, then the shared workloads (../shared/bench) when they are there
+## bench: the Go benchmarks, the execution page's live latency (headless Chromium), then the
+## shared workloads (../shared/bench) when they are there
 SHARED_BENCH ?= ../shared/bench/workloads
-bench: $(BIN)
+bench: $(BIN) node_modules/.installed
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	STEPSTUDIO_BIN=$(abspath $(BIN)) CHROMIUM=$(CHROMIUM) node static/e2e/bench-latency.mjs
 	@if [ -d $(SHARED_BENCH) ]; then $(BIN) bench --runs 15 --warmup 3 --json bin/bench.json $(SHARED_BENCH); \
 	else echo "no $(SHARED_BENCH): workload benchmarks skipped"; fi
 
