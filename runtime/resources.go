@@ -10,6 +10,10 @@ import (
 // return it and the web handlers can test for it without importing each other.
 var ErrNotFound = errors.New("not found")
 
+// ErrTaskChanged is returned for a claim, release or heartbeat on a callback task that is no
+// longer as the change needs it: decided meanwhile, or claimed by someone else first.
+var ErrTaskChanged = errors.New("the task changed meanwhile")
+
 // ErrExists says a resource with the same name already exists.
 var ErrExists = errors.New("already exists")
 
@@ -75,6 +79,56 @@ type CallbackTask struct {
 	Output     json.RawMessage
 	Error      string
 	Cause      string
+	// TimeoutSeconds and HeartbeatSeconds are the Task's, as its TaskScheduled event gave
+	// them (0: not set). The deadlines count from CreatedAt and from the last heartbeat.
+	TimeoutSeconds   int64
+	HeartbeatSeconds int64
+	LastHeartbeatAt  time.Time
+	// ClaimedBy names the user who holds the task ("" for nobody); DecidedBy the user who
+	// approved or rejected it from the studio.
+	ClaimedBy string
+	ClaimedAt time.Time
+	DecidedBy string
+}
+
+// AuditAction is what a user (or the studio) did to a callback task.
+type AuditAction string
+
+// The audited actions.
+const (
+	AuditClaimed   AuditAction = "claimed"
+	AuditReleased  AuditAction = "released"
+	AuditApproved  AuditAction = "approved"
+	AuditRejected  AuditAction = "rejected"
+	AuditHeartbeat AuditAction = "heartbeat"
+	AuditTimedOut  AuditAction = "timed_out"
+)
+
+// AuditEvent records one action on a callback task: who, when, what, and for a decision its
+// output or error and cause. User is "" when the studio acted itself (a timeout).
+type AuditEvent struct {
+	ID            int64
+	At            time.Time
+	User          string
+	Action        AuditAction
+	TaskID        int64
+	ExecutionID   int64
+	ExecutionName string
+	State         string
+	Output        json.RawMessage
+	Error         string
+	Cause         string
+}
+
+// AuditFilter selects audit rows; zero fields match everything. Before pages: only rows with
+// a smaller id, newest first.
+type AuditFilter struct {
+	User        string
+	Action      AuditAction
+	TaskID      int64
+	ExecutionID int64
+	Before      int64
+	Limit       int
 }
 
 // CallbackStatus says where a callback task stands.

@@ -147,6 +147,8 @@ func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, 
 	if _, err := x.record(TaskScheduled, s.Name, EventDetails{
 		ResourceType: s.resourceType, Resource: s.resourceName, Region: x.region, Parameters: paramsText,
 		TimeoutInSeconds: int64(timeout), HeartbeatInSeconds: int64(heartbeat),
+		// Not in the history's JSON: it lets a live page mask the token in Parameters.
+		TaskToken: sr.token,
 	}); err != nil {
 		return nil, err
 	}

@@ -11,7 +11,8 @@ import (
 )
 
 const callbackColumns = `t.id, t.token, t.execution_id, e.name, e.arn, m.name, t.state, t.resource,
-	t.parameters, t.status, t.created_at, t.decided_at, t.output, t.error, t.cause`
+	t.parameters, t.status, t.created_at, t.decided_at, t.output, t.error, t.cause,
+	t.timeout_seconds, t.heartbeat_seconds, t.last_heartbeat_at, t.claimed_by, t.claimed_at, t.decided_by`
 
 const callbackJoins = `callback_tasks t
 	JOIN executions e ON e.id = t.execution_id
@@ -22,14 +23,16 @@ func scanCallback(row scanner) (runtime.CallbackTask, error) {
 	var params string
 	var output sql.NullString
 	var created int64
-	var decided sql.NullInt64
+	var decided, heartbeat, claimed sql.NullInt64
 	err := row.Scan(&t.ID, &t.Token, &t.ExecutionID, &t.ExecutionName, &t.ExecutionARN, &t.StateMachineName,
-		&t.State, &t.Resource, &params, &t.Status, &created, &decided, &output, &t.Error, &t.Cause)
+		&t.State, &t.Resource, &params, &t.Status, &created, &decided, &output, &t.Error, &t.Cause,
+		&t.TimeoutSeconds, &t.HeartbeatSeconds, &heartbeat, &t.ClaimedBy, &claimed, &t.DecidedBy)
 	t.Parameters = []byte(params)
 	if output.Valid {
 		t.Output = []byte(output.String)
 	}
 	t.CreatedAt, t.DecidedAt = fromMillis(created), fromNullMillis(decided)
+	t.LastHeartbeatAt, t.ClaimedAt = fromNullMillis(heartbeat), fromNullMillis(claimed)
 	return t, err
 }
 
@@ -52,6 +55,16 @@ func (db *DB) FindCallbackTasks(ctx context.Context, status runtime.CallbackStat
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+callbackColumns+` FROM `+callbackJoins+`
 		WHERE (? = '' OR t.status = ?) ORDER BY t.id`, status, status)
 	return collect(rows, err, "find callback tasks", scanCallback)
+}
+
+// FindExecutionTokens returns the task tokens of an execution's callback tasks, so pages can
+// mask them wherever the history shows them.
+func (db *DB) FindExecutionTokens(ctx context.Context, executionID int64) ([]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT token FROM callback_tasks WHERE execution_id = ? ORDER BY id`, executionID)
+	return collect(rows, err, "find execution tokens", func(r scanner) (string, error) {
+		var tok string
+		return tok, r.Scan(&tok)
+	})
 }
 
 // CancelCallbackTask marks a waiting callback task as one that can no longer be decided,

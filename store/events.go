@@ -68,14 +68,19 @@ func applyEvent(ctx context.Context, tx *sql.Tx, execID int64, ev runtime.Event)
 			params = "{}"
 		}
 		_, err = tx.ExecContext(ctx, `
-			INSERT INTO callback_tasks (token, execution_id, state, resource, parameters, status, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			d.TaskToken, execID, ev.State, d.ResourceType+":"+d.Resource, params, runtime.CallbackWaiting, at)
+			INSERT INTO callback_tasks (token, execution_id, state, resource, parameters, status, created_at,
+				timeout_seconds, heartbeat_seconds)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.TaskToken, execID, ev.State, d.ResourceType+":"+d.Resource, params, runtime.CallbackWaiting, at,
+			s.TimeoutInSeconds, s.HeartbeatInSeconds)
 	case runtime.TaskSucceeded:
 		err = decideTask(ctx, tx, execID, ev.State, runtime.CallbackSucceeded, at, sql.NullString{String: d.Output, Valid: true}, "", "")
 	case runtime.TaskFailed:
 		err = decideTask(ctx, tx, execID, ev.State, runtime.CallbackFailed, at, sql.NullString{}, d.Error, d.Cause)
 	case runtime.TaskTimedOut:
+		if err = auditTimeout(ctx, tx, execID, ev.State, at, d.Error, d.Cause); err != nil {
+			return err
+		}
 		err = decideTask(ctx, tx, execID, ev.State, runtime.CallbackTimedOut, at, sql.NullString{}, d.Error, d.Cause)
 	case runtime.ExecutionSucceeded:
 		err = endExecution(ctx, tx, execID, runtime.StatusSucceeded, at, sql.NullString{String: d.Output, Valid: true}, "", "")

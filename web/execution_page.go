@@ -23,6 +23,8 @@ type executionRun struct {
 	definition []byte
 	graph      views.RunGraph
 	events     []runtime.Event
+	// tokens are the execution's task tokens, masked in events (views.MaskTokens).
+	tokens []string
 }
 
 // loadRun reads an execution's definition and its history after the event `after`.
@@ -39,7 +41,13 @@ func (s *Server) loadRun(ctx context.Context, e runtime.ExecutionInfo, after int
 	if err != nil {
 		return executionRun{}, err
 	}
-	return executionRun{info: e, definition: m.Definition, graph: views.NewRunGraph(g), events: events}, nil
+	// The pages drawn from the run are seen by everyone: no full task token in them.
+	tokens, err := s.cfg.Store.FindExecutionTokens(ctx, e.ID)
+	if err != nil {
+		return executionRun{}, err
+	}
+	return executionRun{info: e, definition: m.Definition, graph: views.NewRunGraph(g),
+		events: views.MaskEvents(events, tokens...), tokens: tokens}, nil
 }
 
 func (s *Server) handleExecutionShow(c echo.Context) error {
@@ -56,12 +64,17 @@ func (s *Server) handleExecutionShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	decisions, err := s.cfg.Store.FindAuditEvents(ctx, runtime.AuditFilter{ExecutionID: e.ID})
+	if err != nil {
+		return err
+	}
 	fold := views.FoldEvents(run.graph, run.events)
 	return render(c, http.StatusOK, views.Execution(views.ExecutionData{
 		Execution: e,
 		Graph:     views.MarkGraph(svg, fold),
 		Events:    run.events,
 		Fold:      fold,
+		Decisions: decisions,
 	}))
 }
 
@@ -75,6 +88,15 @@ func (s *Server) handleExecutionExport(c echo.Context) error {
 	events, err := s.cfg.Store.FindEvents(c.Request().Context(), e.ID, 0)
 	if err != nil {
 		return err
+	}
+	// Admins get the history as recorded (tokens and all, for scripts that answer tasks);
+	// everyone else gets it with the task tokens masked, as the pages show it.
+	if !UserOf(c).Admin {
+		tokens, err := s.cfg.Store.FindExecutionTokens(c.Request().Context(), e.ID)
+		if err != nil {
+			return err
+		}
+		events = views.MaskEvents(events, tokens...)
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="execution-%s.json"`, e.Name))
 	return c.JSONPretty(http.StatusOK, exportOf(e, events), "  ")

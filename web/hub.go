@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,68 +18,112 @@ const subscriberBuffer = 256
 // never slow an execution down.
 //
 // Besides the topic of each execution, the hub has one topic for the executions lists: the
-// changes of every execution's status (started, ended), with the same bounded buffers.
+// changes of every execution's status (started, ended), with the same bounded buffers, and
+// one for the inbox: the moments the set of waiting callback tasks, or a task's claim, changes.
 type Hub struct {
-	mu      sync.Mutex
-	subs    map[string]map[*Subscription]struct{}
-	changes map[*ChangeSubscription]struct{}
+	mu      sync.Mutex // guards every topic and subscription
+	execs   map[string]*topic[runtime.Event]
+	changes *topic[ExecutionChange]
+	inbox   *topic[InboxChange]
 }
 
 // NewHub returns an empty hub.
 func NewHub() *Hub {
-	return &Hub{subs: map[string]map[*Subscription]struct{}{}, changes: map[*ChangeSubscription]struct{}{}}
+	h := &Hub{execs: map[string]*topic[runtime.Event]{}}
+	h.changes = &topic[ExecutionChange]{hub: h}
+	h.inbox = &topic[InboxChange]{hub: h}
+	return h
 }
 
-// Subscription receives the events of one execution on C until it is closed or dropped.
-type Subscription struct {
-	// C delivers events in order; it is closed when the subscription ends.
-	C       <-chan runtime.Event
-	c       chan runtime.Event
-	hub     *Hub
-	arn     string
+// Sub receives the messages of one topic on C, in order, until it is closed or dropped.
+type Sub[T any] struct {
+	// C delivers the messages; it is closed when the subscription ends.
+	C       <-chan T
+	c       chan T
+	topic   *topic[T]
 	dropped bool
 }
 
-// Subscribe starts receiving the events of the execution with the given ARN.
-func (h *Hub) Subscribe(executionARN string) *Subscription {
-	c := make(chan runtime.Event, subscriberBuffer)
-	s := &Subscription{C: c, c: c, hub: h, arn: executionARN}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.subs[executionARN] == nil {
-		h.subs[executionARN] = map[*Subscription]struct{}{}
-	}
-	h.subs[executionARN][s] = struct{}{}
-	return s
-}
+// The hub's three kinds of subscription.
+type (
+	// Subscription receives the history events of one execution.
+	Subscription = Sub[runtime.Event]
+	// ChangeSubscription receives the status changes of every execution.
+	ChangeSubscription = Sub[ExecutionChange]
+	// InboxSubscription receives what changes the waiting tasks.
+	InboxSubscription = Sub[InboxChange]
+)
 
 // Dropped reports whether the hub dropped the subscription for falling behind.
-func (s *Subscription) Dropped() bool {
-	s.hub.mu.Lock()
-	defer s.hub.mu.Unlock()
+func (s *Sub[T]) Dropped() bool {
+	s.topic.hub.mu.Lock()
+	defer s.topic.hub.mu.Unlock()
 	return s.dropped
 }
 
 // Close ends the subscription; it is safe to call more than once.
-func (s *Subscription) Close() {
-	s.hub.mu.Lock()
-	defer s.hub.mu.Unlock()
-	s.hub.removeLocked(s)
+func (s *Sub[T]) Close() {
+	s.topic.hub.mu.Lock()
+	defer s.topic.hub.mu.Unlock()
+	s.topic.removeLocked(s)
 }
 
-func (h *Hub) removeLocked(s *Subscription) {
-	set, ok := h.subs[s.arn]
-	if !ok {
+// topic is one stream of messages and its subscribers; the hub's mutex guards it.
+type topic[T any] struct {
+	hub  *Hub
+	subs map[*Sub[T]]struct{}
+	// empty is called, lock held, when the last subscriber leaves (an execution's topic is
+	// then forgotten).
+	empty func()
+}
+
+// subscribeLocked adds a subscriber with a buffer of subscriberBuffer messages.
+func (t *topic[T]) subscribeLocked() *Sub[T] {
+	c := make(chan T, subscriberBuffer)
+	s := &Sub[T]{C: c, c: c, topic: t}
+	if t.subs == nil {
+		t.subs = map[*Sub[T]]struct{}{}
+	}
+	t.subs[s] = struct{}{}
+	return s
+}
+
+func (t *topic[T]) removeLocked(s *Sub[T]) {
+	if _, ok := t.subs[s]; !ok {
 		return
 	}
-	if _, ok := set[s]; !ok {
-		return
-	}
-	delete(set, s)
-	if len(set) == 0 {
-		delete(h.subs, s.arn)
-	}
+	delete(t.subs, s)
 	close(s.c)
+	if len(t.subs) == 0 && t.empty != nil {
+		t.empty()
+	}
+}
+
+// publishLocked sends v to every subscriber, dropping those that are full: never blocking is
+// what keeps a stalled browser from slowing an execution; a dropped page catches up from the
+// store when it reconnects.
+func (t *topic[T]) publishLocked(v T) {
+	for s := range t.subs {
+		select {
+		case s.c <- v:
+		default:
+			s.dropped = true
+			t.removeLocked(s)
+		}
+	}
+}
+
+// Subscribe starts receiving the events of the execution with the given ARN.
+func (h *Hub) Subscribe(executionARN string) *Subscription {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	t := h.execs[executionARN]
+	if t == nil {
+		t = &topic[runtime.Event]{hub: h}
+		t.empty = func() { delete(h.execs, executionARN) }
+		h.execs[executionARN] = t
+	}
+	return t.subscribeLocked()
 }
 
 // Publish sends ev to every subscriber of the execution, dropping those that are full; when
@@ -86,16 +131,14 @@ func (h *Hub) removeLocked(s *Subscription) {
 func (h *Hub) Publish(executionARN string, ev runtime.Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for s := range h.subs[executionARN] {
-		select {
-		case s.c <- ev:
-		default:
-			s.dropped = true
-			h.removeLocked(s)
-		}
+	if t := h.execs[executionARN]; t != nil {
+		t.publishLocked(ev)
 	}
 	if change, ok := changeOf(executionARN, ev); ok {
-		h.publishChangeLocked(change)
+		h.changes.publishLocked(change)
+	}
+	if change, ok := inboxChangeOf(executionARN, ev); ok {
+		h.inbox.publishLocked(change)
 	}
 }
 
@@ -137,64 +180,51 @@ func changeOf(executionARN string, ev runtime.Event) (ExecutionChange, bool) {
 	return c, true
 }
 
-// ChangeSubscription receives the status changes of every execution on C until it is closed
-// or dropped.
-type ChangeSubscription struct {
-	// C delivers changes in order; it is closed when the subscription ends.
-	C       <-chan ExecutionChange
-	c       chan ExecutionChange
-	hub     *Hub
-	dropped bool
-}
-
 // SubscribeChanges starts receiving the status changes of every execution.
 func (h *Hub) SubscribeChanges() *ChangeSubscription {
-	c := make(chan ExecutionChange, subscriberBuffer)
-	s := &ChangeSubscription{C: c, c: c, hub: h}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.changes[s] = struct{}{}
-	return s
+	return h.changes.subscribeLocked()
 }
 
-// Dropped reports whether the hub dropped the subscription for falling behind.
-func (s *ChangeSubscription) Dropped() bool {
-	s.hub.mu.Lock()
-	defer s.hub.mu.Unlock()
-	return s.dropped
+// InboxChange is what the inbox's listeners hear: something happened that may change the
+// waiting tasks. Listeners read the tasks again rather than patch them from the change, so a
+// change that turns out to touch no waiting task (a plain Task's end) costs one query.
+type InboxChange struct {
+	// ExecutionARN and State name the task's execution and state; both are empty for a
+	// claim, release or heartbeat (InboxChanged).
+	ExecutionARN string
+	State        string
+	Type         runtime.EventType
 }
 
-// Close ends the subscription; it is safe to call more than once.
-func (s *ChangeSubscription) Close() {
-	s.hub.mu.Lock()
-	defer s.hub.mu.Unlock()
-	s.hub.removeChangeLocked(s)
-}
-
-func (h *Hub) removeChangeLocked(s *ChangeSubscription) {
-	if _, ok := h.changes[s]; !ok {
-		return
+// inboxChangeOf says whether ev may add or remove a waiting callback task: a callback task is
+// submitted or ends, or an execution ends (its waiting tasks are cancelled with it).
+func inboxChangeOf(executionARN string, ev runtime.Event) (InboxChange, bool) {
+	c := InboxChange{ExecutionARN: executionARN, State: ev.State, Type: ev.Type}
+	switch ev.Type {
+	case runtime.TaskSubmitted:
+		return c, ev.Details.TaskToken != ""
+	case runtime.TaskSucceeded, runtime.TaskFailed, runtime.TaskTimedOut:
+		return c, strings.HasSuffix(ev.Details.Resource, ".waitForTaskToken")
+	case runtime.ExecutionSucceeded, runtime.ExecutionFailed, runtime.ExecutionTimedOut, runtime.ExecutionAborted:
+		return c, true
 	}
-	delete(h.changes, s)
-	close(s.c)
+	return c, false
 }
 
-// publishChangeLocked sends c to every list subscriber, dropping those that are full: a list
-// page that lags this far reloads its rows from the store.
-func (h *Hub) publishChangeLocked(c ExecutionChange) {
-	for s := range h.changes {
-		select {
-		case s.c <- c:
-		default:
-			s.dropped = true
-			h.removeChangeLocked(s)
-		}
-	}
+// SubscribeInbox starts receiving the inbox's changes.
+func (h *Hub) SubscribeInbox() *InboxSubscription {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.inbox.subscribeLocked()
 }
 
 // InboxChanged tells the inbox's listeners that the waiting tasks changed in a way the
-// history does not show (a claim, a release, a heartbeat). Publishing never blocks.
-//
-// TODO(inbox): the live inbox topic replaces this no-op; it is here so that the claim and
-// heartbeat handlers can call it while the topic is written.
-func (h *Hub) InboxChanged() {}
+// history does not show (a claim, a release, a heartbeat). Call it after the change is
+// stored, so that listeners read it. Publishing never blocks.
+func (h *Hub) InboxChanged() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.inbox.publishLocked(InboxChange{})
+}

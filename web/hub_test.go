@@ -145,3 +145,97 @@ func BenchmarkHubPublishWithStalledListSubscriber(b *testing.B) {
 		h.Publish("exec", ev)
 	}
 }
+
+func TestHubTellsInboxOfCallbackTasksAndExecutionEnds(t *testing.T) {
+	t.Parallel()
+	h := NewHub()
+	inbox := h.SubscribeInbox()
+	defer inbox.Close()
+	wait := runtime.EventDetails{Resource: "sendMessage.waitForTaskToken", ResourceType: "sqs"}
+	h.Publish("exec", runtime.Event{ID: 1, Type: runtime.TaskScheduled, State: "Approve", Details: wait})
+	h.Publish("exec", runtime.Event{ID: 2, Type: runtime.TaskSubmitted, State: "Approve",
+		Details: runtime.EventDetails{Resource: wait.Resource, TaskToken: "tok"}})
+	h.Publish("exec", runtime.Event{ID: 3, Type: runtime.TaskSucceeded, State: "Approve", Details: wait})
+	h.Publish("exec", runtime.Event{ID: 4, Type: runtime.TaskFailed, State: "Plain",
+		Details: runtime.EventDetails{Resource: "invoke", ResourceType: "lambda"}})
+	h.Publish("exec", runtime.Event{ID: 5, Type: runtime.ExecutionAborted})
+	h.InboxChanged()
+	want := []InboxChange{
+		{ExecutionARN: "exec", State: "Approve", Type: runtime.TaskSubmitted},
+		{ExecutionARN: "exec", State: "Approve", Type: runtime.TaskSucceeded},
+		{ExecutionARN: "exec", Type: runtime.ExecutionAborted},
+		{},
+	}
+	for i, w := range want {
+		if got := <-inbox.C; got != w {
+			t.Errorf("change %d: got %+v, want %+v", i, got, w)
+		}
+	}
+	select {
+	case c := <-inbox.C:
+		t.Errorf("an event that touches no callback task reached the inbox: %+v", c)
+	default:
+	}
+}
+
+// An inbox page that never reads must cost the runtime and the claim handlers nothing:
+// publishing goes on without waiting for it, and it is dropped once its buffer is full.
+func TestHubDropsStalledInboxSubscriberWithoutBlocking(t *testing.T) {
+	t.Parallel()
+	h := NewHub()
+	stalled := h.SubscribeInbox()
+	reader := h.SubscribeInbox()
+	defer reader.Close()
+	submitted := runtime.Event{ID: 1, Type: runtime.TaskSubmitted, State: "Approve",
+		Details: runtime.EventDetails{TaskToken: "tok"}}
+	const batches = 4
+	done := make(chan string)
+	go func() {
+		for b := range batches {
+			for range subscriberBuffer {
+				if b%2 == 0 {
+					h.Publish("exec", submitted)
+				} else {
+					h.InboxChanged()
+				}
+			}
+			for range subscriberBuffer {
+				if _, ok := <-reader.C; !ok {
+					done <- "the reading subscriber was dropped"
+					return
+				}
+			}
+		}
+		done <- ""
+	}()
+	select {
+	case problem := <-done:
+		if problem != "" {
+			t.Fatal(problem)
+		}
+	case <-time.After(10 * time.Second): // not a speed limit: only a publisher stuck on the stalled page ends here
+		t.Fatal("publishing blocked on an inbox subscriber that does not read")
+	}
+	if !stalled.Dropped() {
+		t.Fatal("the stalled inbox subscriber was not dropped")
+	}
+	count := 0
+	for range stalled.C {
+		count++
+	}
+	if count != subscriberBuffer {
+		t.Errorf("the stalled subscriber got %d changes before the drop, want %d", count, subscriberBuffer)
+	}
+	stalled.Close()
+}
+
+// BenchmarkHubInboxChangedWithStalledSubscriber measures what a claim or a callback task pays
+// while an inbox page has stopped reading.
+func BenchmarkHubInboxChangedWithStalledSubscriber(b *testing.B) {
+	h := NewHub()
+	stalled := h.SubscribeInbox()
+	defer stalled.Close()
+	for b.Loop() {
+		h.InboxChanged()
+	}
+}

@@ -11,6 +11,7 @@ func (s *Server) routes() {
 	e := s.echo
 	// Every route, websockets included, is for an identified user and checks CSRF tokens.
 	e.Use(s.authenticate)
+	e.Use(s.countInbox) // the navigation's badge: how many tasks wait
 	e.GET("/login", s.handleLoginPage)
 	e.POST("/login", s.handleLogin)
 	e.POST("/logout", s.handleLogout)
@@ -39,7 +40,13 @@ func (s *Server) routes() {
 	e.GET("/executions/ws", s.handleExecutionListSocket)
 	e.GET("/executions/compare", s.handleCompare)
 	e.GET("/inbox", s.handleInbox)
+	e.GET("/inbox/ws", s.handleInboxSocket)
 	e.POST("/inbox/:id/approve", s.handleTaskApprove)
 	e.POST("/inbox/:id/reject", s.handleTaskReject)
+	e.GET("/inbox/:id", s.handleTaskShow)
+	e.POST("/inbox/:id/claim", s.handleTaskClaim)
+	e.POST("/inbox/:id/release", s.handleTaskRelease)
+	e.POST("/inbox/:id/heartbeat", s.handleTaskHeartbeat)
+	e.GET("/audit", s.handleAuditList)
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServerFS(s.cfg.Static))))
 }

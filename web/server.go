@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -35,6 +36,14 @@ type ExecutionStore interface {
 type CallbackStore interface {
 	FindCallbackTask(ctx context.Context, id int64) (runtime.CallbackTask, error)
 	FindCallbackTasks(ctx context.Context, status runtime.CallbackStatus) ([]runtime.CallbackTask, error)
+	// FindExecutionTokens gives an execution's task tokens, to mask them on its pages.
+	FindExecutionTokens(ctx context.Context, executionID int64) ([]string, error)
+	// Claims, heartbeats and decisions, each audited in the transaction that makes it.
+	ClaimCallbackTask(ctx context.Context, id int64, user string, at time.Time) error
+	ReleaseCallbackTask(ctx context.Context, id int64, holder, user string, at time.Time) error
+	RecordHeartbeat(ctx context.Context, id int64, user string, at time.Time) error
+	RecordDecision(ctx context.Context, id int64, ev runtime.AuditEvent) error
+	FindAuditEvents(ctx context.Context, f runtime.AuditFilter) ([]runtime.AuditEvent, error)
 }
 
 // Store is everything the web handlers keep.
@@ -44,6 +53,7 @@ type Store interface {
 	CallbackStore
 	ListStore
 	InputStore
+	InboxStore
 }
 
 // Engine runs executions and takes the decisions of callback tasks.
@@ -51,6 +61,8 @@ type Engine interface {
 	Start(ctx context.Context, in runtime.StartInput) error
 	SendTaskSuccess(token string, output json.RawMessage) error
 	SendTaskFailure(token, errorName, cause string) error
+	// SendTaskHeartbeat restarts a waiting task's HeartbeatSeconds.
+	SendTaskHeartbeat(token string) error
 	// Stop aborts an execution running in the engine (StopExecution).
 	Stop(executionARN, errorName, cause string) error
 	// Redrive restarts a failed, timed-out or aborted execution from its history
@@ -95,6 +107,9 @@ type Server struct {
 	definitions definitionCache
 	// csrfSecret keys the CSRF tokens; a new one each start invalidates the pages still open.
 	csrfSecret []byte
+	// tasks serialises the changes of each callback task (claim, release, heartbeat,
+	// decision), so a claim cannot slip between a decision's check and the decision.
+	tasks taskLocks
 }
 
 // New builds the server and its routes.

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -138,11 +139,17 @@ func (s *Server) handleExecutionSocket(c echo.Context) error {
 	}()
 
 	last := after
+	tokens := run.tokens
 	send := func(ev runtime.Event) error {
 		if ev.ID <= last {
 			return nil // already sent from the backlog
 		}
 		last = ev.ID
+		// A live TaskScheduled carries the token its Parameters may show: mask it from then on.
+		if tok := ev.Details.TaskToken; tok != "" && !slices.Contains(tokens, tok) {
+			tokens = append(tokens, tok)
+		}
+		ev = views.MaskEvent(ev, tokens...)
 		delta := fold.Apply(ev)
 		conn.SetWriteDeadline(time.Now().Add(writeWait))
 		return conn.WriteJSON(newEventMessage(ev, delta, fold))

@@ -185,7 +185,14 @@ func TestListSocketPushesStartsAndEnds(t *testing.T) {
 		!strings.Contains(started.Row, `data-id="`+exec+`"`) {
 		t.Fatalf("start: %+v", started)
 	}
+	// The start is heard before the task is submitted: wait for it to reach the inbox.
 	ids := s.waitingTaskIDs(t)
+	for deadline := time.Now().Add(10 * time.Second); len(ids) == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		ids = s.waitingTaskIDs(t)
+	}
+	if len(ids) == 0 {
+		t.Fatal("the task never reached the inbox")
+	}
 	if resp, body := s.post(t, "/inbox/"+ids[0]+"/approve", url.Values{"output": {`{"approved": true}`}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve: %d %s", resp.StatusCode, body)
 	}

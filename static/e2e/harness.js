@@ -11,8 +11,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const screenshotDir = join(here, 'screenshots');
 
 // startServer starts the studio; users ([{ name, password, admin }]) are added first, which
-// makes it ask for a login.
-export async function startServer({ users = [] } = {}) {
+// makes it ask for a login. addr is where it listens: beyond loopback (0.0.0.0:0) it refuses
+// to start without users; the returned url then names 127.0.0.1 and the port.
+export async function startServer({ users = [], addr = '127.0.0.1:0' } = {}) {
   const bin = process.env.STEPSTUDIO_BIN;
   if (!bin) throw new Error('STEPSTUDIO_BIN must name the built binary (make browser-test sets it)');
   const dir = mkdtempSync(join(tmpdir(), 'stepstudio-e2e-'));
@@ -22,7 +23,7 @@ export async function startServer({ users = [] } = {}) {
     const added = spawnSync(bin, args, { input: u.password + '\n', encoding: 'utf8' });
     if (added.status !== 0) throw new Error(`user add ${u.name}: ${added.stderr}`);
   }
-  const proc = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(bin, ['serve', '--addr', addr, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const url = await new Promise((resolve, reject) => {
@@ -31,7 +32,7 @@ export async function startServer({ users = [] } = {}) {
     proc.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/listening on (http:\/\/\S+)/);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+      if (m) { clearTimeout(timer); resolve(m[1].replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//127.0.0.1')); }
     });
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${stderr}`)); });
   });

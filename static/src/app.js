@@ -5,6 +5,8 @@ import { startTestState } from './teststate.js';
 import { startRunDialog } from './rundialog.js';
 import { startExecutionList } from './executions-list.js';
 import { installCSRF } from './csrf.js';
+import { startTaskPage } from './task.js';
+import { startInboxLive } from './inbox-list.js';
 
 // Before any page script runs: every same-origin fetch that changes something carries the
 // page's CSRF token.
@@ -19,6 +21,9 @@ document.addEventListener('DOMContentLoaded', () => {
     startTestState(designer);
     startRunDialog(designer);
   }
+  const task = document.getElementById('task-page');
+  if (task) startTaskPage(task);
   const list = document.getElementById('execution-list');
   if (list) startExecutionList(list);
+  startInboxLive(document); // the inbox list, and the navigation's badge on every page
 });

@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/stepstudio/stepstudio/runtime"
+)
+
+// ClaimCallbackTask makes user the holder of a waiting task nobody holds, and audits it in
+// the same transaction. Of two claims at once exactly one wins; the other gets
+// runtime.ErrTaskChanged.
+func (db *DB) ClaimCallbackTask(ctx context.Context, id int64, user string, at time.Time) error {
+	return db.changeTask(ctx, id, "claim", runtime.AuditEvent{User: user, Action: runtime.AuditClaimed, At: at}, `
+		UPDATE callback_tasks SET claimed_by = ?, claimed_at = ?
+		WHERE id = ? AND status = ? AND claimed_by = ''`,
+		user, millis(at), id, runtime.CallbackWaiting)
+}
+
+// ReleaseCallbackTask gives up holder's claim on a waiting task; user is who releases it (the
+// holder or an admin, whose release names the holder in the audit row's cause).
+func (db *DB) ReleaseCallbackTask(ctx context.Context, id int64, holder, user string, at time.Time) error {
+	ev := runtime.AuditEvent{User: user, Action: runtime.AuditReleased, At: at}
+	if holder != user {
+		ev.Cause = "held by " + holder
+	}
+	return db.changeTask(ctx, id, "release", ev, `
+		UPDATE callback_tasks SET claimed_by = '', claimed_at = NULL
+		WHERE id = ? AND status = ? AND claimed_by = ?`,
+		id, runtime.CallbackWaiting, holder)
+}
+
+// RecordHeartbeat notes that user sent a heartbeat for a waiting task, which restarts its
+// HeartbeatSeconds.
+func (db *DB) RecordHeartbeat(ctx context.Context, id int64, user string, at time.Time) error {
+	return db.changeTask(ctx, id, "heartbeat", runtime.AuditEvent{User: user, Action: runtime.AuditHeartbeat, At: at}, `
+		UPDATE callback_tasks SET last_heartbeat_at = ? WHERE id = ? AND status = ?`,
+		millis(at), id, runtime.CallbackWaiting)
+}
+
+// RecordDecision notes who approved or rejected a task, after the engine took the decision
+// (it alone decides exactly once); ev carries the action and the output or error and cause.
+// The task's status itself follows from the history (Record), which may come before or after.
+func (db *DB) RecordDecision(ctx context.Context, id int64, ev runtime.AuditEvent) error {
+	return db.changeTask(ctx, id, "record decision", ev, `
+		UPDATE callback_tasks SET decided_by = ? WHERE id = ? AND decided_by = ''`, ev.User, id)
+}
+
+// changeTask runs one conditional update of a task and, when it changed the row, adds the
+// audit row in the same transaction.
+func (db *DB) changeTask(ctx context.Context, id int64, what string, ev runtime.AuditEvent, update string, args ...any) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, update, args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return errors.Join(err, taskMissingOrChanged(ctx, tx, id))
+		}
+		return insertAudit(ctx, tx, id, ev)
+	})
+	if err != nil {
+		return fmt.Errorf("store: %s task %d: %w", what, id, err)
+	}
+	return nil
+}
+
+func taskMissingOrChanged(ctx context.Context, tx *sql.Tx, id int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM callback_tasks WHERE id = ?`, id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return runtime.ErrTaskChanged
+}
+
+// insertAudit adds an audit row for the task, copying the names it shows from the task.
+func insertAudit(ctx context.Context, tx *sql.Tx, taskID int64, ev runtime.AuditEvent) error {
+	var output sql.NullString
+	if ev.Output != nil {
+		output = sql.NullString{String: string(ev.Output), Valid: true}
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO audit_events (at, user_name, action, task_id, execution_id, execution_name, state, output, error, cause)
+		SELECT ?, ?, ?, t.id, t.execution_id, e.name, t.state, ?, ?, ?
+		FROM callback_tasks t JOIN executions e ON e.id = t.execution_id WHERE t.id = ?`,
+		millis(ev.At), ev.User, ev.Action, output, ev.Error, ev.Cause, taskID)
+	return err
+}
+
+// auditTimeout audits the tasks of a state that time out, in the transaction that records
+// their TaskTimedOut; it runs before they stop waiting, so it finds them.
+func auditTimeout(ctx context.Context, tx *sql.Tx, execID int64, state string, at int64, errName, cause string) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO audit_events (at, user_name, action, task_id, execution_id, execution_name, state, error, cause)
+		SELECT ?, '', ?, t.id, t.execution_id, e.name, t.state, ?, ?
+		FROM callback_tasks t JOIN executions e ON e.id = t.execution_id
+		WHERE t.execution_id = ? AND t.state = ? AND t.status = ?`,
+		at, runtime.AuditTimedOut, errName, cause, execID, state, runtime.CallbackWaiting)
+	return err
+}
+
+// FindAuditEvents returns the audit rows that match the filter, newest first.
+func (db *DB) FindAuditEvents(ctx context.Context, f runtime.AuditFilter) ([]runtime.AuditEvent, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		where = append(where, cond)
+		args = append(args, v)
+	}
+	if f.User != "" {
+		add("user_name = ?", f.User)
+	}
+	if f.Action != "" {
+		add("action = ?", f.Action)
+	}
+	if f.TaskID != 0 {
+		add("task_id = ?", f.TaskID)
+	}
+	if f.ExecutionID != 0 {
+		add("execution_id = ?", f.ExecutionID)
+	}
+	if f.Before != 0 {
+		add("id < ?", f.Before)
+	}
+	q := `SELECT id, at, user_name, action, task_id, execution_id, execution_name, state, output, error, cause
+		FROM audit_events`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY id DESC"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	rows, err := db.sql.QueryContext(ctx, q, args...)
+	return collect(rows, err, "find audit events", scanAudit)
+}
+
+func scanAudit(row scanner) (runtime.AuditEvent, error) {
+	var ev runtime.AuditEvent
+	var at int64
+	var output sql.NullString
+	err := row.Scan(&ev.ID, &at, &ev.User, &ev.Action, &ev.TaskID, &ev.ExecutionID, &ev.ExecutionName,
+		&ev.State, &output, &ev.Error, &ev.Cause)
+	ev.At = fromMillis(at)
+	if output.Valid {
+		ev.Output = []byte(output.String)
+	}
+	return ev, err
+}

@@ -1,0 +1,167 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/store"
+)
+
+// waitingTask records the history of a .waitForTaskToken task up to its TaskSubmitted.
+func waitingTask(t *testing.T, db *store.DB, name string) (runtime.ExecutionInfo, runtime.CallbackTask) {
+	t.Helper()
+	ctx := context.Background()
+	e := createExecution(t, db, createMachine(t, db, name), "run-"+name)
+	for _, ev := range []runtime.Event{
+		{ID: 1, Type: runtime.ExecutionStarted},
+		{ID: 2, Type: runtime.TaskScheduled, State: "Approve", Details: runtime.EventDetails{
+			Parameters: `{"token":"tok-` + name + `"}`, TimeoutInSeconds: 60, HeartbeatInSeconds: 10}},
+		{ID: 3, Type: runtime.TaskSubmitted, State: "Approve", Details: runtime.EventDetails{TaskToken: "tok-" + name}},
+	} {
+		ev.Timestamp = time.Now()
+		if err := db.Record(ctx, e.ARN, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tasks, err := db.FindCallbackTasks(ctx, runtime.CallbackWaiting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range tasks {
+		if task.ExecutionID == e.ID {
+			return e, task
+		}
+	}
+	t.Fatalf("no waiting task for %s", name)
+	return e, runtime.CallbackTask{}
+}
+
+func TestTaskKeepsItsTimeouts(t *testing.T) {
+	t.Parallel()
+	_, task := waitingTask(t, openDB(t), "Timeouts")
+	if task.TimeoutSeconds != 60 || task.HeartbeatSeconds != 10 || task.ClaimedBy != "" {
+		t.Fatalf("task %+v", task)
+	}
+}
+
+func TestTwoClaimsAtOnceOneWins(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openDB(t)
+	_, task := waitingTask(t, db, "Race")
+	users := []string{"ann", "ben", "cid", "dee", "eve", "fay", "gus", "hal"}
+	errs := make([]error, len(users))
+	var wg sync.WaitGroup
+	for i, u := range users {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = db.ClaimCallbackTask(ctx, task.ID, u, time.Now())
+		}()
+	}
+	wg.Wait()
+	winner := ""
+	for i, err := range errs {
+		switch {
+		case err == nil && winner == "":
+			winner = users[i]
+		case err == nil:
+			t.Fatalf("both %s and %s claimed the task", winner, users[i])
+		case !errors.Is(err, runtime.ErrTaskChanged):
+			t.Fatalf("claim by %s: %v, want ErrTaskChanged", users[i], err)
+		}
+	}
+	got, err := db.FindCallbackTask(ctx, task.ID)
+	if err != nil || winner == "" || got.ClaimedBy != winner || got.ClaimedAt.IsZero() {
+		t.Fatalf("winner %q, task %+v, %v", winner, got, err)
+	}
+	audit, err := db.FindAuditEvents(ctx, runtime.AuditFilter{TaskID: task.ID})
+	if err != nil || len(audit) != 1 || audit[0].User != winner || audit[0].Action != runtime.AuditClaimed {
+		t.Fatalf("audit after the race: %+v %v", audit, err)
+	}
+}
+
+func TestClaimReleaseHeartbeatDecisionAreAudited(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openDB(t)
+	e, task := waitingTask(t, db, "Audited")
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	steps := []struct {
+		name string
+		do   func() error
+		want error
+	}{
+		{"ann claims", func() error { return db.ClaimCallbackTask(ctx, task.ID, "ann", at) }, nil},
+		{"ben cannot release ann's claim as if it were his", func() error { return db.ReleaseCallbackTask(ctx, task.ID, "ben", "ben", at) }, runtime.ErrTaskChanged},
+		{"an admin releases ann's claim", func() error { return db.ReleaseCallbackTask(ctx, task.ID, "ann", "root", at) }, nil},
+		{"ben claims", func() error { return db.ClaimCallbackTask(ctx, task.ID, "ben", at) }, nil},
+		{"ben sends a heartbeat", func() error { return db.RecordHeartbeat(ctx, task.ID, "ben", at.Add(time.Second)) }, nil},
+		{"ben approves", func() error {
+			return db.RecordDecision(ctx, task.ID, runtime.AuditEvent{User: "ben", Action: runtime.AuditApproved, Output: []byte(`{"ok":true}`), At: at})
+		}, nil},
+		{"a second decision is not recorded", func() error {
+			return db.RecordDecision(ctx, task.ID, runtime.AuditEvent{User: "ann", Action: runtime.AuditRejected, At: at})
+		}, runtime.ErrTaskChanged},
+		{"an unknown task is not found", func() error { return db.ClaimCallbackTask(ctx, 9999, "ann", at) }, store.ErrNotFound},
+	}
+	for _, st := range steps {
+		if err := st.do(); !errors.Is(err, st.want) {
+			t.Fatalf("%s: %v, want %v", st.name, err, st.want)
+		}
+	}
+	got, _ := db.FindCallbackTask(ctx, task.ID)
+	if got.ClaimedBy != "ben" || got.DecidedBy != "ben" || !got.LastHeartbeatAt.Equal(at.Add(time.Second)) {
+		t.Fatalf("task %+v", got)
+	}
+	audit, err := db.FindAuditEvents(ctx, runtime.AuditFilter{ExecutionID: e.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, a := range audit {
+		actions = append(actions, a.User+" "+string(a.Action))
+	}
+	want := []string{"ben approved", "ben heartbeat", "ben claimed", "root released", "ann claimed"}
+	if len(actions) != len(want) {
+		t.Fatalf("audit %v, want %v", actions, want)
+	}
+	for i := range want {
+		if actions[i] != want[i] {
+			t.Fatalf("audit %v, want %v (newest first)", actions, want)
+		}
+	}
+	if string(audit[0].Output) != `{"ok":true}` || audit[3].Cause != "held by ann" || audit[0].ExecutionName != e.Name {
+		t.Fatalf("audit details %+v", audit)
+	}
+	byBen, _ := db.FindAuditEvents(ctx, runtime.AuditFilter{User: "ben", Action: runtime.AuditClaimed})
+	if len(byBen) != 1 {
+		t.Fatalf("filtered audit %+v", byBen)
+	}
+	page, _ := db.FindAuditEvents(ctx, runtime.AuditFilter{Before: audit[1].ID, Limit: 2})
+	if len(page) != 2 || page[0].ID != audit[2].ID {
+		t.Fatalf("second page %+v", page)
+	}
+}
+
+func TestTimeoutIsAuditedWithTheTimedOutEvent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openDB(t)
+	e, task := waitingTask(t, db, "Late")
+	if err := db.Record(ctx, e.ARN, runtime.Event{ID: 4, Type: runtime.TaskTimedOut, State: "Approve", Timestamp: time.Now(),
+		Details: runtime.EventDetails{Error: "States.Timeout", Cause: "too slow"}}); err != nil {
+		t.Fatal(err)
+	}
+	audit, err := db.FindAuditEvents(ctx, runtime.AuditFilter{TaskID: task.ID})
+	if err != nil || len(audit) != 1 || audit[0].Action != runtime.AuditTimedOut || audit[0].User != "" || audit[0].Error != "States.Timeout" {
+		t.Fatalf("audit %+v %v", audit, err)
+	}
+	if err := db.ClaimCallbackTask(ctx, task.ID, "ann", time.Now()); !errors.Is(err, runtime.ErrTaskChanged) {
+		t.Fatalf("claiming a timed-out task: %v", err)
+	}
+}

@@ -1,0 +1,18 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/stepstudio/stepstudio/runtime"
+)
+
+// CountCallbackTasks counts the callback tasks with the given status, for the inbox's badge
+// on every page (the callback_tasks_status index answers it without reading the rows).
+func (db *DB) CountCallbackTasks(ctx context.Context, status runtime.CallbackStatus) (int, error) {
+	var n int
+	if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM callback_tasks WHERE status = ?`, status).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count callback tasks: %w", err)
+	}
+	return n, nil
+}

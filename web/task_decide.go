@@ -1,0 +1,117 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/views"
+)
+
+// AWS's limits on SendTaskFailure's fields.
+const (
+	maxErrorLen = 256
+	maxCauseLen = 32768
+)
+
+// handleTaskApprove approves a task with an output JSON (SendTaskSuccess). The inbox list and
+// the task page both post here; a refused output is shown on the task page with what was
+// typed, where it can be fixed.
+func (s *Server) handleTaskApprove(c echo.Context) error {
+	return s.withTask(c, func(t runtime.CallbackTask) error {
+		if err := s.mayDecide(c, t); err != nil {
+			return err
+		}
+		output := strings.TrimSpace(c.FormValue("output"))
+		if problem := outputProblem(t.ID, output); problem != "" {
+			return s.renderTask(c, http.StatusBadRequest, t, views.TaskData{Problem: problem, Form: views.TaskForm{Output: output}})
+		}
+		if err := s.cfg.Engine.SendTaskSuccess(t.Token, []byte(output)); err != nil {
+			return s.decisionFailed(c, t, err)
+		}
+		s.recordDecision(c, t, runtime.AuditEvent{Action: runtime.AuditApproved, Output: []byte(output)})
+		return s.afterDecision(c, t.ID, "approved")
+	})
+}
+
+// outputProblem says what is wrong with an approval's output, "" when nothing is.
+func outputProblem(id int64, output string) string {
+	if output == "" {
+		return fmt.Sprintf("Task %d: the output is empty; approve with a JSON value such as {\"approved\": true}.", id)
+	}
+	if err := checkJSON([]byte(output)); err != nil {
+		return fmt.Sprintf("Task %d: the output is not valid JSON: %v", id, err)
+	}
+	if len(output) > maxInputBytes {
+		return fmt.Sprintf("Task %d: the output is %d bytes; at most %d are allowed.", id, len(output), maxInputBytes)
+	}
+	return ""
+}
+
+// handleTaskReject fails a task with an error and a cause (SendTaskFailure).
+func (s *Server) handleTaskReject(c echo.Context) error {
+	return s.withTask(c, func(t runtime.CallbackTask) error {
+		if err := s.mayDecide(c, t); err != nil {
+			return err
+		}
+		errName, cause := c.FormValue("error"), c.FormValue("cause")
+		if len(errName) > maxErrorLen || len(cause) > maxCauseLen {
+			return s.renderTask(c, http.StatusBadRequest, t, views.TaskData{
+				Problem: fmt.Sprintf("Task %d: the error may be at most %d characters and the cause at most %d.", t.ID, maxErrorLen, maxCauseLen),
+				Form:    views.TaskForm{Error: errName, Cause: cause}})
+		}
+		if err := s.cfg.Engine.SendTaskFailure(t.Token, errName, cause); err != nil {
+			return s.decisionFailed(c, t, err)
+		}
+		s.recordDecision(c, t, runtime.AuditEvent{Action: runtime.AuditRejected, Error: errName, Cause: cause})
+		return s.afterDecision(c, t.ID, "rejected")
+	})
+}
+
+// mayDecide refuses a decided task (409) and a task someone else holds (403).
+func (s *Server) mayDecide(c echo.Context, t runtime.CallbackTask) error {
+	if err := stillWaiting(t); err != nil {
+		return err
+	}
+	return mayAct(UserOf(c), t, "decide")
+}
+
+// recordDecision audits a decision the engine took. The engine alone decides exactly once,
+// and the task's status follows from the history it records; so the audit row is written
+// after, and a failure to write it is logged (without the token), not shown as a failed
+// decision, since the decision stands.
+func (s *Server) recordDecision(c echo.Context, t runtime.CallbackTask, ev runtime.AuditEvent) {
+	ev.User, ev.At = UserOf(c).Name, time.Now()
+	if err := s.cfg.Store.RecordDecision(c.Request().Context(), t.ID, ev); err != nil {
+		s.log.Error("audit decision", "task", t.ID, "action", ev.Action, "err", err)
+	}
+	s.cfg.Hub.InboxChanged()
+}
+
+// afterDecision goes back where the decision was taken: the task page, or the inbox.
+func (s *Server) afterDecision(c echo.Context, id int64, done string) error {
+	if c.FormValue("return") == "task" {
+		return backToTask(c, id, done)
+	}
+	return c.Redirect(http.StatusSeeOther, "/inbox?"+done+"="+strconv.FormatInt(id, 10))
+}
+
+// decisionFailed explains a refused decision: most often another decision won the race.
+func (s *Server) decisionFailed(c echo.Context, t runtime.CallbackTask, err error) error {
+	if errors.Is(err, runtime.ErrTaskDoesNotExist) {
+		if latest, ferr := s.cfg.Store.FindCallbackTask(c.Request().Context(), t.ID); ferr == nil {
+			t = latest
+		}
+		return alreadyDecided(t)
+	}
+	if errors.Is(err, runtime.ErrInvalidOutput) {
+		return badRequest(fmt.Sprintf("Task %d: %v", t.ID, err))
+	}
+	return err
+}
