@@ -129,6 +129,9 @@ test('run from the designer with a saved input, watch the list live, filter, sea
   // Opened again, the dialog remembers the last input and the saved one; with unsaved
   // changes in the designer it says that the run uses the saved version.
   await page.goto(server.url + '/machines/Orders/design');
+  // Let the designer's own first round trip (a restored draft) land first: its answer
+  // would otherwise replace the edit below.
+  await page.waitForLoadState('networkidle');
   await page.evaluate(() => {
     const { editor } = document.getElementById('designer').designer;
     editor.dispatch({ changes: { from: 0, insert: ' ' } });

@@ -78,12 +78,16 @@ export function startDesigner(root) {
   // apply sends edits (none: just draw) and shows the result. push: a new entry of the history.
   function apply(ops, { push = true, nameBase = '' } = {}) {
     busy = busy.then(async () => {
+      const sent = editorText();
       const res = await fetch(`${base}/design/apply`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ document: current(), ops, select: selected, nameBase, direction }),
       });
       const body = await res.json().catch(() => ({ error: `The server answered ${res.status}.` }));
+      // Typed in the code view meanwhile (the first draw of a page is answered while the user
+      // may already type): the typing wins, and its own round trip answers it.
+      if (editorText() !== sent) { codeChanged(); return false; }
       if (!res.ok) { problem(body.error); if (ops.length) refresh(); return false; }
       problem('');
       if (push) undoHistory.push(hist, body.document);
