@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stepstudio/stepstudio/designer"
@@ -29,15 +30,19 @@ func chain(n int) []byte {
 	return []byte(b.String())
 }
 
+// fresh numbers the names benchmarks make up, across all runs of a `go test -count N`, so
+// that no iteration finds its drawing in the renderer's cache left by an earlier run.
+var fresh atomic.Int64
+
 func benchmarkLayout(b *testing.B, n int) {
 	def := string(chain(n))
 	ctx := context.Background()
-	i := 0
+
 	for b.Loop() {
 		// A new name for the first state makes every DOT text new to the Renderer's cache,
 		// so each iteration measures a real layout, as after an edit.
-		i++
-		g, err := designer.NewGraph([]byte(strings.ReplaceAll(def, `"Step 1"`, `"Step 1 #`+strconv.Itoa(i)+`"`)))
+		i := fresh.Add(1)
+		g, err := designer.NewGraph([]byte(strings.ReplaceAll(def, `"Step 1"`, `"Step 1 #`+strconv.FormatInt(i, 10)+`"`)))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -91,10 +91,10 @@ func benchmarkEdit200(b *testing.B, renderer *designer.Renderer) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	i := 0
+
 	for b.Loop() {
-		i++
-		op := designer.InsertState{State: "Dropped " + strconv.Itoa(i), Definition: []byte(`{"Type": "Wait", "Seconds": 1}`),
+		i := fresh.Add(1)
+		op := designer.InsertState{State: "Dropped " + strconv.FormatInt(i, 10), Definition: []byte(`{"Type": "Wait", "Seconds": 1}`),
 			Where: designer.Where{Edge: &designer.EdgeRef{From: "Step 100", Kind: designer.EdgeNext}}}
 		edited, err := op.Apply(d)
 		if err != nil {
@@ -123,10 +123,10 @@ func BenchmarkFieldEdit200(b *testing.B) {
 	if _, err := designer.RenderDefinition(ctx, renderer, d.Bytes(), designer.DOTOptions{}); err != nil {
 		b.Fatal(err)
 	}
-	i := 0
+
 	for b.Loop() {
-		i++
-		op := designer.SetField{State: "Step 100", Field: designer.Path{"Comment"}, Value: []byte(strconv.Quote("note " + strconv.Itoa(i)))}
+		i := fresh.Add(1)
+		op := designer.SetField{State: "Step 100", Field: designer.Path{"Comment"}, Value: []byte(strconv.Quote("note " + strconv.FormatInt(i, 10)))}
 		edited, err := op.Apply(d)
 		if err != nil {
 			b.Fatal(err)
