@@ -143,3 +143,17 @@ const (
 	// CallbackCancelled marks a task whose execution ended while it waited.
 	CallbackCancelled CallbackStatus = "CANCELLED"
 )
+
+// StartInputOf is what starting, resuming or redriving the stored execution e of machine m
+// with its parsed definition needs.
+func StartInputOf(e ExecutionInfo, m StateMachine, def *Definition) StartInput {
+	return StartInput{
+		ExecutionARN:     e.ARN,
+		ExecutionName:    e.Name,
+		StateMachineARN:  m.ARN,
+		StateMachineName: m.Name,
+		StateMachineType: m.Type,
+		Definition:       def,
+		Input:            e.Input,
+	}
+}

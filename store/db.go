@@ -128,13 +128,6 @@ func fromNullMillis(ms sql.NullInt64) time.Time {
 	return fromMillis(ms.Int64)
 }
 
-func nullMillis(t time.Time) sql.NullInt64 {
-	if t.IsZero() {
-		return sql.NullInt64{}
-	}
-	return sql.NullInt64{Int64: millis(t), Valid: true}
-}
-
 // isUniqueViolation reports whether err is SQLite's UNIQUE constraint failure.
 func isUniqueViolation(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")

@@ -263,13 +263,6 @@ func spanText(d time.Duration) string {
 	return fmt.Sprintf("%d d %d h", s/86400, s/3600%24)
 }
 
-func isoTimeOrEmpty(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}
-
 // outcome says how a task that no longer waits ended.
 func (d TaskData) outcome() string {
 	t := d.Task

@@ -50,6 +50,17 @@ func (s *Server) loadRun(ctx context.Context, e runtime.ExecutionInfo, after int
 		events: views.MaskEvents(events, tokens...), tokens: tokens}, nil
 }
 
+// drawRun draws the version an execution ran, each state marked as its history leaves it,
+// and returns the fold that marked it.
+func (s *Server) drawRun(ctx context.Context, run executionRun) ([]byte, *views.Fold, error) {
+	svg, err := s.cfg.Graphs.RenderSVG(ctx, run.definition)
+	if err != nil {
+		return nil, nil, err
+	}
+	fold := views.FoldEvents(run.graph, run.events)
+	return views.MarkGraph(svg, fold), fold, nil
+}
+
 func (s *Server) handleExecutionShow(c echo.Context) error {
 	ctx := c.Request().Context()
 	e, err := s.findExecution(c)
@@ -60,7 +71,7 @@ func (s *Server) handleExecutionShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	svg, err := s.cfg.Graphs.RenderSVG(ctx, run.definition)
+	graph, fold, err := s.drawRun(ctx, run)
 	if err != nil {
 		return err
 	}
@@ -68,10 +79,9 @@ func (s *Server) handleExecutionShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	fold := views.FoldEvents(run.graph, run.events)
 	return render(c, http.StatusOK, views.Execution(views.ExecutionData{
 		Execution: e,
-		Graph:     views.MarkGraph(svg, fold),
+		Graph:     graph,
 		Events:    run.events,
 		Fold:      fold,
 		Decisions: decisions,

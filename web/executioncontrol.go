@@ -70,15 +70,7 @@ func (s *Server) handleExecutionRedrive(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = s.cfg.Engine.Redrive(s.cfg.RunContext, runtime.StartInput{
-		ExecutionARN:     e.ARN,
-		ExecutionName:    e.Name,
-		StateMachineARN:  m.ARN,
-		StateMachineName: m.Name,
-		StateMachineType: m.Type,
-		Definition:       def,
-		Input:            e.Input,
-	}, history)
+	err = s.cfg.Engine.Redrive(s.cfg.RunContext, runtime.StartInputOf(e, m, def), history)
 	var re *runtime.RedriveError
 	if errors.As(err, &re) {
 		return notRedrivable(e, re.Reason)

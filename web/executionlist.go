@@ -122,15 +122,7 @@ func (s *Server) handleExecutionListSocket(c echo.Context) error {
 		return nil // the upgrader has already answered the client
 	}
 	defer conn.Close()
-	gone := make(chan struct{})
-	go func() {
-		defer close(gone)
-		for {
-			if _, _, err := conn.NextReader(); err != nil {
-				return
-			}
-		}
-	}()
+	gone := watchGone(conn)
 	ping := time.NewTicker(pingPeriod)
 	defer ping.Stop()
 	for {

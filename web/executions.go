@@ -57,15 +57,7 @@ func (s *Server) handleExecutionStart(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = s.cfg.Engine.Start(s.cfg.RunContext, runtime.StartInput{
-		ExecutionARN:     exec.ARN,
-		ExecutionName:    exec.Name,
-		StateMachineARN:  m.ARN,
-		StateMachineName: m.Name,
-		StateMachineType: m.Type,
-		Definition:       def,
-		Input:            input,
-	})
+	err = s.cfg.Engine.Start(s.cfg.RunContext, runtime.StartInputOf(exec, m, def))
 	if err != nil {
 		return fmt.Errorf("web: start %s: %w", exec.ARN, err)
 	}

@@ -93,6 +93,21 @@ var upgrader = websocket.Upgrader{
 	},
 }
 
+// watchGone reads the socket until it fails, and closes the returned channel then: the pages
+// send nothing, so reading only notices that the page went away (and answers pings).
+func watchGone(conn *websocket.Conn) <-chan struct{} {
+	gone := make(chan struct{})
+	go func() {
+		defer close(gone)
+		for {
+			if _, _, err := conn.NextReader(); err != nil {
+				return
+			}
+		}
+	}()
+	return gone
+}
+
 const (
 	writeWait  = 10 * time.Second
 	pingPeriod = 30 * time.Second
@@ -127,16 +142,7 @@ func (s *Server) handleExecutionSocket(c echo.Context) error {
 	}
 	defer conn.Close()
 
-	// The page sends nothing; reading only notices when it goes away.
-	gone := make(chan struct{})
-	go func() {
-		defer close(gone)
-		for {
-			if _, _, err := conn.NextReader(); err != nil {
-				return
-			}
-		}
-	}()
+	gone := watchGone(conn)
 
 	last := after
 	tokens := run.tokens

@@ -125,7 +125,7 @@ func (s *Server) renderTask(c echo.Context, status int, t runtime.CallbackTask, 
 	if err != nil {
 		return err
 	}
-	svg, err := s.cfg.Graphs.RenderSVG(ctx, run.definition)
+	graph, _, err := s.drawRun(ctx, run)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (s *Server) renderTask(c echo.Context, status int, t runtime.CallbackTask, 
 	u := UserOf(c)
 	d.Task, d.Execution, d.Audit, d.Now = t, e, audit, time.Now()
 	d.Viewer, d.Admin = u.Name, u.Admin
-	d.Graph = flagTaskState(views.MarkGraph(svg, views.FoldEvents(run.graph, run.events)), t.State)
+	d.Graph = flagTaskState(graph, t.State)
 	return render(c, status, views.Task(d))
 }
 

@@ -62,15 +62,7 @@ func resumeExecution(ctx, runCtx context.Context, db *store.DB, engine *runtime.
 			}
 		}
 	}
-	err = engine.Resume(runCtx, runtime.StartInput{
-		ExecutionARN:     e.ARN,
-		ExecutionName:    e.Name,
-		StateMachineARN:  m.ARN,
-		StateMachineName: m.Name,
-		StateMachineType: m.Type,
-		Definition:       def,
-		Input:            e.Input,
-	}, history)
+	err = engine.Resume(runCtx, runtime.StartInputOf(e, m, def), history)
 	if err != nil {
 		return err
 	}

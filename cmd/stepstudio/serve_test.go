@@ -85,9 +85,6 @@ func startStudioArgs(t *testing.T, args ...string) (*studio, error) {
 	return s, nil
 }
 
-// noRedirect is a client without cookies that lets a test see a redirect.
-var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
 func (s *studio) post(t *testing.T, path string, form url.Values) (*http.Response, string) {
 	t.Helper()
 	resp, err := s.client.PostForm(s.url+path, form)
