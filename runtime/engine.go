@@ -30,7 +30,16 @@ type EngineConfig struct {
 	// Logger hears of executions started in the background that stopped without an end
 	// for another reason than their context (an event that could not be recorded).
 	Logger *slog.Logger
+	// MaxHistoryEvents bounds the history of a Standard execution as AWS does (its quota is
+	// DefaultMaxHistoryEvents): the event that would reach it, unless it is
+	// ExecutionSucceeded, is replaced by ExecutionFailed with States.Runtime and the run
+	// stops. 0 means no limit (the benchmarks); Express executions have none.
+	MaxHistoryEvents int64
 }
+
+// DefaultMaxHistoryEvents is AWS Step Functions' hard quota on the events of one Standard
+// execution's history.
+const DefaultMaxHistoryEvents = 25_000
 
 // Engine runs executions of parsed definitions and routes task callbacks to them. One
 // Engine serves any number of concurrent executions.
@@ -138,9 +147,9 @@ func (e *Engine) Run(ctx context.Context, in StartInput) (Result, error) {
 	}
 	defer x.cancel(nil)
 	if err := x.started(); err != nil {
-		return Result{Status: StatusRunning}, err
+		return x.ended(Result{Status: StatusRunning}, err)
 	}
-	return x.run()
+	return x.ended(x.run())
 }
 
 // reportStop logs an execution run in the background that stopped for another reason than
@@ -170,7 +179,7 @@ func (e *Engine) newExecution(ctx context.Context, in StartInput) (*execution, e
 	// the caller's, so that what a stopped run records on its way out is still kept.
 	runCtx, cancel := context.WithCancelCause(ctx)
 	x := &execution{eng: e, in: in, ctx: runCtx, cancel: cancel, input: input, region: e.cfg.Region,
-		hist: &history{ctx: ctx, run: runCtx}, chain: &chain{}, vars: newScope(nil)}
+		hist: &history{ctx: ctx, run: runCtx, limit: e.historyLimit(in)}, chain: &chain{}, vars: newScope(nil)}
 	// arn:aws:states:<region>:<account>:stateMachine:<name>
 	if parts := strings.Split(in.StateMachineARN, ":"); len(parts) > 3 && parts[3] != "" {
 		x.region = parts[3]
@@ -180,6 +189,14 @@ func (e *Engine) newExecution(ctx context.Context, in StartInput) (*execution, e
 		x.deadline = x.start.Add(secondsDuration(t))
 	}
 	return x, nil
+}
+
+// historyLimit is the number of events an execution's history may hold; 0 is no limit.
+func (e *Engine) historyLimit(in StartInput) int64 {
+	if in.StateMachineType == "EXPRESS" {
+		return 0
+	}
+	return e.cfg.MaxHistoryEvents
 }
 
 // SendTaskSuccess delivers the output of the .waitForTaskToken task waiting with token. A

@@ -58,6 +58,26 @@ type history struct {
 	mu      sync.Mutex
 	lastID  int64
 	entered bool // a state was entered: AWS points the first StateEntered back at event 0
+	// limit is the number of events the history may hold (0: no limit); full is set once
+	// the last of them, the ExecutionFailed that the limit forces, is recorded.
+	limit int64
+	full  bool
+}
+
+// errHistoryFull says the history reached its limit: the execution has failed (its
+// ExecutionFailed is recorded) and records nothing more.
+var errHistoryFull = errors.New("runtime: the execution reached the maximum number of history events")
+
+// historyFullError is how AWS fails an execution whose history reaches its quota: "When an
+// execution reaches 24,999 events, it waits for the next event to happen. If the event
+// number 25,000 is ExecutionSucceeded, the execution finishes successfully. [Otherwise] the
+// ExecutionFailed event is logged" (docs.aws.amazon.com/step-functions/latest/dg/
+// bp-history-limit.html), with error States.Runtime and the cause "The execution reached the
+// maximum number of history events (25000)." as executions failed this way report it
+// (github.com/loads/ardere/issues/86).
+func historyFullError(limit int64) *Error {
+	return &Error{Name: ErrNameRuntime,
+		Cause: fmt.Sprintf("The execution reached the maximum number of history events (%d).", limit)}
 }
 
 // chain is the previousEventId of a frame's next event. AWS chains each branch and
@@ -115,6 +135,12 @@ func (x *execution) record(typ EventType, state string, d EventDetails) (int64, 
 	if strings.HasSuffix(string(typ), "StateEntered") && !h.entered {
 		prev, h.entered = 0, true
 	}
+	if h.full {
+		return 0, errHistoryFull
+	}
+	if h.limit > 0 && h.lastID+1 >= h.limit && typ != ExecutionSucceeded {
+		return 0, x.fillHistory(prev)
+	}
 	ev := Event{ID: h.lastID + 1, PreviousEventID: prev, Timestamp: x.now(), Type: typ, State: state, Details: d}
 	if rec := x.eng.cfg.Recorder; rec != nil {
 		if err := rec.Record(h.ctx, x.in.ExecutionARN, ev); err != nil {
@@ -126,6 +152,35 @@ func (x *execution) record(typ EventType, state string, d EventDetails) (int64, 
 		x.chain.prev = ev.ID
 	}
 	return ev.ID, nil
+}
+
+// fillHistory records, as the last event the history may hold, the ExecutionFailed that its
+// limit forces, and stops every frame of the run. h.mu is held.
+func (x *execution) fillHistory(prev int64) error {
+	h := x.hist
+	f := historyFullError(h.limit)
+	ev := Event{ID: h.lastID + 1, PreviousEventID: prev, Timestamp: x.now(), Type: ExecutionFailed,
+		Details: EventDetails{Error: f.Name, Cause: f.Cause}}
+	if rec := x.eng.cfg.Recorder; rec != nil {
+		if err := rec.Record(h.ctx, x.in.ExecutionARN, ev); err != nil {
+			return fmt.Errorf("runtime: record %s of %s: %w", ev.Type, x.in.ExecutionARN, err)
+		}
+	}
+	h.lastID, h.full = ev.ID, true
+	x.cancel(errHistoryFull)
+	return errHistoryFull
+}
+
+// ended turns how a run came back into how it ended: whatever a run was doing when its
+// history filled up (a state, its ExecutionFailed or ExecutionAborted), it ended there, failed.
+func (x *execution) ended(res Result, err error) (Result, error) {
+	x.hist.mu.Lock()
+	defer x.hist.mu.Unlock()
+	if !x.hist.full {
+		return res, err
+	}
+	f := historyFullError(x.hist.limit)
+	return Result{Status: StatusFailed, Error: f.Name, Cause: f.Cause}, nil
 }
 
 // recording reports whether events go anywhere; without a recorder (the command line, the

@@ -95,6 +95,7 @@ func (e *Engine) launch(r *run, body func() (Result, error)) {
 		if s := r.x.stopRequest(); s != nil && res.Status == StatusRunning {
 			res, err = r.x.aborted(s)
 		}
+		res, err = r.x.ended(res, err)
 		// Done with its context: this also detaches it from the caller's, which would
 		// otherwise keep every finished run until the server stops.
 		r.x.cancel(nil)

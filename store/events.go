@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/stepstudio/stepstudio/runtime"
 )
@@ -132,29 +133,71 @@ func redriveExecution(ctx context.Context, tx *sql.Tx, execID int64, count int, 
 
 // FindEvents returns the history of an execution after the event id afterID (0 for all), in order.
 func (db *DB) FindEvents(ctx context.Context, executionID, afterID int64) ([]runtime.Event, error) {
+	var out []runtime.Event
+	err := db.EachEvent(ctx, executionID, afterID, func(ev runtime.Event) error {
+		out = append(out, ev)
+		return nil
+	})
+	return out, err
+}
+
+// EachEvent hands the history of an execution after the event id afterID to fn, in order, one
+// event at a time, so that a long history is never held whole. It stops at fn's first error,
+// or when ctx ends (the client went away), and returns that error.
+func (db *DB) EachEvent(ctx context.Context, executionID, afterID int64, fn func(runtime.Event) error) error {
 	rows, err := db.sql.QueryContext(ctx, `
 		SELECT id, previous_id, type, state, timestamp, details
 		FROM events WHERE execution_id = ? AND id > ? ORDER BY id`, executionID, afterID)
 	if err != nil {
-		return nil, fmt.Errorf("store: find events of %d: %w", executionID, err)
+		return fmt.Errorf("store: find events of %d: %w", executionID, err)
 	}
 	defer rows.Close()
-	var out []runtime.Event
 	for rows.Next() {
-		var ev runtime.Event
-		var ts int64
-		var details string
-		if err := rows.Scan(&ev.ID, &ev.PreviousEventID, &ev.Type, &ev.State, &ts, &details); err != nil {
-			return nil, fmt.Errorf("store: find events of %d: %w", executionID, err)
+		ev, err := scanEvent(rows, executionID)
+		if err != nil {
+			return err
 		}
-		ev.Timestamp = fromMillis(ts)
-		if err := json.Unmarshal([]byte(details), &ev.Details); err != nil {
-			return nil, fmt.Errorf("store: event %d of %d: %w", ev.ID, executionID, err)
+		if err := fn(ev); err != nil {
+			return err
 		}
-		out = append(out, ev)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: find events of %d: %w", executionID, err)
+		return fmt.Errorf("store: find events of %d: %w", executionID, err)
 	}
-	return out, nil
+	// Rows end quietly when ctx is cancelled mid-way: say so, or the caller takes what it
+	// got for the whole history.
+	return ctx.Err()
+}
+
+// FindEventsByID returns the events of an execution with the given ids, in id order; ids
+// that do not exist are left out.
+func (db *DB) FindEventsByID(ctx context.Context, executionID int64, ids []int64) ([]runtime.Event, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, executionID)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT id, previous_id, type, state, timestamp, details
+		FROM events WHERE execution_id = ? AND id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY id`, args...)
+	return collect(rows, err, fmt.Sprintf("find events of %d", executionID), func(r scanner) (runtime.Event, error) {
+		return scanEvent(r, executionID)
+	})
+}
+
+func scanEvent(r scanner, executionID int64) (runtime.Event, error) {
+	var ev runtime.Event
+	var ts int64
+	var details string
+	if err := r.Scan(&ev.ID, &ev.PreviousEventID, &ev.Type, &ev.State, &ts, &details); err != nil {
+		return ev, fmt.Errorf("store: find events of %d: %w", executionID, err)
+	}
+	ev.Timestamp = fromMillis(ts)
+	if err := json.Unmarshal([]byte(details), &ev.Details); err != nil {
+		return ev, fmt.Errorf("store: event %d of %d: %w", ev.ID, executionID, err)
+	}
+	return ev, nil
 }

@@ -1,7 +1,9 @@
 package views
 
 import (
+	"cmp"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,11 +35,19 @@ var statusRank = map[string]int{StateWaiting: 6, StateRunning: 5, StateFailed: 4
 //
 // The server renders the page from a fold of the stored history and the websocket sends the
 // Delta of each later event, so a page that watched live and one opened later agree.
+//
+// Folding is linear in the history: an event touches only the visits still open and the
+// aggregates of its own node, never the whole list, so a 25,000-event history folds in a
+// few milliseconds. The fold keeps no payloads (inputs, outputs): a visit names the events
+// that hold them, to be read from the store when someone looks.
 type Fold struct {
 	g      RunGraph
 	start  time.Time
 	root   *scope
+	last   int64 // the id of the last event folded
 	events map[int64]foldEvent
+	// open are the visits not yet ended, the only ones an end can still touch.
+	open map[*Visit]struct{}
 	// Scopes are the Map iterations and Parallel branches seen so far, in order of start.
 	Scopes []ScopeInfo
 	scopes map[string]bool
@@ -74,8 +84,10 @@ type ScopeInfo struct {
 	Key   string `json:"key"`
 	Label string `json:"label"`
 	// Node is the Map or Parallel state's node; Members what is drawn inside the branch.
-	Node    string  `json:"node"`
-	Members Members `json:"members"`
+	Node string `json:"node"`
+	// Members are sent with the ScopeView: repeated for each of a Map's iterations, they would
+	// weigh more than the rest of the page.
+	Members Members `json:"-"`
 }
 
 // Visit is one time a state was entered.
@@ -89,30 +101,37 @@ type Visit struct {
 	Status string `json:"status"`
 	// StartedAfter is the time from the execution's start to the entry, Duration from the
 	// entry to the exit (or to now, while it runs), both in milliseconds.
-	StartedAfter int64     `json:"startedAfter"`
-	Duration     int64     `json:"duration"`
-	Ended        bool      `json:"ended"`
-	Retries      int       `json:"retries"`
-	Input        string    `json:"input,omitempty"`
-	Output       string    `json:"output,omitempty"`
-	Result       string    `json:"result,omitempty"` // TaskSucceeded's output: the task's result
-	Error        string    `json:"error,omitempty"`
-	Cause        string    `json:"cause,omitempty"`
-	enteredAt    time.Time `json:"-"`
-	attempts     int
-	failed       bool
-	scope        *scope
+	StartedAfter int64  `json:"startedAfter"`
+	Duration     int64  `json:"duration"`
+	Ended        bool   `json:"ended"`
+	Retries      int    `json:"retries"`
+	Error        string `json:"error,omitempty"`
+	Cause        string `json:"cause,omitempty"`
+	// The visit's input is in the event ID; OutputEvent is its StateExited (0 before) and
+	// ResultEvent its last TaskSucceeded, whose output is the task's result (0 for none).
+	OutputEvent int64     `json:"-"`
+	ResultEvent int64     `json:"-"`
+	enteredAt   time.Time `json:"-"`
+	attempts    int
+	failed      bool
+	scope       *scope
 }
 
-// NodeState is a node's status and how many times it ran (entries plus retries) in a scope.
+// NodeState is a node's status and how many times it ran (entries plus retries) in a scope,
+// and the last visit entered there (0 for none): the one a click on the node shows.
 type NodeState struct {
 	Status string `json:"status"`
 	Count  int    `json:"count"`
+	Visit  int64  `json:"visit,omitempty"`
 }
 
 type nodeAgg struct {
 	latest map[string]*Visit // by the scope key of the visit: the last entry there counts
-	count  int
+	// statuses counts the latest visits by status, so the node's status is found without
+	// going through every iteration's visit.
+	statuses map[string]int
+	count    int
+	visit    int64 // the last visit entered
 }
 
 // Delta is what one event changed: the websocket sends it, the page applies it.
@@ -140,9 +159,12 @@ type EdgeChange struct {
 // NewFold starts an empty fold over the given graph.
 func NewFold(g RunGraph) *Fold {
 	root := &scope{open: map[string]*Visit{}}
-	return &Fold{g: g, root: root, events: map[int64]foldEvent{}, scopes: map[string]bool{},
+	return &Fold{g: g, root: root, events: map[int64]foldEvent{}, open: map[*Visit]struct{}{}, scopes: map[string]bool{},
 		nodes: map[string]map[string]*nodeAgg{}, edges: map[string]map[string]bool{}}
 }
+
+// Last is the id of the last event folded (0 before any): the page continues after it.
+func (f *Fold) Last() int64 { return f.last }
 
 // FoldEvents folds a whole history.
 func FoldEvents(g RunGraph, events []runtime.Event) *Fold {
@@ -160,6 +182,7 @@ func (f *Fold) Apply(ev runtime.Event) Delta {
 	}
 	var d Delta
 	f.delta = &d
+	f.last = max(f.last, ev.ID)
 	touched := map[*Visit]bool{}
 	s := f.scopeOf(ev)
 	fe := foldEvent{typ: ev.Type, state: ev.State, scope: s}
@@ -179,7 +202,7 @@ func (f *Fold) Apply(ev runtime.Event) Delta {
 	case ev.Type == runtime.TaskSubmitted && (ev.Details.TaskToken != "" || strings.HasSuffix(ev.Details.Resource, ".waitForTaskToken")):
 		f.setStatus(v, StateWaiting)
 	case ev.Type == runtime.TaskSucceeded:
-		v.Result = ev.Details.Output
+		v.ResultEvent = ev.ID
 		f.setStatus(v, StateRunning)
 	case ev.Type == runtime.TaskFailed, ev.Type == runtime.TaskTimedOut,
 		ev.Type == runtime.MapStateFailed, ev.Type == runtime.ParallelStateFailed:
@@ -198,11 +221,10 @@ func (f *Fold) Apply(ev runtime.Event) Delta {
 	}
 	f.stopScopes(ev, s, touched)
 	f.events[ev.ID] = fe
-	for _, tv := range f.Visits {
-		if touched[tv] {
-			d.Visits = append(d.Visits, tv)
-		}
+	for tv := range touched {
+		d.Visits = append(d.Visits, tv)
 	}
+	slices.SortFunc(d.Visits, func(a, b *Visit) int { return cmp.Compare(a.ID, b.ID) })
 	f.delta = nil
 	return d
 }
@@ -302,16 +324,18 @@ func scopeLabel(key string) string {
 // enter starts a visit and marks the edge that led to it.
 func (f *Fold) enter(ev runtime.Event, s *scope) *Visit {
 	v := &Visit{ID: ev.ID, State: ev.State, Node: f.g.nodeID(ev.State), Type: strings.TrimSuffix(string(ev.Type), "StateEntered"),
-		Scope: s.key, Status: StateRunning, Input: ev.Details.Input, enteredAt: ev.Timestamp, scope: s}
+		Scope: s.key, Status: StateRunning, enteredAt: ev.Timestamp, scope: s}
 	if !f.start.IsZero() {
 		v.StartedAfter = ev.Timestamp.Sub(f.start).Milliseconds()
 	}
 	s.open[ev.State] = v
+	f.open[v] = struct{}{}
 	f.Visits = append(f.Visits, v)
 	f.follow(s, f.edgeInto(ev))
 	f.forScopes(s, func(key string) {
 		agg := f.agg(key, v.Node)
 		agg.count++
+		agg.visit = v.ID
 		f.replaceLatest(agg, v)
 		f.changed(key, v.Node)
 	})
@@ -367,9 +391,8 @@ func (f *Fold) fail(v *Visit, d runtime.EventDetails) {
 // exit ends a visit: succeeded, or caught when it had failed; an ending state then follows
 // its edge to the End marker or join point.
 func (f *Fold) exit(v *Visit, ev runtime.Event) {
-	v.Output = ev.Details.Output
-	v.Ended = true
-	delete(v.scope.open, v.State)
+	v.OutputEvent = ev.ID
+	f.end(v)
 	if v.failed {
 		f.setStatus(v, StateCaught)
 		return
@@ -429,19 +452,27 @@ func (f *Fold) stopVisit(v *Visit, status string, touched map[*Visit]bool) {
 	if status == StateFailed {
 		v.failed = true
 	}
-	v.Ended = true
-	delete(v.scope.open, v.State)
+	f.end(v)
 	touched[v] = true
 }
 
-// openVisits are the visits still open in the scope key and the scopes inside it.
+// end closes a visit: nothing but a redrive's look back changes it any more.
+func (f *Fold) end(v *Visit) {
+	v.Ended = true
+	delete(v.scope.open, v.State)
+	delete(f.open, v)
+}
+
+// openVisits are the visits still open in the scope key and the scopes inside it, in
+// order of entry.
 func (f *Fold) openVisits(key string) []*Visit {
 	var out []*Visit
-	for _, v := range f.Visits {
-		if !v.Ended && (key == "" || v.Scope == key || strings.HasPrefix(v.Scope, key+"/")) {
+	for v := range f.open {
+		if key == "" || v.Scope == key || strings.HasPrefix(v.Scope, key+"/") {
 			out = append(out, v)
 		}
 	}
+	slices.SortFunc(out, func(a, b *Visit) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }
 
@@ -450,13 +481,24 @@ func (f *Fold) setStatus(v *Visit, status string) {
 	if v.Status == status {
 		return
 	}
+	old := v.Status
 	v.Status = status
-	f.forScopes(v.scope, func(key string) { f.changed(key, v.Node) })
+	f.forScopes(v.scope, func(key string) {
+		if agg := f.nodes[key][v.Node]; agg != nil && agg.latest[v.Scope] == v {
+			agg.statuses[old]--
+			agg.statuses[status]++
+		}
+		f.changed(key, v.Node)
+	})
 }
 
 // replaceLatest makes v the visit that counts for its own scope key in agg.
 func (f *Fold) replaceLatest(agg *nodeAgg, v *Visit) {
+	if old := agg.latest[v.Scope]; old != nil {
+		agg.statuses[old.Status]--
+	}
 	agg.latest[v.Scope] = v
+	agg.statuses[v.Status]++
 }
 
 // follow marks an edge as followed in s and every scope around it.
@@ -490,7 +532,7 @@ func (f *Fold) agg(key, node string) *nodeAgg {
 	}
 	a := f.nodes[key][node]
 	if a == nil {
-		a = &nodeAgg{latest: map[string]*Visit{}}
+		a = &nodeAgg{latest: map[string]*Visit{}, statuses: map[string]int{}}
 		f.nodes[key][node] = a
 	}
 	return a
@@ -519,35 +561,31 @@ func (f *Fold) Node(key, node string) NodeState {
 	if a == nil {
 		return NodeState{Status: StateNotRun}
 	}
-	st := NodeState{Status: StateNotRun, Count: a.count}
-	for _, v := range a.latest {
-		if statusRank[v.Status] > statusRank[st.Status] {
-			st.Status = v.Status
+	st := NodeState{Status: StateNotRun, Count: a.count, Visit: a.visit}
+	for status, n := range a.statuses {
+		if n > 0 && statusRank[status] > statusRank[st.Status] {
+			st.Status = status
 		}
 	}
 	return st
 }
 
-// Nodes are the states of every node that ran, by scope key and node id.
-func (f *Fold) Nodes() map[string]map[string]NodeState {
-	out := map[string]map[string]NodeState{}
-	for key, nodes := range f.nodes {
-		out[key] = map[string]NodeState{}
-		for node := range nodes {
-			out[key][node] = f.Node(key, node)
-		}
+// Nodes are the states of the nodes that ran in scope key ("" for the whole execution).
+func (f *Fold) Nodes(key string) map[string]NodeState {
+	out := map[string]NodeState{}
+	for node := range f.nodes[key] {
+		out[node] = f.Node(key, node)
 	}
 	return out
 }
 
-// Edges are the edges followed, by scope key.
-func (f *Fold) Edges() map[string][]string {
-	out := map[string][]string{}
-	for key, set := range f.edges {
-		for e := range set {
-			out[key] = append(out[key], e)
-		}
+// Edges are the edges followed in scope key, sorted.
+func (f *Fold) Edges(key string) []string {
+	out := []string{}
+	for e := range f.edges[key] {
+		out = append(out, e)
 	}
+	slices.Sort(out)
 	return out
 }
 
@@ -575,24 +613,58 @@ func (f *Fold) Visit(id int64) *Visit {
 	return nil
 }
 
-// Snapshot is the whole fold as the page script keeps it.
+// Snapshot is what the page script starts from: the whole execution's graph, the list of
+// iterations and branches, and how many visits and events there are. It holds no visit: the
+// table is read a page at a time, and a picked iteration or branch is read as a ScopeView.
 type Snapshot struct {
-	Nodes  map[string]map[string]NodeState `json:"nodes"`
-	Edges  map[string][]string             `json:"edges"`
-	Scopes []ScopeInfo                     `json:"scopes"`
-	Visits []*Visit                        `json:"visits"`
+	Last   int64                `json:"last"`
+	Nodes  map[string]NodeState `json:"nodes"`
+	Edges  []string             `json:"edges"`
+	Scopes []ScopeInfo          `json:"scopes"`
+	Visits int                  `json:"visits"`
 }
 
 // Snapshot returns the fold's state for the page.
 func (f *Fold) Snapshot() Snapshot {
-	s := Snapshot{Nodes: f.Nodes(), Edges: f.Edges(), Scopes: f.Scopes, Visits: f.Visits}
+	s := Snapshot{Last: f.last, Nodes: f.Nodes(""), Edges: f.Edges(""), Scopes: f.Scopes, Visits: len(f.Visits)}
 	if s.Scopes == nil {
 		s.Scopes = []ScopeInfo{}
 	}
-	if s.Visits == nil {
-		s.Visits = []*Visit{}
-	}
 	return s
+}
+
+// ScopeView is one Map iteration or Parallel branch as the graph shows it when it is picked:
+// its nodes and edges, and which nodes and edges are drawn inside it (the rest of the graph
+// shows the whole execution).
+type ScopeView struct {
+	Key     string               `json:"key"`
+	Last    int64                `json:"last"`
+	Nodes   map[string]NodeState `json:"nodes"`
+	Edges   []string             `json:"edges"`
+	Members Members              `json:"members"`
+}
+
+// Scope returns the view of scope key, and false when the history has no such scope.
+func (f *Fold) Scope(key string) (ScopeView, bool) {
+	i := slices.IndexFunc(f.Scopes, func(s ScopeInfo) bool { return s.Key == key })
+	if i < 0 {
+		return ScopeView{}, false
+	}
+	return ScopeView{Key: key, Last: f.last, Nodes: f.Nodes(key), Edges: f.Edges(key), Members: f.Scopes[i].Members}, true
+}
+
+// VisitsIn are the visits of scope key and the scopes inside it, in order of entry.
+func (f *Fold) VisitsIn(key string) []*Visit {
+	if key == "" {
+		return f.Visits
+	}
+	var out []*Visit
+	for _, v := range f.Visits {
+		if v.Scope == key || strings.HasPrefix(v.Scope, key+"/") {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // SnapshotJSON is Snapshot as JSON text, for the page.

@@ -60,6 +60,13 @@ func visitID(v *Visit) string {
 	return i64toa(v.ID)
 }
 
+func visitNode(v *Visit) string {
+	if v == nil {
+		return ""
+	}
+	return v.Node
+}
+
 func noOutput(v *Visit) string {
 	if v.Ended {
 		return "None: the state did not exit normally."

@@ -3,6 +3,7 @@ package views_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -157,12 +158,15 @@ func TestFoldStatuses(t *testing.T) {
 			events, g := run(t, tt.definition, tt.input)
 			f := views.FoldEvents(g, events)
 			for _, n := range tt.nodes {
-				if got := f.Node(n.scope, n.node); got != n.want {
+				got := f.Node(n.scope, n.node)
+				if ran := got.Count > 0; ran != (got.Visit > 0) {
+					t.Errorf("node %s in scope %q ran %d times and names visit %d", n.node, n.scope, got.Count, got.Visit)
+				}
+				if got.Visit = 0; got != n.want {
 					t.Errorf("node %s in scope %q = %+v, want %+v", n.node, n.scope, got, n.want)
 				}
 			}
-			edges := f.Edges()[""]
-			sort.Strings(edges)
+			edges := f.Edges("")
 			if diff := cmp.Diff(tt.edges, edges); diff != "" {
 				t.Errorf("edges followed (-want +got):\n%s", diff)
 			}
@@ -187,7 +191,7 @@ func TestFoldVisits(t *testing.T) {
 	}
 	call := f.Visits[0]
 	if call.State != "Call" || call.Type != "Task" || call.Status != views.StateCaught || call.Retries != 2 ||
-		call.Error != "Boom" || call.Input != `{"a":1}` || !call.Ended {
+		call.Error != "Boom" || call.OutputEvent == 0 || !call.Ended {
 		t.Errorf("Call visit = %+v", call)
 	}
 	// The retries wait 1 s and 2 s on the virtual clock.
@@ -252,8 +256,9 @@ func TestFoldWaiting(t *testing.T) {
 	if got := f.Node("", "state-Ask"); got.Status != views.StateSucceeded {
 		t.Errorf("after the callback: %+v, want succeeded", got)
 	}
-	if got := f.Visits[0].Result; got != `{"ok":true}` {
-		t.Errorf("result = %s, want the callback's output", got)
+	events := h.all()
+	if id := f.Visits[0].ResultEvent; id < 1 || int(id) > len(events) || events[id-1].Details.Output != `{"ok":true}` {
+		t.Errorf("result event %d, want the TaskSucceeded with the callback's output", id)
 	}
 }
 
@@ -270,58 +275,92 @@ func TestFoldCatchUp(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			events, g := run(t, c.definition, c.input)
-			want := snapshotJSON(t, views.FoldEvents(g, events).Snapshot())
+			want := pictureOf(views.FoldEvents(g, events)).json(t)
 			for cut := range len(events) {
 				f := views.FoldEvents(g, events[:cut])
-				page := f.Snapshot()
+				page := pictureOf(f)
 				for _, ev := range events[max(cut-2, 0):] {
-					applyDelta(&page, f.Apply(ev))
+					page.apply(f.Apply(ev))
 				}
-				if got := snapshotJSON(t, page); got != want {
+				if got := page.json(t); got != want {
 					t.Fatalf("cut after %d events:\n got %s\nwant %s", cut, got, want)
 				}
-				if got := snapshotJSON(t, f.Snapshot()); got != want {
+				if got := pictureOf(f).json(t); got != want {
 					t.Fatalf("fold in two halves, cut after %d events:\n got %s\nwant %s", cut, got, want)
+				}
+				if f.Last() != events[len(events)-1].ID {
+					t.Fatalf("last event folded %d, want %d", f.Last(), events[len(events)-1].ID)
 				}
 			}
 		})
 	}
 }
 
-// applyDelta does what the page script does with a websocket message.
-func applyDelta(s *views.Snapshot, d views.Delta) {
-	for _, n := range d.Nodes {
-		if s.Nodes[n.Scope] == nil {
-			s.Nodes[n.Scope] = map[string]views.NodeState{}
+// picture is all the pages can show of a fold: the nodes and edges of every scope (the page
+// gets the whole execution's in its snapshot, a picked scope's as a ScopeView), the scopes,
+// and the visits (the table's rows).
+type picture struct {
+	Nodes  map[string]map[string]views.NodeState
+	Edges  map[string][]string
+	Scopes []views.ScopeInfo
+	Visits []views.Visit
+}
+
+func pictureOf(f *views.Fold) *picture {
+	snap := f.Snapshot()
+	p := &picture{Nodes: map[string]map[string]views.NodeState{"": snap.Nodes}, Edges: map[string][]string{"": snap.Edges}, Scopes: snap.Scopes}
+	for _, s := range f.Scopes {
+		view, ok := f.Scope(s.Key)
+		if !ok {
+			panic("no scope " + s.Key)
 		}
-		s.Nodes[n.Scope][n.Node] = n.NodeState
+		p.Nodes[s.Key], p.Edges[s.Key] = view.Nodes, view.Edges
+	}
+	for _, v := range f.Visits {
+		p.Visits = append(p.Visits, *v)
+	}
+	return p
+}
+
+// apply does what the page script does with a websocket message.
+func (p *picture) apply(d views.Delta) {
+	for _, n := range d.Nodes {
+		if p.Nodes[n.Scope] == nil {
+			p.Nodes[n.Scope] = map[string]views.NodeState{}
+		}
+		p.Nodes[n.Scope][n.Node] = n.NodeState
 	}
 	for _, e := range d.Edges {
-		s.Edges[e.Scope] = append(s.Edges[e.Scope], e.Edge)
+		p.Edges[e.Scope] = append(p.Edges[e.Scope], e.Edge)
 	}
 	if d.Scope != nil {
-		s.Scopes = append(s.Scopes, *d.Scope)
+		p.Scopes = append(p.Scopes, *d.Scope)
 	}
 	for _, v := range d.Visits {
-		replaced := false
-		for i, old := range s.Visits {
-			if old.ID == v.ID {
-				s.Visits[i], replaced = v, true
-			}
-		}
-		if !replaced {
-			s.Visits = append(s.Visits, v)
+		i := slices.IndexFunc(p.Visits, func(old views.Visit) bool { return old.ID == v.ID })
+		if i >= 0 {
+			p.Visits[i] = *v
+		} else {
+			p.Visits = append(p.Visits, *v)
 		}
 	}
 }
 
-// snapshotJSON is a snapshot as comparable text: edge lists sorted, visits copied as they are now.
-func snapshotJSON(t *testing.T, s views.Snapshot) string {
+// json is a picture as comparable text: edge lists sorted, empty scopes left out.
+func (p *picture) json(t *testing.T) string {
 	t.Helper()
-	for _, edges := range s.Edges {
+	for key, edges := range p.Edges {
 		sort.Strings(edges)
+		if len(edges) == 0 {
+			delete(p.Edges, key)
+		}
 	}
-	b, err := json.Marshal(s)
+	for key, nodes := range p.Nodes {
+		if len(nodes) == 0 {
+			delete(p.Nodes, key)
+		}
+	}
+	b, err := json.Marshal(p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,13 +51,6 @@ func prettyJSON(raw []byte) string {
 	return b.String()
 }
 
-func lastEventID(events []runtime.Event) int64 {
-	if len(events) == 0 {
-		return 0
-	}
-	return events[len(events)-1].ID
-}
-
 // EventSummary is the one-line gist of an event's details for the history table.
 func EventSummary(ev runtime.Event) string {
 	d := ev.Details
@@ -93,4 +86,10 @@ func (f DecisionForm) causeFor(id int64) string {
 		return f.Cause
 	}
 	return ""
+}
+
+// pagerText says where a paged list stands: "page 2 of 40 · 1,000 events". The page script
+// shows the server's text as it is.
+func pagerText(p Pager, noun string) string {
+	return "page " + itoa(p.Page) + " of " + itoa(p.Pages) + " · " + itoa(p.Total) + " " + noun
 }

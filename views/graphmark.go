@@ -40,9 +40,9 @@ var (
 // badge (shown from two runs), every followed edge data-taken. The script then only updates
 // these elements.
 func MarkGraph(svg []byte, f *Fold) []byte {
-	nodes := f.Nodes()[""]
+	nodes := f.Nodes("")
 	taken := map[string]bool{}
-	for _, e := range f.Edges()[""] {
+	for _, e := range f.Edges("") {
 		taken[e] = true
 	}
 	var out bytes.Buffer

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -38,6 +39,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	var ue *userError
 	var he *echo.HTTPError
 	switch {
+	case errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil:
+		return // the client went away: nobody is left to answer
 	case errors.As(err, &ue):
 		status, title, message = ue.status, ue.title, ue.message
 	case errors.Is(err, runtime.ErrNotFound):

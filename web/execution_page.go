@@ -11,108 +11,216 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/stepstudio/stepstudio/designer"
 	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/views"
 )
 
-// executionRun is an execution with what its page is drawn from: the definition it ran (even
-// if the machine changed since), its graph and its history.
-type executionRun struct {
-	info       runtime.ExecutionInfo
-	definition []byte
-	graph      views.RunGraph
-	events     []runtime.Event
-	// tokens are the execution's task tokens, masked in events (views.MaskTokens).
-	tokens []string
-}
-
-// loadRun reads an execution's definition and its history after the event `after`.
-func (s *Server) loadRun(ctx context.Context, e runtime.ExecutionInfo, after int64) (executionRun, error) {
+// drawRun draws the version an execution ran with each state marked as its folded history
+// leaves it; more, when given, reads what else the page needs from the run while it is locked.
+func (s *Server) drawRun(ctx context.Context, e runtime.ExecutionInfo, more func(*foldedRun)) ([]byte, error) {
 	m, err := s.cfg.Store.FindMachineVersion(ctx, e.VersionID)
 	if err != nil {
-		return executionRun{}, err
+		return nil, err
 	}
-	g, err := designer.NewGraph(m.Definition)
+	svg, err := s.cfg.Graphs.RenderSVG(ctx, m.Definition)
 	if err != nil {
-		return executionRun{}, fmt.Errorf("web: graph of version %d: %w", e.VersionID, err)
+		return nil, err
 	}
-	events, err := s.cfg.Store.FindEvents(ctx, e.ID, after)
-	if err != nil {
-		return executionRun{}, err
-	}
-	// The pages drawn from the run are seen by everyone: no full task token in them.
-	tokens, err := s.cfg.Store.FindExecutionTokens(ctx, e.ID)
-	if err != nil {
-		return executionRun{}, err
-	}
-	return executionRun{info: e, definition: m.Definition, graph: views.NewRunGraph(g),
-		events: views.MaskEvents(events, tokens...), tokens: tokens}, nil
+	err = s.withRun(ctx, e, func(r *foldedRun) error {
+		svg = views.MarkGraph(svg, r.fold)
+		if more != nil {
+			more(r)
+		}
+		return nil
+	})
+	return svg, err
 }
 
-// drawRun draws the version an execution ran, each state marked as its history leaves it,
-// and returns the fold that marked it.
-func (s *Server) drawRun(ctx context.Context, run executionRun) ([]byte, *views.Fold, error) {
-	svg, err := s.cfg.Graphs.RenderSVG(ctx, run.definition)
-	if err != nil {
-		return nil, nil, err
-	}
-	fold := views.FoldEvents(run.graph, run.events)
-	return views.MarkGraph(svg, fold), fold, nil
-}
-
+// handleExecutionShow draws the execution page from the execution's folded run: the graph,
+// the first page of the table and of the events; the script asks for the rest.
 func (s *Server) handleExecutionShow(c echo.Context) error {
 	ctx := c.Request().Context()
 	e, err := s.findExecution(c)
 	if err != nil {
 		return err
 	}
-	run, err := s.loadRun(ctx, e, 0)
+	d := views.ExecutionData{Execution: e}
+	var eventIDs []int64
+	var tokens []string
+	d.Graph, err = s.drawRun(ctx, e, func(r *foldedRun) {
+		d.Snapshot, d.Failed = r.fold.Snapshot(), r.failedVisit()
+		d.Visits = r.visitPage("", 1)
+		d.Events.Pager, eventIDs = r.eventPage("", 1)
+		tokens = r.copyTokens()
+	})
 	if err != nil {
 		return err
 	}
-	graph, fold, err := s.drawRun(ctx, run)
-	if err != nil {
+	if d.Events.Rows, err = s.eventsByID(ctx, e.ID, eventIDs, tokens); err != nil {
 		return err
 	}
-	decisions, err := s.cfg.Store.FindAuditEvents(ctx, runtime.AuditFilter{ExecutionID: e.ID})
-	if err != nil {
+	if d.Decisions, err = s.cfg.Store.FindAuditEvents(ctx, runtime.AuditFilter{ExecutionID: e.ID}); err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.Execution(views.ExecutionData{
-		Execution: e,
-		Graph:     graph,
-		Events:    run.events,
-		Fold:      fold,
-		Decisions: decisions,
-	}))
+	return render(c, http.StatusOK, views.Execution(d))
 }
 
-// handleExecutionExport downloads the execution as JSON: DescribeExecution's fields and the
-// whole history as GetExecutionHistory gives it.
-func (s *Server) handleExecutionExport(c echo.Context) error {
+// eventsByID reads the events with the given ids, their task tokens masked: those the run
+// saw live (tokens) and those stored, read after the events so that none is missed.
+func (s *Server) eventsByID(ctx context.Context, executionID int64, ids []int64, tokens []string) ([]runtime.Event, error) {
+	events, err := s.cfg.Store.FindEventsByID(ctx, executionID, ids)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := s.cfg.Store.FindExecutionTokens(ctx, executionID)
+	if err != nil {
+		return nil, err
+	}
+	return views.MaskEvents(events, append(tokens, stored...)...), nil
+}
+
+// findExecutionPage finds the execution of a request for a page of its rows, and the page
+// asked for: the page query parameter, a whole number from 1, 1 when absent.
+func (s *Server) findExecutionPage(c echo.Context) (runtime.ExecutionInfo, int, error) {
+	e, err := s.findExecution(c)
+	if err != nil {
+		return e, 0, err
+	}
+	text := c.QueryParam("page")
+	if text == "" {
+		return e, 1, nil
+	}
+	n, err := strconv.Atoi(text)
+	if err != nil || n < 1 {
+		return e, 0, badRequest(fmt.Sprintf("The page %q is not a page number: give a whole number from 1.", text))
+	}
+	return e, n, nil
+}
+
+// handleExecutionVisits answers the visit table's request for a page of the visits of the
+// whole execution or of one Map iteration or Parallel branch (scope).
+func (s *Server) handleExecutionVisits(c echo.Context) error {
+	e, page, err := s.findExecutionPage(c)
+	if err != nil {
+		return err
+	}
+	key := c.QueryParam("scope")
+	var p views.VisitPage
+	err = s.withRun(c.Request().Context(), e, func(r *foldedRun) error {
+		if _, ok := r.fold.Scope(key); key != "" && !ok {
+			return notFound(fmt.Sprintf("Execution %d has no Map iteration or Parallel branch %q.", e.ID, key))
+		}
+		p = r.visitPage(key, page)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.VisitRows(p))
+}
+
+// handleExecutionEvents answers the event view's request for a page of the events, all or
+// those whose type or state contain the q parameter.
+func (s *Server) handleExecutionEvents(c echo.Context) error {
+	ctx := c.Request().Context()
+	e, page, err := s.findExecutionPage(c)
+	if err != nil {
+		return err
+	}
+	p := views.EventPage{Filter: c.QueryParam("q")}
+	var ids []int64
+	var tokens []string
+	err = s.withRun(ctx, e, func(r *foldedRun) error {
+		p.Pager, ids = r.eventPage(p.Filter, page)
+		tokens = r.copyTokens()
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if p.Rows, err = s.eventsByID(ctx, e.ID, ids, tokens); err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.EventRows(p))
+}
+
+// handleExecutionScope gives the graph of one Map iteration or Parallel branch (the key
+// parameter) as JSON, for the page's picker.
+func (s *Server) handleExecutionScope(c echo.Context) error {
 	e, err := s.findExecution(c)
 	if err != nil {
 		return err
 	}
-	events, err := s.cfg.Store.FindEvents(c.Request().Context(), e.ID, 0)
+	key := c.QueryParam("key")
+	var view views.ScopeView
+	err = s.withRun(c.Request().Context(), e, func(r *foldedRun) error {
+		v, ok := r.fold.Scope(key)
+		if !ok {
+			return notFound(fmt.Sprintf("Execution %d has no Map iteration or Parallel branch %q.", e.ID, key))
+		}
+		view = v
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, view)
+}
+
+// handleExecutionExport downloads the execution as JSON: DescribeExecution's fields and the
+// whole history as GetExecutionHistory gives it. The history is written as it is read from
+// the store, an event at a time, so a long one is never held whole; a download the client
+// abandons stops reading.
+func (s *Server) handleExecutionExport(c echo.Context) error {
+	ctx := c.Request().Context()
+	e, err := s.findExecution(c)
 	if err != nil {
 		return err
 	}
 	// Admins get the history as recorded (tokens and all, for scripts that answer tasks);
 	// everyone else gets it with the task tokens masked, as the pages show it.
+	var tokens []string
 	if !UserOf(c).Admin {
-		tokens, err := s.cfg.Store.FindExecutionTokens(c.Request().Context(), e.ID)
+		if tokens, err = s.cfg.Store.FindExecutionTokens(ctx, e.ID); err != nil {
+			return err
+		}
+	}
+	head, err := json.MarshalIndent(exportOf(e), "", "  ")
+	if err != nil {
+		return err
+	}
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="execution-%s.json"`, e.Name))
+	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	w.WriteHeader(http.StatusOK)
+	// The head without its closing brace, then the events, then the brace.
+	w.Write(head[:len(head)-2])
+	w.Write([]byte(",\n  \"events\": ["))
+	n := 0
+	err = s.cfg.Store.EachEvent(ctx, e.ID, 0, func(ev runtime.Event) error {
+		text, err := json.MarshalIndent(historyEventOf(views.MaskEvent(ev, tokens...)), "    ", "  ")
 		if err != nil {
 			return err
 		}
-		events = views.MaskEvents(events, tokens...)
+		if n > 0 {
+			w.Write([]byte(","))
+		}
+		n++
+		w.Write([]byte("\n    "))
+		_, err = w.Write(text)
+		return err
+	})
+	if err != nil {
+		// The status is sent: all that is left is to cut the document short, which no JSON
+		// reader mistakes for a whole one.
+		s.log.Info("export cut short", "execution", e.ID, "err", err)
+		return nil
 	}
-	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="execution-%s.json"`, e.Name))
-	return c.JSONPretty(http.StatusOK, exportOf(e, events), "  ")
+	_, err = w.Write([]byte("\n  ]\n}\n"))
+	return err
 }
 
-// executionExport is DescribeExecution's answer with the history added.
+// executionExport is DescribeExecution's answer; the export adds the history after it.
 type executionExport struct {
 	ExecutionArn    string          `json:"executionArn"`
 	StateMachineArn string          `json:"stateMachineArn"`
@@ -125,7 +233,6 @@ type executionExport struct {
 	Error           string          `json:"error,omitempty"`
 	Cause           string          `json:"cause,omitempty"`
 	RedriveCount    int             `json:"redriveCount"`
-	Events          []historyEvent  `json:"events"`
 	InputDetails    includedDetails `json:"inputDetails"`
 }
 
@@ -133,17 +240,13 @@ type includedDetails struct {
 	Included bool `json:"included"`
 }
 
-func exportOf(e runtime.ExecutionInfo, events []runtime.Event) executionExport {
+func exportOf(e runtime.ExecutionInfo) executionExport {
 	x := executionExport{ExecutionArn: e.ARN, StateMachineArn: e.StateMachineARN, Name: e.Name,
 		Status: string(e.Status), StartDate: e.StartedAt.UTC(), Input: string(e.Input), Output: string(e.Output),
-		Error: e.Error, Cause: e.Cause, RedriveCount: e.RedriveCount, InputDetails: includedDetails{true},
-		Events: make([]historyEvent, 0, len(events))}
+		Error: e.Error, Cause: e.Cause, RedriveCount: e.RedriveCount, InputDetails: includedDetails{true}}
 	if !e.StoppedAt.IsZero() {
 		stop := e.StoppedAt.UTC()
 		x.StopDate = &stop
-	}
-	for _, ev := range events {
-		x.Events = append(x.Events, historyEventOf(ev))
 	}
 	return x
 }
@@ -197,34 +300,55 @@ func (s *Server) handleExecutionVisit(c echo.Context) error {
 	if err != nil {
 		return notFound(fmt.Sprintf("There is no state visit %q: visits are named by the id of their StateEntered event.", c.Param("visit")))
 	}
-	run, err := s.loadRun(ctx, e, 0)
-	if err != nil {
+	var v *views.Visit
+	var definition []byte
+	var tokens []string
+	if err := s.withRun(ctx, e, func(r *foldedRun) error {
+		v, definition, tokens = r.visit(id), r.definition, r.copyTokens()
+		return nil
+	}); err != nil {
 		return err
 	}
-	v := views.FoldEvents(run.graph, run.events).Visit(id)
 	if v == nil {
 		return notFound(fmt.Sprintf("Event %d of execution %d does not enter a state.", id, e.ID))
 	}
-	steps, problem := s.recompute(ctx, run, v)
-	return render(c, http.StatusOK, views.VisitDetails(views.VisitData{Visit: v, Steps: steps, Problem: problem}))
+	// The fold keeps no payloads: they are in the events the visit names.
+	events, err := s.eventsByID(ctx, e.ID, []int64{v.ID, v.OutputEvent, v.ResultEvent}, tokens)
+	if err != nil {
+		return err
+	}
+	d := views.VisitData{Visit: v}
+	var result string
+	for _, ev := range events {
+		switch ev.ID {
+		case v.ID:
+			d.Input = ev.Details.Input
+		case v.OutputEvent:
+			d.Output = ev.Details.Output
+		case v.ResultEvent:
+			result = ev.Details.Output
+		}
+	}
+	d.Steps, d.Problem = s.recompute(ctx, e, definition, v, d.Input, result)
+	return render(c, http.StatusOK, views.VisitDetails(d))
 }
 
 // recompute runs the visited state again on its recorded input, with its recorded result (or
 // error) as the task's answer, to show the value after each step. A Map or Parallel runs its
 // iterations or branches again; when they call tasks the studio cannot run, the recomputed
 // steps stop there, and problem says so.
-func (s *Server) recompute(ctx context.Context, run executionRun, v *views.Visit) (*runtime.TestStateResult, string) {
-	def, err := s.definition(runtime.StateMachine{VersionID: run.info.VersionID, Definition: run.definition})
+func (s *Server) recompute(ctx context.Context, e runtime.ExecutionInfo, definition []byte, v *views.Visit,
+	input, result string) (*runtime.TestStateResult, string) {
+	def, err := s.definition(runtime.StateMachine{VersionID: e.VersionID, Definition: definition})
 	if err != nil {
 		return nil, "The definition could not be read: " + err.Error()
 	}
-	input := v.Input
 	if input == "" {
 		input = "{}"
 	}
-	opts := runtime.TestStateOptions{Start: run.info.StartedAt}
-	if v.Result != "" {
-		opts.MockResult = json.RawMessage(v.Result)
+	opts := runtime.TestStateOptions{Start: e.StartedAt}
+	if result != "" {
+		opts.MockResult = json.RawMessage(result)
 	} else if v.Error != "" {
 		opts.MockError = &runtime.Error{Name: v.Error, Cause: v.Cause}
 	}

@@ -30,6 +30,10 @@ type ExecutionStore interface {
 	FindExecution(ctx context.Context, id int64) (runtime.ExecutionInfo, error)
 	FindExecutions(ctx context.Context, machineID int64, limit int) ([]runtime.ExecutionInfo, error)
 	FindEvents(ctx context.Context, executionID, afterID int64) ([]runtime.Event, error)
+	// EachEvent hands the events after afterID to fn one at a time, in order, until fn fails
+	// or ctx ends; long histories are read this way, never whole.
+	EachEvent(ctx context.Context, executionID, afterID int64, fn func(runtime.Event) error) error
+	FindEventsByID(ctx context.Context, executionID int64, ids []int64) ([]runtime.Event, error)
 }
 
 // CallbackStore keeps the tasks that wait for a callback.
@@ -110,6 +114,8 @@ type Server struct {
 	// tasks serialises the changes of each callback task (claim, release, heartbeat,
 	// decision), so a claim cannot slip between a decision's check and the decision.
 	tasks taskLocks
+	// folds keeps the folded histories of the executions being looked at.
+	folds runFolds
 }
 
 // New builds the server and its routes.

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"time"
 
@@ -15,25 +14,28 @@ import (
 	"github.com/stepstudio/stepstudio/views"
 )
 
-// eventMessage is what the execution page's script receives for each history event.
+// eventMessage is what the execution page's script receives for each history event: what
+// the event changed on the graph and in the table (the page only applies it). The event's
+// details are not in it: the event view asks for its rows a page at a time.
 type eventMessage struct {
 	ID        int64  `json:"id"`
 	Type      string `json:"type"`
 	State     string `json:"state,omitempty"`
 	Timestamp string `json:"timestamp"`
-	Summary   string `json:"summary,omitempty"`
-	// Details is the event's details as the history shows them (JSON), Failed whether it is
-	// a failure, for the event view.
-	Details string `json:"details,omitempty"`
-	Failed  bool   `json:"failed,omitempty"`
+	Failed    bool   `json:"failed,omitempty"`
 	// Delta is what the event changed on the graph and in the table: the page only applies it.
 	Delta views.Delta `json:"delta"`
+	// Visits is how many visits the table has after the event.
+	Visits int `json:"visits"`
 	// Node is the SVG id of the event's state and Status that state's status in the whole
 	// execution after the event, for scripts that follow one execution without a fold.
 	Node   string `json:"node,omitempty"`
 	Status string `json:"status,omitempty"`
 	// Execution is set by the event that ends the execution.
 	Execution *executionEnd `json:"execution,omitempty"`
+	// Resync, instead of an event, is the whole picture after event ID, for a page that fell
+	// further behind than the messages kept: it starts again from it.
+	Resync *views.Snapshot `json:"resync,omitempty"`
 }
 
 type executionEnd struct {
@@ -45,18 +47,28 @@ type executionEnd struct {
 	// StopDate is Stop as RFC 3339, for the page's duration; State the state that failed.
 	StopDate string `json:"stopDate"`
 	State    string `json:"state,omitempty"`
+	// Visit is the visit whose failure ended the execution (0 for none), VisitState and
+	// VisitNode its state's name and node.
+	Visit      int64  `json:"visit,omitempty"`
+	VisitState string `json:"visitState,omitempty"`
+	VisitNode  string `json:"visitNode,omitempty"`
 }
 
+// newEventMessage is the message of ev, just folded into fold with delta as its changes. The
+// visits are copied: the fold goes on changing them while the message waits to be sent.
 func newEventMessage(ev runtime.Event, delta views.Delta, fold *views.Fold) eventMessage {
+	for i, v := range delta.Visits {
+		c := *v
+		delta.Visits[i] = &c
+	}
 	m := eventMessage{
 		ID:        ev.ID,
 		Type:      string(ev.Type),
 		State:     ev.State,
 		Timestamp: ev.Timestamp.UTC().Format("2006-01-02 15:04:05.000 UTC"),
-		Summary:   views.EventSummary(ev),
-		Details:   views.EventDetailsJSON(ev),
 		Failed:    views.EventFailed(ev),
 		Delta:     delta,
+		Visits:    len(fold.Visits),
 	}
 	if ev.State != "" {
 		if st := fold.Node("", designer.NodeID(ev.State)); st.Status != views.StateNotRun {
@@ -67,6 +79,9 @@ func newEventMessage(ev runtime.Event, delta views.Delta, fold *views.Fold) even
 		m.Execution = &executionEnd{Status: string(status), Output: ev.Details.Output,
 			Error: ev.Details.Error, Cause: ev.Details.Cause, Stop: m.Timestamp,
 			StopDate: ev.Timestamp.UTC().Format(time.RFC3339Nano), State: ev.State}
+		if v := fold.FailedVisit(); v != nil && status != runtime.StatusSucceeded {
+			m.Execution.Visit, m.Execution.VisitState, m.Execution.VisitNode = v.ID, v.State, v.Node
+		}
 	}
 	return m
 }
@@ -113,12 +128,14 @@ const (
 	pingPeriod = 30 * time.Second
 )
 
-// handleExecutionSocket streams an execution's history: first the stored events after the
-// `after` query parameter, then live ones as they are recorded, each exactly once and in
-// order, each with what it changed (a views.Delta). It subscribes before reading the store,
-// so no event falls between the two, and folds the events up to `after` first, so the deltas
-// continue the page it rendered.
+// handleExecutionSocket streams an execution's history as the page folds it: first what
+// happened after the `after` query parameter (the last event the page was drawn from), then
+// each event as it is recorded, each exactly once and in order, each with what it changed (a
+// views.Delta). It subscribes before reading the store, so no event falls between the two.
+// The folding is the execution's shared run (runfolds.go): each event is folded once
+// however many pages watch it.
 func (s *Server) handleExecutionSocket(c echo.Context) error {
+	ctx := c.Request().Context()
 	e, err := s.findExecution(c)
 	if err != nil {
 		return err
@@ -126,15 +143,13 @@ func (s *Server) handleExecutionSocket(c echo.Context) error {
 	after, _ := strconv.ParseInt(c.QueryParam("after"), 10, 64)
 	sub := s.cfg.Hub.Subscribe(e.ARN)
 	defer sub.Close()
-	run, err := s.loadRun(c.Request().Context(), e, 0)
-	if err != nil {
+	var run *foldedRun
+	var backlog []eventMessage
+	if err := s.withRun(ctx, e, func(r *foldedRun) error {
+		run, backlog = r, catchUpMessages(r, after)
+		return nil
+	}); err != nil {
 		return err
-	}
-	fold := views.NewFold(run.graph)
-	backlog := run.events
-	for len(backlog) > 0 && backlog[0].ID <= after {
-		fold.Apply(backlog[0])
-		backlog = backlog[1:]
 	}
 	conn, err := upgrader.Upgrade(c.Response(), c.Request(), nil)
 	if err != nil {
@@ -145,25 +160,21 @@ func (s *Server) handleExecutionSocket(c echo.Context) error {
 	gone := watchGone(conn)
 
 	last := after
-	tokens := run.tokens
-	send := func(ev runtime.Event) error {
-		if ev.ID <= last {
-			return nil // already sent from the backlog
+	send := func(msgs []eventMessage) error {
+		for _, m := range msgs {
+			if m.ID <= last && m.Resync == nil {
+				continue // already sent
+			}
+			last = m.ID
+			conn.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := conn.WriteJSON(m); err != nil {
+				return err
+			}
 		}
-		last = ev.ID
-		// A live TaskScheduled carries the token its Parameters may show: mask it from then on.
-		if tok := ev.Details.TaskToken; tok != "" && !slices.Contains(tokens, tok) {
-			tokens = append(tokens, tok)
-		}
-		ev = views.MaskEvent(ev, tokens...)
-		delta := fold.Apply(ev)
-		conn.SetWriteDeadline(time.Now().Add(writeWait))
-		return conn.WriteJSON(newEventMessage(ev, delta, fold))
+		return nil
 	}
-	for _, ev := range backlog {
-		if err := send(ev); err != nil {
-			return nil
-		}
+	if err := send(backlog); err != nil {
+		return nil
 	}
 	ping := time.NewTicker(pingPeriod)
 	defer ping.Stop()
@@ -176,7 +187,14 @@ func (s *Server) handleExecutionSocket(c echo.Context) error {
 					websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "too slow"), time.Now().Add(writeWait))
 				return nil
 			}
-			if err := send(ev); err != nil {
+			if ev.ID <= last {
+				continue
+			}
+			run.mu.Lock()
+			err := s.feed(ctx, run, e, ev)
+			msgs := catchUpMessages(run, last)
+			run.mu.Unlock()
+			if err != nil || send(msgs) != nil {
 				return nil
 			}
 		case <-ping.C:
@@ -189,4 +207,15 @@ func (s *Server) handleExecutionSocket(c echo.Context) error {
 			return nil
 		}
 	}
+}
+
+// catchUpMessages are the messages that bring a page drawn up to event `after` to where the
+// run is: the events since, or the whole picture when they are no longer kept. r.mu is held.
+func catchUpMessages(r *foldedRun, after int64) []eventMessage {
+	msgs, ok := r.since(after)
+	if ok {
+		return msgs
+	}
+	snap := r.fold.Snapshot()
+	return []eventMessage{{ID: snap.Last, Type: "Resync", Resync: &snap, Visits: snap.Visits, Execution: r.end}}
 }

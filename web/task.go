@@ -121,11 +121,7 @@ func (s *Server) renderTask(c echo.Context, status int, t runtime.CallbackTask, 
 	if err != nil {
 		return err
 	}
-	run, err := s.loadRun(ctx, e, 0)
-	if err != nil {
-		return err
-	}
-	graph, _, err := s.drawRun(ctx, run)
+	graph, err := s.drawRun(ctx, e, nil)
 	if err != nil {
 		return err
 	}

@@ -22,8 +22,10 @@ func runMachine(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fset := flag.NewFlagSet("run", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	input := fset.String("input", "{}", "the execution input: JSON text, or @FILE to read it from FILE")
+	maxHistory := fset.Int64("max-history-events", runtime.DefaultMaxHistoryEvents,
+		"events the history may hold before the execution fails with States.Runtime, as on AWS; 0 for no limit")
 	fset.Usage = func() {
-		fmt.Fprintln(stderr, "usage: stepstudio run FILE [--input JSON|@FILE]\n\n"+
+		fmt.Fprintln(stderr, "usage: stepstudio run FILE [--input JSON|@FILE] [--max-history-events N]\n\n"+
 			"Runs the state machine in FILE once, in memory and in real time, and prints its output.\n"+
 			"On failure prints status, error and cause on stderr and exits 1. Tasks cannot call AWS:\n"+
 			"they fail with States.TaskFailed, and a .waitForTaskToken task fails with States.Runtime\n"+
@@ -36,6 +38,9 @@ func runMachine(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if len(files) != 1 {
 		return usageError(fset, "run: give one definition file")
+	}
+	if err := checkHistoryLimit(*maxHistory); err != nil {
+		return usageError(fset, "run: %w", err)
 	}
 	file := files[0]
 	data, err := os.ReadFile(file)
@@ -61,7 +66,8 @@ func runMachine(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	eng := runtime.NewEngine(runtime.EngineConfig{Clock: systemClock{}, Invoker: offlineInvoker{command: "run"}})
+	eng := runtime.NewEngine(runtime.EngineConfig{Clock: systemClock{}, Invoker: offlineInvoker{command: "run"},
+		MaxHistoryEvents: *maxHistory})
 	res, err := eng.Run(ctx, runtime.StartInput{
 		ExecutionARN:     "arn:aws:states:us-east-1:123456789012:execution:" + name + ":" + execName,
 		ExecutionName:    execName,

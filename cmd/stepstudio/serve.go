@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/stepstudio/stepstudio/designer"
@@ -38,8 +39,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	dbPath := fset.String("db", envOr(getenv, "STEPSTUDIO_DB", filepath.Join("data", "stepstudio.db")), "SQLite file, created if missing (env STEPSTUDIO_DB)")
 	dev := fset.Bool("dev", false, "serve the browser assets from static/dist on disk instead of the embedded copy")
 	inProcessLayout := fset.Bool("layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")
+	maxHistory := fset.Int64("max-history-events", envInt(getenv, "STEPSTUDIO_MAX_HISTORY_EVENTS", runtime.DefaultMaxHistoryEvents),
+		"events a Standard execution's history may hold before it fails with States.Runtime, as on AWS; 0 for no limit (env STEPSTUDIO_MAX_HISTORY_EVENTS)")
 	if err := fset.Parse(args); err != nil {
 		return err
+	}
+	if err := checkHistoryLimit(*maxHistory); err != nil {
+		return usageError(fset, "%w", err)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
@@ -70,8 +76,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Invoker: localInvoker{},
 		// The store first, then the hub: a browser only hears of events already stored, so
 		// catching up from the store after a reconnect never misses one.
-		Recorder: recorders{db, hub},
-		Logger:   log,
+		Recorder:         recorders{db, hub},
+		Logger:           log,
+		MaxHistoryEvents: *maxHistory,
 	})
 	// Executions end with the server, where they are: their history is stored.
 	runCtx, stopRuns := context.WithCancel(context.Background())
@@ -162,6 +169,28 @@ func envOr(getenv func(string) string, key, fallback string) string {
 		return v
 	}
 	return fallback
+}
+
+// envInt is envOr for a whole number; a value that is not one is left for the flag's check
+// to refuse, as -1 is.
+func envInt(getenv func(string) string, key string, fallback int64) int64 {
+	v := getenv(key)
+	if v == "" {
+		return fallback
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// checkHistoryLimit refuses a history limit that could not hold an execution's start and end.
+func checkHistoryLimit(n int64) error {
+	if n != 0 && n < 2 {
+		return fmt.Errorf("--max-history-events must be 0 (no limit) or at least 2, not %d", n)
+	}
+	return nil
 }
 
 // recorders hands each event to every recorder in order, stopping at the first failure.

@@ -82,8 +82,10 @@ func Run(ctx context.Context, c *Case, opt Options) *Outcome {
 	}
 	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
 	defer cancel()
-	// A clock per case: each execution's virtual time is its own.
-	eng := runtime.NewEngine(runtime.EngineConfig{Clock: fakeclock.NewVirtual(VirtualStart), Invoker: opt.Invoker})
+	// A clock per case: each execution's virtual time is its own. The cases were recorded on
+	// AWS, whose history quota applies to them too.
+	eng := runtime.NewEngine(runtime.EngineConfig{Clock: fakeclock.NewVirtual(VirtualStart), Invoker: opt.Invoker,
+		MaxHistoryEvents: runtime.DefaultMaxHistoryEvents})
 	machineType := "STANDARD"
 	if strings.Contains(c.Source, "/express/") {
 		machineType = "EXPRESS"

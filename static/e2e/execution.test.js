@@ -57,8 +57,8 @@ function picture(page) {
       n.querySelector('.run-label')?.textContent, n.querySelector('.run-count')?.getAttribute('visibility'),
       n.querySelector('.run-count text')?.textContent]),
     taken: [...document.querySelectorAll('g.edge[data-taken]')].map((e) => e.id).sort(),
-    visits: document.querySelectorAll('[data-testid="visits"] tbody tr').length,
-    events: document.querySelectorAll('[data-testid="events"] tr.event-row').length,
+    visits: document.querySelector('[data-testid="visit-count"]').textContent,
+    events: Number(document.querySelector('[data-testid="event-count"]').textContent),
   }));
 }
 
@@ -125,23 +125,27 @@ test('watch a Map, a retried and caught task and a callback live; table, events,
   assert.deepEqual(params, { value: 3, twice: 6 });
   await shot(page, 'execution-iteration.png');
   await page.getByTestId('tab-table').click();
+  await page.getByTestId('visit-page').filter({ hasText: '· 1 visits' }).waitFor();
   assert.equal(await page.locator('[data-testid="visits"] tbody tr').count(), 1);
   await page.getByTestId('scope-picker').selectOption('');
 
   // The table: one row per visit, with status, timing and retries.
+  await page.getByTestId('visit-page').filter({ hasText: 'page 1 of 1 · 9 visits' }).waitFor();
   const rows = page.locator('[data-testid="visits"] tbody tr');
   assert.equal(await rows.count(), 9, 'Prepare, Each, 5 × Double, Flaky, Approve');
   const flaky = rows.filter({ hasText: 'Flaky' });
   assert.deepEqual((await flaky.locator('td').allTextContents()).filter((_, i) => [0, 1, 2, 5].includes(i)), ['Flaky', 'Task', '⚠ caught error', '2']);
   await shot(page, 'execution-table.png');
 
-  // The events: 25 a page, filtered, failures marked, each expandable.
+  // The events: 25 a page, read from the server, filtered, failures marked, each expandable.
   await page.getByTestId('tab-events').click();
+  await page.getByTestId('event-page').filter({ hasText: /page 1 of 2/ }).waitFor();
   assert.equal(await page.locator('[data-testid="events"] tr.event-row:visible').count(), 25);
-  assert.match(await page.getByTestId('event-page').textContent(), /page 1 of 2/);
   await page.getByTestId('event-next').click();
-  assert.match(await page.getByTestId('event-page').textContent(), /page 2 of 2/);
+  await page.getByTestId('event-page').filter({ hasText: /page 2 of 2/ }).waitFor();
+  assert.equal(await page.locator('[data-testid="events"] tr.event-row').first().getAttribute('data-event-id'), '26');
   await page.getByTestId('event-filter').fill('TaskFailed');
+  await page.getByTestId('event-page').filter({ hasText: 'page 1 of 1 · 3 events' }).waitFor();
   const failedRows = page.locator('[data-testid="events"] tr.event-row:visible');
   assert.equal(await failedRows.count(), 3);
   assert.equal(await page.locator('[data-testid="events"] tr.event-row.failed:visible').count(), 3);

@@ -1,6 +1,10 @@
 // The execution page's model, without the DOM: the server folds the history (views/fold.go)
-// and sends per event what changed; these functions only apply that and select what a scope
-// (the whole execution, one Map iteration, one Parallel branch) shows.
+// and sends per event what changed; these functions only apply that and say what the graph
+// shows for the whole execution or for one picked Map iteration or Parallel branch.
+//
+// The model is the server's snapshot (views.Snapshot): the whole execution's nodes and edges,
+// the list of scopes, and counts. A picked scope is read from the server as a scope view
+// (views.ScopeView) and kept up to date from the same messages.
 
 // The icon and word of each status, as views.StatusLabel gives them.
 export const STATUS_LABELS = {
@@ -26,57 +30,48 @@ export function formatMillis(ms) {
   return `${Math.floor(ms / 3600000)} h ${Math.floor((ms % 3600000) / 60000)} min`;
 }
 
-// applyDelta adds one event's changes (views.Delta) to the model (views.Snapshot).
-export function applyDelta(model, delta) {
+function nodeState(n) {
+  return n.visit ? { status: n.status, count: n.count, visit: n.visit } : { status: n.status, count: n.count };
+}
+
+// applyMessage adds one event's message (its views.Delta, the visit count) to the model and,
+// when a scope is picked, to its view; a view read after the event already holds its changes.
+export function applyMessage(model, scopeView, msg) {
+  const delta = msg.delta || {};
   for (const n of delta.nodes || []) {
-    model.nodes[n.scope] ||= {};
-    model.nodes[n.scope][n.node] = { status: n.status, count: n.count };
+    if (n.scope === '') model.nodes[n.node] = nodeState(n);
+    else if (scopeView && n.scope === scopeView.key && msg.id > scopeView.last) scopeView.nodes[n.node] = nodeState(n);
   }
   for (const e of delta.edges || []) {
-    model.edges[e.scope] ||= [];
-    if (!model.edges[e.scope].includes(e.edge)) model.edges[e.scope].push(e.edge);
+    if (e.scope === '') {
+      if (!model.edges.includes(e.edge)) model.edges.push(e.edge);
+    } else if (scopeView && e.scope === scopeView.key && msg.id > scopeView.last && !scopeView.edges.includes(e.edge)) {
+      scopeView.edges.push(e.edge);
+    }
   }
   if (delta.scope && !model.scopes.some((s) => s.key === delta.scope.key)) model.scopes.push(delta.scope);
-  for (const v of delta.visits || []) {
-    const i = model.visits.findIndex((old) => old.id === v.id);
-    if (i >= 0) model.visits[i] = v;
-    else model.visits.push(v);
-  }
+  if (msg.visits !== undefined) model.visits = msg.visits;
+  model.last = Math.max(model.last, msg.id);
   return model;
 }
 
 const notRun = { status: 'notrun', count: 0 };
 
-// viewOf says what the graph shows for a scope: inside a picked iteration or branch, its
-// nodes and edges as that scope saw them; elsewhere the whole execution's.
-export function viewOf(model, key) {
-  const all = model.nodes[''] || {};
-  const scope = key ? model.scopes.find((s) => s.key === key) : null;
-  const inside = new Set(scope ? scope.members.nodes || [] : []);
-  const insideEdges = new Set(scope ? scope.members.edges || [] : []);
-  const scoped = (scope && model.nodes[key]) || {};
-  const taken = new Set((model.edges[''] || []).filter((e) => !insideEdges.has(e)));
-  for (const e of (scope && model.edges[key]) || []) taken.add(e);
+// viewOf says what the graph shows: inside a picked iteration or branch, its nodes and edges
+// as that scope saw them; elsewhere the whole execution's. node(id).visit is the visit a
+// click on the node shows: the last one entered there.
+export function viewOf(model, scopeView) {
+  const inside = new Set(scopeView ? scopeView.members.nodes || [] : []);
+  const insideEdges = new Set(scopeView ? scopeView.members.edges || [] : []);
+  const taken = new Set(model.edges.filter((e) => !insideEdges.has(e)));
+  for (const e of scopeView ? scopeView.edges : []) taken.add(e);
   return {
     node(id) {
-      if (inside.has(id)) return scoped[id] || notRun;
-      return all[id] || notRun;
+      if (inside.has(id)) return scopeView.nodes[id] || notRun;
+      return model.nodes[id] || notRun;
     },
     taken,
   };
-}
-
-// visitsIn are the visits in a scope and the scopes inside it.
-export function visitsIn(model, key) {
-  if (!key) return model.visits;
-  return model.visits.filter((v) => v.scope === key || v.scope.startsWith(`${key}/`));
-}
-
-// latestVisit is the last visit of a node in a scope, or undefined.
-export function latestVisit(model, node, key) {
-  const visits = visitsIn(model, key);
-  for (let i = visits.length - 1; i >= 0; i--) if (visits[i].node === node) return visits[i];
-  return undefined;
 }
 
 // scopeLabel is views.scopeLabel: "/Map#3/Inner~1" reads "Map #3 › Inner branch 2".
@@ -88,14 +83,4 @@ export function scopeLabel(key) {
     const tilde = p.lastIndexOf('~');
     return `${p.slice(0, tilde)} branch ${Number(p.slice(tilde + 1)) + 1}`;
   }).join(' › ');
-}
-
-// pageOf filters the event rows ({type, state}) by text and cuts out page n (from 1) of
-// size rows; it clamps n to the pages there are.
-export function pageOf(rows, text, n, size = 25) {
-  const needle = text.trim().toLowerCase();
-  const kept = needle ? rows.filter((r) => `${r.type} ${r.state}`.toLowerCase().includes(needle)) : rows;
-  const pages = Math.max(1, Math.ceil(kept.length / size));
-  const page = Math.min(Math.max(1, n), pages);
-  return { rows: kept.slice((page - 1) * size, page * size), page, pages, total: kept.length };
 }

@@ -1,55 +1,70 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyDelta, formatMillis, latestVisit, pageOf, scopeLabel, statusLabel, viewOf, visitsIn } from './execution-fold.js';
+import { applyMessage, formatMillis, scopeLabel, statusLabel, viewOf } from './execution-fold.js';
 
 function model() {
   return {
-    nodes: { '': { 'state-M': { status: 'running', count: 1 }, 'state-P': { status: 'running', count: 2 } } },
-    edges: { '': ['edge-start', 'edge-M-branch-0'] },
-    scopes: [{ key: '/M#0', label: 'M #0', node: 'state-M', members: { nodes: ['state-P', 'state-Q'], edges: ['edge-M-branch-0', 'edge-P-next-0'] } }],
-    visits: [{ id: 2, node: 'state-M', scope: '' }, { id: 5, node: 'state-P', scope: '/M#0' }, { id: 9, node: 'state-P', scope: '/M#1' }],
+    last: 10,
+    nodes: { 'state-M': { status: 'running', count: 1, visit: 2 }, 'state-P': { status: 'running', count: 2, visit: 9 } },
+    edges: ['edge-start', 'edge-M-branch-0'],
+    scopes: [{ key: '/M#0', label: 'M #0', node: 'state-M' }],
+    visits: 3,
   };
 }
 
-test('applyDelta sets nodes per scope, adds edges and scopes once, replaces visits by id', () => {
-  const m = model();
-  const delta = {
-    nodes: [{ scope: '/M#0', node: 'state-P', status: 'succeeded', count: 1 }],
-    edges: [{ scope: '/M#0', edge: 'edge-P-next-0' }, { scope: '', edge: 'edge-start' }],
-    scope: { key: '/M#1', label: 'M #1', node: 'state-M', members: { nodes: [], edges: [] } },
-    visits: [{ id: 5, node: 'state-P', scope: '/M#0', status: 'succeeded' }],
+function scopeView() {
+  return {
+    key: '/M#0', last: 10,
+    nodes: { 'state-P': { status: 'running', count: 1, visit: 5 } },
+    edges: [],
+    members: { nodes: ['state-P', 'state-Q'], edges: ['edge-M-branch-0', 'edge-P-next-0'] },
   };
-  applyDelta(m, delta);
-  applyDelta(m, delta);
-  assert.deepEqual(m.nodes['/M#0'], { 'state-P': { status: 'succeeded', count: 1 } });
-  assert.deepEqual(m.edges[''], ['edge-start', 'edge-M-branch-0']);
-  assert.deepEqual(m.edges['/M#0'], ['edge-P-next-0']);
+}
+
+test('applyMessage sets the whole execution and the picked scope, adds edges and scopes once', () => {
+  const m = model();
+  const view = scopeView();
+  const msg = {
+    id: 11, visits: 4,
+    delta: {
+      nodes: [{ scope: '/M#0', node: 'state-P', status: 'succeeded', count: 1, visit: 5 }, { scope: '/M#1', node: 'state-P', status: 'running', count: 1, visit: 11 },
+        { scope: '', node: 'state-P', status: 'running', count: 3, visit: 11 }],
+      edges: [{ scope: '/M#0', edge: 'edge-P-next-0' }, { scope: '', edge: 'edge-start' }],
+      scope: { key: '/M#1', label: 'M #1', node: 'state-M' },
+    },
+  };
+  applyMessage(m, view, msg);
+  applyMessage(m, view, msg);
+  assert.deepEqual(view.nodes, { 'state-P': { status: 'succeeded', count: 1, visit: 5 } });
+  assert.deepEqual(view.edges, ['edge-P-next-0']);
+  assert.deepEqual(m.nodes['state-P'], { status: 'running', count: 3, visit: 11 });
+  assert.deepEqual(m.edges, ['edge-start', 'edge-M-branch-0']);
   assert.equal(m.scopes.length, 2);
-  assert.equal(m.visits.length, 3);
-  assert.equal(m.visits[1].status, 'succeeded');
+  assert.equal(m.visits, 4);
+  assert.equal(m.last, 11);
+});
+
+test('a scope view read after an event is not changed by that event', () => {
+  const view = { ...scopeView(), last: 12 };
+  applyMessage(model(), view, { id: 11, delta: { nodes: [{ scope: '/M#0', node: 'state-P', status: 'failed', count: 1 }] } });
+  assert.equal(view.nodes['state-P'].status, 'running');
 });
 
 test('viewOf a scope shows its members as the scope saw them and the rest as the execution', () => {
-  const m = applyDelta(model(), { nodes: [{ scope: '/M#0', node: 'state-P', status: 'succeeded', count: 1 }], edges: [{ scope: '/M#0', edge: 'edge-P-next-0' }] });
-  const whole = viewOf(m, '');
+  const m = model();
+  const view = scopeView();
+  applyMessage(m, view, { id: 11, delta: { nodes: [{ scope: '/M#0', node: 'state-P', status: 'succeeded', count: 1, visit: 5 }], edges: [{ scope: '/M#0', edge: 'edge-P-next-0' }] } });
+  const whole = viewOf(m, null);
   assert.equal(whole.node('state-P').status, 'running');
+  assert.equal(whole.node('state-P').visit, 9, 'the last visit anywhere');
   assert.equal(whole.node('state-Q').status, 'notrun');
-  const it = viewOf(m, '/M#0');
-  assert.deepEqual(it.node('state-P'), { status: 'succeeded', count: 1 });
+  const it = viewOf(m, view);
+  assert.deepEqual(it.node('state-P'), { status: 'succeeded', count: 1, visit: 5 });
   assert.equal(it.node('state-Q').status, 'notrun');
   assert.equal(it.node('state-M').status, 'running');
   assert.ok(it.taken.has('edge-P-next-0'));
   assert.ok(it.taken.has('edge-start'));
   assert.ok(!it.taken.has('edge-M-branch-0'), 'the branch edge counts only where the scope followed it');
-});
-
-test('visitsIn and latestVisit keep to the scope and the scopes inside it', () => {
-  const m = model();
-  assert.deepEqual(visitsIn(m, '/M#0').map((v) => v.id), [5]);
-  assert.equal(visitsIn(m, '').length, 3);
-  assert.equal(latestVisit(m, 'state-P', '').id, 9);
-  assert.equal(latestVisit(m, 'state-P', '/M#0').id, 5);
-  assert.equal(latestVisit(m, 'state-X', ''), undefined);
 });
 
 test('labels and durations read as the server writes them', () => {
@@ -60,13 +75,4 @@ test('labels and durations read as the server writes them', () => {
   assert.equal(formatMillis(2500), '2.5 s');
   assert.equal(formatMillis(2000), '2.0 s');
   assert.equal(formatMillis(200000), '3 min 20 s');
-});
-
-test('pageOf filters by type or state and clamps the page', () => {
-  const rows = Array.from({ length: 60 }, (_, i) => ({ type: i % 2 ? 'TaskStateEntered' : 'PassStateExited', state: `S${i}` }));
-  assert.deepEqual([pageOf(rows, '', 1).rows.length, pageOf(rows, '', 1).pages], [25, 3]);
-  assert.equal(pageOf(rows, '', 9).page, 3);
-  assert.equal(pageOf(rows, '', 3).rows.length, 10);
-  assert.equal(pageOf(rows, 'task', 1).total, 30);
-  assert.equal(pageOf(rows, 's59', 1).rows[0].state, 'S59');
 });

@@ -1,12 +1,16 @@
 // The execution page: keeps the graph, the table, the events and the summary live over a
 // websocket. The server renders the page from its fold of the history and sends, per later
 // event, what the event changed; this script only applies that (execution-fold.js), and
-// reconnects from the last event it saw, so nothing is missed or repeated.
+// reconnects from the last event it saw, so nothing is missed or repeated. The table and the
+// events are read from the server a page at a time, so a history of any length opens at once.
 
-import { applyDelta, formatMillis, latestVisit, pageOf, scopeLabel, statusLabel, viewOf, visitsIn } from './execution-fold.js';
+import { applyMessage, formatMillis, scopeLabel, statusLabel, viewOf } from './execution-fold.js';
 
 const terminal = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 const redrivable = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
+
+// liveRefreshGap is the least time between two reads of a page of rows that events changed.
+const liveRefreshGap = 300;
 
 export function startExecutionPage(root) {
   const page = {
@@ -14,8 +18,9 @@ export function startExecutionPage(root) {
     id: root.dataset.executionId,
     model: JSON.parse(document.getElementById('execution-fold').textContent),
     scope: '',
+    scopeView: null, // the picked scope's nodes and edges (views.ScopeView)
     selected: null, // the id of the selected visit
-    eventPage: 1,
+    selectedNode: null,
     statusEl: root.querySelector('[data-testid="execution-status"]'),
   };
   setupTabs(page);
@@ -35,23 +40,28 @@ function $(root, testid) {
 }
 
 function listen(page) {
-  let last = Number(page.root.dataset.lastEvent || 0);
   const live = $(page.root, 'live-indicator');
   let retry = 500;
   let pending = false;
   function connect() {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const ws = new WebSocket(`${scheme}://${location.host}/executions/${page.id}/ws?after=${last}`);
+    const ws = new WebSocket(`${scheme}://${location.host}/executions/${page.id}/ws?after=${page.model.last}`);
     ws.onopen = () => { retry = 500; live.hidden = false; };
     ws.onmessage = (e) => {
       const msg = JSON.parse(e.data);
-      if (msg.id <= last) return;
-      last = msg.id;
-      page.root.dataset.lastEvent = String(last);
-      applyDelta(page.model, msg.delta || {});
-      appendEvent(page, msg);
+      if (msg.resync) {
+        // Too far behind for the events one by one: start again from the whole picture.
+        page.model = msg.resync;
+        if (page.scope) loadScope(page, page.scope);
+      } else {
+        if (msg.id <= page.model.last) return;
+        applyMessage(page.model, page.scopeView, msg);
+        if ((msg.delta?.visits || []).some((v) => v.id === page.selected)) page.refreshDetails = true;
+      }
+      page.root.dataset.lastEvent = String(page.model.last);
       if (msg.execution) page.ending = msg.execution;
-      if ((msg.delta?.visits || []).some((v) => v.id === page.selected)) page.refreshDetails = true;
+      page.table.stale = true;
+      page.events.stale = true;
       // Many events can arrive at once (a catch-up, a Map): draw once per frame.
       if (!pending) {
         pending = true;
@@ -68,7 +78,8 @@ function listen(page) {
   connect();
 }
 
-// render draws the model as the picked scope sees it: graph, table, counts, picker.
+// render draws the model as the picked scope sees it: graph, counts, picker, and the rows of
+// the table or events when they are shown and may have changed.
 function render(page) {
   if (page.ending) {
     // In the same frame as the graph, so the status never runs ahead of the picture.
@@ -76,10 +87,15 @@ function render(page) {
     page.ending = null;
   }
   renderGraph(page);
-  renderTable(page);
-  renderEvents(page);
   renderPicker(page);
-  $(page.root, 'visit-count').textContent = String(page.model.visits.length);
+  $(page.root, 'visit-count').textContent = String(page.model.visits);
+  $(page.root, 'event-count').textContent = String(page.model.last);
+  for (const list of [page.table, page.events]) {
+    if (list.stale && !list.panel.hidden) list.refresh();
+  }
+  for (const row of $(page.root, 'visits').querySelectorAll('tr[data-visit]')) {
+    row.classList.toggle('selected', Number(row.dataset.visit) === page.selected);
+  }
   if (page.refreshDetails) {
     page.refreshDetails = false;
     loadDetails(page, page.selected);
@@ -87,7 +103,7 @@ function render(page) {
 }
 
 function renderGraph(page) {
-  const view = viewOf(page.model, page.scope);
+  const view = viewOf(page.model, page.scopeView);
   for (const node of page.root.querySelectorAll('g.node.state')) {
     const st = view.node(node.id);
     node.dataset.status = st.status;
@@ -98,7 +114,7 @@ function renderGraph(page) {
       count.setAttribute('visibility', st.count > 1 ? 'visible' : 'hidden');
       count.querySelector('text').textContent = `×${st.count}`;
     }
-    node.classList.toggle('selected', selectedNode(page) === node.id);
+    node.classList.toggle('selected', page.selectedNode === node.id);
   }
   for (const edge of page.root.querySelectorAll('g.edge[id]')) {
     if (view.taken.has(edge.id)) edge.dataset.taken = 'true';
@@ -109,35 +125,50 @@ function renderGraph(page) {
   if (scope) page.root.querySelector(`#container-${scope.node.replace(/^state-/, '')}`)?.classList.add('picked');
 }
 
-function selectedNode(page) {
-  return page.model.visits.find((v) => v.id === page.selected)?.node;
-}
-
-function renderTable(page) {
-  const body = $(page.root, 'visits').tBodies[0];
-  const rows = visitsIn(page.model, page.scope).map((v) => {
-    const row = document.createElement('tr');
-    row.dataset.visit = String(v.id);
-    row.dataset.status = v.status;
-    row.tabIndex = 0;
-    if (v.id === page.selected) row.classList.add('selected');
-    const cells = [v.state, v.type, null, formatMillis(v.startedAfter), v.ended ? formatMillis(v.duration) : 'running', String(v.retries), scopeLabel(v.scope)];
-    for (const text of cells) {
-      const td = document.createElement('td');
-      if (text === null) {
-        const span = document.createElement('span');
-        span.className = 'run-status';
-        span.dataset.status = v.status;
-        span.textContent = statusLabel(v.status);
-        td.appendChild(span);
-      } else {
-        td.textContent = text;
-      }
-      row.appendChild(td);
+// pagedRows keeps one page of a table the server pages (the visits, the events): it reads
+// page n with the query of the moment, swaps the rows in, and reads again when the rows may
+// have changed, one request at a time and not more often than liveRefreshGap while events
+// stream in.
+function pagedRows(page, { panel, table, prefix, query, after }) {
+  const list = { panel, page: 1, stale: false, busy: false, again: false, lastDone: 0, timer: null };
+  const pager = $(panel, `${prefix}-page`);
+  const prev = $(panel, `${prefix}-prev`);
+  const next = $(panel, `${prefix}-next`);
+  async function load() {
+    if (list.busy) {
+      list.again = true;
+      return;
     }
-    return row;
-  });
-  body.replaceChildren(...rows);
+    list.busy = true;
+    list.stale = false;
+    try {
+      const res = await fetch(`/executions/${page.id}/${prefix}s?page=${list.page}&${query()}`);
+      if (!res.ok) return;
+      const got = new DOMParser().parseFromString(await res.text(), 'text/html').querySelector('table');
+      list.page = Number(got.dataset.page);
+      table.tBodies[0].replaceChildren(...got.tBodies[0].rows);
+      pager.textContent = got.dataset.text;
+      prev.disabled = list.page <= 1;
+      next.disabled = list.page >= Number(got.dataset.pages);
+      after?.();
+    } finally {
+      list.busy = false;
+      list.lastDone = Date.now();
+      if (list.again) {
+        list.again = false;
+        load();
+      }
+    }
+  }
+  list.load = load;
+  // refresh reads the page again for live changes, waiting out the gap since the last read.
+  list.refresh = () => {
+    if (list.timer) return;
+    list.timer = setTimeout(() => { list.timer = null; load(); }, Math.max(0, list.lastDone + liveRefreshGap - Date.now()));
+  };
+  prev.addEventListener('click', () => { list.page--; load(); });
+  next.addEventListener('click', () => { list.page++; load(); });
+  return list;
 }
 
 function setupTabs(page) {
@@ -150,23 +181,31 @@ function setupTabs(page) {
 function showTab(page, name) {
   for (const tab of page.root.querySelectorAll('[role="tab"]')) tab.setAttribute('aria-selected', String(tab.dataset.tab === name));
   for (const panel of page.root.querySelectorAll('.tab-panel')) panel.hidden = panel.dataset.panel !== name;
+  for (const list of [page.table, page.events]) {
+    if (list.stale && !list.panel.hidden) list.load();
+  }
 }
 
 function setupGraph(page) {
   $(page.root, 'graph').addEventListener('click', (e) => {
     const node = e.target.closest('g.node.state');
     if (!node) return;
-    const visit = latestVisit(page.model, node.id, page.scope);
-    if (visit) select(page, visit.id);
+    const visit = viewOf(page.model, page.scopeView).node(node.id).visit;
+    if (visit) select(page, visit, node.id);
     else showNotRun(page, node);
   });
 }
 
 function setupTable(page) {
   const table = $(page.root, 'visits');
+  page.table = pagedRows(page, {
+    panel: $(page.root, 'panel-table'), table, prefix: 'visit',
+    query: () => `scope=${encodeURIComponent(page.scope)}`,
+    after: () => render(page),
+  });
   const pick = (e) => {
     const row = e.target.closest('tr[data-visit]');
-    if (row) select(page, Number(row.dataset.visit));
+    if (row) select(page, Number(row.dataset.visit), row.dataset.node);
   };
   table.addEventListener('click', pick);
   table.addEventListener('keydown', (e) => { if (e.key === 'Enter') pick(e); });
@@ -178,18 +217,20 @@ function setupFailedLink(page) {
     e.preventDefault();
     if (!link.dataset.visit) return;
     showTab(page, 'graph');
-    select(page, Number(link.dataset.visit));
+    select(page, Number(link.dataset.visit), link.dataset.node);
   });
 }
 
-function select(page, visitId) {
+function select(page, visitId, node) {
   page.selected = visitId;
+  page.selectedNode = node || null;
   render(page);
   loadDetails(page, visitId);
 }
 
 function showNotRun(page, node) {
   page.selected = null;
+  page.selectedNode = null;
   render(page);
   $(page.root, 'state-details-empty').hidden = false;
   $(page.root, 'state-details-empty').textContent = `${node.querySelector('text')?.textContent || 'This state'} has not run${page.scope ? ` in ${scopeLabel(page.scope)}` : ''}.`;
@@ -203,25 +244,46 @@ async function loadDetails(page, visitId) {
   $(page.root, 'state-details-empty').hidden = true;
   body.innerHTML = await res.text();
   if (!res.ok) body.innerHTML = new DOMParser().parseFromString(body.innerHTML, 'text/html').querySelector('main')?.innerHTML || body.innerHTML;
+  const node = $(body, 'visit-details')?.dataset.node;
+  if (node && node !== page.selectedNode) {
+    page.selectedNode = node;
+    render(page);
+  }
 }
 
 function setupPicker(page) {
   const picker = $(page.root, 'scope-picker');
-  picker.addEventListener('change', () => {
+  picker.addEventListener('change', async () => {
     page.scope = picker.value;
-    const visit = page.selected && page.model.visits.find((v) => v.id === page.selected);
-    if (visit) {
+    page.table.page = 1;
+    page.table.stale = true;
+    if (page.scope) await loadScope(page, page.scope);
+    else page.scopeView = null;
+    if (page.scope !== picker.value) return; // picked again meanwhile
+    if (page.selectedNode) {
       // Keep the same state selected, as the picked iteration or branch ran it.
-      const again = latestVisit(page.model, visit.node, page.scope);
-      page.selected = again ? again.id : page.selected;
-      if (again) loadDetails(page, again.id);
+      const again = viewOf(page.model, page.scopeView).node(page.selectedNode).visit;
+      if (again) {
+        page.selected = again;
+        loadDetails(page, again);
+      }
     }
     render(page);
   });
 }
 
+// loadScope reads the graph of one iteration or branch as it stands now; later messages keep
+// it up to date.
+async function loadScope(page, key) {
+  const res = await fetch(`/executions/${page.id}/scope?key=${encodeURIComponent(key)}`);
+  if (!res.ok || page.scope !== key) return;
+  page.scopeView = await res.json();
+  render(page);
+}
+
 function renderPicker(page) {
   const picker = $(page.root, 'scope-picker');
+  if (picker.options.length - 1 === page.model.scopes.length) return;
   const have = new Set([...picker.options].map((o) => o.value));
   for (const s of page.model.scopes) {
     if (have.has(s.key)) continue;
@@ -231,24 +293,39 @@ function renderPicker(page) {
 
 function setupEvents(page) {
   const root = page.root;
-  $(root, 'event-filter').addEventListener('input', () => { page.eventPage = 1; renderEvents(page); });
-  $(root, 'event-prev').addEventListener('click', () => { page.eventPage--; renderEvents(page); });
-  $(root, 'event-next').addEventListener('click', () => { page.eventPage++; renderEvents(page); });
   const table = $(root, 'events');
+  const expanded = new Set(); // the ids of the events whose details are open
+  page.events = pagedRows(page, {
+    panel: $(root, 'panel-events'), table, prefix: 'event',
+    query: () => `q=${encodeURIComponent($(root, 'event-filter').value)}`,
+    after: () => {
+      for (const row of table.querySelectorAll('tr.event-row')) {
+        if (expanded.has(row.dataset.eventId)) toggleDetails(row);
+      }
+    },
+  });
+  let typing = null;
+  $(root, 'event-filter').addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => { page.events.page = 1; page.events.load(); }, 150);
+  });
   const toggle = (e) => {
     const row = e.target.closest('tr.event-row');
-    if (row) toggleDetails(row);
+    if (!row) return;
+    if (toggleDetails(row)) expanded.add(row.dataset.eventId);
+    else expanded.delete(row.dataset.eventId);
   };
   table.addEventListener('click', toggle);
   table.addEventListener('keydown', (e) => { if (e.key === 'Enter') toggle(e); });
 }
 
+// toggleDetails opens or closes an event row's details and says whether they are open.
 function toggleDetails(row) {
   const next = row.nextElementSibling;
   if (next && next.classList.contains('event-details')) {
     next.remove();
     row.classList.remove('expanded');
-    return;
+    return false;
   }
   const details = document.createElement('tr');
   details.className = 'event-details';
@@ -262,42 +339,7 @@ function toggleDetails(row) {
   details.appendChild(td);
   row.after(details);
   row.classList.add('expanded');
-}
-
-// renderEvents shows one page of the rows that pass the filter; the rows stay in the table,
-// hidden, so an expanded row keeps its details.
-function renderEvents(page) {
-  const root = page.root;
-  const rows = [...$(root, 'events').querySelectorAll('tr.event-row')];
-  const items = rows.map((row) => ({ row, type: row.cells[1].textContent, state: row.cells[2].textContent }));
-  const shown = pageOf(items, $(root, 'event-filter').value, page.eventPage);
-  page.eventPage = shown.page;
-  const visible = new Set(shown.rows.map((r) => r.row));
-  for (const row of rows) {
-    row.hidden = !visible.has(row);
-    const next = row.nextElementSibling;
-    if (next && next.classList.contains('event-details')) next.hidden = row.hidden;
-  }
-  $(root, 'event-page').textContent = `page ${shown.page} of ${shown.pages} · ${shown.total} events`;
-  $(root, 'event-prev').disabled = shown.page <= 1;
-  $(root, 'event-next').disabled = shown.page >= shown.pages;
-  $(root, 'event-count').textContent = String(rows.length);
-}
-
-function appendEvent(page, msg) {
-  const body = $(page.root, 'events').tBodies[0];
-  const row = document.createElement('tr');
-  row.className = msg.failed ? 'event-row failed' : 'event-row';
-  row.dataset.eventId = String(msg.id);
-  row.dataset.details = msg.details || '';
-  row.tabIndex = 0;
-  for (const text of [msg.id, msg.type, msg.state || '', msg.timestamp, msg.summary || '']) {
-    const cell = document.createElement('td');
-    cell.textContent = String(text);
-    row.appendChild(cell);
-  }
-  row.lastChild.className = 'mono';
-  body.appendChild(row);
+  return true;
 }
 
 // tickDuration keeps the duration counting while the execution runs.
@@ -332,11 +374,11 @@ function showEnd(page, end) {
     $(root, 'execution-error-name').textContent = end.error || '';
     $(root, 'execution-error-cause').textContent = end.cause || '';
     $(root, 'execution-error').hidden = false;
-    const failed = [...page.model.visits].reverse().find((v) => v.status === 'failed' && (!end.state || v.state === end.state));
     const link = $(root, 'show-failed-state');
-    if (failed) {
-      link.dataset.visit = String(failed.id);
-      link.textContent = `Show step detail (${failed.state})`;
+    if (end.visit) {
+      link.dataset.visit = String(end.visit);
+      link.dataset.node = end.visitNode || '';
+      link.textContent = `Show step detail (${end.visitState})`;
       link.hidden = false;
     }
   }
