@@ -9,6 +9,8 @@ import (
 // routes is the one table of every route the studio serves.
 func (s *Server) routes() {
 	e := s.echo
+	// Before routing, so that nothing answers a name that is not the studio's (hosts.go).
+	e.Pre(s.checkHost)
 	// Every route, websockets included, is for an identified user and checks CSRF tokens.
 	e.Use(s.authenticate)
 	e.Use(s.countInbox) // the navigation's badge: how many tasks wait

@@ -97,6 +97,10 @@ type Config struct {
 	// Region and AccountID go into the ARNs the studio makes.
 	Region    string
 	AccountID string
+	// Hosts are the names the studio answers to besides localhost and IP addresses (see
+	// hosts.go), each with a port or, for any port, without; CheckHostName says which are
+	// valid, and the others are left out.
+	Hosts []string
 }
 
 // Server is the studio's HTTP handler.
@@ -110,6 +114,8 @@ type Server struct {
 	// tasks serialises the changes of each callback task (claim, release, heartbeat,
 	// decision), so a claim cannot slip between a decision's check and the decision.
 	tasks taskLocks
+	// hosts are Config.Hosts, parsed.
+	hosts []hostName
 }
 
 // New builds the server and its routes.
@@ -129,7 +135,8 @@ func New(cfg Config) *Server {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	s := &Server{cfg: cfg, echo: e, log: cfg.Logger, csrfSecret: []byte(auth.NewToken())}
+	s := &Server{cfg: cfg, echo: e, log: cfg.Logger, csrfSecret: []byte(auth.NewToken()),
+		hosts: hostNames(cfg.Hosts)}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s

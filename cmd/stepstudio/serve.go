@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/stepstudio/stepstudio/designer"
@@ -38,8 +39,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	dbPath := fset.String("db", envOr(getenv, "STEPSTUDIO_DB", filepath.Join("data", "stepstudio.db")), "SQLite file, created if missing (env STEPSTUDIO_DB)")
 	dev := fset.Bool("dev", false, "serve the browser assets from static/dist on disk instead of the embedded copy")
 	inProcessLayout := fset.Bool("layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")
+	var hosts hostList
+	fset.Var(&hosts, "host", "a name the studio answers to besides localhost and IP addresses, with or without a port; repeatable (env STEPSTUDIO_HOSTS, comma separated)")
 	if err := fset.Parse(args); err != nil {
 		return err
+	}
+	if len(hosts) == 0 {
+		if err := hosts.Set(getenv("STEPSTUDIO_HOSTS")); err != nil {
+			return fmt.Errorf("STEPSTUDIO_HOSTS: %w", err)
+		}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
@@ -99,6 +107,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Users:      db,
 		// Without users, only this machine may come in, as the local user (no login).
 		LocalWithoutUsers: local,
+		Hosts:             hosts,
 	})
 
 	ln, err := net.Listen("tcp", *addr)
@@ -155,6 +164,24 @@ func checkCanServe(ctx context.Context, db *store.DB, addr, dbPath string, local
 	}
 	return fmt.Errorf("%s is not a loopback address, so logins are required, and there are no users yet: "+
 		"create one with \"stepstudio user add NAME --admin --db %s\", or listen on 127.0.0.1", addr, dbPath)
+}
+
+// hostList is the names given with --host: each flag adds one, or several separated by commas.
+type hostList []string
+
+func (h *hostList) String() string { return strings.Join(*h, ",") }
+
+func (h *hostList) Set(v string) error {
+	for name := range strings.SplitSeq(v, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		if err := web.CheckHostName(name); err != nil {
+			return err
+		}
+		*h = append(*h, name)
+	}
+	return nil
 }
 
 func envOr(getenv func(string) string, key, fallback string) string {
