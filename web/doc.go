@@ -5,5 +5,6 @@
 // One middleware (auth.go) identifies every request (session, API key, or the local user of
 // a loopback studio without users) and checks the CSRF token of every state-changing one
 // (csrf.go); handlers ask UserOf for who is asking. Before it, every request is refused
-// unless its Host header names the studio (hosts.go, against DNS rebinding).
+// unless its Host header names the studio (hosts.go, against DNS rebinding), and its body is
+// held to the limit its route declares in the table (limits.go).
 package web

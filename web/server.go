@@ -114,8 +114,9 @@ type Server struct {
 	// tasks serialises the changes of each callback task (claim, release, heartbeat,
 	// decision), so a claim cannot slip between a decision's check and the decision.
 	tasks taskLocks
-	// hosts are Config.Hosts, parsed.
-	hosts []hostName
+	// hosts are Config.Hosts, parsed; limits the body limit of each route (routes.go).
+	hosts  []hostName
+	limits routeLimits
 }
 
 // New builds the server and its routes.
@@ -136,7 +137,7 @@ func New(cfg Config) *Server {
 	e.HideBanner = true
 	e.HidePort = true
 	s := &Server{cfg: cfg, echo: e, log: cfg.Logger, csrfSecret: []byte(auth.NewToken()),
-		hosts: hostNames(cfg.Hosts)}
+		hosts: hostNames(cfg.Hosts), limits: routeLimits{}}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s
