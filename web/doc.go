@@ -4,5 +4,7 @@
 // are thin and one file per resource; errors become HTTP statuses in one place (errors.go).
 // One middleware (auth.go) identifies every request (session, API key, or the local user of
 // a loopback studio without users) and checks the CSRF token of every state-changing one
-// (csrf.go); handlers ask UserOf for who is asking.
+// (csrf.go); handlers ask UserOf for who is asking. Before it, every request is refused
+// unless its Host header names the studio (hosts.go, against DNS rebinding), and its body is
+// held to the limit its route declares in the table (limits.go).
 package web

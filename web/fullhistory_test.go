@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -89,12 +90,19 @@ func (h *fullHistory) server() *web.Server {
 
 func (h *fullHistory) get(tb testing.TB, srv http.Handler, path string) (int, string) {
 	tb.Helper()
-	req := httptest.NewRequest(http.MethodGet, path, nil)
-	req.Host = "127.0.0.1:8080"
+	req := loopbackRequest(context.Background(), path)
 	req.Header.Set("Accept", "text/html")
 	w := httptest.NewRecorder()
 	srv.ServeHTTP(w, req)
 	return w.Code, w.Body.String()
+}
+
+// loopbackRequest is a GET as it reaches a studio listening on 127.0.0.1:8080.
+func loopbackRequest(ctx context.Context, path string) *http.Request {
+	ctx = context.WithValue(ctx, http.LocalAddrContextKey, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080})
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, path, nil)
+	req.Host = "127.0.0.1:8080"
+	return req
 }
 
 func (h *fullHistory) path() string { return "/executions/" + strconv.FormatInt(h.exec.ID, 10) }
@@ -237,8 +245,7 @@ func TestAPageWhoseClientWentAwayStopsFolding(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	st := &cancelAfter{DB: h.db, n: 1000, cancel: cancel}
 	srv := web.New(web.Config{Store: st, Hub: web.NewHub(), Graphs: h.gfx, Static: fstest.MapFS{}, LocalWithoutUsers: true})
-	req := httptest.NewRequestWithContext(ctx, http.MethodGet, h.path()+"/events?page=1000", nil)
-	req.Host = "127.0.0.1:8080"
+	req := loopbackRequest(ctx, h.path()+"/events?page=1000")
 	w := httptest.NewRecorder()
 	srv.ServeHTTP(w, req)
 	// database/sql notices the cancel between rows; a few already read may still be folded.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -98,12 +99,15 @@ func (s *Server) handleMachineCreate(c echo.Context) error {
 	ctx := c.Request().Context()
 	form := views.CreateForm{Name: c.FormValue("name"), Definition: c.FormValue("definition"), Type: c.FormValue("type")}
 	blank := c.FormValue("start") == "blank"
-	definition, err := definitionFromForm(c, form.Definition)
-	if blank && string(definition) == exampleDefinition { // nothing given: one state, not the example
-		definition = []byte(blankDefinition)
-	}
+	definition, given, err := definitionFromForm(c, form.Definition)
 	if err != nil {
 		return s.renderHome(c, http.StatusBadRequest, form, []string{err.Error()})
+	}
+	if !given { // the example, or one state for the designer
+		definition = []byte(exampleDefinition)
+		if blank {
+			definition = []byte(blankDefinition)
+		}
 	}
 	if form.Type == "" {
 		form.Type = "STANDARD"
@@ -138,27 +142,45 @@ func (s *Server) handleMachineCreate(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, views.MachineURL(form.Name))
 }
 
-// definitionFromForm takes the uploaded file if there is one, else the pasted text, else the
-// example definition.
-func definitionFromForm(c echo.Context, pasted string) ([]byte, error) {
-	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
-		if fh.Size > maxDefinitionBytes {
-			return nil, fmt.Errorf("The file %q is %d bytes; a definition may be at most %d bytes.", fh.Filename, fh.Size, maxDefinitionBytes)
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, fmt.Errorf("The file %q could not be read: %v", fh.Filename, err)
-		}
-		defer f.Close()
-		return io.ReadAll(io.LimitReader(f, maxDefinitionBytes))
+// definitionFromForm takes the uploaded file if there is one, else the pasted text; given
+// is false when the form has neither. A file that is empty or cannot be read is an error:
+// the user gave a definition, and nothing else may be stored in its place.
+func definitionFromForm(c echo.Context, pasted string) (definition []byte, given bool, err error) {
+	fh, err := c.FormFile("file")
+	switch {
+	case err == nil:
+		definition, err = readUpload(fh)
+		return definition, true, err
+	case !errors.Is(err, http.ErrMissingFile) && !errors.Is(err, http.ErrNotMultipart):
+		return nil, true, fmt.Errorf("The uploaded file could not be read: %v", err)
 	}
-	if len(bytes.TrimSpace([]byte(pasted))) > 0 {
-		if len(pasted) > maxDefinitionBytes {
-			return nil, fmt.Errorf("The definition is %d bytes; a definition may be at most %d bytes.", len(pasted), maxDefinitionBytes)
-		}
-		return []byte(pasted), nil
+	if len(bytes.TrimSpace([]byte(pasted))) == 0 {
+		return nil, false, nil
 	}
-	return []byte(exampleDefinition), nil
+	if len(pasted) > maxDefinitionBytes {
+		return nil, true, fmt.Errorf("The definition is %d bytes; a definition may be at most %d bytes.", len(pasted), maxDefinitionBytes)
+	}
+	return []byte(pasted), true, nil
+}
+
+// readUpload reads an uploaded definition file.
+func readUpload(fh *multipart.FileHeader) ([]byte, error) {
+	if fh.Size == 0 {
+		return nil, fmt.Errorf("The file %q is empty; choose the file of a definition, or no file to start from the example.", fh.Filename)
+	}
+	if fh.Size > maxDefinitionBytes {
+		return nil, fmt.Errorf("The file %q is %d bytes; a definition may be at most %d bytes.", fh.Filename, fh.Size, maxDefinitionBytes)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, fmt.Errorf("The file %q could not be read: %v", fh.Filename, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("The file %q could not be read: %v", fh.Filename, err)
+	}
+	return b, nil
 }
 
 // checkName applies AWS's rules for state machine and execution names; "" means valid.

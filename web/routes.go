@@ -6,50 +6,72 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// routes is the one table of every route the studio serves.
+// routes is the one table of every route the studio serves, with the most each route's
+// request body may hold (limits.go).
 func (s *Server) routes() {
 	e := s.echo
+	// Before routing, so that nothing answers a name that is not the studio's (hosts.go).
+	e.Pre(s.checkHost)
+	// Before authenticate, which reads the CSRF token of a form.
+	e.Use(s.limitBody)
 	// Every route, websockets included, is for an identified user and checks CSRF tokens.
 	e.Use(s.authenticate)
 	e.Use(s.countInbox) // the navigation's badge: how many tasks wait
-	e.GET("/login", s.handleLoginPage)
-	e.POST("/login", s.handleLogin)
-	e.POST("/logout", s.handleLogout)
-	e.GET("/", s.handleHome)
-	e.POST("/machines", s.handleMachineCreate)
-	e.GET("/machines/:name", s.handleMachineShow)
-	e.POST("/machines/:name", s.handleMachineUpdate)
-	e.GET("/machines/:name/definition.asl.json", s.handleMachineDefinition)
-	e.GET("/machines/:name/graph.svg", s.handleMachineSVG)
-	e.GET("/machines/:name/design", s.handleDesigner)
-	e.POST("/machines/:name/design/apply", s.handleDesignApply)
-	e.POST("/machines/:name/design/save", s.handleDesignSave)
-	e.POST("/machines/:name/design/test", s.handleDesignTest)
-	e.POST("/machines/:name/executions", s.handleExecutionStart)
-	e.GET("/executions/:id", s.handleExecutionShow)
-	e.GET("/executions/:id/ws", s.handleExecutionSocket)
-	e.GET("/executions/:id/export.json", s.handleExecutionExport)
-	e.GET("/executions/:id/visits", s.handleExecutionVisits)
-	e.GET("/executions/:id/visits/:visit", s.handleExecutionVisit)
-	e.GET("/executions/:id/events", s.handleExecutionEvents)
-	e.GET("/executions/:id/scope", s.handleExecutionScope)
-	e.POST("/executions/:id/stop", s.handleExecutionStop)
-	e.POST("/executions/:id/redrive", s.handleExecutionRedrive)
-	e.GET("/machines/:name/executions", s.handleMachineExecutionList)
-	e.GET("/machines/:name/inputs", s.handleInputList)
-	e.PUT("/machines/:name/inputs/:input", s.handleInputSave)
-	e.DELETE("/machines/:name/inputs/:input", s.handleInputDelete)
-	e.GET("/executions", s.handleExecutionList)
-	e.GET("/executions/ws", s.handleExecutionListSocket)
-	e.GET("/executions/compare", s.handleCompare)
-	e.GET("/inbox", s.handleInbox)
-	e.GET("/inbox/ws", s.handleInboxSocket)
-	e.POST("/inbox/:id/approve", s.handleTaskApprove)
-	e.POST("/inbox/:id/reject", s.handleTaskReject)
-	e.GET("/inbox/:id", s.handleTaskShow)
-	e.POST("/inbox/:id/claim", s.handleTaskClaim)
-	e.POST("/inbox/:id/release", s.handleTaskRelease)
-	e.POST("/inbox/:id/heartbeat", s.handleTaskHeartbeat)
-	e.GET("/audit", s.handleAuditList)
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServerFS(s.cfg.Static))))
+	r := routeTable{e: e, limits: s.limits}
+	r.get("/login", s.handleLoginPage)
+	r.add(http.MethodPost, "/login", s.handleLogin, smallForm)
+	r.add(http.MethodPost, "/logout", s.handleLogout, smallForm)
+	r.get("/", s.handleHome)
+	r.add(http.MethodPost, "/machines", s.handleMachineCreate, definitionForm)
+	r.get("/machines/:name", s.handleMachineShow)
+	r.add(http.MethodPost, "/machines/:name", s.handleMachineUpdate, definitionForm)
+	r.get("/machines/:name/definition.asl.json", s.handleMachineDefinition)
+	r.get("/machines/:name/graph.svg", s.handleMachineSVG)
+	r.get("/machines/:name/design", s.handleDesigner)
+	r.add(http.MethodPost, "/machines/:name/design/apply", s.handleDesignApply, designEdits)
+	r.add(http.MethodPost, "/machines/:name/design/save", s.handleDesignSave, designDoc)
+	r.add(http.MethodPost, "/machines/:name/design/test", s.handleDesignTest, designDoc)
+	r.add(http.MethodPost, "/machines/:name/executions", s.handleExecutionStart, inputForm)
+	r.get("/executions/:id", s.handleExecutionShow)
+	r.get("/executions/:id/ws", s.handleExecutionSocket)
+	r.get("/executions/:id/export.json", s.handleExecutionExport)
+	r.get("/executions/:id/visits", s.handleExecutionVisits)
+	r.get("/executions/:id/visits/:visit", s.handleExecutionVisit)
+	r.get("/executions/:id/events", s.handleExecutionEvents)
+	r.get("/executions/:id/scope", s.handleExecutionScope)
+	r.add(http.MethodPost, "/executions/:id/stop", s.handleExecutionStop, failureForm)
+	r.add(http.MethodPost, "/executions/:id/redrive", s.handleExecutionRedrive, smallForm)
+	r.get("/machines/:name/executions", s.handleMachineExecutionList)
+	r.get("/machines/:name/inputs", s.handleInputList)
+	r.add(http.MethodPut, "/machines/:name/inputs/:input", s.handleInputSave, inputJSON)
+	r.add(http.MethodDelete, "/machines/:name/inputs/:input", s.handleInputDelete, noBody)
+	r.get("/executions", s.handleExecutionList)
+	r.get("/executions/ws", s.handleExecutionListSocket)
+	r.get("/executions/compare", s.handleCompare)
+	r.get("/inbox", s.handleInbox)
+	r.get("/inbox/ws", s.handleInboxSocket)
+	r.add(http.MethodPost, "/inbox/:id/approve", s.handleTaskApprove, outputForm)
+	r.add(http.MethodPost, "/inbox/:id/reject", s.handleTaskReject, failureForm)
+	r.get("/inbox/:id", s.handleTaskShow)
+	r.add(http.MethodPost, "/inbox/:id/claim", s.handleTaskClaim, smallForm)
+	r.add(http.MethodPost, "/inbox/:id/release", s.handleTaskRelease, smallForm)
+	r.add(http.MethodPost, "/inbox/:id/heartbeat", s.handleTaskHeartbeat, smallForm)
+	r.get("/audit", s.handleAuditList)
+	r.get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServerFS(s.cfg.Static))))
+	// The Step Functions API (POST / with X-Amz-Target) is to take AWS's request limit, 1 MiB.
+}
+
+// routeTable registers routes with their body limits.
+type routeTable struct {
+	e      *echo.Echo
+	limits routeLimits
+}
+
+// get registers a route that reads no body; its limit is noBody.
+func (t routeTable) get(path string, h echo.HandlerFunc) { t.e.GET(path, h) }
+
+// add registers a route whose request has a body, with the most that body may hold.
+func (t routeTable) add(method, path string, h echo.HandlerFunc, limit bodyLimit) {
+	t.e.Add(method, path, h)
+	t.limits[method+" "+path] = limit
 }

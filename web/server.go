@@ -101,6 +101,10 @@ type Config struct {
 	// Region and AccountID go into the ARNs the studio makes.
 	Region    string
 	AccountID string
+	// Hosts are the names the studio answers to besides localhost and IP addresses (see
+	// hosts.go), each with a port or, for any port, without; CheckHostName says which are
+	// valid, and the others are left out.
+	Hosts []string
 }
 
 // Server is the studio's HTTP handler.
@@ -116,6 +120,9 @@ type Server struct {
 	tasks taskLocks
 	// folds keeps the folded histories of the executions being looked at.
 	folds runFolds
+	// hosts are Config.Hosts, parsed; limits the body limit of each route (routes.go).
+	hosts  []hostName
+	limits routeLimits
 }
 
 // New builds the server and its routes.
@@ -135,7 +142,8 @@ func New(cfg Config) *Server {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	s := &Server{cfg: cfg, echo: e, log: cfg.Logger, csrfSecret: []byte(auth.NewToken())}
+	s := &Server{cfg: cfg, echo: e, log: cfg.Logger, csrfSecret: []byte(auth.NewToken()),
+		hosts: hostNames(cfg.Hosts), limits: routeLimits{}}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s

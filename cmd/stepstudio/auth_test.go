@@ -42,7 +42,8 @@ func addTestUser(t *testing.T, db, name, password string, flags ...string) {
 }
 
 // request sends a request as a browser or a script would, with the client's cookies and a
-// CSRF token unless header sets X-CSRF-Token (to "" for none).
+// CSRF token unless header sets X-CSRF-Token (to "" for none); header's Host replaces the
+// Host header (the request still goes to the studio's address).
 func (s *studio) request(t *testing.T, method, path string, body io.Reader, header map[string]string) (*http.Response, string) {
 	t.Helper()
 	client := s.client
@@ -55,6 +56,9 @@ func (s *studio) request(t *testing.T, method, path string, body io.Reader, head
 	}
 	for k, v := range header {
 		req.Header.Set(k, v)
+	}
+	if host := header["Host"]; host != "" {
+		req.Host = host
 	}
 	resp, err := client.Do(req)
 	if err != nil {

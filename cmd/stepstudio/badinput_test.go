@@ -64,10 +64,10 @@ func TestDesignerBadInput(t *testing.T) {
 	t.Parallel()
 	s := startStudio(t)
 
-	t.Run("a 5 MB file is refused with its size", func(t *testing.T) {
+	t.Run("a 5 MB file is refused with the limit", func(t *testing.T) {
 		big := []byte(`{"Comment":"` + strings.Repeat("x", 5<<20) + `","StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`)
 		resp, body := s.upload(t, "Huge", big)
-		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "at most 1048576 bytes") {
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "a definition may be at most 1 MiB") {
 			t.Fatalf("status %d\n%.2000s", resp.StatusCode, body)
 		}
 	})

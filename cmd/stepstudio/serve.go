@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/stepstudio/stepstudio/designer"
@@ -41,11 +42,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	inProcessLayout := fset.Bool("layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")
 	maxHistory := fset.Int64("max-history-events", envInt(getenv, "STEPSTUDIO_MAX_HISTORY_EVENTS", runtime.DefaultMaxHistoryEvents),
 		"events a Standard execution's history may hold before it fails with States.Runtime, as on AWS; 0 for no limit (env STEPSTUDIO_MAX_HISTORY_EVENTS)")
+	var hosts hostList
+	fset.Var(&hosts, "host", "a name the studio answers to besides localhost and IP addresses, with or without a port; repeatable (env STEPSTUDIO_HOSTS, comma separated)")
 	if err := fset.Parse(args); err != nil {
 		return err
 	}
 	if err := checkHistoryLimit(*maxHistory); err != nil {
 		return usageError(fset, "%w", err)
+	}
+	if len(hosts) == 0 {
+		if err := hosts.Set(getenv("STEPSTUDIO_HOSTS")); err != nil {
+			return fmt.Errorf("STEPSTUDIO_HOSTS: %w", err)
+		}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
@@ -106,6 +114,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Users:      db,
 		// Without users, only this machine may come in, as the local user (no login).
 		LocalWithoutUsers: local,
+		Hosts:             hosts,
 	})
 
 	ln, err := net.Listen("tcp", *addr)
@@ -162,6 +171,24 @@ func checkCanServe(ctx context.Context, db *store.DB, addr, dbPath string, local
 	}
 	return fmt.Errorf("%s is not a loopback address, so logins are required, and there are no users yet: "+
 		"create one with \"stepstudio user add NAME --admin --db %s\", or listen on 127.0.0.1", addr, dbPath)
+}
+
+// hostList is the names given with --host: each flag adds one, or several separated by commas.
+type hostList []string
+
+func (h *hostList) String() string { return strings.Join(*h, ",") }
+
+func (h *hostList) Set(v string) error {
+	for name := range strings.SplitSeq(v, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		if err := web.CheckHostName(name); err != nil {
+			return err
+		}
+		*h = append(*h, name)
+	}
+	return nil
 }
 
 func envOr(getenv func(string) string, key, fallback string) string {

@@ -49,11 +49,17 @@ func startStudioOn(t *testing.T, db string) *studio {
 // before it listened; the caller stops it.
 func startStudioArgs(t *testing.T, args ...string) (*studio, error) {
 	t.Helper()
+	return startStudioEnv(t, nil, args...)
+}
+
+// startStudioEnv is startStudioArgs with environment variables.
+func startStudioEnv(t *testing.T, env map[string]string, args ...string) (*studio, error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		err := run(ctx, append([]string{"serve"}, args...), func(string) string { return "" }, pw, io.Discard)
+		err := run(ctx, append([]string{"serve"}, args...), func(k string) string { return env[k] }, pw, io.Discard)
 		done <- err
 		pw.CloseWithError(fmt.Errorf("serve ended: %v", err))
 	}()
