@@ -97,6 +97,9 @@ type Config struct {
 	// Region and AccountID go into the ARNs the studio makes.
 	Region    string
 	AccountID string
+	// NowFunc is the clock of the login throttle and of the audit rows of refused logins;
+	// nil means time.Now. Tests pass a fake one to let a wait pass at once.
+	NowFunc func() time.Time
 }
 
 // Server is the studio's HTTP handler.
@@ -110,6 +113,8 @@ type Server struct {
 	// tasks serialises the changes of each callback task (claim, release, heartbeat,
 	// decision), so a claim cannot slip between a decision's check and the decision.
 	tasks taskLocks
+	// logins throttles failed logins by name and by client address.
+	logins *loginThrottle
 }
 
 // New builds the server and its routes.
@@ -126,10 +131,13 @@ func New(cfg Config) *Server {
 	if cfg.AccountID == "" {
 		cfg.AccountID = "123456789012"
 	}
+	if cfg.NowFunc == nil {
+		cfg.NowFunc = time.Now
+	}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	s := &Server{cfg: cfg, echo: e, log: cfg.Logger, csrfSecret: []byte(auth.NewToken())}
+	s := &Server{cfg: cfg, echo: e, log: cfg.Logger, csrfSecret: []byte(auth.NewToken()), logins: newLoginThrottle(cfg.NowFunc)}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s
