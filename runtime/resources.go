@@ -91,7 +91,7 @@ type CallbackTask struct {
 	DecidedBy string
 }
 
-// AuditAction is what a user (or the studio) did to a callback task.
+// AuditAction is what a user (or the studio) did to a callback task, or a refused login.
 type AuditAction string
 
 // The audited actions.
@@ -102,10 +102,16 @@ const (
 	AuditRejected  AuditAction = "rejected"
 	AuditHeartbeat AuditAction = "heartbeat"
 	AuditTimedOut  AuditAction = "timed_out"
+	// AuditLoginFailed is a login refused for a wrong password or an unknown name (the
+	// audit does not say which); AuditLoginThrottled one refused unchecked, during a wait
+	// after too many failures. Their rows name no task (TaskID 0).
+	AuditLoginFailed    AuditAction = "login_failed"
+	AuditLoginThrottled AuditAction = "login_throttled"
 )
 
 // AuditEvent records one action on a callback task: who, when, what, and for a decision its
-// output or error and cause. User is "" when the studio acted itself (a timeout).
+// output or error and cause. User is "" when the studio acted itself (a timeout). For a
+// refused login, User is the name tried and Address the client's address.
 type AuditEvent struct {
 	ID            int64
 	At            time.Time
@@ -118,6 +124,7 @@ type AuditEvent struct {
 	Output        json.RawMessage
 	Error         string
 	Cause         string
+	Address       string
 }
 
 // AuditFilter selects audit rows; zero fields match everything. Before pages: only rows with

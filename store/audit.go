@@ -94,6 +94,20 @@ func insertAudit(ctx context.Context, tx *sql.Tx, taskID int64, ev runtime.Audit
 	return err
 }
 
+// RecordLoginRefused adds the audit row of a refused login: ev carries the action, the name
+// tried (User), the client's Address, the time and, for a throttled one, the wait in Cause.
+// The row names no task.
+func (db *DB) RecordLoginRefused(ctx context.Context, ev runtime.AuditEvent) error {
+	_, err := db.sql.ExecContext(ctx, `
+		INSERT INTO audit_events (at, user_name, action, task_id, execution_id, execution_name, state, cause, client_address)
+		VALUES (?, ?, ?, 0, 0, '', '', ?, ?)`,
+		millis(ev.At), ev.User, ev.Action, ev.Cause, ev.Address)
+	if err != nil {
+		return fmt.Errorf("store: record %s of %q: %w", ev.Action, ev.User, err)
+	}
+	return nil
+}
+
 // auditTimeout audits the tasks of a state that time out, in the transaction that records
 // their TaskTimedOut; it runs before they stop waiting, so it finds them.
 func auditTimeout(ctx context.Context, tx *sql.Tx, execID int64, state string, at int64, errName, cause string) error {
@@ -129,8 +143,8 @@ func (db *DB) FindAuditEvents(ctx context.Context, f runtime.AuditFilter) ([]run
 	if f.Before != 0 {
 		add("id < ?", f.Before)
 	}
-	q := `SELECT id, at, user_name, action, task_id, execution_id, execution_name, state, output, error, cause
-		FROM audit_events`
+	q := `SELECT id, at, user_name, action, task_id, execution_id, execution_name, state, output, error, cause,
+		client_address FROM audit_events`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -147,7 +161,7 @@ func scanAudit(row scanner) (runtime.AuditEvent, error) {
 	var at int64
 	var output sql.NullString
 	err := row.Scan(&ev.ID, &at, &ev.User, &ev.Action, &ev.TaskID, &ev.ExecutionID, &ev.ExecutionName,
-		&ev.State, &output, &ev.Error, &ev.Cause)
+		&ev.State, &output, &ev.Error, &ev.Cause, &ev.Address)
 	ev.At = fromMillis(at)
 	if output.Valid {
 		ev.Output = []byte(output.String)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/store"
 )
@@ -163,5 +165,56 @@ func TestTimeoutIsAuditedWithTheTimedOutEvent(t *testing.T) {
 	}
 	if err := db.ClaimCallbackTask(ctx, task.ID, "ann", time.Now()); !errors.Is(err, runtime.ErrTaskChanged) {
 		t.Fatalf("claiming a timed-out task: %v", err)
+	}
+}
+
+func TestRefusedLoginsAreAuditedWithoutATask(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openDB(t)
+	_, task := waitingTask(t, db, "Mixed")
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	if err := db.ClaimCallbackTask(ctx, task.ID, "ann", at); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range []runtime.AuditEvent{
+		{User: "ann", Action: runtime.AuditLoginFailed, Address: "192.0.2.7", At: at.Add(time.Second)},
+		{User: "nobody", Action: runtime.AuditLoginFailed, Address: "2001:db8::1", At: at.Add(2 * time.Second)},
+		{User: "ann", Action: runtime.AuditLoginThrottled, Address: "192.0.2.7", Cause: "retry after 1 s", At: at.Add(3 * time.Second)},
+	} {
+		if err := db.RecordLoginRefused(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		filter runtime.AuditFilter
+		want   []string // user action address cause, newest first
+	}{
+		{"the log holds logins and task actions, newest first", runtime.AuditFilter{}, []string{
+			"ann login_throttled 192.0.2.7 retry after 1 s", "nobody login_failed 2001:db8::1 ", "ann login_failed 192.0.2.7 ", "ann claimed  "}},
+		{"the user filter finds a name's refused logins", runtime.AuditFilter{User: "ann"}, []string{
+			"ann login_throttled 192.0.2.7 retry after 1 s", "ann login_failed 192.0.2.7 ", "ann claimed  "}},
+		{"the action filter finds failed logins", runtime.AuditFilter{Action: runtime.AuditLoginFailed}, []string{
+			"nobody login_failed 2001:db8::1 ", "ann login_failed 192.0.2.7 "}},
+		{"a task's audit has no logins", runtime.AuditFilter{TaskID: task.ID}, []string{"ann claimed  "}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			events, err := db.FindAuditEvents(ctx, tc.filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, ev := range events {
+				got = append(got, ev.User+" "+string(ev.Action)+" "+ev.Address+" "+ev.Cause)
+				if ev.Action != runtime.AuditClaimed && (ev.TaskID != 0 || ev.ExecutionID != 0 || !ev.At.After(at)) {
+					t.Errorf("login row %+v", ev)
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Fatalf("audit (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -283,25 +283,42 @@ func (d TaskData) outcome() string {
 	return "Decided" + by + "; the execution is taking the decision."
 }
 
-// AuditUser names who acted: the studio itself for a timeout.
+// AuditUser names who acted: the studio itself for a timeout, the name tried for a login.
 func AuditUser(ev runtime.AuditEvent) string {
-	if ev.User == "" {
-		return "(studio)"
+	switch {
+	case ev.User != "":
+		return ev.User
+	case isLoginAudit(ev):
+		return "(no name)"
 	}
-	return ev.User
+	return "(studio)"
 }
 
 // AuditActionLabel is an action as the pages say it.
 func AuditActionLabel(a runtime.AuditAction) string {
-	if a == runtime.AuditTimedOut {
+	switch a {
+	case runtime.AuditTimedOut:
 		return "timed out"
+	case runtime.AuditLoginFailed:
+		return "login failed"
+	case runtime.AuditLoginThrottled:
+		return "login throttled"
 	}
 	return string(a)
 }
 
-// auditDetail is a row's output, or error and cause.
+// isLoginAudit reports whether a row is a refused login, which names no task or execution.
+func isLoginAudit(ev runtime.AuditEvent) bool {
+	return ev.Action == runtime.AuditLoginFailed || ev.Action == runtime.AuditLoginThrottled
+}
+
+// auditDetail is a row's output, or error and cause, or where a refused login came from.
 func auditDetail(ev runtime.AuditEvent) string {
 	switch {
+	case isLoginAudit(ev) && ev.Cause != "":
+		return "from " + ev.Address + "; " + ev.Cause
+	case isLoginAudit(ev):
+		return "from " + ev.Address
 	case len(ev.Output) > 0:
 		var b bytes.Buffer
 		if json.Compact(&b, ev.Output) != nil {
@@ -316,7 +333,7 @@ func auditDetail(ev runtime.AuditEvent) string {
 
 // AuditActions are the actions the audit page filters by.
 var AuditActions = []runtime.AuditAction{runtime.AuditClaimed, runtime.AuditReleased, runtime.AuditApproved,
-	runtime.AuditRejected, runtime.AuditHeartbeat, runtime.AuditTimedOut}
+	runtime.AuditRejected, runtime.AuditHeartbeat, runtime.AuditTimedOut, runtime.AuditLoginFailed, runtime.AuditLoginThrottled}
 
 // AuditData is what the audit page shows: a page of rows, newest first.
 type AuditData struct {

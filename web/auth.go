@@ -3,10 +3,13 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,6 +27,8 @@ type UserStore interface {
 	FindSessionUser(ctx context.Context, tokenHash []byte, now, expires time.Time) (auth.User, error)
 	DeleteSession(ctx context.Context, tokenHash []byte) error
 	FindAPIKeyUser(ctx context.Context, keyHash []byte) (auth.User, error)
+	// RecordLoginRefused adds the audit row of a refused login (it names no task).
+	RecordLoginRefused(ctx context.Context, ev runtime.AuditEvent) error
 }
 
 // sessionTTL is how long a session lives after its last use.
@@ -222,7 +227,9 @@ func (s *Server) handleLoginPage(c echo.Context) error {
 }
 
 // handleLogin checks a name and password and starts a session. A refusal never says which
-// of the two was wrong, and takes as long for an unknown name as for a wrong password.
+// of the two was wrong, and takes as long for an unknown name as for a wrong password. After
+// too many failures for the name or from the address (see throttle.go) it answers 429 without
+// checking anything, for known and unknown names alike.
 func (s *Server) handleLogin(c echo.Context) error {
 	next := localPath(c.FormValue("next"))
 	if s.cfg.Users == nil {
@@ -230,20 +237,72 @@ func (s *Server) handleLogin(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	name, password := c.FormValue("name"), c.FormValue("password")
+	address := clientAddress(c.Request())
+	keys := loginKeys(name, address)
+	if wait, report := s.logins.attempt(keys...); wait > 0 {
+		return s.refuseThrottledLogin(c, next, name, address, wait, report)
+	}
 	u, err := s.cfg.Users.FindUser(ctx, name)
 	if err != nil && !errors.Is(err, runtime.ErrNotFound) {
 		return err
 	}
 	if !auth.CheckPassword(u.PasswordHash, password) {
-		s.log.Info("login refused", "name", name, "remote", c.RealIP())
+		s.log.Info("login refused", "name", clipName(name), "remote", address)
+		s.auditLogin(ctx, runtime.AuditLoginFailed, name, address, "")
 		return render(c, http.StatusUnauthorized, views.Login(next, name, loginRefused))
 	}
+	s.logins.succeed(keys...)
 	token := auth.NewToken()
 	if err := s.cfg.Users.CreateSession(ctx, u.ID, auth.HashToken(token), time.Now().Add(sessionTTL)); err != nil {
 		return err
 	}
 	s.setCookie(c, sessionCookie, token, 0)
 	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// refuseThrottledLogin answers 429 with Retry-After in whole seconds: the login page for a
+// browser, {"error": ...} for a script. Only the first refusal of a wait is logged and
+// audited (report), so a flood of refused attempts cannot fill the log or the disk.
+func (s *Server) refuseThrottledLogin(c echo.Context, next, name, address string, wait time.Duration, report bool) error {
+	seconds := int((wait + time.Second - 1) / time.Second)
+	c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
+	if report {
+		s.log.Warn("login throttled", "name", clipName(name), "remote", address, "retry_after", seconds)
+		s.auditLogin(c.Request().Context(), runtime.AuditLoginThrottled, name, address, fmt.Sprintf("retry after %d s", seconds))
+	}
+	unit := "seconds"
+	if seconds == 1 {
+		unit = "second"
+	}
+	message := fmt.Sprintf("Too many failed logins for this name or from this address; try again in %d %s.", seconds, unit)
+	if !wantsPage(c.Request()) {
+		return c.JSON(http.StatusTooManyRequests, map[string]string{"error": message})
+	}
+	return render(c, http.StatusTooManyRequests, views.Login(next, name, message))
+}
+
+// auditLogin records a refused login. The refusal stands even when the row cannot be written,
+// so a failure is logged rather than answered with a 500.
+func (s *Server) auditLogin(ctx context.Context, action runtime.AuditAction, name, address, cause string) {
+	ev := runtime.AuditEvent{At: s.cfg.NowFunc(), User: clipName(name), Action: action, Address: address, Cause: cause}
+	if err := s.cfg.Users.RecordLoginRefused(ctx, ev); err != nil {
+		s.log.Error("audit refused login", "name", ev.User, "remote", address, "err", err)
+	}
+}
+
+// maxAuditedName is as much of a name tried as the audit and the log keep: names are short,
+// and a script's megabyte of "name" need not be stored.
+const maxAuditedName = 200
+
+func clipName(name string) string {
+	if len(name) <= maxAuditedName {
+		return name
+	}
+	cut := maxAuditedName
+	for cut > 0 && !utf8.RuneStart(name[cut]) {
+		cut--
+	}
+	return name[:cut] + "…"
 }
 
 // handleLogout ends the session and shows the login page.

@@ -105,6 +105,9 @@ type Config struct {
 	// hosts.go), each with a port or, for any port, without; CheckHostName says which are
 	// valid, and the others are left out.
 	Hosts []string
+	// NowFunc is the clock of the login throttle and of the audit rows of refused logins;
+	// nil means time.Now. Tests pass a fake one to let a wait pass at once.
+	NowFunc func() time.Time
 }
 
 // Server is the studio's HTTP handler.
@@ -123,6 +126,8 @@ type Server struct {
 	// hosts are Config.Hosts, parsed; limits the body limit of each route (routes.go).
 	hosts  []hostName
 	limits routeLimits
+	// logins throttles failed logins by name and by client address.
+	logins *loginThrottle
 }
 
 // New builds the server and its routes.
@@ -139,11 +144,14 @@ func New(cfg Config) *Server {
 	if cfg.AccountID == "" {
 		cfg.AccountID = "123456789012"
 	}
+	if cfg.NowFunc == nil {
+		cfg.NowFunc = time.Now
+	}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	s := &Server{cfg: cfg, echo: e, log: cfg.Logger, csrfSecret: []byte(auth.NewToken()),
-		hosts: hostNames(cfg.Hosts), limits: routeLimits{}}
+		hosts: hostNames(cfg.Hosts), limits: routeLimits{}, logins: newLoginThrottle(cfg.NowFunc)}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s

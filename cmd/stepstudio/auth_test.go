@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -264,4 +265,56 @@ func TestNonLoopbackAddress(t *testing.T) {
 			t.Fatalf("home after login: %d", resp.StatusCode)
 		}
 	})
+}
+
+// The whole program throttles logins by the connection's address and name and audits the
+// refusals; the exact waits are tested with a fake clock in package web.
+func TestLoginThrottleAndAudit(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "data", "studio.db")
+	addTestUser(t, db, "alice", "alice's password", "--admin")
+	s := startStudioOn(t, db)
+	t.Cleanup(s.stop)
+	form := func(name, password string) io.Reader {
+		return strings.NewReader(url.Values{"name": {name}, "password": {password}}.Encode())
+	}
+	browser := map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"}
+	for i := range 6 {
+		if resp, body := s.request(t, "POST", "/login", form("alice", "wrong password"), browser); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: %d\n%s", i+1, resp.StatusCode, body)
+		}
+	}
+	// The sixth failure makes the next attempt wait a second: the next requests come sooner.
+	// (The exact waits are tested on a fake clock in web; here the real program runs on the
+	// real one, so a machine too loaded to send two requests within a second proves nothing.)
+	sixth := time.Now()
+	inTime := func() {
+		t.Helper()
+		if time.Since(sixth) > 900*time.Millisecond {
+			t.Skip("the requests after the sixth failure took nearly the one-second wait; nothing to conclude")
+		}
+	}
+	resp, body := s.request(t, "POST", "/login", form("alice", "alice's password"), browser)
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "1" ||
+		!strings.Contains(body, "Too many failed logins for this name or from this address; try again in 1 second.") {
+		inTime()
+		t.Fatalf("the right password after six wrong ones: %d, Retry-After %q\n%s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	spoofed := map[string]string{"Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-For": "203.0.113.9", "X-Real-IP": "203.0.113.9"}
+	resp, body = s.request(t, "POST", "/login", form("mallory", "any password"), spoofed)
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, `"error":"Too many failed logins`) {
+		inTime()
+		t.Fatalf("another name from a forwarded address: %d\n%s", resp.StatusCode, body)
+	}
+
+	key, err := userCmd(t, db, "", "key", "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, page := s.request(t, "GET", "/audit", nil, map[string]string{"Authorization": "Bearer " + strings.TrimSpace(key)})
+	if resp.StatusCode != http.StatusOK || strings.Count(page, `data-action="login_failed"`) != 6 ||
+		strings.Count(page, `data-action="login_throttled"`) != 1 || !strings.Contains(page, "from 127.0.0.1; retry after 1 s") ||
+		strings.Contains(page, "203.0.113.9") || strings.Contains(page, "wrong password") || strings.Contains(page, "s password") {
+		t.Fatalf("audit page: %d\n%s", resp.StatusCode, page)
+	}
 }
