@@ -209,3 +209,39 @@ test('a failed execution: the banner names the error and selects the failed stat
   await shot(page, 'execution-failed-banner.png');
   await page.close();
 });
+
+test('a history at the 25,000-event limit: the failure says why, the page opens at once and pages its rows', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const headers = await csrfHeaders(page.request, server.url);
+  const loop = { StartAt: 'Count', States: {
+    Count: { Type: 'Pass', Next: 'Again?' },
+    'Again?': { Type: 'Choice', Choices: [{ Variable: '$.stop', BooleanEquals: true, Next: 'Done' }], Default: 'Count' },
+    Done: { Type: 'Succeed' },
+  } };
+  const created = await page.request.post(`${server.url}/machines`, { headers, form: { name: 'Forever', definition: JSON.stringify(loop) } });
+  assert.ok(created.ok());
+  const started = await page.request.post(`${server.url}/machines/Forever/executions`, { form: { input: '{"stop": false}' }, headers });
+  await page.goto(started.url());
+  await page.getByTestId('execution-status').filter({ hasText: 'FAILED' }).waitFor({ timeout: 60000 });
+  assert.equal(await page.getByTestId('execution-error-name').textContent(), 'States.Runtime');
+  assert.match(await page.getByTestId('execution-error-cause').textContent(), /The execution reached the maximum number of history events \(25000\)\./);
+  assert.equal(await page.getByTestId('event-count').textContent(), '25000');
+
+  await page.reload();
+  assert.equal(await node(page, 'Count').locator('.run-count text').textContent(), '×6250');
+  await page.getByTestId('tab-events').click();
+  assert.equal(await page.getByTestId('event-page').textContent(), 'page 1 of 1000 · 25000 events');
+  assert.equal(await page.locator('[data-testid="events"] tr.event-row').count(), 25);
+  await page.getByTestId('event-filter').fill('executionfailed');
+  await page.getByTestId('event-page').filter({ hasText: 'page 1 of 1 · 1 events' }).waitFor();
+  await page.locator('[data-testid="events"] tr.event-row').click();
+  assert.match(await page.getByTestId('event-details').textContent(), /maximum number of history events/);
+  await page.getByTestId('tab-table').click();
+  assert.equal(await page.getByTestId('visit-page').textContent(), 'page 1 of 500 · 12499 visits');
+  await page.getByTestId('visit-next').click();
+  await page.getByTestId('visit-page').filter({ hasText: 'page 2 of 500' }).waitFor();
+  await page.locator('[data-testid="visits"] tbody tr').first().click();
+  await page.getByTestId('visit-details').waitFor();
+  await shot(page, 'execution-history-limit.png');
+  await page.close();
+});
