@@ -37,7 +37,10 @@ func main() {
 // run is the whole program, so tests can start it on a free port with a temporary database.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	command := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		// First on the line, these ask about the program, not about serve's flags.
+		command, args = "help", nil
+	} else if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		command, args = args[0], args[1:]
 	}
 	switch command {
@@ -58,8 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case layoutWorkerCommand:
 		return designer.ServeLayout(ctx, os.Stdin, stdout)
 	case "help":
-		fmt.Fprintln(stdout, usage)
-		return nil
+		return help(getenv, stdout)
 	}
 	return fmt.Errorf("unknown command %q\n%s", command, usage)
 }
@@ -67,14 +69,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 const usage = `usage: stepstudio [command] [flags]
 
 commands:
-  serve     start the studio (the default): stepstudio serve [--addr ADDR] [--db FILE] [--dev]
-  test      run case files (folders searched recursively) on virtual time:
-            stepstudio test [-v] [--run REGEX] PATH...
-  validate  check a state machine definition: stepstudio validate FILE
-  run       run a state machine once, in memory: stepstudio run FILE [--input JSON|@FILE]
-  bench     measure benchmark workloads: stepstudio bench [--runs N] [--warmup N] [--json FILE] DIR...
-  user      manage who may log in: stepstudio user add NAME [--admin] | list | remove NAME | key NAME
-  help      print this text`
+  serve     start the studio (the default command; its flags are below)
+  test      run case files on virtual time, folders recursively: test [-v] [--run REGEX] PATH...
+  validate  check a state machine definition: validate FILE
+  run       run a state machine once, in memory: run FILE [--input JSON|@FILE]
+  bench     measure benchmark workloads: bench [--runs N] [--warmup N] [--json FILE] DIR...
+  user      manage who may log in: user add NAME [--admin] | list | remove NAME | key NAME
+  help      print this text (also -h, --help); "stepstudio COMMAND -h" for a command's flags`
+
+// help prints the commands, then the flags of serve: a bare "stepstudio" serves, so its flags
+// are the ones a first-time user needs.
+func help(getenv func(string) string, stdout io.Writer) error {
+	fmt.Fprintf(stdout, "%s\n\nflags of serve:\n", usage)
+	fset, _ := serveFlags(getenv, stdout)
+	fset.PrintDefaults()
+	return nil
+}
 
 // parseFlags parses flags wherever they stand among the arguments, so that
 // "stepstudio run flow.json --input @in.json" works as well as flags first; "--" ends the

@@ -34,45 +34,36 @@ var (
 
 // serve starts the studio and blocks until ctx is cancelled.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	addr := fset.String("addr", envOr(getenv, "STEPSTUDIO_ADDR", "127.0.0.1:8080"), "address to listen on (env STEPSTUDIO_ADDR)")
-	dbPath := fset.String("db", envOr(getenv, "STEPSTUDIO_DB", filepath.Join("data", "stepstudio.db")), "SQLite file, created if missing (env STEPSTUDIO_DB)")
-	dev := fset.Bool("dev", false, "serve the browser assets from static/dist on disk instead of the embedded copy")
-	inProcessLayout := fset.Bool("layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")
-	maxHistory := fset.Int64("max-history-events", envInt(getenv, "STEPSTUDIO_MAX_HISTORY_EVENTS", runtime.DefaultMaxHistoryEvents),
-		"events a Standard execution's history may hold before it fails with States.Runtime, as on AWS; 0 for no limit (env STEPSTUDIO_MAX_HISTORY_EVENTS)")
-	var hosts hostList
-	fset.Var(&hosts, "host", "a name the studio answers to besides localhost and IP addresses, with or without a port; repeatable (env STEPSTUDIO_HOSTS, comma separated)")
+	fset, opts := serveFlags(getenv, stderr)
 	if err := fset.Parse(args); err != nil {
-		return err
+		return helpRequested(err)
 	}
-	if err := checkHistoryLimit(*maxHistory); err != nil {
+	if err := checkHistoryLimit(opts.maxHistory); err != nil {
 		return usageError(fset, "%w", err)
 	}
-	if len(hosts) == 0 {
-		if err := hosts.Set(getenv("STEPSTUDIO_HOSTS")); err != nil {
+	if len(opts.hosts) == 0 {
+		if err := opts.hosts.Set(getenv("STEPSTUDIO_HOSTS")); err != nil {
 			return fmt.Errorf("STEPSTUDIO_HOSTS: %w", err)
 		}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
-	if dir := filepath.Dir(*dbPath); dir != "" {
+	if dir := filepath.Dir(opts.dbPath); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("create data folder: %w", err)
 		}
 	}
-	db, err := store.Open(ctx, *dbPath)
+	db, err := store.Open(ctx, opts.dbPath)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	local := isLoopback(*addr)
-	if err := checkCanServe(ctx, db, *addr, *dbPath, local); err != nil {
+	local := isLoopback(opts.addr)
+	if err := checkCanServe(ctx, db, opts.addr, opts.dbPath, local); err != nil {
 		return err
 	}
 
-	renderer, err := newRenderer(ctx, *inProcessLayout)
+	renderer, err := newRenderer(ctx, opts.inProcessLayout)
 	if err != nil {
 		return err
 	}
@@ -86,7 +77,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		// catching up from the store after a reconnect never misses one.
 		Recorder:         recorders{db, hub},
 		Logger:           log,
-		MaxHistoryEvents: *maxHistory,
+		MaxHistoryEvents: opts.maxHistory,
 	})
 	// Executions end with the server, where they are: their history is stored.
 	runCtx, stopRuns := context.WithCancel(context.Background())
@@ -100,7 +91,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	assets := static.FS()
-	if *dev {
+	if opts.dev {
 		assets = os.DirFS(filepath.Join("static", "dist"))
 	}
 	handler := web.New(web.Config{
@@ -114,15 +105,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Users:      db,
 		// Without users, only this machine may come in, as the local user (no login).
 		LocalWithoutUsers: local,
-		Hosts:             hosts,
+		Hosts:             opts.hosts,
 	})
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", opts.addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "stepstudio listening on http://%s (database %s)\n", ln.Addr(), *dbPath)
+	fmt.Fprintf(stdout, "stepstudio listening on http://%s (database %s)\n", ln.Addr(), opts.dbPath)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -143,6 +134,33 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	return nil
+}
+
+// serveOptions are the flags of serve.
+type serveOptions struct {
+	addr, dbPath         string
+	dev, inProcessLayout bool
+	maxHistory           int64
+	hosts                hostList
+}
+
+// serveFlags declares the flags of serve, for serve itself and for the program's help.
+func serveFlags(getenv func(string) string, output io.Writer) (*flag.FlagSet, *serveOptions) {
+	var o serveOptions
+	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fset.SetOutput(output)
+	fset.StringVar(&o.addr, "addr", envOr(getenv, "STEPSTUDIO_ADDR", "127.0.0.1:8080"), "address to listen on (env STEPSTUDIO_ADDR)")
+	fset.StringVar(&o.dbPath, "db", envOr(getenv, "STEPSTUDIO_DB", filepath.Join("data", "stepstudio.db")), "SQLite file, created if missing (env STEPSTUDIO_DB)")
+	fset.BoolVar(&o.dev, "dev", false, "serve the browser assets from static/dist on disk instead of the embedded copy")
+	fset.BoolVar(&o.inProcessLayout, "layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")
+	fset.Int64Var(&o.maxHistory, "max-history-events", envInt(getenv, "STEPSTUDIO_MAX_HISTORY_EVENTS", runtime.DefaultMaxHistoryEvents),
+		"events a Standard execution's history may hold before it fails with States.Runtime, as on AWS; 0 for no limit (env STEPSTUDIO_MAX_HISTORY_EVENTS)")
+	fset.Var(&o.hosts, "host", "a name the studio answers to besides localhost and IP addresses, with or without a port; repeatable (env STEPSTUDIO_HOSTS, comma separated)")
+	fset.Usage = func() {
+		fmt.Fprintln(fset.Output(), "usage: stepstudio serve [flags]\n\nflags:")
+		fset.PrintDefaults()
+	}
+	return fset, &o
 }
 
 // isLoopback reports whether addr listens only to this machine: 127.0.0.0/8, ::1 or
