@@ -10,7 +10,7 @@ import (
 //go:embed dist
 var dist embed.FS
 
-// FS returns the built assets: app.js and app.css at its root.
+// FS returns the built assets: app.js, app.css and favicon.svg at its root.
 func FS() fs.FS {
 	sub, err := fs.Sub(dist, "dist")
 	if err != nil {

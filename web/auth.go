@@ -53,9 +53,10 @@ type identity struct {
 	session string
 }
 
-// publicPaths need no user: the login page itself and what it is drawn with.
+// publicPaths need no user: the login page itself and what it is drawn with, and the icon
+// browsers fetch on their own for every page, the login page included.
 func isPublic(path string) bool {
-	return path == "/login" || path == "/logout" || strings.HasPrefix(path, "/static/")
+	return path == "/login" || path == "/logout" || path == "/favicon.ico" || strings.HasPrefix(path, "/static/")
 }
 
 // authenticate identifies every request, sends the unidentified ones to the login page (or

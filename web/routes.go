@@ -57,6 +57,7 @@ func (s *Server) routes() {
 	r.add(http.MethodPost, "/inbox/:id/release", s.handleTaskRelease, smallForm)
 	r.add(http.MethodPost, "/inbox/:id/heartbeat", s.handleTaskHeartbeat, smallForm)
 	r.get("/audit", s.handleAuditList)
+	r.get("/favicon.ico", s.handleFavicon)
 	r.get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServerFS(s.cfg.Static))))
 	// The Step Functions API (POST / with X-Amz-Target) is to take AWS's request limit, 1 MiB.
 }
