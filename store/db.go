@@ -4,9 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,8 +34,13 @@ type DB struct {
 	sql *sql.DB
 }
 
-// Open opens (creating if needed) the SQLite file at path and applies pending migrations.
+// Open opens (creating if needed) the SQLite file at path and applies pending migrations. A
+// missing folder is created. Only the owner may read the folder it creates (0700), the file
+// and its -wal and -shm files (0600), whatever the umask.
 func Open(ctx context.Context, path string) (*DB, error) {
+	if err := makePrivate(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	// WAL lets pages read while an execution writes its history.
 	q.Set("_journal_mode", "WAL")
@@ -57,6 +65,39 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// makePrivate creates the database's folder and file for their owner alone, since they hold
+// password hashes, task tokens and every execution's input and output. The file is created
+// before SQLite opens it because SQLite gives the -wal and -shm files it makes the mode of the
+// database file. A database made before this rule, with the -wal and -shm a running studio or
+// a crash left, is set to 0600 too. A folder that exists was chosen by the user and keeps its
+// mode, as does a file another user owns (the system refuses the change: its owner decides).
+func makePrivate(path string) error {
+	dir := filepath.Dir(path)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("store: create data folder: %w", err)
+		}
+		// MkdirAll's mode passes through the umask; a strict one could leave the folder unusable.
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("store: create data folder: %w", err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		err = f.Close()
+	}
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("store: create %s: %w", path, err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		err := os.Chmod(p, 0o600)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrPermission) {
+			return fmt.Errorf("store: make %s private: %w", p, err)
+		}
+	}
+	return nil
 }
 
 // Close closes the database.

@@ -48,11 +48,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
-	if dir := filepath.Dir(opts.dbPath); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("create data folder: %w", err)
-		}
-	}
 	db, err := store.Open(ctx, opts.dbPath)
 	if err != nil {
 		return err

@@ -49,7 +49,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 	if len(rest) != wantArgs {
 		return fmt.Errorf("user %s: wrong arguments\n%s", sub, userUsage)
 	}
-	db, err := openStore(ctx, *dbPath)
+	db, err := store.Open(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -65,16 +65,6 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		return createAPIKey(ctx, db, rest[0], stdout)
 	}
 	return fmt.Errorf("unknown user command %q\n%s", sub, userUsage)
-}
-
-// openStore opens the database as serve does, creating its folder.
-func openStore(ctx context.Context, path string) (*store.DB, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("create data folder: %w", err)
-		}
-	}
-	return store.Open(ctx, path)
 }
 
 func addUser(ctx context.Context, db *store.DB, name string, admin bool, stdin io.Reader, prompt, stdout io.Writer) error {
