@@ -115,8 +115,8 @@ func (s *Server) handleMachineCreate(c echo.Context) error {
 	if form.Type != "STANDARD" && form.Type != "EXPRESS" {
 		return s.renderHome(c, http.StatusBadRequest, form, []string{fmt.Sprintf("The type %q is not one of STANDARD and EXPRESS.", form.Type)})
 	}
-	if problem := checkName(form.Name); problem != "" {
-		return s.renderHome(c, http.StatusBadRequest, form, []string{problem})
+	if err := runtime.CheckName("state machine", form.Name); err != nil {
+		return s.renderHome(c, http.StatusBadRequest, form, []string{err.Error()})
 	}
 	if _, err := runtime.Parse(definition); err != nil {
 		form.Definition = string(definition)
@@ -181,26 +181,6 @@ func readUpload(fh *multipart.FileHeader) ([]byte, error) {
 		return nil, fmt.Errorf("The file %q could not be read: %v", fh.Filename, err)
 	}
 	return b, nil
-}
-
-// checkName applies AWS's rules for state machine and execution names; "" means valid.
-func checkName(name string) string {
-	if name == "" {
-		return "The name is empty; give the state machine a name."
-	}
-	if n := len([]rune(name)); n > 80 {
-		return fmt.Sprintf("The name is %d characters long; at most 80 are allowed.", n)
-	}
-	for _, r := range name {
-		if r <= 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0xfffe || r == 0xffff {
-			return fmt.Sprintf("The name %q contains whitespace or a control character; these are not allowed.", name)
-		}
-		switch r {
-		case '<', '>', '{', '}', '[', ']', '?', '*', '"', '#', '%', '\\', '^', '|', '~', '`', '$', '&', ',', ';', ':', '/':
-			return fmt.Sprintf("The name %q contains %q; names may not contain any of < > { } [ ] ? * \" # %% \\ ^ | ~ ` $ & , ; : /", name, r)
-		}
-	}
-	return ""
 }
 
 // problemsOf turns a definition error into lines that each name the state and field.
