@@ -156,7 +156,10 @@ func (s *Server) catchUp(ctx context.Context, r *foldedRun, e runtime.ExecutionI
 // feed folds an event the hub published, reading the store first when events came before it
 // that this run has not folded (it was not watched live then). r.mu is held.
 func (s *Server) feed(ctx context.Context, r *foldedRun, e runtime.ExecutionInfo, ev runtime.Event) error {
-	if ev.ID == r.fold.Last()+1 {
+	switch last := r.fold.Last(); {
+	case ev.ID <= last:
+		return nil // another page's socket folded it already
+	case ev.ID == last+1:
 		r.apply(ev)
 		return nil
 	}
