@@ -27,7 +27,10 @@
 // so tests and `stepstudio test` run Waits, backoffs and timeouts on virtual time
 // (runtime/fakeclock). Every history event goes to the Recorder in order, numbered as AWS
 // numbers them; the studio's store keeps them and its hub streams them. Engine.Resume
-// continues an execution from its stored history after a restart.
+// continues an execution from its stored history after a restart. A Standard execution's
+// history holds at most EngineConfig.MaxHistoryEvents (AWS's 25,000): the event that would
+// reach it, unless it is ExecutionSucceeded, is replaced by ExecutionFailed (States.Runtime)
+// and the run stops in every frame (execution.go, fillHistory).
 //
 // TestState runs one state alone, as AWS's TestState API does, on a virtual clock and with a
 // mock in place of a Task's resource, and reports the value after each step of the data

@@ -7,4 +7,8 @@
 // (csrf.go); handlers ask UserOf for who is asking. Before it, every request is refused
 // unless its Host header names the studio (hosts.go, against DNS rebinding), and its body is
 // held to the limit its route declares in the table (limits.go).
+//
+// The execution pages show a history folded (views.Fold); each execution looked at is folded
+// once and then kept up to date with only the events recorded since, shared by its pages, its
+// tables (read a page at a time) and its live sockets (runfolds.go).
 package web
