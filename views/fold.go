@@ -644,12 +644,15 @@ type ScopeView struct {
 	Members Members              `json:"members"`
 }
 
+// HasScope reports whether the history has a Map iteration or Parallel branch key.
+func (f *Fold) HasScope(key string) bool { return f.scopes[key] }
+
 // Scope returns the view of scope key, and false when the history has no such scope.
 func (f *Fold) Scope(key string) (ScopeView, bool) {
-	i := slices.IndexFunc(f.Scopes, func(s ScopeInfo) bool { return s.Key == key })
-	if i < 0 {
+	if !f.scopes[key] {
 		return ScopeView{}, false
 	}
+	i := slices.IndexFunc(f.Scopes, func(s ScopeInfo) bool { return s.Key == key })
 	return ScopeView{Key: key, Last: f.last, Nodes: f.Nodes(key), Edges: f.Edges(key), Members: f.Scopes[i].Members}, true
 }
 

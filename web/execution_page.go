@@ -107,7 +107,7 @@ func (s *Server) handleExecutionVisits(c echo.Context) error {
 	key := c.QueryParam("scope")
 	var p views.VisitPage
 	err = s.withRun(c.Request().Context(), e, func(r *foldedRun) error {
-		if _, ok := r.fold.Scope(key); key != "" && !ok {
+		if key != "" && !r.fold.HasScope(key) {
 			return notFound(fmt.Sprintf("Execution %d has no Map iteration or Parallel branch %q.", e.ID, key))
 		}
 		p = r.visitPage(key, page)
