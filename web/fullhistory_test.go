@@ -14,6 +14,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/stepstudio/stepstudio/designer"
 	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/runtime/fakeclock"
@@ -295,5 +297,50 @@ func BenchmarkExecutionPage25000Events(b *testing.B) {
 				open(b, srv)
 			}
 		})
+	}
+}
+
+func TestExecutionSocketCatchesUpOrStartsAgainFromTheWholePicture(t *testing.T) {
+	t.Parallel()
+	h := newFullHistory(t, loopDefinition, `{"stop": false}`)
+	ts := httptest.NewServer(h.server())
+	t.Cleanup(ts.Close)
+	read := func(after int64, n int) []map[string]json.RawMessage {
+		t.Helper()
+		conn, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+h.path()+"/ws?after="+strconv.FormatInt(after, 10), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var msgs []map[string]json.RawMessage
+		for range n {
+			conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+			var m map[string]json.RawMessage
+			if err := conn.ReadJSON(&m); err != nil {
+				t.Fatalf("after %d: message %d: %v", after, len(msgs)+1, err)
+			}
+			msgs = append(msgs, m)
+		}
+		return msgs
+	}
+	// A page drawn a moment ago gets the events it missed, one by one.
+	msgs := read(24997, 3)
+	for i, m := range msgs {
+		if got, want := string(m["id"]), strconv.Itoa(24998+i); got != want || m["resync"] != nil {
+			t.Errorf("message %d: id %s, want %s without a resync", i, got, want)
+		}
+	}
+	if !strings.Contains(string(msgs[2]["execution"]), `"status":"FAILED"`) {
+		t.Errorf("the last message does not end the execution: %s", msgs[2]["execution"])
+	}
+	// A page far behind gets the whole picture instead, and how the execution ended.
+	msgs = read(10, 1)
+	var snap struct {
+		Last   int64
+		Visits int
+	}
+	if err := json.Unmarshal(msgs[0]["resync"], &snap); err != nil || snap.Last != 25000 || snap.Visits != 12499 ||
+		!strings.Contains(string(msgs[0]["execution"]), `"status":"FAILED"`) {
+		t.Errorf("resync %s (%v), execution %s", msgs[0]["resync"], err, msgs[0]["execution"])
 	}
 }
