@@ -34,10 +34,10 @@ func (s *studio) dialInbox(t *testing.T, query string) *websocket.Conn {
 
 func readInbox(t *testing.T, conn *websocket.Conn) inboxMessage {
 	t.Helper()
-	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	conn.SetReadDeadline(time.Now().Add(waitLimit))
 	var m inboxMessage
 	if err := conn.ReadJSON(&m); err != nil {
-		t.Fatal(err)
+		t.Fatalf("waiting up to %s for the inbox socket's next message: %v", waitLimit, err)
 	}
 	return m
 }
