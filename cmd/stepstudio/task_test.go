@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // as returns a client of the same studio logged in as name, with its own cookies.
@@ -118,13 +119,11 @@ func TestClaimedTaskIsTheClaimantsOrAnAdmins(t *testing.T) {
 	}
 
 	// A heartbeat moves the heartbeat deadline and is audited.
-	due := regexp.MustCompile(`data-deadline="([^"]+)" data-testid="task-heartbeat-countdown"`)
-	before := due.FindStringSubmatch(annPage)
+	before := heartbeatDeadline(t, annPage)
 	resp, body = ann.post(t, task+"/heartbeat", nil)
 	mustStatus(t, "ann heartbeat", resp, body, http.StatusSeeOther)
 	_, annPage = ann.get(t, task)
-	after := due.FindStringSubmatch(annPage)
-	if before == nil || after == nil || after[1] <= before[1] {
+	if after := heartbeatDeadline(t, annPage); !after.After(before) {
 		t.Fatalf("heartbeat deadline %v then %v", before, after)
 	}
 
@@ -159,6 +158,23 @@ func TestClaimedTaskIsTheClaimantsOrAnAdmins(t *testing.T) {
 	if !strings.Contains(execPage, `data-testid="execution-decisions"`) || !strings.Contains(execPage, "ann") {
 		t.Fatalf("the execution page has no decisions:\n%s", execPage)
 	}
+}
+
+var heartbeatDue = regexp.MustCompile(`data-deadline="([^"]+)" data-testid="task-heartbeat-countdown"`)
+
+// heartbeatDeadline reads a task page's heartbeat deadline as a time: its RFC 3339 text drops
+// trailing zeros (".1Z" is later than ".15Z" as text), so texts do not compare.
+func heartbeatDeadline(t *testing.T, page string) time.Time {
+	t.Helper()
+	m := heartbeatDue.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the task page shows no heartbeat deadline:\n%s", page)
+	}
+	at, err := time.Parse(time.RFC3339Nano, m[1])
+	if err != nil {
+		t.Fatalf("heartbeat deadline %q: %v", m[1], err)
+	}
+	return at
 }
 
 const taskTimeoutDefinition = `{
