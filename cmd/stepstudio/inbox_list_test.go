@@ -43,7 +43,10 @@ func readInbox(t *testing.T, conn *websocket.Conn) inboxMessage {
 	return m
 }
 
-// timeoutDefinition waits for a decision for one second at most.
+// timeoutDefinition waits for a decision for five seconds at most: short, for a test to see
+// its task time out, yet long enough that the inbox's socket, however busy the machine, has
+// looked at the waiting task before it goes (were both gone before the socket looked, it
+// would see no change at all and send nothing).
 const timeoutDefinition = `{
   "StartAt": "Quick call",
   "States": {
@@ -51,7 +54,7 @@ const timeoutDefinition = `{
       "Type": "Task",
       "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
       "Parameters": {"token.$": "$$.Task.Token"},
-      "TimeoutSeconds": 1,
+      "TimeoutSeconds": 5,
       "End": true
     }
   }
@@ -153,7 +156,7 @@ func TestInboxFiltersAndRefusesBadOnes(t *testing.T) {
 	t.Parallel()
 	s := startStudio(t)
 	s.createMachine(t, "Orders", callbackDefinition)
-	s.createMachine(t, "Slow", strings.Replace(timeoutDefinition, `"TimeoutSeconds": 1`, `"TimeoutSeconds": 3600`, 1))
+	s.createMachine(t, "Slow", strings.Replace(timeoutDefinition, `"TimeoutSeconds": 5`, `"TimeoutSeconds": 3600`, 1))
 	for _, o := range []string{"o-1", "o-2"} {
 		s.startExecution(t, "Orders", `{"orderId": "`+o+`"}`)
 	}
