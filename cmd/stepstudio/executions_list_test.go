@@ -132,12 +132,10 @@ func TestCompareShowsInputPathAndOutput(t *testing.T) {
 	a := executionID(t, s.startExecution(t, "Sizes", `{"big": true, "id": 1}`))
 	b := executionID(t, s.startExecution(t, "Sizes", `{"id": 1, "big": false}`))
 	var body string
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	eventually(t, "both executions to end", func() bool {
 		_, body = s.get(t, "/executions/compare?a="+a+"&b="+b)
-		if !strings.Contains(body, "RUNNING") || time.Now().After(deadline) {
-			break
-		}
-	}
+		return !strings.Contains(body, "RUNNING")
+	})
 	for _, want := range []string{
 		`data-testid="compare-input-summary">1 line differs<`, // keys sorted: only "big" differs
 		`<td><pre>Big</pre></td><td><pre>Small</pre></td>`,
@@ -172,10 +170,10 @@ func TestListSocketPushesStartsAndEnds(t *testing.T) {
 	defer conn.Close()
 	read := func() listChange {
 		t.Helper()
-		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		conn.SetReadDeadline(time.Now().Add(waitLimit))
 		var c listChange
 		if err := conn.ReadJSON(&c); err != nil {
-			t.Fatal(err)
+			t.Fatalf("waiting up to %s for the list socket's next change: %v", waitLimit, err)
 		}
 		return c
 	}
@@ -186,13 +184,11 @@ func TestListSocketPushesStartsAndEnds(t *testing.T) {
 		t.Fatalf("start: %+v", started)
 	}
 	// The start is heard before the task is submitted: wait for it to reach the inbox.
-	ids := s.waitingTaskIDs(t)
-	for deadline := time.Now().Add(10 * time.Second); len(ids) == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	var ids []string
+	eventually(t, "the task to reach the inbox", func() bool {
 		ids = s.waitingTaskIDs(t)
-	}
-	if len(ids) == 0 {
-		t.Fatal("the task never reached the inbox")
-	}
+		return len(ids) > 0
+	})
 	if resp, body := s.post(t, "/inbox/"+ids[0]+"/approve", url.Values{"output": {`{"approved": true}`}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve: %d %s", resp.StatusCode, body)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,15 +35,18 @@ func (s *studio) dialInbox(t *testing.T, query string) *websocket.Conn {
 
 func readInbox(t *testing.T, conn *websocket.Conn) inboxMessage {
 	t.Helper()
-	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	conn.SetReadDeadline(time.Now().Add(waitLimit))
 	var m inboxMessage
 	if err := conn.ReadJSON(&m); err != nil {
-		t.Fatal(err)
+		t.Fatalf("waiting up to %s for the inbox socket's next message: %v", waitLimit, err)
 	}
 	return m
 }
 
-// timeoutDefinition waits for a decision for one second at most.
+// timeoutDefinition waits for a decision for five seconds at most: short, for a test to see
+// its task time out, yet long enough that the inbox's socket, however busy the machine, has
+// looked at the waiting task before it goes (were both gone before the socket looked, it
+// would see no change at all and send nothing).
 const timeoutDefinition = `{
   "StartAt": "Quick call",
   "States": {
@@ -50,7 +54,7 @@ const timeoutDefinition = `{
       "Type": "Task",
       "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
       "Parameters": {"token.$": "$$.Task.Token"},
-      "TimeoutSeconds": 1,
+      "TimeoutSeconds": 5,
       "End": true
     }
   }
@@ -125,29 +129,60 @@ func TestInboxSocketHearsTasksAppearAndLeave(t *testing.T) {
 	}
 }
 
+var (
+	taskMachinePattern = regexp.MustCompile(`data-testid="task-machine">([^<]+)<`)
+	taskOrderPattern   = regexp.MustCompile(`<dt>orderId</dt><dd class="mono">([^<]+)</dd>`)
+)
+
+// taskLabel names a task by what its page shows: the orderId of its parameters when it has
+// one, else its state machine.
+func (s *studio) taskLabel(t *testing.T, id string) string {
+	t.Helper()
+	resp, page := s.get(t, "/inbox/"+id)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("task %s: status %d\n%s", id, resp.StatusCode, page)
+	}
+	if m := taskOrderPattern.FindStringSubmatch(page); m != nil {
+		return m[1]
+	}
+	if m := taskMachinePattern.FindStringSubmatch(page); m != nil {
+		return m[1]
+	}
+	t.Fatalf("task %s: the page shows neither an orderId nor a state machine:\n%s", id, page)
+	return ""
+}
+
 func TestInboxFiltersAndRefusesBadOnes(t *testing.T) {
 	t.Parallel()
 	s := startStudio(t)
 	s.createMachine(t, "Orders", callbackDefinition)
-	s.createMachine(t, "Slow", strings.Replace(timeoutDefinition, `"TimeoutSeconds": 1`, `"TimeoutSeconds": 3600`, 1))
+	s.createMachine(t, "Slow", strings.Replace(timeoutDefinition, `"TimeoutSeconds": 5`, `"TimeoutSeconds": 3600`, 1))
 	for _, o := range []string{"o-1", "o-2"} {
 		s.startExecution(t, "Orders", `{"orderId": "`+o+`"}`)
 	}
 	s.startExecution(t, "Slow", `{}`)
 	var all []string
-	for deadline := time.Now().Add(10 * time.Second); len(all) < 3 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	eventually(t, "the three tasks to wait in the inbox", func() bool {
 		all = s.waitingTaskIDs(t)
-	}
-	if len(all) != 3 {
-		t.Fatalf("waiting tasks %v, want 3", all)
-	}
-	slow := ""
-	for _, id := range all {
-		if _, body := s.get(t, "/inbox?machine=Slow"); strings.Contains(body, `data-task-id="`+id+`"`) {
-			slow = id
+		return len(all) == 3
+	})
+	// Each execution records its task from its own goroutine, so the ids (and the times the
+	// tasks were created) need not follow the order the executions were started in: tell the
+	// tasks apart by their pages, and expect each list in the order the inbox itself shows
+	// (longest waiting first), which every filter keeps.
+	id := map[string]string{}
+	var orders []string
+	for _, task := range all {
+		label := s.taskLabel(t, task)
+		id[label] = task
+		if label != "Slow" {
+			orders = append(orders, task)
 		}
 	}
-	orders := slices.DeleteFunc(slices.Clone(all), func(id string) bool { return id == slow })
+	slow := id["Slow"]
+	if len(id) != 3 || slow == "" || id["o-1"] == "" || id["o-2"] == "" {
+		t.Fatalf("the waiting tasks are %v, want o-1, o-2 and Slow", id)
+	}
 	tests := []struct {
 		query string
 		want  []string
@@ -159,7 +194,7 @@ func TestInboxFiltersAndRefusesBadOnes(t *testing.T) {
 		{"due=30", nil},
 		{"older=5", nil},
 		{"sort=deadline", append([]string{slow}, orders...)},
-		{"q=O-2", orders[1:]},
+		{"q=O-2", []string{id["o-2"]}},
 		{"state=Quick+call", []string{slow}},
 	}
 	for _, tt := range tests {

@@ -72,8 +72,8 @@ func startStudioEnv(t *testing.T, env map[string]string, args ...string) (*studi
 			if err != nil {
 				t.Errorf("serve returned %v", err)
 			}
-		case <-time.After(10 * time.Second):
-			t.Error("serve did not stop within 10s of cancel")
+		case <-time.After(waitLimit):
+			t.Errorf("serve did not stop within %s of cancel", waitLimit)
 		}
 	}
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -167,15 +167,43 @@ func (s *studio) watch(t *testing.T, execPath string, after int64) *websocket.Co
 	return conn
 }
 
+// waitLimit is how long a test waits for what the studio does on its own goroutines (an
+// execution running, a socket pushing): far beyond what it takes even under -race on a busy
+// two-core machine, so reaching it means the thing never happens.
+const waitLimit = 30 * time.Second
+
+// eventually polls cond until it holds, and fails saying what it waited for once waitLimit
+// has passed.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	if !within(waitLimit, cond) {
+		t.Fatalf("waited %s for %s", waitLimit, what)
+	}
+}
+
+// within polls cond until it holds or limit has passed, and reports whether it held.
+func within(limit time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(limit)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		<-tick.C
+	}
+	return true
+}
+
 // readUntil reads messages until one has the given type, returning all read.
 func readUntil(t *testing.T, conn *websocket.Conn, eventType string) []wsMessage {
 	t.Helper()
 	var got []wsMessage
-	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	conn.SetReadDeadline(time.Now().Add(waitLimit))
 	for {
 		var m wsMessage
 		if err := conn.ReadJSON(&m); err != nil {
-			t.Fatalf("waiting for %s after %+v: %v", eventType, got, err)
+			t.Fatalf("waiting up to %s for %s after %+v: %v", waitLimit, eventType, got, err)
 		}
 		got = append(got, m)
 		if m.Type == eventType {

@@ -5,10 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/store"
@@ -39,22 +39,17 @@ func (s *studio) readDB(t *testing.T) *store.DB {
 // waitForEvent polls the stored history until an event of type typ comes after event after.
 func waitForEvent(t *testing.T, db *store.DB, id, after int64, typ runtime.EventType) []runtime.Event {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		events, err := db.FindEvents(context.Background(), id, 0)
-		if err != nil {
+	var events []runtime.Event
+	if !within(waitLimit, func() bool {
+		var err error
+		if events, err = db.FindEvents(context.Background(), id, 0); err != nil {
 			t.Fatal(err)
 		}
-		for _, ev := range events {
-			if ev.ID > after && ev.Type == typ {
-				return events
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s after event %d of execution %d; history: %+v", typ, after, id, events)
-		}
-		time.Sleep(10 * time.Millisecond)
+		return slices.ContainsFunc(events, func(ev runtime.Event) bool { return ev.ID > after && ev.Type == typ })
+	}) {
+		t.Fatalf("waited %s for %s after event %d of execution %d; history: %+v", waitLimit, typ, after, id, events)
 	}
+	return events
 }
 
 func storedExecution(t *testing.T, db *store.DB, id int64) runtime.ExecutionInfo {

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // as returns a client of the same studio logged in as name, with its own cookies.
@@ -118,13 +121,11 @@ func TestClaimedTaskIsTheClaimantsOrAnAdmins(t *testing.T) {
 	}
 
 	// A heartbeat moves the heartbeat deadline and is audited.
-	due := regexp.MustCompile(`data-deadline="([^"]+)" data-testid="task-heartbeat-countdown"`)
-	before := due.FindStringSubmatch(annPage)
+	before := heartbeatDeadline(t, annPage)
 	resp, body = ann.post(t, task+"/heartbeat", nil)
 	mustStatus(t, "ann heartbeat", resp, body, http.StatusSeeOther)
 	_, annPage = ann.get(t, task)
-	after := due.FindStringSubmatch(annPage)
-	if before == nil || after == nil || after[1] <= before[1] {
+	if after := heartbeatDeadline(t, annPage); !after.After(before) {
 		t.Fatalf("heartbeat deadline %v then %v", before, after)
 	}
 
@@ -161,6 +162,46 @@ func TestClaimedTaskIsTheClaimantsOrAnAdmins(t *testing.T) {
 	}
 }
 
+var heartbeatDue = regexp.MustCompile(`data-deadline="([^"]+)" data-testid="task-heartbeat-countdown"`)
+
+// heartbeatDeadline reads a task page's heartbeat deadline as a time: its RFC 3339 text drops
+// trailing zeros (".1Z" is later than ".15Z" as text), so texts do not compare.
+func heartbeatDeadline(t *testing.T, page string) time.Time {
+	t.Helper()
+	m := heartbeatDue.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the task page shows no heartbeat deadline:\n%s", page)
+	}
+	at, err := time.Parse(time.RFC3339Nano, m[1])
+	if err != nil {
+		t.Fatalf("heartbeat deadline %q: %v", m[1], err)
+	}
+	return at
+}
+
+// taskOf returns the id of the callback task the execution at execPath waits (or waited) on,
+// read from the studio's database whatever became of the task: unlike the inbox, which lists
+// only waiting tasks, it still finds a task that has already timed out.
+func (s *studio) taskOf(t *testing.T, execPath string) string {
+	t.Helper()
+	db := s.readDB(t)
+	exec := execIDOf(t, execPath)
+	id := ""
+	eventually(t, "the callback task of "+execPath, func() bool {
+		tasks, err := db.FindCallbackTasks(context.Background(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, task := range tasks {
+			if task.ExecutionID == exec {
+				id = strconv.FormatInt(task.ID, 10)
+			}
+		}
+		return id != ""
+	})
+	return id
+}
+
 const taskTimeoutDefinition = `{
   "StartAt": "Approve",
   "States": {
@@ -181,7 +222,8 @@ func TestTaskTimesOutAndIsAudited(t *testing.T) {
 	execPath := s.startExecution(t, "Hurry", `{}`)
 	conn := s.watch(t, execPath, 0)
 	readUntil(t, conn, "TaskSubmitted")
-	id := s.waitingTaskIDs(t)[0]
+	// Not from the inbox: on a busy machine the second may already be over, and the task gone.
+	id := s.taskOf(t, execPath)
 	msgs := readUntil(t, conn, "ExecutionFailed")
 	if end := msgs[len(msgs)-1].Execution; end == nil || end.Error != "States.Timeout" {
 		t.Fatalf("end %+v", msgs[len(msgs)-1])

@@ -65,7 +65,7 @@ const doc = async (page) => JSON.parse(await documentText(page));
 const inspected = (page) => page.evaluate(() => document.querySelector('[data-testid="inspector-state"]')?.textContent || '');
 // changed waits for the document to change and for the page to show the server's answer.
 async function changed(page, before) {
-  await page.waitForFunction((b) => document.getElementById('designer').designer.current() !== b, before, { timeout: 10000 });
+  await page.waitForFunction((b) => document.getElementById('designer').designer.current() !== b, before, { timeout: 30000 });
   await page.evaluate(() => document.getElementById('designer').designer.idle());
 }
 

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startServer, launchBrowser, screenshotDir } from './harness.js';
+import { startServer, launchBrowser, screenshotDir, eventually } from './harness.js';
 
 const start = `{
   "StartAt": "Start",
@@ -96,7 +96,7 @@ async function dragOnto(page, item, edgeId) {
   await page.mouse.move(p.x, p.y, { steps: 5 });
   await page.mouse.up();
   try {
-    await page.waitForFunction((b) => document.getElementById('designer').designer.current() !== b, before, { timeout: 10000 });
+    await page.waitForFunction((b) => document.getElementById('designer').designer.current() !== b, before, { timeout: 30000 });
   } catch (err) {
     await shot(page, 'designer-failed-drop.png');
     throw new Error(`dropping ${item} on ${edgeId} changed nothing: ${await page.getByTestId('designer-error').textContent()}`);
@@ -243,7 +243,8 @@ test('build a workflow by drag and drop, edit, undo, type, save and export', asy
   assert.equal(download.suggestedFilename(), 'orders.asl.json');
   assert.equal(await readFile(await download.path(), 'utf8'), expected);
   await page.getByTestId('copy-json').click();
-  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), expected);
+  // The button writes the clipboard asynchronously, after the click has returned.
+  await eventually('the copied JSON on the clipboard', async () => (await page.evaluate(() => navigator.clipboard.readText())) === expected);
   const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
   assert.match(await readFile(await svg.path(), 'utf8'), /^<svg[\s\S]*state-Approve[\s\S]*<\/svg>$/);
 

@@ -173,7 +173,7 @@ test('redrive a failed execution from where it failed', async () => {
   // The Map that succeeded before is not run again.
   await expectNode(page, 'Check', 'succeeded', 20);
   await decide(page, execURL, 'approve');
-  await page.waitForFunction(() => document.querySelector('[data-testid="execution-status"]').textContent.trim() === 'SUCCEEDED', null, { timeout: 15000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="execution-status"]').textContent.trim() === 'SUCCEEDED', null, { timeout: 30000 });
   assert.equal((await page.locator('[data-testid="execution-redrives"]').textContent()).trim(), '1');
   await page.screenshot({ path: join(screenshotDir, 'control-redriven.png'), fullPage: true });
   await page.close();

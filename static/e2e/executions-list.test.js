@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, screenshotDir, csrfHeaders } from './harness.js';
+import { startServer, launchBrowser, screenshotDir, csrfHeaders, eventually } from './harness.js';
 
 const orders = `{
   "StartAt": "Prepare",
@@ -52,9 +52,10 @@ async function createMachine(page, name, definition, type = 'STANDARD') {
 }
 
 // approveWaiting approves the one waiting task through the inbox's form post, as spine does.
+// The execution reaches its task on its own time, after its page has loaded: wait for it.
 async function approveWaiting(page) {
-  const inbox = await (await page.request.get(server.url + '/inbox')).text();
-  const id = /data-task-id="(\d+)"/.exec(inbox)[1];
+  const id = await eventually('a task waiting in the inbox', async () =>
+    /data-task-id="(\d+)"/.exec(await (await page.request.get(server.url + '/inbox')).text())?.[1]);
   const headers = await csrfHeaders(page.request, server.url);
   const res = await page.request.post(`${server.url}/inbox/${id}/approve`, { form: { output: '{"approved": true}' }, headers, maxRedirects: 0 });
   assert.equal(res.status(), 303);
@@ -130,8 +131,9 @@ test('run from the designer with a saved input, watch the list live, filter, sea
   // changes in the designer it says that the run uses the saved version.
   await page.goto(server.url + '/machines/Orders/design');
   // Let the designer's own first round trip (a restored draft) land first: its answer
-  // would otherwise replace the edit below.
-  await page.waitForLoadState('networkidle');
+  // would otherwise replace the edit below. idle() is that round trip itself, where
+  // 'networkidle' only guesses from a quiet half second.
+  await page.evaluate(() => document.getElementById('designer').designer.idle());
   await page.evaluate(() => {
     const { editor } = document.getElementById('designer').designer;
     editor.dispatch({ changes: { from: 0, insert: ' ' } });

@@ -48,6 +48,21 @@ export async function startServer({ users = [], addr = '127.0.0.1:0' } = {}) {
   };
 }
 
+// eventually calls check until it returns a truthy value, and returns that value; once
+// timeout ms have passed it throws, saying what it waited for. It is for what the studio does
+// on its own time (an execution reaching its task, recording a decision), where a test must
+// wait for a condition and never for a guessed while; a locator's waitFor does that for what
+// a page shows.
+export async function eventually(what, check, { timeout = 30000, interval = 50 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`waited ${timeout / 1000} s for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
 export async function launchBrowser() {
   mkdirSync(screenshotDir, { recursive: true });
   return chromium.launch({

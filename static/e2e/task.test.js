@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, screenshotDir } from './harness.js';
+import { startServer, launchBrowser, screenshotDir, eventually } from './harness.js';
 
 const definition = JSON.stringify({
   StartAt: 'Approve',
@@ -70,11 +70,20 @@ async function post(page, path, form) {
 async function start(page, input, taskID) {
   const res = await post(page, '/machines/Orders/executions', { input: JSON.stringify(input) });
   assert.equal(res.status(), 303, `start: ${res.status()}`);
-  for (let i = 0; i < 100; i++) {
-    if ((await page.request.get(`${server.url}/inbox/${taskID}`)).ok()) break;
-    await page.waitForTimeout(50);
-  }
+  await eventually(`task ${taskID} to be waiting`, async () => (await page.request.get(`${server.url}/inbox/${taskID}`)).ok());
   return server.url + res.headers().location;
+}
+
+// outcomeSays waits until the task page says pattern of how the task ended. The decision is
+// recorded before the page is answered, but the task's end by its execution, on its own time:
+// until then the page says "Decided by …; the execution is taking the decision", and it is
+// not live, so it is reloaded.
+async function outcomeSays(page, pattern) {
+  await eventually(`the task page to say ${pattern}`, async () => {
+    if (pattern.test(await page.getByTestId('task-outcome').textContent())) return true;
+    await page.reload();
+    return false;
+  });
 }
 
 test('the claimant approves with the form; the other user sees the claim and is refused', async () => {
@@ -119,7 +128,7 @@ test('the claimant approves with the form; the other user sees the claim and is 
   await a.screenshot({ path: join(screenshotDir, 'task-claimant-form.png'), fullPage: true });
   await a.getByTestId('approve').click();
   await a.waitForURL(/\/inbox\/1\?done=approved$/);
-  assert.match(await a.getByTestId('task-outcome').textContent(), /Approved by alice/);
+  await outcomeSays(a, /Approved by alice/);
   await a.screenshot({ path: join(screenshotDir, 'task-approved.png'), fullPage: true });
 
   await a.goto(execURL);
@@ -143,7 +152,7 @@ test('a rejection fails the execution with the error and cause', async () => {
   await b.getByTestId('reject-cause').fill('Over the quarterly budget');
   await b.getByTestId('reject').click();
   await b.waitForURL(/\/inbox\/2\?done=rejected$/);
-  assert.match(await b.getByTestId('task-outcome').textContent(), /Rejected by bob/);
+  await outcomeSays(b, /Rejected by bob/);
   await b.goto(execURL);
   await b.getByTestId('execution-status').filter({ hasText: 'FAILED' }).waitFor();
   assert.equal(await b.getByTestId('execution-error-name').textContent(), 'Finance.Refused');

@@ -50,7 +50,7 @@ const shot = (page, name) => page.screenshot({ path: join(screenshotDir, name), 
 async function selectState(page, name) {
   await page.locator(`.canvas [id="state-${name}"]`).click();
   try {
-    await page.waitForFunction((n) => document.querySelector('[data-testid="inspector-state"]')?.textContent === n, name, { timeout: 10000 });
+    await page.waitForFunction((n) => document.querySelector('[data-testid="inspector-state"]')?.textContent === n, name, { timeout: 30000 });
   } catch (err) {
     await shot(page, 'teststate-failed-select.png');
     throw new Error(`selecting ${name}: ${err.message}; the inspector shows ${await page.getByTestId('inspector').textContent()}`);
