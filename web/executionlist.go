@@ -117,7 +117,7 @@ func (s *Server) handleExecutionListSocket(c echo.Context) error {
 	machine := c.QueryParam("machine")
 	sub := s.cfg.Hub.SubscribeChanges()
 	defer sub.Close()
-	conn, err := upgrader.Upgrade(c.Response(), c.Request(), nil)
+	conn, err := upgrade(c)
 	if err != nil {
 		return nil // the upgrader has already answered the client
 	}

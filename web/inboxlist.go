@@ -256,7 +256,7 @@ func (s *Server) handleInboxSocket(c echo.Context) error {
 	// Subscribed before the first look, so no change falls between the two.
 	sub := s.cfg.Hub.SubscribeInbox()
 	defer sub.Close()
-	conn, err := upgrader.Upgrade(c.Response(), c.Request(), nil)
+	conn, err := upgrade(c)
 	if err != nil {
 		return nil // the upgrader has already answered the client
 	}

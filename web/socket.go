@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -108,6 +109,25 @@ var upgrader = websocket.Upgrader{
 	},
 }
 
+// socketSendBuffer bounds the kernel's send buffer of each websocket. Left to itself the
+// kernel grows it to megabytes, which a browser that stopped reading fills without anyone
+// noticing; bounded, the socket's writer blocks soon, the hub drops the subscriber
+// (subscriberBuffer) and the page catches up from the store when it reads again. 256 KiB is
+// about a thousand messages, and still 2.5 MB/s to a browser 100 ms away.
+const socketSendBuffer = 256 << 10
+
+// upgrade turns the request into a websocket with a bounded send buffer.
+func upgrade(c echo.Context) (*websocket.Conn, error) {
+	conn, err := upgrader.Upgrade(c.Response(), c.Request(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if tcp, ok := conn.NetConn().(*net.TCPConn); ok {
+		tcp.SetWriteBuffer(socketSendBuffer) // best effort: the default only drops stalled pages later
+	}
+	return conn, nil
+}
+
 // watchGone reads the socket until it fails, and closes the returned channel then: the pages
 // send nothing, so reading only notices that the page went away (and answers pings).
 func watchGone(conn *websocket.Conn) <-chan struct{} {
@@ -151,7 +171,7 @@ func (s *Server) handleExecutionSocket(c echo.Context) error {
 	}); err != nil {
 		return err
 	}
-	conn, err := upgrader.Upgrade(c.Response(), c.Request(), nil)
+	conn, err := upgrade(c)
 	if err != nil {
 		return nil // the upgrader has already answered the client
 	}

@@ -79,7 +79,7 @@ func TestExecutionPageShowsTheFold(t *testing.T) {
 	_, page := s.get(t, execPath)
 	for _, want := range []string{
 		`id="state-Look" data-status="succeeded"`, `>×3</text>`, `data-taken="true" id="edge-Each-branch-0"`,
-		`<option value="/Each#2">Each #2</option>`, `data-testid="visits"`, `data-testid="execution-export"`,
+		`{"key":"/Each#2","label":"Each #2","node":"state-Each"}`, `data-testid="visits"`, `data-testid="execution-export"`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page has no %s", want)

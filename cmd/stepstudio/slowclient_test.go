@@ -27,10 +27,11 @@ const flood = `{
 }`
 
 // floodItems is enough Map iterations (four events each) to overflow what a stalled client
-// can hold: the socket buffers (a few dozen messages) and the hub's subscriberBuffer (256).
+// can hold: the socket buffers (the server's bounded to 256 KiB, about a thousand messages)
+// and the hub's subscriberBuffer (256).
 // It is kept small so the flood is over well before the server's 10 s write deadline gives
 // up on the stalled client, even under -race on a busy machine.
-const floodItems = 500
+const floodItems = 1000
 
 // TestStalledWebsocketClientNeverSlowsTheExecution: a browser that stops reading (a frozen
 // tab, a suspended laptop) is dropped by the hub without the execution waiting for it, while
