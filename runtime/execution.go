@@ -111,6 +111,20 @@ type stateRun struct {
 	assigned *object
 	// kept is what a redrive keeps of this Map or Parallel state's iterations or branches.
 	kept *kept
+
+	// What a restart found of a visit that was running (resume_frames.go), each taken by
+	// the first attempt that uses it. inner is a Map or Parallel attempt's iterations or
+	// branches; retryCounts the retries of each retrier so far; failure (at failedAt) a
+	// task failure not yet retried or caught; gaveUp a Map or Parallel failure its Retry
+	// had given up on; result a TaskSucceeded whose data flow had not finished;
+	// interrupted the TaskScheduled of a call that was in flight.
+	inner       *innerResume
+	retryCounts []int
+	failure     *Error
+	failedAt    time.Time
+	gaveUp      *Error
+	result      *Event
+	interrupted *Event
 }
 
 // hasRetryCount reports whether the state type shows $$.State.RetryCount: the types that

@@ -32,8 +32,20 @@ func (x *execution) setPrev(id int64) {
 	x.chain.prev = id
 }
 
+// followLast makes this frame's next event point back at the latest of ids, the last events
+// of a Map's iterations or a Parallel's branches: what AWS does when every one has ended. It
+// is their last event, not the execution's: another Map's iterations, running beside, record
+// too, and the event must stay in the frame that ran the state.
+func (x *execution) followLast(ids ...int64) {
+	x.hist.mu.Lock()
+	defer x.hist.mu.Unlock()
+	for _, id := range ids {
+		x.chain.prev = max(x.chain.prev, id)
+	}
+}
+
 // syncPrev makes this frame's next event point back at the last event recorded: what AWS
-// does when every branch or iteration of a state has ended.
+// does when an execution is stopped.
 func (x *execution) syncPrev() {
 	x.hist.mu.Lock()
 	defer x.hist.mu.Unlock()

@@ -3,7 +3,6 @@ package runtime
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -21,39 +20,57 @@ type waitingTask struct {
 
 // Resume continues an execution that was running when the process stopped, from its
 // history (as recorded, in order; the TaskSubmitted event of a task still waiting must carry
-// its TaskToken). Nothing that finished runs again: a state that had exited is not entered
-// again, a task waiting for its callback waits again with the same token, and a Wait ends
-// when it would have ended. A state that was in the middle of something else (a Pass, a
-// Choice, a task call) runs again from its entry, without a second StateEntered event.
-// Retry counts of the interrupted state start again from zero. Only top-level states
-// resume where they were: a Parallel or Map state interrupted while its branches or
-// iterations ran runs again from its entry (its branches and iterations run again, after
-// the events they had recorded). The variables are rebuilt from the assignments the
-// StateExited events show.
+// its TaskToken), at every depth: the execution, and each Map iteration and Parallel branch
+// that was running, goes on in the state it was in (see resume_frames.go). Nothing that
+// finished runs again: a state that had exited is not entered again, an iteration or branch
+// that had ended keeps its output, a task waiting for its callback waits again with the same
+// token, a Wait ends when it would have ended, a task whose result was recorded is not called
+// again, and a failure the restart interrupted is retried or caught as it would have been.
+// A task call that was in flight is not made again behind the workflow's back: it fails with
+// States.TaskFailed, which the state's Retry can match (interruptedError). A state that was
+// in the middle of something else (a Pass, a Choice) runs again from its entry, without a
+// second StateEntered event. The variables are rebuilt, frame by frame, from the assignments
+// the StateExited events show.
 func (e *Engine) Resume(ctx context.Context, in StartInput, history []Event) error {
 	x, err := e.continued(ctx, in, history)
 	if err != nil {
 		return err
 	}
-	name, input, resumed, err := x.resumePoint(history)
+	t := x.newFrameTree()
+	for i := range history {
+		t.read(history, i)
+	}
+	if t.ended {
+		x.cancel(nil)
+		return fmt.Errorf("runtime: resume %s: the execution has already ended", in.ExecutionARN)
+	}
+	var waiting []*waitingTask
+	top, err := x.resumeFrame(t.top, x.vars, x.input, &waiting)
 	if err != nil {
 		x.cancel(nil)
 		return fmt.Errorf("runtime: resume %s: %w", in.ExecutionARN, err)
 	}
+	x.hist.entered = t.top.last != nil
 	r, err := e.claim(x)
 	if err != nil {
 		x.cancel(nil)
 		return err
 	}
-	if resumed != nil && resumed.waiting != nil {
-		resumed.waiting.w = e.register(x.ctx, resumed.waiting.token)
+	// Registered before Resume returns, so every token can be decided at once.
+	for _, w := range waiting {
+		w.w = e.register(x.ctx, w.token)
 	}
 	e.launch(r, func() (Result, error) {
-		if resumed != nil && resumed.waiting != nil {
-			// The run may end before it waits again (the execution's deadline passed).
-			defer e.unregister(resumed.waiting.token)
+		// A token whose task never waits again (its Map stopped first) goes with the run.
+		defer func() {
+			for _, w := range waiting {
+				e.unregister(w.token)
+			}
+		}()
+		if top.name == "" {
+			return x.succeeded(top.output)
 		}
-		return x.runFrom(name, input, resumed)
+		return x.runFrom(top.name, top.input, top.sr)
 	})
 	return nil
 }
@@ -91,6 +108,16 @@ type visit struct {
 	// partial is, for a top-level Map or Parallel state, which of its iterations or
 	// branches finished (see partial.go).
 	partial *partial
+	// attempt is, for a Map or Parallel state, its current attempt's iterations or branches
+	// (see resume_frames.go); taskFailures are a Task's failed attempts, in order.
+	attempt      *attemptLog
+	taskFailures []*Event
+}
+
+// pending reports whether the visit's task failed and nothing followed yet: no retry, no
+// catch, no end; a restart decides what the failure leads to.
+func (v *visit) pending() bool {
+	return v.taskEnd != nil && v.taskEnd.Type != TaskSucceeded && v.exited == nil
 }
 
 // endEvents are the events that end an execution (until a redrive).
@@ -119,10 +146,7 @@ func (x *execution) replay(history []Event) (*visit, bool, error) {
 			ended = true
 		case ev.Type == ExecutionRedriven:
 			ended = false
-			x.redriveCount, x.redriveTime = ev.Details.RedriveCount, ev.Timestamp
-			if t := x.in.Definition.TimeoutSeconds; t > 0 {
-				x.deadline = ev.Timestamp.Add(secondsDuration(t)) // a redrive restarts the clock
-			}
+			x.replayRedrive(&ev)
 		case strings.HasSuffix(t, "StateEntered"):
 			x.hist.entered = true
 			// The previous visit's assignments took effect when it ended.
@@ -136,6 +160,15 @@ func (x *execution) replay(history []Event) (*visit, bool, error) {
 		}
 	}
 	return last, ended, nil
+}
+
+// replayRedrive takes the redrive an ExecutionRedriven event records into x: its count, its
+// time, and the execution's deadline, which a redrive restarts.
+func (x *execution) replayRedrive(ev *Event) {
+	x.redriveCount, x.redriveTime = ev.Details.RedriveCount, ev.Timestamp
+	if t := x.in.Definition.TimeoutSeconds; t > 0 {
+		x.deadline = ev.Timestamp.Add(secondsDuration(t))
+	}
 }
 
 // enter starts the visit of the state entered at history[i], after the visit prev.
@@ -164,6 +197,9 @@ func (v *visit) note(history []Event, i int) {
 		v.submitted = ev
 	case ev.Type == TaskSucceeded || ev.Type == TaskFailed || ev.Type == TaskTimedOut:
 		v.taskEnd = ev
+		if ev.Type != TaskSucceeded {
+			v.taskFailures = append(v.taskFailures, ev)
+		}
 	case ev.Type == ParallelStateStarted || ev.Type == MapStateStarted:
 		v.failed = nil // a retry
 	case ev.Type == ParallelStateFailed || ev.Type == MapStateFailed:
@@ -172,41 +208,6 @@ func (v *visit) note(history []Event, i int) {
 	if v.partial != nil {
 		v.partial.note(history, i)
 	}
-}
-
-// resumePoint finds where the history stopped: the state to run, its input, and its visit
-// when the state had been entered but not left.
-func (x *execution) resumePoint(history []Event) (string, any, *stateRun, error) {
-	last, ended, err := x.replay(history)
-	if err != nil {
-		return "", nil, nil, err
-	}
-	if ended {
-		return "", nil, nil, errors.New("the execution has already ended")
-	}
-	if last == nil {
-		return x.in.Definition.StartAt, x.input, nil, nil
-	}
-	name, st, input, sr, err := x.lastState(last)
-	if err != nil {
-		return "", nil, nil, err
-	}
-	if last.exited != nil {
-		next, output, err := x.afterExit(st, sr, input, last)
-		return next, output, nil, err
-	}
-	if last.submitted != nil && last.taskEnd == nil {
-		token := last.submitted.Details.TaskToken
-		if token == "" {
-			return "", nil, nil, fmt.Errorf("state %q waits for a callback, but the history does not give its task token", name)
-		}
-		w := &waitingTask{token: token}
-		if secs := last.scheduled.Details.TimeoutInSeconds; secs > 0 {
-			w.deadline = last.scheduled.Timestamp.Add(time.Duration(secs) * time.Second)
-		}
-		sr.waiting = w
-	}
-	return name, input, sr, nil
 }
 
 // lastState decodes the last visit: its state, its input and the visit as a stateRun.

@@ -170,9 +170,25 @@ func errorOutput(e *Error) *object {
 func (x *execution) withRetryAndCatch(b *StateBase, retry []Retrier, catch []Catcher, sr *stateRun, raw any,
 	attempt func() (any, error)) (any, string, error) {
 	counts := make([]int, len(retry))
+	copy(counts, sr.retryCounts) // the retries before a restart
+	sr.retryCounts = nil
 	fromTask := b.Type == "Task"
 	for {
-		out, err := attempt()
+		var out any
+		var err error
+		var failedAt time.Time
+		gaveUp := false
+		switch {
+		case sr.gaveUp != nil:
+			// A restart found the Map or Parallel failure recorded: only the Catch is left.
+			err, gaveUp, sr.gaveUp = sr.gaveUp, true, nil
+		case sr.failure != nil:
+			// A restart found the task's failure recorded, before the Retry or Catch acted.
+			err, failedAt, sr.failure = sr.failure, sr.failedAt, nil
+		default:
+			out, err = attempt()
+			failedAt = x.now()
+		}
 		if err == nil {
 			return out, b.Next, nil
 		}
@@ -181,21 +197,24 @@ func (x *execution) withRetryAndCatch(b *StateBase, retry []Retrier, catch []Cat
 			return nil, "", err
 		}
 		// States.Runtime matches no retrier and no catcher.
-		if i := retryFor(retry, failure.Name, fromTask); i >= 0 && counts[i] < retry[i].MaxAttempts {
+		if i := retryFor(retry, failure.Name, fromTask); !gaveUp && i >= 0 && counts[i] < retry[i].MaxAttempts {
 			if x.probe != nil {
 				// TestState reports that the state would retry, as AWS's does, instead of retrying.
 				x.probe.retriable = true
 				return nil, "", err
 			}
-			if err := x.sleep(retry[i].delay(counts[i])); err != nil {
+			// The delay counts from the failure, which a restart may have come after.
+			if err := x.sleep(retry[i].delay(counts[i]) - x.now().Sub(failedAt)); err != nil {
 				return nil, "", err
 			}
 			counts[i]++
 			sr.retryCount++
 			continue
 		}
-		if err := x.stateFailed(b, sr, failure); err != nil {
-			return nil, "", err
+		if !gaveUp {
+			if err := x.stateFailed(b, sr, failure); err != nil {
+				return nil, "", err
+			}
 		}
 		c := catchFor(catch, failure.Name, fromTask)
 		if c == nil {

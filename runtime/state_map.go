@@ -268,6 +268,10 @@ type mapRun struct {
 	results []any
 	// kept are the outputs of the iterations a redrive keeps, by index: they do not run.
 	kept map[int]any
+	// resumed are the iterations a restart found running, by index, which order hands out
+	// before the others.
+	resumed map[int]*frameResume
+	order   []int
 
 	tolerance   tolerance
 	distributed bool
@@ -276,6 +280,7 @@ type mapRun struct {
 
 	mu       sync.Mutex
 	next     int
+	lastEnd  int64 // the latest iteration end recorded
 	failures int
 	stopErr  error
 	stopAt   *execution // the frame of the iteration whose failure stopped the run
@@ -308,8 +313,10 @@ func (x *execution) runItems(s *MapState, sr *stateRun, input any) (any, error) 
 	}
 	x.observe(StepItemsPath, items)
 	length := len(items)
-	if _, err := x.record(MapStateStarted, s.Name, EventDetails{Length: &length}); err != nil {
-		return nil, err
+	if in := sr.inner; in == nil || !in.started {
+		if _, err := x.record(MapStateStarted, s.Name, EventDetails{Length: &length}); err != nil {
+			return nil, err
+		}
 	}
 	m := &mapRun{x: x, s: s, sr: sr, input: input, items: items, jobs: len(items), distributed: s.Mode == "DISTRIBUTED"}
 	if m.tolerance, err = x.mapTolerance(s, sr, input); err != nil {
@@ -322,7 +329,43 @@ func (x *execution) runItems(s *MapState, sr *stateRun, input any) (any, error) 
 		m.jobs = len(m.batches)
 	}
 	m.kept = sr.kept.keptFor(len(items), m.jobs)
+	if in := sr.inner; in != nil {
+		sr.inner = nil // a retry is a new attempt
+		m.resume(in)
+	}
 	return m.run(concurrency)
+}
+
+// resume takes in what a restart found of the attempt: the iterations that ended keep their
+// outputs (a failure stops the run, unless a distributed Map tolerates it), and those that
+// were running go on first, where they were.
+func (m *mapRun) resume(in *innerResume) {
+	if m.kept == nil {
+		m.kept = map[int]any{}
+	}
+	for i, out := range in.done {
+		m.kept[i] = out
+	}
+	for i := range in.aborted {
+		m.kept[i] = nil // stopped by what stopped the run; nothing to run again
+	}
+	for _, i := range sortedKeys(in.failed) {
+		failure := in.failed[i]
+		m.kept[i] = errorOutput(failure)
+		if !m.distributed {
+			m.stopErr = failure
+			break
+		}
+		m.failures++
+		if m.tolerance.exceeded(m.failures, m.jobs) {
+			m.stopErr = &Error{Name: ErrNameExceedTolerated, Cause: "The specified tolerated failure threshold was exceeded"}
+		}
+	}
+	m.resumed = in.running
+	m.order = sortedKeys(in.running)
+	for _, i := range m.order {
+		m.kept[i] = nil // taken from m.order, not in turn
+	}
 }
 
 // mapConcurrency is MaxConcurrency, or the value MaxConcurrencyPath refers to.
@@ -512,7 +555,7 @@ func (m *mapRun) run(concurrency int) (any, error) {
 	if workers == 0 || workers > mapWorkerLimit {
 		workers = mapWorkerLimit
 	}
-	workers = min(workers, m.jobs-len(m.kept))
+	workers = min(workers, m.jobs-len(m.kept)+len(m.order))
 	m.ctx, m.cancel = context.WithCancel(x.ctx)
 	defer m.cancel()
 	var wg sync.WaitGroup
@@ -534,7 +577,7 @@ func (m *mapRun) run(concurrency int) (any, error) {
 		}
 		return nil, m.stopErr
 	}
-	x.syncPrev()
+	x.followLast(m.lastEnd)
 	if _, err := x.record(MapStateSucceeded, m.s.Name, EventDetails{}); err != nil {
 		return nil, err
 	}
@@ -549,6 +592,11 @@ func (m *mapRun) take() int {
 	// A stopped execution starts no more iterations.
 	if m.stopErr != nil || m.ctx.Err() != nil {
 		return -1
+	}
+	if len(m.order) > 0 {
+		i := m.order[0]
+		m.order = m.order[1:]
+		return i
 	}
 	for m.next < m.jobs {
 		m.next++
@@ -584,18 +632,32 @@ func (m *mapRun) iterate(i int) {
 		x.probe.item(i, m.jobs, in)
 	}
 	index := i
-	started, err := x.record(MapIterationStarted, s.Name, EventDetails{Name: s.Name, Index: &index})
-	if err != nil {
-		m.stop(err, nil)
-		return
-	}
-	vars := newScope(x.vars)
-	if s.processorIsolate {
-		vars = newScope(nil)
-	}
-	f := x.child(m.ctx, vars, started)
+	var f *execution
+	var out any
 	proc := s.ItemProcessor
-	out, _, err := f.runStates(proc, proc.StartAt, in, nil)
+	if r := m.resumed[i]; r != nil {
+		// Running when the studio stopped: it goes on where it was.
+		f = x.child(m.ctx, r.vars, r.prev)
+		input := r.input
+		if r.fresh {
+			input = in
+		}
+		if out = r.output; r.name != "" {
+			out, _, err = f.runStates(proc, r.name, input, r.sr)
+		}
+	} else {
+		started, rerr := x.record(MapIterationStarted, s.Name, EventDetails{Name: s.Name, Index: &index})
+		if rerr != nil {
+			m.stop(rerr, nil)
+			return
+		}
+		vars := newScope(x.vars)
+		if s.processorIsolate {
+			vars = newScope(nil)
+		}
+		f = x.child(m.ctx, vars, started)
+		out, _, err = f.runStates(proc, proc.StartAt, in, nil)
+	}
 	var failure *Error
 	switch {
 	case err == nil:
@@ -637,9 +699,13 @@ func (m *mapRun) ended(f *execution, typ EventType, index int, failure *Error) {
 	if failure != nil {
 		d.Error, d.Cause = failure.Name, failure.Cause
 	}
-	if _, err := f.record(typ, m.s.Name, d); err != nil {
+	id, err := f.record(typ, m.s.Name, d)
+	if err != nil {
 		m.stop(err, nil)
 		return
 	}
+	m.mu.Lock()
+	m.lastEnd = max(m.lastEnd, id)
+	m.mu.Unlock()
 	m.x.setPrev(f.prevID())
 }

@@ -57,14 +57,32 @@ type branchEnd struct {
 // branches read the variables around the Parallel state and assign only their own. The
 // branches a redrive keeps do not run: their outputs are kept in their places.
 func (x *execution) runBranches(s *ParallelState, sr *stateRun, input any) (any, error) {
-	started, err := x.record(ParallelStateStarted, s.Name, EventDetails{})
-	if err != nil {
-		return nil, err
+	// A restart may have found the attempt running: its started branches go on where they
+	// were, those that ended keep their outputs.
+	in := sr.inner
+	sr.inner = nil // a retry is a new attempt
+	var started int64
+	if in != nil && in.started {
+		started = in.startedID
+	} else {
+		id, err := x.record(ParallelStateStarted, s.Name, EventDetails{})
+		if err != nil {
+			return nil, err
+		}
+		started = id
 	}
 	ctx, cancel := context.WithCancel(x.ctx)
 	defer cancel()
 	results := make([]any, len(s.Branches))
 	kept := sr.kept.keptFor(len(s.Branches), len(s.Branches))
+	if in != nil {
+		if kept == nil {
+			kept = map[int]any{}
+		}
+		for i, out := range in.done {
+			kept[i] = out
+		}
+	}
 	ends := make(chan branchEnd, len(s.Branches))
 	running := 0
 	for i, branch := range s.Branches {
@@ -73,17 +91,22 @@ func (x *execution) runBranches(s *ParallelState, sr *stateRun, input any) (any,
 			continue
 		}
 		running++
-		f := x.child(ctx, newScope(x.vars), started)
+		name, input, resumed, f := branch.StartAt, input, (*stateRun)(nil), x.child(ctx, newScope(x.vars), started)
+		if r := in.branch(i); r != nil {
+			name, input, resumed, f = r.name, r.input, r.sr, x.child(ctx, r.vars, r.prev)
+		}
 		go func() {
-			out, _, err := f.runStates(branch, branch.StartAt, input, nil)
+			out, _, err := f.runStates(branch, name, input, resumed)
 			ends <- branchEnd{index: i, out: out, err: err, frame: f}
 		}()
 	}
 	var first *branchEnd
+	var lasts []int64 // each branch's last event
 	for range running {
 		e := <-ends
 		if e.err == nil {
 			results[e.index] = e.out
+			lasts = append(lasts, e.frame.prevID())
 			continue
 		}
 		// The first branch to fail decides; the others end because they are cancelled.
@@ -100,9 +123,17 @@ func (x *execution) runBranches(s *ParallelState, sr *stateRun, input any) (any,
 		x.setPrev(first.frame.prevID())
 		return nil, first.err
 	}
-	x.syncPrev()
+	x.followLast(lasts...)
 	if _, err := x.record(ParallelStateSucceeded, s.Name, EventDetails{}); err != nil {
 		return nil, err
 	}
 	return results, nil
+}
+
+// branch is where branch i goes on after a restart, nil when it had not started.
+func (in *innerResume) branch(i int) *frameResume {
+	if in == nil {
+		return nil
+	}
+	return in.running[i]
 }

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"context"
 	"encoding/json"
 	"errors"
@@ -138,6 +139,15 @@ type outcome struct {
 // invokeTask schedules and runs the task and waits for its result, recording the task
 // events AWS records.
 func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, heartbeat int) (any, error) {
+	if ev := sr.result; ev != nil {
+		// A restart found the task's result recorded: the task is not called again.
+		sr.result = nil
+		return x.recordedResult(s, ev)
+	}
+	if ev := sr.interrupted; ev != nil {
+		sr.interrupted = nil
+		return nil, x.taskFailed(s, interruptedError(ev))
+	}
 	if w := sr.waiting; w != nil {
 		sr.waiting = nil // a retry after it is a new attempt with a new token
 		defer x.eng.unregister(w.token)
@@ -287,4 +297,30 @@ func (x *execution) taskSucceeded(s *TaskState, output json.RawMessage) (any, er
 		return nil, dataLimitError(s.Name)
 	}
 	return result, nil
+}
+
+// interruptedError is how a task call that was in flight when the studio stopped ends after
+// the restart: it is not made again (a second call could do the work twice), it fails. The
+// name is States.TaskFailed, what AWS names a task failure without a name of its own, so the
+// Retry and Catch a workflow has for its task failures decide, as on AWS, and a workflow
+// that retries States.TaskFailed (or States.ALL) asks for the call to be made again.
+func interruptedError(scheduled *Event) *Error {
+	return &Error{Name: ErrNameTaskFailed, Cause: fmt.Sprintf(
+		"The studio stopped while this task's call was in flight (scheduled at event #%d); it was not called again, "+
+			"since a second call could do the work twice. A Retry on States.TaskFailed calls it again.", scheduled.ID)}
+}
+
+// recordedResult is the result of a task that a restart found recorded (its TaskSucceeded).
+func (x *execution) recordedResult(s *TaskState, ev *Event) (any, error) {
+	if ev.Details.Output == "" {
+		return nil, nil
+	}
+	v, err := decodeJSON([]byte(ev.Details.Output))
+	if err != nil {
+		return nil, runtimeError("stepstudio: the task's recorded result is not JSON: %v", err)
+	}
+	if len(ev.Details.Output) > maxPayloadBytes {
+		return nil, dataLimitError(s.Name)
+	}
+	return v, nil
 }
