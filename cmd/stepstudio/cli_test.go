@@ -111,7 +111,8 @@ func TestHelp(t *testing.T) {
 			// Then serve's flags, with their defaults and environment fallbacks.
 			for _, want := range []string{"serve", "-addr", `"127.0.0.1:8080"`, "STEPSTUDIO_ADDR",
 				"-db", `"data/stepstudio.db"`, "STEPSTUDIO_DB", "-dev", "-layout-in-process",
-				"-max-history-events", "STEPSTUDIO_MAX_HISTORY_EVENTS", "-host", "STEPSTUDIO_HOSTS"} {
+				"-max-history-events", "STEPSTUDIO_MAX_HISTORY_EVENTS", "-host", "STEPSTUDIO_HOSTS",
+				"-sync", "STEPSTUDIO_SYNC"} {
 				if !strings.Contains(flags, want) {
 					t.Errorf("the flags part does not say %q:\n%s", want, flags)
 				}

@@ -41,6 +41,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := checkHistoryLimit(opts.maxHistory); err != nil {
 		return usageError(fset, "%w", err)
 	}
+	sync, err := store.ParseSynchronous(opts.sync)
+	if err != nil {
+		return usageError(fset, "--sync (or STEPSTUDIO_SYNC) must be full or normal, not %q", opts.sync)
+	}
 	if len(opts.hosts) == 0 {
 		if err := opts.hosts.Set(getenv("STEPSTUDIO_HOSTS")); err != nil {
 			return fmt.Errorf("STEPSTUDIO_HOSTS: %w", err)
@@ -48,7 +52,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
-	db, err := store.Open(ctx, opts.dbPath)
+	db, err := store.Open(ctx, opts.dbPath, store.Options{Synchronous: sync})
 	if err != nil {
 		return err
 	}
@@ -108,7 +112,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "stepstudio listening on http://%s (database %s)\n", ln.Addr(), opts.dbPath)
+	fmt.Fprintf(stdout, "stepstudio listening on http://%s (database %s, sync %s)\n", ln.Addr(), opts.dbPath, strings.ToLower(string(sync)))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -133,7 +137,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 // serveOptions are the flags of serve.
 type serveOptions struct {
-	addr, dbPath         string
+	addr, dbPath, sync   string
 	dev, inProcessLayout bool
 	maxHistory           int64
 	hosts                hostList
@@ -146,6 +150,8 @@ func serveFlags(getenv func(string) string, output io.Writer) (*flag.FlagSet, *s
 	fset.SetOutput(output)
 	fset.StringVar(&o.addr, "addr", envOr(getenv, "STEPSTUDIO_ADDR", "127.0.0.1:8080"), "address to listen on (env STEPSTUDIO_ADDR)")
 	fset.StringVar(&o.dbPath, "db", envOr(getenv, "STEPSTUDIO_DB", filepath.Join("data", "stepstudio.db")), "SQLite file, created if missing (env STEPSTUDIO_DB)")
+	fset.StringVar(&o.sync, "sync", envOr(getenv, "STEPSTUDIO_SYNC", "normal"),
+		"when a commit waits for the disk: normal keeps every commit through a crash of the studio, full through a power loss or OS crash too, at the cost of an fsync per commit (env STEPSTUDIO_SYNC)")
 	fset.BoolVar(&o.dev, "dev", false, "serve the browser assets from static/dist on disk instead of the embedded copy")
 	fset.BoolVar(&o.inProcessLayout, "layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")
 	fset.Int64Var(&o.maxHistory, "max-history-events", envInt(getenv, "STEPSTUDIO_MAX_HISTORY_EVENTS", runtime.DefaultMaxHistoryEvents),
