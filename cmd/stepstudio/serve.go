@@ -41,6 +41,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := checkHistoryLimit(opts.maxHistory); err != nil {
 		return usageError(fset, "%w", err)
 	}
+	if err := checkRetention("--retain-days (or STEPSTUDIO_RETAIN_DAYS)", opts.retainDays,
+		"--retain-executions (or STEPSTUDIO_RETAIN_EXECUTIONS)", opts.retainExecutions); err != nil {
+		return usageError(fset, "%w", err)
+	}
 	sync, err := store.ParseSynchronous(opts.sync)
 	if err != nil {
 		return usageError(fset, "--sync (or STEPSTUDIO_SYNC) must be full or normal, not %q", opts.sync)
@@ -60,6 +64,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	local := isLoopback(opts.addr)
 	if err := checkCanServe(ctx, db, opts.addr, opts.dbPath, local); err != nil {
 		return err
+	}
+	if opts.retainDays > 0 || opts.retainExecutions > 0 {
+		// Stopped and waited for before the database closes.
+		retainCtx, stopRetaining := context.WithCancel(ctx)
+		retained := make(chan struct{})
+		go func() {
+			defer close(retained)
+			retainExecutions(retainCtx, db, opts.retainDays, opts.retainExecutions, log)
+		}()
+		defer func() {
+			stopRetaining()
+			<-retained
+		}()
 	}
 
 	renderer, err := newRenderer(ctx, opts.inProcessLayout)
@@ -140,6 +157,8 @@ type serveOptions struct {
 	addr, dbPath, sync   string
 	dev, inProcessLayout bool
 	maxHistory           int64
+	retainDays           int64
+	retainExecutions     int64
 	hosts                hostList
 }
 
@@ -156,6 +175,10 @@ func serveFlags(getenv func(string) string, output io.Writer) (*flag.FlagSet, *s
 	fset.BoolVar(&o.inProcessLayout, "layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")
 	fset.Int64Var(&o.maxHistory, "max-history-events", envInt(getenv, "STEPSTUDIO_MAX_HISTORY_EVENTS", runtime.DefaultMaxHistoryEvents),
 		"events a Standard execution's history may hold before it fails with States.Runtime, as on AWS; 0 for no limit (env STEPSTUDIO_MAX_HISTORY_EVENTS)")
+	fset.Int64Var(&o.retainDays, "retain-days", envInt(getenv, "STEPSTUDIO_RETAIN_DAYS", 0),
+		"delete finished executions (never running ones) that finished more than N days ago, at start and then every hour; 0 keeps them all (env STEPSTUDIO_RETAIN_DAYS)")
+	fset.Int64Var(&o.retainExecutions, "retain-executions", envInt(getenv, "STEPSTUDIO_RETAIN_EXECUTIONS", 0),
+		"keep only the N most recently finished executions (running ones are not counted), at start and then every hour; 0 keeps them all (env STEPSTUDIO_RETAIN_EXECUTIONS)")
 	fset.Var(&o.hosts, "host", "a name the studio answers to besides localhost and IP addresses, with or without a port; repeatable (env STEPSTUDIO_HOSTS, comma separated)")
 	fset.Usage = func() {
 		fmt.Fprintln(fset.Output(), "usage: stepstudio serve [flags]\n\nflags:")
