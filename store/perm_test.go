@@ -50,7 +50,7 @@ func TestOpenKeepsDataPrivate(t *testing.T) {
 			name: "an existing database and its -wal and -shm become 0600, its folder stays as chosen",
 			prepare: func(t *testing.T, dir string) (string, func()) {
 				path := filepath.Join(dir, "studio.db")
-				first, err := store.Open(ctx, path)
+				first, err := store.Open(ctx, path, store.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -75,7 +75,7 @@ func TestOpenKeepsDataPrivate(t *testing.T) {
 				}
 				path, done := tt.prepare(t, top)
 				defer done()
-				db, err := store.Open(ctx, path)
+				db, err := store.Open(ctx, path, store.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -15,7 +15,7 @@ import (
 
 func openDB(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,13 +40,13 @@ func TestOpenTwiceKeepsData(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "data", "..", "twice.db")
-	db, err := store.Open(ctx, path)
+	db, err := store.Open(ctx, path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	createMachine(t, db, "Kept")
 	db.Close()
-	db, err = store.Open(ctx, path)
+	db, err = store.Open(ctx, path, store.Options{})
 	if err != nil {
 		t.Fatalf("reopen (migrations must be idempotent): %v", err)
 	}

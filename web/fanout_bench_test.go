@@ -26,7 +26,7 @@ import (
 func BenchmarkFanout200(b *testing.B) {
 	const subscribers = 200
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "studio.db"))
+	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "studio.db"), store.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

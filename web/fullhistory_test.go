@@ -48,7 +48,7 @@ type fullHistory struct {
 func newFullHistory(tb testing.TB, definition, input string) *fullHistory {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(tb.TempDir(), "studio.db"))
+	db, err := store.Open(ctx, filepath.Join(tb.TempDir(), "studio.db"), store.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -38,7 +38,7 @@ const (
 func newLoginStudio(t *testing.T) *loginStudio {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "studio.db"))
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "studio.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,7 @@ func TestMain(m *testing.M) {
 // help lists each command on one line followed by the flags of serve, the default command.
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	commands := []string{"serve", "test", "validate", "run", "bench", "user", "help"}
+	commands := []string{"serve", "test", "validate", "run", "bench", "user", "prune", "help"}
 	tests := []struct {
 		name string
 		args []string
@@ -73,6 +73,7 @@ func TestHelp(t *testing.T) {
 		{"bench -h", []string{"bench", "-h"}, false, []string{"-runs"}},
 		{"user -h", []string{"user", "-h"}, false, []string{"add NAME"}},
 		{"user add -h", []string{"user", "add", "-h"}, false, []string{"-admin"}},
+		{"prune -h", []string{"prune", "-h"}, false, []string{"-older-than", "-keep", "-dry-run"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,7 +112,9 @@ func TestHelp(t *testing.T) {
 			// Then serve's flags, with their defaults and environment fallbacks.
 			for _, want := range []string{"serve", "-addr", `"127.0.0.1:8080"`, "STEPSTUDIO_ADDR",
 				"-db", `"data/stepstudio.db"`, "STEPSTUDIO_DB", "-dev", "-layout-in-process",
-				"-max-history-events", "STEPSTUDIO_MAX_HISTORY_EVENTS", "-host", "STEPSTUDIO_HOSTS"} {
+				"-max-history-events", "STEPSTUDIO_MAX_HISTORY_EVENTS", "-host", "STEPSTUDIO_HOSTS",
+				"-sync", "STEPSTUDIO_SYNC", "-retain-days", "STEPSTUDIO_RETAIN_DAYS",
+				"-retain-executions", "STEPSTUDIO_RETAIN_EXECUTIONS"} {
 				if !strings.Contains(flags, want) {
 					t.Errorf("the flags part does not say %q:\n%s", want, flags)
 				}

@@ -218,7 +218,7 @@ func TestSavedInputsAndExpressRuns(t *testing.T) {
 		t.Fatalf("machine page does not show the type:\n%s", body)
 	}
 	id, _ := strconv.ParseInt(executionID(t, s.startExecution(t, "Fast", `{"n": 1}`)), 10, 64)
-	db, err := store.Open(context.Background(), s.db)
+	db, err := store.Open(context.Background(), s.db, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@
 //	stepstudio run FILE [--input JSON|@FILE]
 //	stepstudio bench [--runs N] [--warmup N] [--json FILE] DIR...
 //	stepstudio user add NAME [--admin] | list | remove NAME | key NAME [--db FILE]
+//	stepstudio prune [--older-than DAYS] [--keep N] [--db FILE] [--dry-run]
 package main
 
 import (
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return bench(ctx, args, stdout, stderr)
 	case "user":
 		return userCommand(ctx, args, getenv, os.Stdin, stdout, stderr)
+	case "prune":
+		return prune(ctx, args, getenv, stdout, stderr)
 	case benchChildCommand:
 		return benchChild(ctx, args, stdout, stderr)
 	case layoutWorkerCommand:
@@ -75,6 +78,7 @@ commands:
   run       run a state machine once, in memory: run FILE [--input JSON|@FILE]
   bench     measure benchmark workloads: bench [--runs N] [--warmup N] [--json FILE] DIR...
   user      manage who may log in: user add NAME [--admin] | list | remove NAME | key NAME
+  prune     delete finished executions once: prune [--older-than DAYS] [--keep N] [--dry-run]
   help      print this text (also -h, --help); "stepstudio COMMAND -h" for a command's flags`
 
 // help prints the commands, then the flags of serve: a bare "stepstudio" serves, so its flags

@@ -38,7 +38,7 @@ func TestMachineNamesFollowAWSRules(t *testing.T) {
 				}
 			})
 		}
-		db, err := store.Open(context.Background(), s.db)
+		db, err := store.Open(context.Background(), s.db, store.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -41,6 +41,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := checkHistoryLimit(opts.maxHistory); err != nil {
 		return usageError(fset, "%w", err)
 	}
+	if err := checkRetention("--retain-days (or STEPSTUDIO_RETAIN_DAYS)", opts.retainDays,
+		"--retain-executions (or STEPSTUDIO_RETAIN_EXECUTIONS)", opts.retainExecutions); err != nil {
+		return usageError(fset, "%w", err)
+	}
+	sync, err := store.ParseSynchronous(opts.sync)
+	if err != nil {
+		return usageError(fset, "--sync (or STEPSTUDIO_SYNC) must be full or normal, not %q", opts.sync)
+	}
 	if len(opts.hosts) == 0 {
 		if err := opts.hosts.Set(getenv("STEPSTUDIO_HOSTS")); err != nil {
 			return fmt.Errorf("STEPSTUDIO_HOSTS: %w", err)
@@ -48,7 +56,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
-	db, err := store.Open(ctx, opts.dbPath)
+	db, err := store.Open(ctx, opts.dbPath, store.Options{Synchronous: sync})
 	if err != nil {
 		return err
 	}
@@ -56,6 +64,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	local := isLoopback(opts.addr)
 	if err := checkCanServe(ctx, db, opts.addr, opts.dbPath, local); err != nil {
 		return err
+	}
+	if opts.retainDays > 0 || opts.retainExecutions > 0 {
+		// Stopped and waited for before the database closes.
+		retainCtx, stopRetaining := context.WithCancel(ctx)
+		retained := make(chan struct{})
+		go func() {
+			defer close(retained)
+			retainExecutions(retainCtx, db, opts.retainDays, opts.retainExecutions, log)
+		}()
+		defer func() {
+			stopRetaining()
+			<-retained
+		}()
 	}
 
 	renderer, err := newRenderer(ctx, opts.inProcessLayout)
@@ -108,7 +129,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "stepstudio listening on http://%s (database %s)\n", ln.Addr(), opts.dbPath)
+	fmt.Fprintf(stdout, "stepstudio listening on http://%s (database %s, sync %s)\n", ln.Addr(), opts.dbPath, strings.ToLower(string(sync)))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -133,9 +154,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 // serveOptions are the flags of serve.
 type serveOptions struct {
-	addr, dbPath         string
+	addr, dbPath, sync   string
 	dev, inProcessLayout bool
 	maxHistory           int64
+	retainDays           int64
+	retainExecutions     int64
 	hosts                hostList
 }
 
@@ -146,10 +169,16 @@ func serveFlags(getenv func(string) string, output io.Writer) (*flag.FlagSet, *s
 	fset.SetOutput(output)
 	fset.StringVar(&o.addr, "addr", envOr(getenv, "STEPSTUDIO_ADDR", "127.0.0.1:8080"), "address to listen on (env STEPSTUDIO_ADDR)")
 	fset.StringVar(&o.dbPath, "db", envOr(getenv, "STEPSTUDIO_DB", filepath.Join("data", "stepstudio.db")), "SQLite file, created if missing (env STEPSTUDIO_DB)")
+	fset.StringVar(&o.sync, "sync", envOr(getenv, "STEPSTUDIO_SYNC", "normal"),
+		"when a commit waits for the disk: normal keeps every commit through a crash of the studio, full through a power loss or OS crash too, at the cost of an fsync per commit (env STEPSTUDIO_SYNC)")
 	fset.BoolVar(&o.dev, "dev", false, "serve the browser assets from static/dist on disk instead of the embedded copy")
 	fset.BoolVar(&o.inProcessLayout, "layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")
 	fset.Int64Var(&o.maxHistory, "max-history-events", envInt(getenv, "STEPSTUDIO_MAX_HISTORY_EVENTS", runtime.DefaultMaxHistoryEvents),
 		"events a Standard execution's history may hold before it fails with States.Runtime, as on AWS; 0 for no limit (env STEPSTUDIO_MAX_HISTORY_EVENTS)")
+	fset.Int64Var(&o.retainDays, "retain-days", envInt(getenv, "STEPSTUDIO_RETAIN_DAYS", 0),
+		"delete finished executions (never running ones) that finished more than N days ago, at start and then every hour; 0 keeps them all (env STEPSTUDIO_RETAIN_DAYS)")
+	fset.Int64Var(&o.retainExecutions, "retain-executions", envInt(getenv, "STEPSTUDIO_RETAIN_EXECUTIONS", 0),
+		"keep only the N most recently finished executions (running ones are not counted), at start and then every hour; 0 keeps them all (env STEPSTUDIO_RETAIN_EXECUTIONS)")
 	fset.Var(&o.hosts, "host", "a name the studio answers to besides localhost and IP addresses, with or without a port; repeatable (env STEPSTUDIO_HOSTS, comma separated)")
 	fset.Usage = func() {
 		fmt.Fprintln(fset.Output(), "usage: stepstudio serve [flags]\n\nflags:")

@@ -23,6 +23,8 @@ type studio struct {
 	url  string
 	db   string
 	stop func()
+	// banner is the first line the program printed.
+	banner string
 	// client keeps the studio's cookies, does not follow redirects (a test sees the 303 a
 	// form post answers with) and adds a CSRF token to every state-changing request.
 	client *http.Client
@@ -86,7 +88,7 @@ func startStudioEnv(t *testing.T, env map[string]string, args ...string) (*studi
 	if m == nil {
 		t.Fatalf("unexpected first line %q", line)
 	}
-	s := &studio{url: m[1], db: flagValue(args, "--db"), stop: sync.OnceFunc(stop), client: client}
+	s := &studio{url: m[1], db: flagValue(args, "--db"), stop: sync.OnceFunc(stop), client: client, banner: line}
 	client.Transport.(*csrfTransport).studio = s
 	return s, nil
 }

@@ -28,7 +28,7 @@ func execIDOf(t *testing.T, path string) int64 {
 // to see what the program stored.
 func (s *studio) readDB(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), s.db)
+	db, err := store.Open(context.Background(), s.db, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 	if len(rest) != wantArgs {
 		return fmt.Errorf("user %s: wrong arguments\n%s", sub, userUsage)
 	}
-	db, err := store.Open(ctx, *dbPath)
+	db, err := store.Open(ctx, *dbPath, store.Options{})
 	if err != nil {
 		return err
 	}
