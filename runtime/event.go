@@ -83,9 +83,10 @@ type EventDetails struct {
 	Region             string `json:"region,omitempty"`
 	TimeoutInSeconds   int64  `json:"timeoutInSeconds,omitempty"`
 	HeartbeatInSeconds int64  `json:"heartbeatInSeconds,omitempty"`
-	// TaskToken is set on TaskScheduled and TaskSubmitted for .waitForTaskToken tasks, so a
-	// recorder can keep the token and a page can mask it; it is never part of the AWS-shaped
-	// JSON.
+	// TaskToken is set on the events of .waitForTaskToken tasks (TaskScheduled, TaskSubmitted
+	// and the task's end), so a recorder can keep the token, tell which task an end is of
+	// (the tasks of a Map's iterations share a state) and a page can mask it; it is never
+	// part of the AWS-shaped JSON.
 	TaskToken string `json:"-"`
 	// Length is on MapStateStarted (the number of items); Index on the MapIteration events,
 	// whose Name is the Map state's. Pointers, because 0 is a value to show.

@@ -89,6 +89,9 @@ type CallbackTask struct {
 	ClaimedBy string
 	ClaimedAt time.Time
 	DecidedBy string
+	// SubmittedEvent is the id of the task's TaskSubmitted event (0 for tasks stored before
+	// it was kept).
+	SubmittedEvent int64
 }
 
 // AuditAction is what a user (or the studio) did to a callback task, or a refused login.

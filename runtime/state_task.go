@@ -146,7 +146,7 @@ func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, 
 	}
 	if ev := sr.interrupted; ev != nil {
 		sr.interrupted = nil
-		return nil, x.taskFailed(s, interruptedError(ev))
+		return nil, x.taskFailed(s, sr, interruptedError(ev))
 	}
 	if w := sr.waiting; w != nil {
 		sr.waiting = nil // a retry after it is a new attempt with a new token
@@ -182,13 +182,13 @@ func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, 
 		return nil, x.ctx.Err()
 	}
 	if err != nil {
-		return nil, x.taskTimedOut(s, err)
+		return nil, x.taskTimedOut(s, sr, err)
 	}
 	if res.err != nil {
-		return nil, x.taskFailed(s, res.err)
+		return nil, x.taskFailed(s, sr, res.err)
 	}
 	if !s.waitForToken {
-		return x.taskSucceeded(s, res.output)
+		return x.taskSucceeded(s, sr, res.output)
 	}
 
 	submitted := EventDetails{ResourceType: s.resourceType, Resource: s.resourceName, TaskToken: sr.token}
@@ -210,12 +210,12 @@ func (x *execution) waitForCallback(s *TaskState, sr *stateRun, w *waiter, deadl
 		cb, err = <-w.result, nil
 	}
 	if err != nil {
-		return nil, x.taskTimedOut(s, err)
+		return nil, x.taskTimedOut(s, sr, err)
 	}
 	if cb.err != nil {
-		return nil, x.taskFailed(s, cb.err)
+		return nil, x.taskFailed(s, sr, cb.err)
 	}
-	return x.taskSucceeded(s, cb.output)
+	return x.taskSucceeded(s, sr, cb.output)
 }
 
 // call runs the TaskInvoker, bounded by the task's deadline and the execution's.
@@ -249,7 +249,7 @@ func (x *execution) call(s *TaskState, sr *stateRun, params string, deadline tim
 // taskFailed records TaskFailed and returns the failure: an *Error keeps its name, any
 // other error is States.TaskFailed. States.Runtime (a broken configuration) is not a task
 // failure and fails the execution without TaskFailed.
-func (x *execution) taskFailed(s *TaskState, err error) error {
+func (x *execution) taskFailed(s *TaskState, sr *stateRun, err error) error {
 	var failure *Error
 	if !errors.As(err, &failure) {
 		failure = &Error{Name: ErrNameTaskFailed, Cause: err.Error()}
@@ -258,7 +258,7 @@ func (x *execution) taskFailed(s *TaskState, err error) error {
 		return failure
 	}
 	if _, rerr := x.record(TaskFailed, s.Name, EventDetails{ResourceType: s.resourceType, Resource: s.resourceName,
-		Error: failure.Name, Cause: failure.Cause}); rerr != nil {
+		Error: failure.Name, Cause: failure.Cause, TaskToken: sr.token}); rerr != nil {
 		return rerr
 	}
 	return failure
@@ -266,20 +266,20 @@ func (x *execution) taskFailed(s *TaskState, err error) error {
 
 // taskTimedOut records TaskTimedOut for the task's own timeouts; other errors (the
 // execution timed out or was stopped) pass through.
-func (x *execution) taskTimedOut(s *TaskState, err error) error {
+func (x *execution) taskTimedOut(s *TaskState, sr *stateRun, err error) error {
 	var failure *Error
 	if !errors.As(err, &failure) {
 		return err
 	}
 	if _, rerr := x.record(TaskTimedOut, s.Name, EventDetails{ResourceType: s.resourceType, Resource: s.resourceName,
-		Error: failure.Name}); rerr != nil {
+		Error: failure.Name, TaskToken: sr.token}); rerr != nil {
 		return rerr
 	}
 	return failure
 }
 
 // taskSucceeded records TaskSucceeded with the result and returns it decoded.
-func (x *execution) taskSucceeded(s *TaskState, output json.RawMessage) (any, error) {
+func (x *execution) taskSucceeded(s *TaskState, sr *stateRun, output json.RawMessage) (any, error) {
 	var result any
 	if len(output) > 0 {
 		v, err := decodeJSON(output)
@@ -290,7 +290,7 @@ func (x *execution) taskSucceeded(s *TaskState, output json.RawMessage) (any, er
 	}
 	text := encodeJSON(result)
 	if _, err := x.record(TaskSucceeded, s.Name, EventDetails{ResourceType: s.resourceType, Resource: s.resourceName,
-		Output: string(text)}); err != nil {
+		Output: string(text), TaskToken: sr.token}); err != nil {
 		return nil, err
 	}
 	if len(text) > maxPayloadBytes {

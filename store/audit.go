@@ -110,13 +110,12 @@ func (db *DB) RecordLoginRefused(ctx context.Context, ev runtime.AuditEvent) err
 
 // auditTimeout audits the tasks of a state that time out, in the transaction that records
 // their TaskTimedOut; it runs before they stop waiting, so it finds them.
-func auditTimeout(ctx context.Context, tx *sql.Tx, execID int64, state string, at int64, errName, cause string) error {
+func auditTimeout(ctx context.Context, tx *sql.Tx, task taskMatch, at int64, errName, cause string) error {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO audit_events (at, user_name, action, task_id, execution_id, execution_name, state, error, cause)
 		SELECT ?, '', ?, t.id, t.execution_id, e.name, t.state, ?, ?
 		FROM callback_tasks t JOIN executions e ON e.id = t.execution_id
-		WHERE t.execution_id = ? AND t.state = ? AND t.status = ?`,
-		at, runtime.AuditTimedOut, errName, cause, execID, state, runtime.CallbackWaiting)
+		WHERE `+task.where, append([]any{at, runtime.AuditTimedOut, errName, cause}, task.args...)...)
 	return err
 }
 

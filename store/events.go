@@ -52,11 +52,15 @@ func applyEvent(ctx context.Context, tx *sql.Tx, execID int64, ev runtime.Event)
 		if d.TaskToken == "" {
 			return nil
 		}
-		// The parameters the task was given are on its TaskScheduled event.
+		// The parameters the task was given are on its TaskScheduled event: the one before
+		// the TaskStarted this event follows (the iterations of a Map schedule tasks of the
+		// same state at once), else the state's latest.
 		var scheduled string
 		err = tx.QueryRowContext(ctx, `
-			SELECT details FROM events WHERE execution_id = ? AND type = ? AND state = ?
-			ORDER BY id DESC LIMIT 1`, execID, runtime.TaskScheduled, ev.State).Scan(&scheduled)
+			SELECT details FROM events WHERE execution_id = ? AND type = ? AND state = ? AND id < ?
+			ORDER BY id = (SELECT previous_id FROM events WHERE execution_id = ? AND id = ?) DESC, id DESC
+			LIMIT 1`,
+			execID, runtime.TaskScheduled, ev.State, ev.ID, execID, ev.PreviousEventID).Scan(&scheduled)
 		if err != nil {
 			return fmt.Errorf("find TaskScheduled of %q: %w", ev.State, err)
 		}
@@ -70,19 +74,19 @@ func applyEvent(ctx context.Context, tx *sql.Tx, execID int64, ev runtime.Event)
 		}
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO callback_tasks (token, execution_id, state, resource, parameters, status, created_at,
-				timeout_seconds, heartbeat_seconds)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				timeout_seconds, heartbeat_seconds, submitted_event)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			d.TaskToken, execID, ev.State, d.ResourceType+":"+d.Resource, params, runtime.CallbackWaiting, at,
-			s.TimeoutInSeconds, s.HeartbeatInSeconds)
+			s.TimeoutInSeconds, s.HeartbeatInSeconds, ev.ID)
 	case runtime.TaskSucceeded:
-		err = decideTask(ctx, tx, execID, ev.State, runtime.CallbackSucceeded, at, sql.NullString{String: d.Output, Valid: true}, "", "")
+		err = decideTask(ctx, tx, taskOf(execID, ev), runtime.CallbackSucceeded, at, sql.NullString{String: d.Output, Valid: true}, "", "")
 	case runtime.TaskFailed:
-		err = decideTask(ctx, tx, execID, ev.State, runtime.CallbackFailed, at, sql.NullString{}, d.Error, d.Cause)
+		err = decideTask(ctx, tx, taskOf(execID, ev), runtime.CallbackFailed, at, sql.NullString{}, d.Error, d.Cause)
 	case runtime.TaskTimedOut:
-		if err = auditTimeout(ctx, tx, execID, ev.State, at, d.Error, d.Cause); err != nil {
+		if err = auditTimeout(ctx, tx, taskOf(execID, ev), at, d.Error, d.Cause); err != nil {
 			return err
 		}
-		err = decideTask(ctx, tx, execID, ev.State, runtime.CallbackTimedOut, at, sql.NullString{}, d.Error, d.Cause)
+		err = decideTask(ctx, tx, taskOf(execID, ev), runtime.CallbackTimedOut, at, sql.NullString{}, d.Error, d.Cause)
 	case runtime.ExecutionSucceeded:
 		err = endExecution(ctx, tx, execID, runtime.StatusSucceeded, at, sql.NullString{String: d.Output, Valid: true}, "", "")
 	case runtime.ExecutionFailed:
@@ -97,12 +101,26 @@ func applyEvent(ctx context.Context, tx *sql.Tx, execID int64, ev runtime.Event)
 	return err
 }
 
-func decideTask(ctx context.Context, tx *sql.Tx, execID int64, state string, status runtime.CallbackStatus,
+// taskMatch picks out the waiting callback task a task event ends, in a WHERE clause over
+// callback_tasks t: by the token the runtime hands the store with the event, or, for an
+// event without one (a plain Task's), by the execution and the state.
+type taskMatch struct {
+	where string
+	args  []any
+}
+
+func taskOf(execID int64, ev runtime.Event) taskMatch {
+	if tok := ev.Details.TaskToken; tok != "" {
+		return taskMatch{"t.token = ? AND t.status = ?", []any{tok, runtime.CallbackWaiting}}
+	}
+	return taskMatch{"t.execution_id = ? AND t.state = ? AND t.status = ?", []any{execID, ev.State, runtime.CallbackWaiting}}
+}
+
+func decideTask(ctx context.Context, tx *sql.Tx, task taskMatch, status runtime.CallbackStatus,
 	at int64, output sql.NullString, errName, cause string) error {
 	_, err := tx.ExecContext(ctx, `
-		UPDATE callback_tasks SET status = ?, decided_at = ?, output = ?, error = ?, cause = ?
-		WHERE execution_id = ? AND state = ? AND status = ?`,
-		status, at, output, errName, cause, execID, state, runtime.CallbackWaiting)
+		UPDATE callback_tasks AS t SET status = ?, decided_at = ?, output = ?, error = ?, cause = ?
+		WHERE `+task.where, append([]any{status, at, output, errName, cause}, task.args...)...)
 	return err
 }
 

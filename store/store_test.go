@@ -161,7 +161,7 @@ func TestHistoryDrivesExecutionAndCallbacks(t *testing.T) {
 	task := waiting[0]
 	want := runtime.CallbackTask{ID: task.ID, Token: "tok", ExecutionID: e.ID, ExecutionName: "run-1", ExecutionARN: e.ARN,
 		StateMachineName: "Approvals", State: "Approve", Resource: "sqs:sendMessage.waitForTaskToken",
-		Parameters: []byte(`{"token":"tok"}`), Status: runtime.CallbackWaiting, CreatedAt: at}
+		Parameters: []byte(`{"token":"tok"}`), Status: runtime.CallbackWaiting, CreatedAt: at, SubmittedEvent: 5}
 	if diff := cmp.Diff(want, task); diff != "" {
 		t.Fatalf("task (-want +got):\n%s", diff)
 	}

@@ -49,12 +49,17 @@ func resumeExecution(ctx, runCtx context.Context, db *store.DB, engine *runtime.
 	if err != nil {
 		return err
 	}
-	// The store keeps task tokens out of the history; the runtime needs the waiting one back
+	// The store keeps task tokens out of the history; the runtime needs each waiting one back
 	// on its TaskSubmitted event to wait on it again.
 	for _, t := range waiting {
 		if t.ExecutionID != e.ID {
 			continue
 		}
+		if i := t.SubmittedEvent - 1; t.SubmittedEvent > 0 && i < int64(len(history)) && history[i].ID == t.SubmittedEvent {
+			history[i].Details.TaskToken = t.Token
+			continue
+		}
+		// Stored before the event was kept: the state's last submission.
 		for i := len(history) - 1; i >= 0; i-- {
 			if history[i].Type == runtime.TaskSubmitted && history[i].State == t.State {
 				history[i].Details.TaskToken = t.Token
@@ -66,8 +71,8 @@ func resumeExecution(ctx, runCtx context.Context, db *store.DB, engine *runtime.
 	if err != nil {
 		return err
 	}
-	// A task waiting inside a Parallel branch or a Map iteration is called again with a new
-	// token when its state runs again; its old token can never be decided.
+	// A task the resumed execution does not wait on (its iteration ended meanwhile) can never
+	// be decided.
 	for _, t := range waiting {
 		if t.ExecutionID == e.ID && !engine.IsWaiting(t.Token) {
 			if err := db.CancelCallbackTask(ctx, t.ID); err != nil {

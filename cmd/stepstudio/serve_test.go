@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/stepstudio/stepstudio/runtime"
 )
 
 // studio is the real program serving on a free port with a temporary SQLite file.
@@ -458,12 +460,13 @@ func TestRestartResumesWaitingExecution(t *testing.T) {
 	}
 }
 
-func TestRestartInsideParallelLeavesOneDecidableTask(t *testing.T) {
+func TestRestartInsideParallelKeepsTheTaskAndItsToken(t *testing.T) {
 	t.Parallel()
 	const def = `{"StartAt":"Both","States":{"Both":{"Type":"Parallel","End":true,"Branches":[
 		{"StartAt":"Approve","States":{"Approve":{"Type":"Task","End":true,
 			"Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-			"Parameters":{"token.$":"$$.Task.Token"}}}}]}}}`
+			"Parameters":{"token.$":"$$.Task.Token"}}}},
+		{"StartAt":"Note","States":{"Note":{"Type":"Pass","Result":"noted","End":true}}}]}}}`
 	db := filepath.Join(t.TempDir(), "studio.db")
 	first := startStudioOn(t, db)
 	first.createMachine(t, "Nested", def)
@@ -476,19 +479,32 @@ func TestRestartInsideParallelLeavesOneDecidableTask(t *testing.T) {
 
 	second := startStudioOn(t, db)
 	defer second.stop()
-	conn = second.watch(t, execPath, seen[len(seen)-1].ID)
-	// The branch runs again and asks anew; its task is stored before the event is published.
-	readUntil(t, conn, "TaskSubmitted")
-	ids := second.waitingTaskIDs(t)
-	if len(ids) != 1 || ids[0] == before[0] {
-		t.Fatalf("inbox lists %v after the restart (before: %v): want only a new task", ids, before)
+	// The branch goes on where it was: the same task waits, with the token handed out before.
+	if ids := second.waitingTaskIDs(t); len(ids) != 1 || ids[0] != before[0] {
+		t.Fatalf("inbox lists %v after the restart, want the task from before it %v", ids, before)
 	}
-	resp, body := second.post(t, "/inbox/"+ids[0]+"/approve", url.Values{"output": {`{"ok": true}`}})
+	conn = second.watch(t, execPath, seen[len(seen)-1].ID)
+	resp, body := second.post(t, "/inbox/"+before[0]+"/approve", url.Values{"output": {`{"ok": true}`}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve: %d\n%s", resp.StatusCode, body)
 	}
 	msgs := readUntil(t, conn, "ExecutionSucceeded")
-	if out := msgs[len(msgs)-1].Execution.Output; out != `[{"ok":true}]` {
+	if out := msgs[len(msgs)-1].Execution.Output; out != `[{"ok":true},"noted"]` {
 		t.Fatalf("output %s", out)
+	}
+	events, err := second.readDB(t).FindEvents(context.Background(), execIDOf(t, execPath), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range []runtime.EventType{runtime.TaskScheduled, runtime.PassStateEntered, runtime.ParallelStateStarted} {
+		n := 0
+		for _, ev := range events {
+			if ev.Type == typ {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s %d times in the history, want once: nothing runs again after a restart", typ, n)
+		}
 	}
 }
