@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 )
 
 // EngineConfig is what an Engine needs from outside.
@@ -135,6 +136,26 @@ func (e *Engine) Start(ctx context.Context, in StartInput) error {
 	}
 	e.launch(r, x.run)
 	return nil
+}
+
+// StartedEvent is the ExecutionStarted event that begins an execution of in at `at`, for a
+// caller that stores it with the execution in one transaction and then has the engine run it
+// from there (Resume with it as the history): a start is then never half done. An input
+// that is not JSON is an error.
+func StartedEvent(in StartInput, at time.Time) (Event, error) {
+	raw := in.Input
+	if len(bytes.TrimSpace(raw)) == 0 {
+		raw = json.RawMessage("{}")
+	}
+	input, err := decodeJSON(raw)
+	if err != nil {
+		return Event{}, fmt.Errorf("runtime: start %s: the input is not valid JSON: %w", in.ExecutionARN, err)
+	}
+	return Event{ID: 1, Type: ExecutionStarted, Timestamp: at, Details: startedDetails(input, in.RoleARN)}, nil
+}
+
+func startedDetails(input any, roleARN string) EventDetails {
+	return EventDetails{Input: jsonText(input), RoleArn: roleARN}
 }
 
 // Run executes synchronously and returns the result (for the command line and tests). The

@@ -203,7 +203,7 @@ func (x *execution) recording() bool { return x.eng.cfg.Recorder != nil }
 
 // started records ExecutionStarted.
 func (x *execution) started() error {
-	_, err := x.record(ExecutionStarted, "", EventDetails{Input: jsonText(x.input), RoleArn: x.in.RoleARN})
+	_, err := x.record(ExecutionStarted, "", startedDetails(x.input, x.in.RoleARN))
 	return err
 }
 

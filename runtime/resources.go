@@ -92,6 +92,9 @@ type CallbackTask struct {
 	// SubmittedEvent is the id of the task's TaskSubmitted event (0 for tasks stored before
 	// it was kept).
 	SubmittedEvent int64
+	// Decision is a decision stored and on its way to the execution while the task still
+	// waits: CallbackSucceeded (Output) or CallbackFailed (Error, Cause); "" for none.
+	Decision CallbackStatus
 }
 
 // AuditAction is what a user (or the studio) did to a callback task, or a refused login.

@@ -42,12 +42,42 @@ func (db *DB) RecordHeartbeat(ctx context.Context, id int64, user string, at tim
 		millis(at), id, runtime.CallbackWaiting)
 }
 
-// RecordDecision notes who approved or rejected a task, after the engine took the decision
-// (it alone decides exactly once); ev carries the action and the output or error and cause.
-// The task's status itself follows from the history (Record), which may come before or after.
-func (db *DB) RecordDecision(ctx context.Context, id int64, ev runtime.AuditEvent) error {
-	return db.changeTask(ctx, id, "record decision", ev, `
-		UPDATE callback_tasks SET decided_by = ? WHERE id = ? AND decided_by = ''`, ev.User, id)
+// DecideCallbackTask stores a decision on a waiting task, an approval (ev.Output) or a
+// rejection (ev.Error, ev.Cause), with its audit row, in one transaction: the decision is
+// stored before it is acknowledged or handed to the execution, so a crash between the two
+// loses nothing (a restart hands it over, see CallbackTask.Decision). A task already decided,
+// or no longer waiting, is left as it is: the error then says so (runtime.ErrTaskChanged).
+func (db *DB) DecideCallbackTask(ctx context.Context, id int64, ev runtime.AuditEvent) error {
+	decision, output := runtime.CallbackSucceeded, sql.NullString{String: string(ev.Output), Valid: ev.Action == runtime.AuditApproved}
+	if ev.Action != runtime.AuditApproved {
+		decision = runtime.CallbackFailed
+	}
+	return db.changeTask(ctx, id, "decide", ev, `
+		UPDATE callback_tasks SET decision = ?, output = ?, error = ?, cause = ?, decided_by = ?
+		WHERE id = ? AND status = ? AND decision = ''`,
+		decision, output, ev.Error, ev.Cause, ev.User, id, runtime.CallbackWaiting)
+}
+
+// UndoDecision takes back a decision the execution refused, because the task ended between
+// the two (it timed out, its execution stopped): the task no longer says it was decided, and
+// the audit row of the decision goes, since nothing was decided.
+func (db *DB) UndoDecision(ctx context.Context, id int64, ev runtime.AuditEvent) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE callback_tasks SET decision = '', output = NULL, error = '', cause = '', decided_by = ''
+			WHERE id = ? AND status = ? AND decision != ''`, id, runtime.CallbackWaiting); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `
+			DELETE FROM audit_events WHERE id = (
+				SELECT max(id) FROM audit_events WHERE task_id = ? AND action = ? AND user_name = ?)`,
+			id, ev.Action, ev.User)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: undo decision of task %d: %w", id, err)
+	}
+	return nil
 }
 
 // changeTask runs one conditional update of a task and, when it changed the row, adds the

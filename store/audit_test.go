@@ -104,10 +104,10 @@ func TestClaimReleaseHeartbeatDecisionAreAudited(t *testing.T) {
 		{"ben claims", func() error { return db.ClaimCallbackTask(ctx, task.ID, "ben", at) }, nil},
 		{"ben sends a heartbeat", func() error { return db.RecordHeartbeat(ctx, task.ID, "ben", at.Add(time.Second)) }, nil},
 		{"ben approves", func() error {
-			return db.RecordDecision(ctx, task.ID, runtime.AuditEvent{User: "ben", Action: runtime.AuditApproved, Output: []byte(`{"ok":true}`), At: at})
+			return db.DecideCallbackTask(ctx, task.ID, runtime.AuditEvent{User: "ben", Action: runtime.AuditApproved, Output: []byte(`{"ok":true}`), At: at})
 		}, nil},
 		{"a second decision is not recorded", func() error {
-			return db.RecordDecision(ctx, task.ID, runtime.AuditEvent{User: "ann", Action: runtime.AuditRejected, At: at})
+			return db.DecideCallbackTask(ctx, task.ID, runtime.AuditEvent{User: "ann", Action: runtime.AuditRejected, At: at})
 		}, runtime.ErrTaskChanged},
 		{"an unknown task is not found", func() error { return db.ClaimCallbackTask(ctx, 9999, "ann", at) }, store.ErrNotFound},
 	}
@@ -117,7 +117,8 @@ func TestClaimReleaseHeartbeatDecisionAreAudited(t *testing.T) {
 		}
 	}
 	got, _ := db.FindCallbackTask(ctx, task.ID)
-	if got.ClaimedBy != "ben" || got.DecidedBy != "ben" || !got.LastHeartbeatAt.Equal(at.Add(time.Second)) {
+	if got.ClaimedBy != "ben" || got.DecidedBy != "ben" || got.Decision != runtime.CallbackSucceeded ||
+		string(got.Output) != `{"ok":true}` || !got.LastHeartbeatAt.Equal(at.Add(time.Second)) {
 		t.Fatalf("task %+v", got)
 	}
 	audit, err := db.FindAuditEvents(ctx, runtime.AuditFilter{ExecutionID: e.ID})
@@ -216,5 +217,33 @@ func TestRefusedLoginsAreAuditedWithoutATask(t *testing.T) {
 				t.Fatalf("audit (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestADecisionTheExecutionRefusesIsTakenBack(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openDB(t)
+	e, task := waitingTask(t, db, "Refused")
+	ev := runtime.AuditEvent{User: "ann", Action: runtime.AuditRejected, Error: "No", Cause: "too late", At: time.Now()}
+	if err := db.DecideCallbackTask(ctx, task.ID, ev); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.CountCallbackTasks(ctx, runtime.CallbackWaiting); err != nil || n != 0 {
+		t.Errorf("a decided task still counts as waiting in the inbox: %d %v", n, err)
+	}
+	if err := db.UndoDecision(ctx, task.ID, ev); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := db.FindCallbackTask(ctx, task.ID)
+	if got.Decision != "" || got.DecidedBy != "" || got.Error != "" || got.Status != runtime.CallbackWaiting {
+		t.Errorf("after the undo: %+v", got)
+	}
+	if audit, err := db.FindAuditEvents(ctx, runtime.AuditFilter{ExecutionID: e.ID}); err != nil || len(audit) != 0 {
+		t.Errorf("audit after the undo: %+v %v", audit, err)
+	}
+	// Decided again, by someone else: it takes.
+	if err := db.DecideCallbackTask(ctx, task.ID, runtime.AuditEvent{User: "ben", Action: runtime.AuditApproved, Output: []byte(`1`)}); err != nil {
+		t.Fatal(err)
 	}
 }

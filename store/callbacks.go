@@ -13,7 +13,7 @@ import (
 const callbackColumns = `t.id, t.token, t.execution_id, e.name, e.arn, m.name, t.state, t.resource,
 	t.parameters, t.status, t.created_at, t.decided_at, t.output, t.error, t.cause,
 	t.timeout_seconds, t.heartbeat_seconds, t.last_heartbeat_at, t.claimed_by, t.claimed_at, t.decided_by,
-	t.submitted_event`
+	t.submitted_event, t.decision`
 
 const callbackJoins = `callback_tasks t
 	JOIN executions e ON e.id = t.execution_id
@@ -27,7 +27,7 @@ func scanCallback(row scanner) (runtime.CallbackTask, error) {
 	var decided, heartbeat, claimed sql.NullInt64
 	err := row.Scan(&t.ID, &t.Token, &t.ExecutionID, &t.ExecutionName, &t.ExecutionARN, &t.StateMachineName,
 		&t.State, &t.Resource, &params, &t.Status, &created, &decided, &output, &t.Error, &t.Cause,
-		&t.TimeoutSeconds, &t.HeartbeatSeconds, &heartbeat, &t.ClaimedBy, &claimed, &t.DecidedBy, &t.SubmittedEvent)
+		&t.TimeoutSeconds, &t.HeartbeatSeconds, &heartbeat, &t.ClaimedBy, &claimed, &t.DecidedBy, &t.SubmittedEvent, &t.Decision)
 	t.Parameters = []byte(params)
 	if output.Valid {
 		t.Output = []byte(output.String)

@@ -15,11 +15,7 @@ import (
 // transaction, what the event changes: the execution's status and result when it ends, and
 // the callback task a .waitForTaskToken Task waits on. It implements runtime.Recorder.
 func (db *DB) Record(ctx context.Context, executionARN string, ev runtime.Event) error {
-	details, err := json.Marshal(ev.Details)
-	if err != nil {
-		return fmt.Errorf("store: record %s of %s: %w", ev.Type, executionARN, err)
-	}
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var execID int64
 		err := tx.QueryRowContext(ctx, `SELECT id FROM executions WHERE arn = ?`, executionARN).Scan(&execID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -28,18 +24,27 @@ func (db *DB) Record(ctx context.Context, executionARN string, ev runtime.Event)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO events (execution_id, id, previous_id, type, state, timestamp, details)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			execID, ev.ID, ev.PreviousEventID, ev.Type, ev.State, millis(ev.Timestamp), string(details)); err != nil {
-			return err
-		}
-		return applyEvent(ctx, tx, execID, ev)
+		return insertEvent(ctx, tx, execID, ev)
 	})
 	if err != nil {
 		return fmt.Errorf("store: record %s of %s: %w", ev.Type, executionARN, err)
 	}
 	return nil
+}
+
+// insertEvent stores one event of an execution and what it changes (applyEvent).
+func insertEvent(ctx context.Context, tx *sql.Tx, execID int64, ev runtime.Event) error {
+	details, err := json.Marshal(ev.Details)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO events (execution_id, id, previous_id, type, state, timestamp, details)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		execID, ev.ID, ev.PreviousEventID, ev.Type, ev.State, millis(ev.Timestamp), string(details)); err != nil {
+		return err
+	}
+	return applyEvent(ctx, tx, execID, ev)
 }
 
 // applyEvent keeps the executions and callback_tasks rows in step with the history.

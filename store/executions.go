@@ -11,20 +11,33 @@ import (
 	"github.com/stepstudio/stepstudio/runtime"
 )
 
-// CreateExecution stores a new RUNNING execution. e.ARN, e.Name, e.StateMachineID,
-// e.VersionID, e.Input and e.StartedAt are used. ErrExists when the ARN is taken.
-func (db *DB) CreateExecution(ctx context.Context, e runtime.ExecutionInfo) (runtime.ExecutionInfo, error) {
-	res, err := db.sql.ExecContext(ctx, `
-		INSERT INTO executions (arn, name, machine_id, version_id, status, input, started_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		e.ARN, e.Name, e.StateMachineID, e.VersionID, runtime.StatusRunning, string(e.Input), millis(e.StartedAt))
-	if isUniqueViolation(err) {
-		err = ErrExists
-	}
-	if err != nil {
-		return runtime.ExecutionInfo{}, fmt.Errorf("store: create execution %q: %w", e.Name, err)
-	}
-	id, err := res.LastInsertId()
+// CreateExecution stores a new RUNNING execution and, in the same transaction, the events
+// given (its ExecutionStarted): a start is stored whole or not at all. e.ARN, e.Name,
+// e.StateMachineID, e.VersionID, e.Input and e.StartedAt are used. ErrExists when the ARN
+// is taken.
+func (db *DB) CreateExecution(ctx context.Context, e runtime.ExecutionInfo, events ...runtime.Event) (runtime.ExecutionInfo, error) {
+	var id int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO executions (arn, name, machine_id, version_id, status, input, started_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			e.ARN, e.Name, e.StateMachineID, e.VersionID, runtime.StatusRunning, string(e.Input), millis(e.StartedAt))
+		if isUniqueViolation(err) {
+			return ErrExists
+		}
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		for _, ev := range events {
+			if err := insertEvent(ctx, tx, id, ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return runtime.ExecutionInfo{}, fmt.Errorf("store: create execution %q: %w", e.Name, err)
 	}

@@ -7,11 +7,11 @@ import (
 	"github.com/stepstudio/stepstudio/runtime"
 )
 
-// CountCallbackTasks counts the callback tasks with the given status, for the inbox's badge
-// on every page (the callback_tasks_status index answers it without reading the rows).
+// CountCallbackTasks counts the callback tasks with the given status and no decision on its
+// way to their execution, for the inbox's badge on every page.
 func (db *DB) CountCallbackTasks(ctx context.Context, status runtime.CallbackStatus) (int, error) {
 	var n int
-	if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM callback_tasks WHERE status = ?`, status).Scan(&n); err != nil {
+	if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM callback_tasks WHERE status = ? AND decision = ''`, status).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count callback tasks: %w", err)
 	}
 	return n, nil

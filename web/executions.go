@@ -46,18 +46,26 @@ func (s *Server) handleExecutionStart(c echo.Context) error {
 		return refuse("The stored definition is not valid: " + err.Error())
 	}
 	name := newExecutionName()
-	exec, err := s.cfg.Store.CreateExecution(ctx, runtime.ExecutionInfo{
+	info := runtime.ExecutionInfo{
 		ARN:            s.executionARN(m, name),
 		Name:           name,
 		StateMachineID: m.ID,
 		VersionID:      m.VersionID,
 		Input:          input,
 		StartedAt:      time.Now(),
-	})
+	}
+	// The execution and its ExecutionStarted are stored in one transaction before the start
+	// is acknowledged; the engine then runs it from that history, as a restart would.
+	started, err := runtime.StartedEvent(runtime.StartInputOf(info, m, def), info.StartedAt)
+	if err != nil {
+		return refuse(err.Error())
+	}
+	exec, err := s.cfg.Store.CreateExecution(ctx, info, started)
 	if err != nil {
 		return err
 	}
-	err = s.cfg.Engine.Start(s.cfg.RunContext, runtime.StartInputOf(exec, m, def))
+	s.cfg.Hub.Publish(exec.ARN, started)
+	err = s.cfg.Engine.Resume(s.cfg.RunContext, runtime.StartInputOf(exec, m, def), []runtime.Event{started})
 	if err != nil {
 		return fmt.Errorf("web: start %s: %w", exec.ARN, err)
 	}

@@ -26,7 +26,9 @@ type MachineStore interface {
 
 // ExecutionStore keeps executions and their history.
 type ExecutionStore interface {
-	CreateExecution(ctx context.Context, e runtime.ExecutionInfo) (runtime.ExecutionInfo, error)
+	// CreateExecution stores an execution with the given events (its ExecutionStarted) in one
+	// transaction.
+	CreateExecution(ctx context.Context, e runtime.ExecutionInfo, events ...runtime.Event) (runtime.ExecutionInfo, error)
 	FindExecution(ctx context.Context, id int64) (runtime.ExecutionInfo, error)
 	FindExecutions(ctx context.Context, machineID int64, limit int) ([]runtime.ExecutionInfo, error)
 	FindEvents(ctx context.Context, executionID, afterID int64) ([]runtime.Event, error)
@@ -46,7 +48,10 @@ type CallbackStore interface {
 	ClaimCallbackTask(ctx context.Context, id int64, user string, at time.Time) error
 	ReleaseCallbackTask(ctx context.Context, id int64, holder, user string, at time.Time) error
 	RecordHeartbeat(ctx context.Context, id int64, user string, at time.Time) error
-	RecordDecision(ctx context.Context, id int64, ev runtime.AuditEvent) error
+	// DecideCallbackTask stores a decision (and its audit row) before it is acknowledged;
+	// UndoDecision takes it back when the execution refuses it.
+	DecideCallbackTask(ctx context.Context, id int64, ev runtime.AuditEvent) error
+	UndoDecision(ctx context.Context, id int64, ev runtime.AuditEvent) error
 	FindAuditEvents(ctx context.Context, f runtime.AuditFilter) ([]runtime.AuditEvent, error)
 }
 
@@ -69,6 +74,9 @@ type Engine interface {
 	SendTaskHeartbeat(token string) error
 	// Stop aborts an execution running in the engine (StopExecution).
 	Stop(executionARN, errorName, cause string) error
+	// Resume runs an execution from its stored history: a start stored with its
+	// ExecutionStarted, or an execution that was running when the studio stopped.
+	Resume(ctx context.Context, in runtime.StartInput, history []runtime.Event) error
 	// Redrive restarts a failed, timed-out or aborted execution from its history
 	// (RedriveExecution).
 	Redrive(ctx context.Context, in runtime.StartInput, history []runtime.Event) error

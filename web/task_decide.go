@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -32,10 +33,10 @@ func (s *Server) handleTaskApprove(c echo.Context) error {
 		if problem := outputProblem(t.ID, output); problem != "" {
 			return s.renderTask(c, http.StatusBadRequest, t, views.TaskData{Problem: problem, Form: views.TaskForm{Output: output}})
 		}
-		if err := s.cfg.Engine.SendTaskSuccess(t.Token, []byte(output)); err != nil {
-			return s.decisionFailed(c, t, err)
+		ev := runtime.AuditEvent{Action: runtime.AuditApproved, Output: []byte(output)}
+		if err := s.decide(c, t, ev, func() error { return s.cfg.Engine.SendTaskSuccess(t.Token, []byte(output)) }); err != nil {
+			return err
 		}
-		s.recordDecision(c, t, runtime.AuditEvent{Action: runtime.AuditApproved, Output: []byte(output)})
 		return s.afterDecision(c, t.ID, "approved")
 	})
 }
@@ -66,10 +67,10 @@ func (s *Server) handleTaskReject(c echo.Context) error {
 				Problem: fmt.Sprintf("Task %d: the error may be at most %d characters and the cause at most %d.", t.ID, maxErrorLen, maxCauseLen),
 				Form:    views.TaskForm{Error: errName, Cause: cause}})
 		}
-		if err := s.cfg.Engine.SendTaskFailure(t.Token, errName, cause); err != nil {
-			return s.decisionFailed(c, t, err)
+		ev := runtime.AuditEvent{Action: runtime.AuditRejected, Error: errName, Cause: cause}
+		if err := s.decide(c, t, ev, func() error { return s.cfg.Engine.SendTaskFailure(t.Token, errName, cause) }); err != nil {
+			return err
 		}
-		s.recordDecision(c, t, runtime.AuditEvent{Action: runtime.AuditRejected, Error: errName, Cause: cause})
 		return s.afterDecision(c, t.ID, "rejected")
 	})
 }
@@ -82,16 +83,25 @@ func (s *Server) mayDecide(c echo.Context, t runtime.CallbackTask) error {
 	return mayAct(UserOf(c), t, "decide")
 }
 
-// recordDecision audits a decision the engine took. The engine alone decides exactly once,
-// and the task's status follows from the history it records; so the audit row is written
-// after, and a failure to write it is logged (without the token), not shown as a failed
-// decision, since the decision stands.
-func (s *Server) recordDecision(c echo.Context, t runtime.CallbackTask, ev runtime.AuditEvent) {
+// decide takes a decision as the studio acknowledges it: stored first, with its audit row
+// (so that a crash after the answer loses nothing: a restart hands it to the execution),
+// then handed to the execution by send. When the execution refuses it (the task ended in
+// the meantime) the stored decision is taken back and the refusal explained.
+func (s *Server) decide(c echo.Context, t runtime.CallbackTask, ev runtime.AuditEvent, send func() error) error {
+	ctx := c.Request().Context()
 	ev.User, ev.At = UserOf(c).Name, time.Now()
-	if err := s.cfg.Store.RecordDecision(c.Request().Context(), t.ID, ev); err != nil {
-		s.log.Error("audit decision", "task", t.ID, "action", ev.Action, "err", err)
+	if err := s.cfg.Store.DecideCallbackTask(ctx, t.ID, ev); err != nil {
+		return s.decisionFailed(c, t, err)
 	}
-	s.cfg.Hub.InboxChanged()
+	defer s.cfg.Hub.InboxChanged()
+	if err := send(); err != nil {
+		// Taken back whatever the request's fate: the decision must not stay half made.
+		if uerr := s.cfg.Store.UndoDecision(context.WithoutCancel(ctx), t.ID, ev); uerr != nil {
+			s.log.Error("undo decision", "task", t.ID, "err", uerr)
+		}
+		return s.decisionFailed(c, t, err)
+	}
+	return nil
 }
 
 // afterDecision goes back where the decision was taken: the task page, or the inbox.
@@ -104,7 +114,7 @@ func (s *Server) afterDecision(c echo.Context, id int64, done string) error {
 
 // decisionFailed explains a refused decision: most often another decision won the race.
 func (s *Server) decisionFailed(c echo.Context, t runtime.CallbackTask, err error) error {
-	if errors.Is(err, runtime.ErrTaskDoesNotExist) {
+	if errors.Is(err, runtime.ErrTaskDoesNotExist) || errors.Is(err, runtime.ErrTaskChanged) {
 		if latest, ferr := s.cfg.Store.FindCallbackTask(c.Request().Context(), t.ID); ferr == nil {
 			t = latest
 		}

@@ -71,13 +71,28 @@ func resumeExecution(ctx, runCtx context.Context, db *store.DB, engine *runtime.
 	if err != nil {
 		return err
 	}
-	// A task the resumed execution does not wait on (its iteration ended meanwhile) can never
-	// be decided.
 	for _, t := range waiting {
-		if t.ExecutionID == e.ID && !engine.IsWaiting(t.Token) {
+		if t.ExecutionID != e.ID {
+			continue
+		}
+		if !engine.IsWaiting(t.Token) {
+			// The resumed execution does not wait on it (its iteration had ended): it can
+			// never be decided.
 			if err := db.CancelCallbackTask(ctx, t.ID); err != nil {
 				return err
 			}
+			continue
+		}
+		// A decision acknowledged before the studio stopped, which the execution had not
+		// taken yet, is taken now.
+		switch t.Decision {
+		case runtime.CallbackSucceeded:
+			err = engine.SendTaskSuccess(t.Token, t.Output)
+		case runtime.CallbackFailed:
+			err = engine.SendTaskFailure(t.Token, t.Error, t.Cause)
+		}
+		if err != nil {
+			return fmt.Errorf("task %d's stored decision: %w", t.ID, err)
 		}
 	}
 	return nil
