@@ -48,11 +48,11 @@ type childLog struct {
 
 // frameTree reads a history into frames.
 type frameTree struct {
-	x    *execution
-	top  *frameLog
+	x   *execution
+	top *frameLog
 	// ended says the history ends with the execution's end.
 	ended bool
-	byID map[int64]*frameLog // the frame each event continues (an iteration's for its MapIterationStarted)
+	byID  map[int64]*frameLog // the frame each event continues (an iteration's for its MapIterationStarted)
 	// containers are the Map and Parallel states of the machine, at every depth.
 	containers map[string]State
 	// branchOf is, for each state directly in a Parallel branch, that branch's index.
