@@ -129,7 +129,11 @@ func (e *Engine) Start(ctx context.Context, in StartInput) error {
 		x.cancel(nil)
 		return err
 	}
-	if err := x.started(); err != nil {
+	err = x.started()
+	if err == nil {
+		err = x.flush() // the start is durable before it is acknowledged
+	}
+	if err != nil {
 		e.release(r)
 		x.cancel(nil)
 		return err
@@ -170,7 +174,11 @@ func (e *Engine) Run(ctx context.Context, in StartInput) (Result, error) {
 	if err := x.started(); err != nil {
 		return x.ended(Result{Status: StatusRunning}, err)
 	}
-	return x.ended(x.run())
+	res, err := x.ended(x.run())
+	if ferr := x.flush(); err == nil && ferr != nil {
+		return Result{Status: StatusRunning}, ferr
+	}
+	return res, err
 }
 
 // reportStop logs an execution run in the background that stopped for another reason than

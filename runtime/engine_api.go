@@ -60,3 +60,13 @@ type TaskInvoker interface {
 type Recorder interface {
 	Record(ctx context.Context, executionARN string, ev Event) error
 }
+
+// Flusher is a Recorder whose Record may return before the event is durable (it writes in
+// batches). Flush returns once every event the execution recorded before it is. The engine
+// flushes before what others can see or what cannot be undone: a task call, a sleep (a Wait,
+// a retry's backoff, a callback's wait), a stop, a redrive and the end; between them an
+// execution's pure steps (Pass, Choice, data flow) go on without waiting, since a restart
+// that finds them unrecorded simply runs them again, the same way.
+type Flusher interface {
+	Flush(ctx context.Context, executionARN string) error
+}

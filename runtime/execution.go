@@ -197,6 +197,19 @@ func (x *execution) ended(res Result, err error) (Result, error) {
 	return Result{Status: StatusFailed, Error: f.Name, Cause: f.Cause}, nil
 }
 
+// flush waits until every event the execution recorded is durable, when the recorder
+// writes in batches (Flusher).
+func (x *execution) flush() error {
+	f, ok := x.eng.cfg.Recorder.(Flusher)
+	if !ok {
+		return nil
+	}
+	if err := f.Flush(x.hist.ctx, x.in.ExecutionARN); err != nil {
+		return fmt.Errorf("runtime: record the history of %s: %w", x.in.ExecutionARN, err)
+	}
+	return nil
+}
+
 // recording reports whether events go anywhere; without a recorder (the command line, the
 // benchmarks) their JSON texts are not worth building.
 func (x *execution) recording() bool { return x.eng.cfg.Recorder != nil }
@@ -427,6 +440,10 @@ func (x *execution) contextObject(sr *stateRun) any {
 // sleep waits d on the engine's clock, cut short by the execution's deadline
 // (errExecutionTimedOut) or its context.
 func (x *execution) sleep(d time.Duration) error {
+	// What the execution did before it sleeps is kept: a restart then wakes it on time.
+	if err := x.flush(); err != nil {
+		return err
+	}
 	wait, cut := d, false
 	if !x.deadline.IsZero() {
 		if left := x.deadline.Sub(x.now()); left <= d {
@@ -457,6 +474,9 @@ func (x *execution) sleep(d time.Duration) error {
 // and the context, whichever comes first. Only one timer runs at a time, for the nearest
 // deadline, so a virtual clock can jump straight to it.
 func (x *execution) await(ch <-chan outcome, hb <-chan struct{}, taskDeadline time.Time, heartbeat time.Duration) (outcome, error) {
+	if err := x.flush(); err != nil {
+		return outcome{}, err
+	}
 	var hbDeadline time.Time
 	if heartbeat > 0 {
 		hbDeadline = x.now().Add(heartbeat)

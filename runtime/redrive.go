@@ -65,7 +65,11 @@ func (e *Engine) Redrive(ctx context.Context, in StartInput, history []Event) er
 		x.cancel(nil)
 		return &RedriveError{Reason: "Execution is RUNNING"}
 	}
-	if err := x.redriven(); err != nil {
+	err = x.redriven()
+	if err == nil {
+		err = x.flush() // the redrive is durable before it is acknowledged
+	}
+	if err != nil {
 		e.release(r)
 		x.cancel(nil)
 		return err

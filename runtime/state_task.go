@@ -175,6 +175,11 @@ func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, 
 		w = x.eng.register(x.ctx, sr.token)
 		defer x.eng.unregister(sr.token)
 	}
+	// The call is in the history before it is made: a restart then knows it was in flight
+	// and does not make it a second time.
+	if err := x.flush(); err != nil {
+		return nil, err
+	}
 
 	res, err := x.call(s, sr, paramsText, deadline)
 	if x.ctx.Err() != nil {

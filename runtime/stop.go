@@ -96,6 +96,10 @@ func (e *Engine) launch(r *run, body func() (Result, error)) {
 			res, err = r.x.aborted(s)
 		}
 		res, err = r.x.ended(res, err)
+		// The end (or the stop) is durable before anyone hears of it.
+		if ferr := r.x.flush(); err == nil && ferr != nil {
+			res, err = Result{Status: StatusRunning}, ferr
+		}
 		// Done with its context: this also detaches it from the caller's, which would
 		// otherwise keep every finished run until the server stops.
 		r.x.cancel(nil)

@@ -24,7 +24,7 @@ func (db *DB) Record(ctx context.Context, executionARN string, ev runtime.Event)
 		if err != nil {
 			return err
 		}
-		return insertEvent(ctx, tx, execID, ev)
+		return insertEvent(ctx, tx, nil, execID, ev)
 	})
 	if err != nil {
 		return fmt.Errorf("store: record %s of %s: %w", ev.Type, executionARN, err)
@@ -32,16 +32,24 @@ func (db *DB) Record(ctx context.Context, executionARN string, ev runtime.Event)
 	return nil
 }
 
-// insertEvent stores one event of an execution and what it changes (applyEvent).
-func insertEvent(ctx context.Context, tx *sql.Tx, execID int64, ev runtime.Event) error {
+const insertEventSQL = `
+	INSERT INTO events (execution_id, id, previous_id, type, state, timestamp, details)
+	VALUES (?, ?, ?, ?, ?, ?, ?)`
+
+// insertEvent stores one event of an execution and what it changes (applyEvent), with the
+// transaction's prepared insert when it has one (the writer's batches), else on its own.
+func insertEvent(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, execID int64, ev runtime.Event) error {
 	details, err := json.Marshal(ev.Details)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO events (execution_id, id, previous_id, type, state, timestamp, details)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		execID, ev.ID, ev.PreviousEventID, ev.Type, ev.State, millis(ev.Timestamp), string(details)); err != nil {
+	args := []any{execID, ev.ID, ev.PreviousEventID, string(ev.Type), ev.State, millis(ev.Timestamp), string(details)}
+	if ins != nil {
+		_, err = ins.ExecContext(ctx, args...)
+	} else {
+		_, err = tx.ExecContext(ctx, insertEventSQL, args...)
+	}
+	if err != nil {
 		return err
 	}
 	return applyEvent(ctx, tx, execID, ev)

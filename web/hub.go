@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"strings"
 	"sync"
 	"time"
@@ -22,14 +21,14 @@ const subscriberBuffer = 256
 // one for the inbox: the moments the set of waiting callback tasks, or a task's claim, changes.
 type Hub struct {
 	mu      sync.Mutex // guards every topic and subscription
-	execs   map[string]*topic[runtime.Event]
+	execs   map[string]*topic[[]runtime.Event]
 	changes *topic[ExecutionChange]
 	inbox   *topic[InboxChange]
 }
 
 // NewHub returns an empty hub.
 func NewHub() *Hub {
-	h := &Hub{execs: map[string]*topic[runtime.Event]{}}
+	h := &Hub{execs: map[string]*topic[[]runtime.Event]{}}
 	h.changes = &topic[ExecutionChange]{hub: h}
 	h.inbox = &topic[InboxChange]{hub: h}
 	return h
@@ -46,8 +45,9 @@ type Sub[T any] struct {
 
 // The hub's three kinds of subscription.
 type (
-	// Subscription receives the history events of one execution.
-	Subscription = Sub[runtime.Event]
+	// Subscription receives the history events of one execution, as many at a time as were
+	// committed together.
+	Subscription = Sub[[]runtime.Event]
 	// ChangeSubscription receives the status changes of every execution.
 	ChangeSubscription = Sub[ExecutionChange]
 	// InboxSubscription receives what changes the waiting tasks.
@@ -119,34 +119,34 @@ func (h *Hub) Subscribe(executionARN string) *Subscription {
 	defer h.mu.Unlock()
 	t := h.execs[executionARN]
 	if t == nil {
-		t = &topic[runtime.Event]{hub: h}
+		t = &topic[[]runtime.Event]{hub: h}
 		t.empty = func() { delete(h.execs, executionARN) }
 		h.execs[executionARN] = t
 	}
 	return t.subscribeLocked()
 }
 
-// Publish sends ev to every subscriber of the execution, dropping those that are full; when
-// ev starts or ends the execution, it also tells the subscribers of the executions lists.
-func (h *Hub) Publish(executionARN string, ev runtime.Event) {
+// Publish sends events of the execution, in order, to its subscribers in one message
+// (a subscriber's buffer counts messages: a burst committed at once costs one), dropping
+// those that are full; when an event starts or ends the execution, or changes its waiting
+// tasks, it also tells the subscribers of the executions lists and of the inbox.
+func (h *Hub) Publish(executionARN string, events ...runtime.Event) {
+	if len(events) == 0 {
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if t := h.execs[executionARN]; t != nil {
-		t.publishLocked(ev)
+		t.publishLocked(events)
 	}
-	if change, ok := changeOf(executionARN, ev); ok {
-		h.changes.publishLocked(change)
+	for _, ev := range events {
+		if change, ok := changeOf(executionARN, ev); ok {
+			h.changes.publishLocked(change)
+		}
+		if change, ok := inboxChangeOf(executionARN, ev); ok {
+			h.inbox.publishLocked(change)
+		}
 	}
-	if change, ok := inboxChangeOf(executionARN, ev); ok {
-		h.inbox.publishLocked(change)
-	}
-}
-
-// Record publishes ev; it lets the hub sit behind the store as a runtime.Recorder, so
-// subscribers only ever hear of events that are already stored.
-func (h *Hub) Record(_ context.Context, executionARN string, ev runtime.Event) error {
-	h.Publish(executionARN, ev)
-	return nil
 }
 
 // ExecutionChange is what the executions lists hear: an execution started (or was redriven)

@@ -18,9 +18,14 @@ func TestHubDeliversInOrder(t *testing.T) {
 		h.Publish("exec-a", runtime.Event{ID: i})
 	}
 	for i := int64(1); i <= 3; i++ {
-		if ev := <-a.C; ev.ID != i {
-			t.Fatalf("event %d: got id %d", i, ev.ID)
+		if evs := <-a.C; len(evs) != 1 || evs[0].ID != i {
+			t.Fatalf("event %d: got %+v", i, evs)
 		}
+	}
+	// Events committed together come together, in order.
+	h.Publish("exec-a", runtime.Event{ID: 4}, runtime.Event{ID: 5})
+	if evs := <-a.C; len(evs) != 2 || evs[0].ID != 4 || evs[1].ID != 5 {
+		t.Fatalf("a batch: got %+v", evs)
 	}
 	select {
 	case ev := <-b.C:

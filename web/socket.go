@@ -200,18 +200,23 @@ func (s *Server) handleExecutionSocket(c echo.Context) error {
 	defer ping.Stop()
 	for {
 		select {
-		case ev, ok := <-sub.C:
+		case events, ok := <-sub.C:
 			if !ok {
 				// Dropped for falling behind: close, and the page reconnects from its last event.
 				conn.WriteControl(websocket.CloseMessage,
 					websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "too slow"), time.Now().Add(writeWait))
 				return nil
 			}
-			if ev.ID <= last {
+			if events[len(events)-1].ID <= last {
 				continue
 			}
 			run.mu.Lock()
-			err := s.feed(ctx, run, e, ev)
+			var err error
+			for _, ev := range events {
+				if err = s.feed(ctx, run, e, ev); err != nil {
+					break
+				}
+			}
 			msgs := catchUpMessages(run, last)
 			run.mu.Unlock()
 			if err != nil || send(msgs) != nil {

@@ -26,8 +26,8 @@ import (
 var (
 	_ web.Store         = (*store.DB)(nil)
 	_ web.UserStore     = (*store.DB)(nil)
-	_ runtime.Recorder  = (*store.DB)(nil)
-	_ runtime.Recorder  = (*web.Hub)(nil)
+	_ runtime.Recorder  = (*store.Writer)(nil)
+	_ runtime.Flusher   = (*store.Writer)(nil)
 	_ web.Engine        = (*runtime.Engine)(nil)
 	_ web.GraphRenderer = graphRenderer{}
 )
@@ -86,20 +86,26 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer renderer.Close()
 
 	hub := web.NewHub()
+	// One writer commits every execution's history in batches; the hub hears of each event
+	// once it is committed, so catching up from the store after a reconnect never misses one.
+	writer := store.NewWriter(db)
+	writer.OnCommit = hub.Publish
 	engine := runtime.NewEngine(runtime.EngineConfig{
-		Clock:   systemClock{},
-		Invoker: localInvoker{},
-		// The store first, then the hub: a browser only hears of events already stored, so
-		// catching up from the store after a reconnect never misses one.
-		Recorder:         recorders{db, hub},
+		Clock:            systemClock{},
+		Invoker:          localInvoker{},
+		Recorder:         writer,
 		Logger:           log,
 		MaxHistoryEvents: opts.maxHistory,
 	})
-	// Executions end with the server, where they are: their history is stored.
+	// Executions end with the server, where they are: their history is stored (the writer
+	// commits what they recorded before it closes).
 	runCtx, stopRuns := context.WithCancel(context.Background())
 	defer func() {
 		stopRuns()
 		engine.Wait()
+		if err := writer.Close(); err != nil {
+			log.Error("history writer", "err", err)
+		}
 	}()
 
 	if err := resumeExecutions(ctx, runCtx, db, engine, log); err != nil {
@@ -258,18 +264,6 @@ func envInt(getenv func(string) string, key string, fallback int64) int64 {
 func checkHistoryLimit(n int64) error {
 	if n != 0 && n < 2 {
 		return fmt.Errorf("--max-history-events must be 0 (no limit) or at least 2, not %d", n)
-	}
-	return nil
-}
-
-// recorders hands each event to every recorder in order, stopping at the first failure.
-type recorders []runtime.Recorder
-
-func (rs recorders) Record(ctx context.Context, executionARN string, ev runtime.Event) error {
-	for _, r := range rs {
-		if err := r.Record(ctx, executionARN, ev); err != nil {
-			return err
-		}
 	}
 	return nil
 }

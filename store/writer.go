@@ -1,0 +1,220 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/stepstudio/stepstudio/runtime"
+)
+
+// Writer is the one writer of every execution's history. Executions hand it their events
+// (Record) and go on; its goroutine commits what has come in since its last commit in one
+// transaction (group commit: SQLite commits about 258,000 history rows a second a hundred at
+// a time, 45,000 one at a time), so many executions, or one fast one, share commits instead
+// of queueing for the write lock one event each. Flush waits for an execution's events to be
+// committed: the runtime calls it before what must not be lost or done twice (runtime.Flusher).
+// Once committed, events are handed to OnCommit (the hub), so nobody hears of an event the
+// store does not have.
+type Writer struct {
+	db *DB
+	// OnCommit, when set before the first Record, hears of every committed event, in order:
+	// an execution's events of one commit at a time.
+	OnCommit func(executionARN string, events ...runtime.Event)
+	queue    chan writeItem
+	done     chan struct{}
+
+	mu     sync.Mutex
+	closed bool
+	err    error // the first commit that failed: nothing more is accepted
+
+	ids map[string]int64 // execution ids by ARN, read once (only the writer's goroutine uses it)
+}
+
+// writeItem is an event to store, or a flush: a channel told once everything before it is
+// committed.
+type writeItem struct {
+	arn     string
+	ev      runtime.Event
+	flushed chan error
+}
+
+// maxBatch bounds a commit, so one transaction never holds the write lock for long.
+const maxBatch = 2000
+
+// NewWriter starts the writer of db's history; Close stops it.
+func NewWriter(db *DB) *Writer {
+	w := &Writer{db: db, queue: make(chan writeItem, 4*maxBatch), done: make(chan struct{}), ids: map[string]int64{}}
+	go w.run()
+	return w
+}
+
+// Record hands an event to the writer. It returns at once unless the writer is far behind
+// (then it waits for room, which paces the executions to what the disk takes), or has failed.
+func (w *Writer) Record(ctx context.Context, executionARN string, ev runtime.Event) error {
+	if err := w.failed(); err != nil {
+		return err
+	}
+	select {
+	case w.queue <- writeItem{arn: executionARN, ev: ev}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Flush returns once every event recorded before it is committed (of every execution: the
+// queue is one). It implements runtime.Flusher.
+func (w *Writer) Flush(ctx context.Context, _ string) error {
+	if err := w.failed(); err != nil {
+		return err
+	}
+	ch := make(chan error, 1)
+	select {
+	case w.queue <- writeItem{flushed: ch}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-ch:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (w *Writer) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case w.err != nil:
+		return w.err
+	case w.closed:
+		return errors.New("store: the history writer is closed")
+	}
+	return nil
+}
+
+// Close commits what is queued and stops the writer. Record and Flush fail afterwards.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		<-w.done
+		return nil
+	}
+	w.closed = true
+	w.mu.Unlock()
+	close(w.queue)
+	<-w.done
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// run commits the queue in batches until it is closed.
+func (w *Writer) run() {
+	defer close(w.done)
+	batch := make([]writeItem, 0, maxBatch)
+	for first := range w.queue {
+		batch = append(batch[:0], first)
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case it, ok := <-w.queue:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, it)
+			default:
+				break drain
+			}
+		}
+		w.commit(batch)
+	}
+}
+
+// commit stores a batch's events in one transaction, then tells its flushes and OnCommit.
+func (w *Writer) commit(batch []writeItem) {
+	w.mu.Lock()
+	err := w.err
+	w.mu.Unlock()
+	if err == nil {
+		err = w.db.inTx(context.Background(), func(tx *sql.Tx) error {
+			ins, err := tx.Prepare(insertEventSQL)
+			if err != nil {
+				return err
+			}
+			defer ins.Close()
+			for _, it := range batch {
+				if it.flushed != nil {
+					continue
+				}
+				id, err := w.executionID(tx, it.arn)
+				if err != nil {
+					return fmt.Errorf("record %s of %s: %w", it.ev.Type, it.arn, err)
+				}
+				if err := insertEvent(context.Background(), tx, ins, id, it.ev); err != nil {
+					return fmt.Errorf("record %s of %s: %w", it.ev.Type, it.arn, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			err = fmt.Errorf("store: %w", err)
+			// The ids read in the failed transaction may be of rows it never kept.
+			w.ids = map[string]int64{}
+			w.mu.Lock()
+			w.err = err
+			w.mu.Unlock()
+		}
+	}
+	for _, it := range batch {
+		if it.flushed != nil {
+			it.flushed <- err
+		}
+	}
+	if err == nil && w.OnCommit != nil {
+		w.announce(batch)
+	}
+}
+
+// announce hands OnCommit each execution's events of a committed batch, in order.
+func (w *Writer) announce(batch []writeItem) {
+	byARN := map[string][]runtime.Event{}
+	var order []string
+	for _, it := range batch {
+		if it.flushed != nil {
+			continue
+		}
+		if _, ok := byARN[it.arn]; !ok {
+			order = append(order, it.arn)
+		}
+		byARN[it.arn] = append(byARN[it.arn], it.ev)
+	}
+	for _, arn := range order {
+		w.OnCommit(arn, byARN[arn]...)
+	}
+}
+
+// executionID finds the id of the execution with the given ARN, once.
+func (w *Writer) executionID(tx *sql.Tx, arn string) (int64, error) {
+	if id, ok := w.ids[arn]; ok {
+		return id, nil
+	}
+	var id int64
+	err := tx.QueryRow(`SELECT id FROM executions WHERE arn = ?`, arn).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, err
+	}
+	if len(w.ids) > 100_000 {
+		w.ids = map[string]int64{} // bounded; re-read as needed
+	}
+	w.ids[arn] = id
+	return id, nil
+}
