@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
@@ -32,6 +33,8 @@ var migrations embed.FS
 // DB is stepstudio's SQLite database.
 type DB struct {
 	sql *sql.DB
+	// writer, while one runs (NewWriter), takes the writes of the hot path into its batches.
+	writer atomic.Pointer[Writer]
 }
 
 // Synchronous is SQLite's synchronous setting: when a commit waits for the disk. Both settings

@@ -17,7 +17,7 @@ import (
 // is taken.
 func (db *DB) CreateExecution(ctx context.Context, e runtime.ExecutionInfo, events ...runtime.Event) (runtime.ExecutionInfo, error) {
 	var id int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	create := func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `
 			INSERT INTO executions (arn, name, machine_id, version_id, status, input, started_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -37,7 +37,13 @@ func (db *DB) CreateExecution(ctx context.Context, e runtime.ExecutionInfo, even
 			}
 		}
 		return nil
-	})
+	}
+	var err error
+	if w := db.writer.Load(); w != nil {
+		err = w.Do(ctx, create) // with the history writer's next commit
+	} else {
+		err = db.inTx(ctx, create)
+	}
 	if err != nil {
 		return runtime.ExecutionInfo{}, fmt.Errorf("store: create execution %q: %w", e.Name, err)
 	}

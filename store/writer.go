@@ -33,22 +33,47 @@ type Writer struct {
 	ids map[string]int64 // execution ids by ARN, read once (only the writer's goroutine uses it)
 }
 
-// writeItem is an event to store, or a flush: a channel told once everything before it is
-// committed.
+// writeItem is an event to store, or a job (a write of its own, in the batch's transaction
+// behind a savepoint), or a flush; flushed, when set, is told once everything before it, the
+// job included, is committed, or why not.
 type writeItem struct {
 	arn     string
 	ev      runtime.Event
+	job     func(*sql.Tx) error
 	flushed chan error
 }
 
 // maxBatch bounds a commit, so one transaction never holds the write lock for long.
 const maxBatch = 2000
 
-// NewWriter starts the writer of db's history; Close stops it.
+// NewWriter starts the writer of db's history; Close stops it. While it runs, db's other
+// writes on the hot path (CreateExecution) go through it too, so they share its commits
+// instead of contending with it for SQLite's one write lock.
 func NewWriter(db *DB) *Writer {
 	w := &Writer{db: db, queue: make(chan writeItem, 4*maxBatch), done: make(chan struct{}), ids: map[string]int64{}}
+	db.writer.Store(w)
 	go w.run()
 	return w
+}
+
+// Do runs job in the writer's next batch (in its transaction, behind a savepoint: a job that
+// fails is undone alone) and returns once it is committed, with the job's error.
+func (w *Writer) Do(ctx context.Context, job func(*sql.Tx) error) error {
+	if err := w.failed(); err != nil {
+		return err
+	}
+	ch := make(chan error, 1)
+	select {
+	case w.queue <- writeItem{job: job, flushed: ch}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-ch:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Record hands an event to the writer. It returns at once unless the writer is far behind
@@ -109,6 +134,7 @@ func (w *Writer) Close() error {
 	w.mu.Unlock()
 	close(w.queue)
 	<-w.done
+	w.db.writer.CompareAndSwap(w, nil)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.err
@@ -136,11 +162,13 @@ func (w *Writer) run() {
 	}
 }
 
-// commit stores a batch's events in one transaction, then tells its flushes and OnCommit.
+// commit stores a batch's events and runs its jobs in one transaction, then tells its
+// flushes and jobs (a job its own error, unless the commit failed) and OnCommit.
 func (w *Writer) commit(batch []writeItem) {
 	w.mu.Lock()
 	err := w.err
 	w.mu.Unlock()
+	jobErrs := map[int]error{}
 	if err == nil {
 		err = w.db.inTx(context.Background(), func(tx *sql.Tx) error {
 			ins, err := tx.Prepare(insertEventSQL)
@@ -148,16 +176,19 @@ func (w *Writer) commit(batch []writeItem) {
 				return err
 			}
 			defer ins.Close()
-			for _, it := range batch {
-				if it.flushed != nil {
-					continue
-				}
-				id, err := w.executionID(tx, it.arn)
-				if err != nil {
-					return fmt.Errorf("record %s of %s: %w", it.ev.Type, it.arn, err)
-				}
-				if err := insertEvent(context.Background(), tx, ins, id, it.ev); err != nil {
-					return fmt.Errorf("record %s of %s: %w", it.ev.Type, it.arn, err)
+			for i, it := range batch {
+				switch {
+				case it.job != nil:
+					jobErrs[i] = runJob(tx, it.job)
+				case it.flushed != nil:
+				default:
+					id, err := w.executionID(tx, it.arn)
+					if err != nil {
+						return fmt.Errorf("record %s of %s: %w", it.ev.Type, it.arn, err)
+					}
+					if err := insertEvent(context.Background(), tx, ins, id, it.ev); err != nil {
+						return fmt.Errorf("record %s of %s: %w", it.ev.Type, it.arn, err)
+					}
 				}
 			}
 			return nil
@@ -171,8 +202,12 @@ func (w *Writer) commit(batch []writeItem) {
 			w.mu.Unlock()
 		}
 	}
-	for _, it := range batch {
-		if it.flushed != nil {
+	for i, it := range batch {
+		switch {
+		case it.flushed == nil:
+		case err == nil && it.job != nil:
+			it.flushed <- jobErrs[i]
+		default:
 			it.flushed <- err
 		}
 	}
@@ -181,12 +216,28 @@ func (w *Writer) commit(batch []writeItem) {
 	}
 }
 
+// runJob runs a job behind a savepoint, undone alone when it fails.
+func runJob(tx *sql.Tx, job func(*sql.Tx) error) error {
+	if _, err := tx.Exec(`SAVEPOINT job`); err != nil {
+		return err
+	}
+	if err := job(tx); err != nil {
+		if _, rerr := tx.Exec(`ROLLBACK TO job`); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		tx.Exec(`RELEASE job`)
+		return err
+	}
+	_, err := tx.Exec(`RELEASE job`)
+	return err
+}
+
 // announce hands OnCommit each execution's events of a committed batch, in order.
 func (w *Writer) announce(batch []writeItem) {
 	byARN := map[string][]runtime.Event{}
 	var order []string
 	for _, it := range batch {
-		if it.flushed != nil {
+		if it.flushed != nil || it.job != nil {
 			continue
 		}
 		if _, ok := byARN[it.arn]; !ok {

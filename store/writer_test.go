@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -163,4 +164,32 @@ func BenchmarkWriter(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(per*len(arns))/b.Elapsed().Seconds(), "events/s")
+}
+
+func TestWriterJobThatFailsIsUndoneAlone(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	arns := executions(t, db, 1)
+	w := store.NewWriter(db)
+	defer w.Close()
+	ctx := context.Background()
+	if err := w.Record(ctx, arns[0], runtime.Event{ID: 1, Type: runtime.ExecutionStarted, Timestamp: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	// The same ARN again, through the writer (CreateExecution uses it while it runs).
+	m, err := db.FindMachine(ctx, "w")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.CreateExecution(ctx, runtime.ExecutionInfo{ARN: arns[0], Name: "again", StateMachineID: m.ID, VersionID: m.VersionID,
+		Input: []byte("{}"), StartedAt: time.Now()})
+	if !errors.Is(err, store.ErrExists) {
+		t.Fatalf("a second execution with the ARN: %v, want ErrExists", err)
+	}
+	if err := w.Flush(ctx, arns[0]); err != nil {
+		t.Fatalf("the batch beside the failed job: %v", err)
+	}
+	if n := storedCount(t, db, arns[0]); n != 1 {
+		t.Errorf("%d events stored, want the one recorded beside the failed job", n)
+	}
 }

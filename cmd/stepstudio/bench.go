@@ -25,6 +25,7 @@ import (
 
 	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/runtime/casefile"
+	"github.com/stepstudio/stepstudio/store"
 )
 
 // The bench command measures the workloads of ../shared/bench (definition.asl.json,
@@ -61,8 +62,9 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	warmup := fset.Int("warmup", 2, "unmeasured runs before them")
 	jsonFile := fset.String("json", "", "also write the results as JSON to this file (the shape peer.mjs writes)")
 	inproc := fset.Bool("inproc", false, "run every workload in this process (peak RSS is then the whole process's)")
+	durable := fset.Bool("durable", false, "store every execution and its whole history in a SQLite file, as the studio does (Standard)")
 	fset.Usage = func() {
-		fmt.Fprintln(stderr, "usage: stepstudio bench [--runs N] [--warmup N] [--json FILE] [--inproc] DIR...\n\n"+
+		fmt.Fprintln(stderr, "usage: stepstudio bench [--runs N] [--warmup N] [--json FILE] [--inproc] [--durable] DIR...\n\n"+
 			"Measures benchmark workloads: each DIR is a workload folder (definition.asl.json, input.json,\n"+
 			"meta.json) or a folder of them. Prints a table; exits 1 when a workload failed or its output\n"+
 			"was wrong.")
@@ -95,6 +97,9 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *inproc {
 		env.Mode = "in-process"
 	}
+	if *durable {
+		env.Mode += ", durable (SQLite)"
+	}
 	fmt.Fprintf(stderr, "# %s\n", mustJSON(env))
 	var results []*benchResult
 	for _, dir := range workloads {
@@ -108,10 +113,10 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		for _, c := range modes {
 			var r *benchResult
 			if *inproc {
-				r = measureWorkload(ctx, dir, *runs, *warmup, c)
+				r = measureWorkload(ctx, dir, *runs, *warmup, c, *durable)
 				r.PeakRSSMB = round(selfPeakRSSMB(), 1)
 			} else {
-				r = benchInChild(ctx, exe, dir, *runs, *warmup, c)
+				r = benchInChild(ctx, exe, dir, *runs, *warmup, c, *durable)
 			}
 			results = append(results, r)
 			fmt.Fprintln(stderr, r.progress())
@@ -153,6 +158,7 @@ func benchChild(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	runs := fset.Int("runs", 7, "")
 	warmup := fset.Int("warmup", 2, "")
 	concurrency := fset.Int("concurrency", 1, "")
+	durable := fset.Bool("durable", false, "")
 	dirs, err := parseFlags(fset, args)
 	if err != nil {
 		return err
@@ -160,15 +166,15 @@ func benchChild(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(dirs) != 1 {
 		return fmt.Errorf("%s: give one workload folder", benchChildCommand)
 	}
-	r := measureWorkload(ctx, dirs[0], *runs, *warmup, *concurrency)
+	r := measureWorkload(ctx, dirs[0], *runs, *warmup, *concurrency, *durable)
 	_, err = fmt.Fprintf(stdout, "\n%s%s\n", resultMarker, mustJSON(r))
 	return err
 }
 
 // benchInChild measures a workload in a child process and adds the child's peak RSS.
-func benchInChild(ctx context.Context, exe, dir string, runs, warmup, concurrency int) *benchResult {
+func benchInChild(ctx context.Context, exe, dir string, runs, warmup, concurrency int, durable bool) *benchResult {
 	cmd := exec.CommandContext(ctx, exe, benchChildCommand, "--runs", strconv.Itoa(runs), "--warmup", strconv.Itoa(warmup),
-		"--concurrency", strconv.Itoa(concurrency), dir)
+		"--concurrency", strconv.Itoa(concurrency), "--durable="+strconv.FormatBool(durable), dir)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	runErr := cmd.Run()
@@ -375,7 +381,7 @@ type benchCheck struct {
 }
 
 // measureWorkload does in this process what one peer.mjs child does.
-func measureWorkload(ctx context.Context, dir string, runs, warmup, concurrency int) *benchResult {
+func measureWorkload(ctx context.Context, dir string, runs, warmup, concurrency int, durable bool) *benchResult {
 	r := &benchResult{Workload: filepath.Base(dir), Mode: "single", Runs: runs, Warmup: warmup}
 	r.RSSBaseMB = round(selfPeakRSSMB(), 1)
 	w, err := loadWorkload(dir)
@@ -424,6 +430,15 @@ func measureWorkload(ctx context.Context, dir string, runs, warmup, concurrency 
 	one := func() (int, error) {
 		res, err := eng.Run(ctx, start)
 		return len(res.Output), ended(res, err)
+	}
+	if durable {
+		d, err := newDurableRuns(ctx, w, start, invoker)
+		if err != nil {
+			r.Error = err.Error()
+			return r
+		}
+		defer d.close()
+		one = d.one
 	}
 	runOnce := func() (time.Duration, int, error) {
 		t0 := time.Now()
@@ -681,4 +696,60 @@ func mustJSON(v any) []byte {
 		panic(err) // only our own plain structs are encoded
 	}
 	return b
+}
+
+// durableRuns runs a workload's executions as the studio runs Standard ones: each is stored
+// with its ExecutionStarted (through the history writer, as a start is) and runs with the
+// writer as its recorder, so every event is committed to SQLite, in batches, and the run
+// ends once its last event is committed.
+type durableRuns struct {
+	dir    string
+	db     *store.DB
+	writer *store.Writer
+	eng    *runtime.Engine
+	start  runtime.StartInput
+	m      runtime.StateMachine
+	next   atomic.Int64
+}
+
+func newDurableRuns(ctx context.Context, w *workload, start runtime.StartInput, invoker runtime.TaskInvoker) (*durableRuns, error) {
+	dir, err := os.MkdirTemp("", "stepstudio-bench-")
+	if err != nil {
+		return nil, err
+	}
+	d := &durableRuns{dir: dir, start: start}
+	if d.db, err = store.Open(ctx, filepath.Join(dir, "bench.db"), store.Options{}); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	if d.m, err = d.db.CreateMachine(ctx, runtime.StateMachine{Name: start.StateMachineName, ARN: start.StateMachineARN,
+		Definition: w.definition}); err != nil {
+		d.close()
+		return nil, err
+	}
+	d.writer = store.NewWriter(d.db)
+	d.eng = runtime.NewEngine(runtime.EngineConfig{Clock: systemClock{}, Invoker: invoker, Recorder: d.writer})
+	return d, nil
+}
+
+// one stores and runs one execution under a name of its own.
+func (d *durableRuns) one() (int, error) {
+	ctx := context.Background()
+	in := d.start
+	in.ExecutionName = "bench-" + strconv.FormatInt(d.next.Add(1), 10)
+	in.ExecutionARN = strings.Replace(d.start.StateMachineARN, ":stateMachine:", ":execution:", 1) + ":" + in.ExecutionName
+	if _, err := d.db.CreateExecution(ctx, runtime.ExecutionInfo{ARN: in.ExecutionARN, Name: in.ExecutionName,
+		StateMachineID: d.m.ID, VersionID: d.m.VersionID, Input: in.Input, StartedAt: time.Now()}); err != nil {
+		return 0, err
+	}
+	res, err := d.eng.Run(ctx, in)
+	return len(res.Output), ended(res, err)
+}
+
+func (d *durableRuns) close() {
+	if d.writer != nil {
+		d.writer.Close()
+	}
+	d.db.Close()
+	os.RemoveAll(d.dir)
 }
