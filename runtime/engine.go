@@ -31,6 +31,12 @@ type EngineConfig struct {
 	// Logger hears of executions started in the background that stopped without an end
 	// for another reason than their context (an event that could not be recorded).
 	Logger *slog.Logger
+	// Parker, when set, keeps the Standard executions that the engine lets go while they
+	// sleep (a Wait or a retry's backoff of at least ParkAfter): their run ends, holding no
+	// goroutine, and the Parker resumes them (Resume) when they are due. Runs of Run and
+	// runs with StartInput.KeepInMemory are never let go.
+	Parker    Parker
+	ParkAfter time.Duration
 	// MaxHistoryEvents bounds the history of a Standard execution as AWS does (its quota is
 	// DefaultMaxHistoryEvents): the event that would reach it, unless it is
 	// ExecutionSucceeded, is replaced by ExecutionFailed with States.Runtime and the run
@@ -103,6 +109,16 @@ type StartInput struct {
 	Definition       *Definition
 	// Input is any JSON value; empty means {}.
 	Input json.RawMessage
+	// KeepInMemory keeps the run in memory while it sleeps, whatever EngineConfig.Parker:
+	// for a parked execution woken to be stopped.
+	KeepInMemory bool
+}
+
+// Parker keeps executions that sleep (see EngineConfig.Parker).
+type Parker interface {
+	// Park takes an execution whose run ended to sleep until wakeAt; its history is
+	// committed up to its sleep.
+	Park(ctx context.Context, executionARN string, wakeAt time.Time) error
 }
 
 // Result is how an execution ended.
@@ -138,6 +154,7 @@ func (e *Engine) Start(ctx context.Context, in StartInput) error {
 		x.cancel(nil)
 		return err
 	}
+	x.mayPark = true
 	e.launch(r, x.run)
 	return nil
 }

@@ -45,6 +45,17 @@ type execution struct {
 	// probe watches the one state TestState runs; nil in normal runs, and in the frames of
 	// its branches and iterations, so that only that state reports its steps.
 	probe *probe
+	// mayPark says the run is in the background and may be let go while it sleeps
+	// (EngineConfig.Parker); nested says this is the frame of a branch or an iteration.
+	mayPark bool
+	nested  bool
+}
+
+// parked is how a run ends that the engine let go while it sleeps until wakeAt.
+type parked struct{ wakeAt time.Time }
+
+func (p *parked) Error() string {
+	return "runtime: the execution sleeps until " + p.wakeAt.Format(time.RFC3339)
 }
 
 // history numbers the events of an execution, which its branches and iterations share.
@@ -254,7 +265,8 @@ func (x *execution) runFrom(name string, input any, resumed *stateRun) (Result, 
 // it stopped in. It records no execution event: the caller decides what the end means.
 func (x *execution) runStates(def *Definition, name string, input any, resumed *stateRun) (any, string, error) {
 	for {
-		if err := x.ctx.Err(); err != nil {
+		// A state a restart found entered sees a stop itself, and records its …StateAborted.
+		if err := x.ctx.Err(); err != nil && resumed == nil {
 			return nil, name, err
 		}
 		if x.expired() {
@@ -455,6 +467,12 @@ func (x *execution) sleep(d time.Duration) error {
 			return errExecutionTimedOut
 		}
 		return nil
+	}
+	if p := x.eng.cfg.Parker; p != nil && x.mayPark && !x.nested && !x.in.KeepInMemory &&
+		x.in.StateMachineType != "EXPRESS" && wait >= x.eng.cfg.ParkAfter {
+		// Nothing else runs in the execution: its history says where it sleeps, so the run
+		// can end and be resumed when it is due (a restart's resume, on time).
+		return &parked{wakeAt: x.now().Add(wait)}
 	}
 	t := x.eng.cfg.Clock.NewTimer(wait)
 	select {

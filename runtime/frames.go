@@ -12,8 +12,9 @@ import "context"
 func (x *execution) child(ctx context.Context, vars *scope, prev int64) *execution {
 	c := *x
 	c.ctx, c.vars, c.chain = ctx, vars, &chain{prev: prev}
-	c.keep = nil  // what a redrive keeps is for a top-level state
-	c.probe = nil // TestState reports the tested state's steps, not those of the states inside it
+	c.nested = true // its siblings run on: a frame never lets the run go
+	c.keep = nil    // what a redrive keeps is for a top-level state
+	c.probe = nil   // TestState reports the tested state's steps, not those of the states inside it
 	return &c
 }
 

@@ -74,6 +74,7 @@ func (e *Engine) Redrive(ctx context.Context, in StartInput, history []Event) er
 		x.cancel(nil)
 		return err
 	}
+	x.mayPark = true
 	e.launch(r, func() (Result, error) { return x.runFrom(name, input, nil) })
 	return nil
 }

@@ -59,6 +59,9 @@ type ExecutionInfo struct {
 	// time, zero when never redriven.
 	RedriveCount int
 	RedriveDate  time.Time
+	// WakeAt is when a RUNNING execution that sleeps, let go by the engine, is to be woken;
+	// zero while its run is in memory.
+	WakeAt time.Time
 }
 
 // CallbackTask is a Task state waiting for (or decided by) a callback with its task token.

@@ -56,6 +56,7 @@ func (e *Engine) Resume(ctx context.Context, in StartInput, history []Event) err
 		x.cancel(nil)
 		return err
 	}
+	x.mayPark = true
 	// Registered before Resume returns, so every token can be decided at once.
 	for _, w := range waiting {
 		w.w = e.register(x.ctx, w.token)

@@ -100,6 +100,11 @@ func (e *Engine) launch(r *run, body func() (Result, error)) {
 		if ferr := r.x.flush(); err == nil && ferr != nil {
 			res, err = Result{Status: StatusRunning}, ferr
 		}
+		var p *parked
+		if errors.As(err, &p) {
+			// Let go while it sleeps: the Parker wakes it.
+			res, err = Result{Status: StatusRunning}, e.cfg.Parker.Park(r.x.hist.ctx, r.x.in.ExecutionARN, p.wakeAt)
+		}
 		// Done with its context: this also detaches it from the caller's, which would
 		// otherwise keep every finished run until the server stops.
 		r.x.cancel(nil)

@@ -198,6 +198,16 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// write runs fn in a transaction: the history writer's next one while a writer runs (it
+// then shares the writer's commit instead of contending for SQLite's write lock), else one
+// of its own.
+func (db *DB) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	if w := db.writer.Load(); w != nil {
+		return w.Do(ctx, fn)
+	}
+	return db.inTx(ctx, fn)
+}
+
 // inTx runs fn in a transaction, committing when it returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.sql.BeginTx(ctx, nil)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
 )
@@ -38,36 +39,30 @@ func (db *DB) CreateExecution(ctx context.Context, e runtime.ExecutionInfo, even
 		}
 		return nil
 	}
-	var err error
-	if w := db.writer.Load(); w != nil {
-		err = w.Do(ctx, create) // with the history writer's next commit
-	} else {
-		err = db.inTx(ctx, create)
-	}
-	if err != nil {
+	if err := db.write(ctx, create); err != nil {
 		return runtime.ExecutionInfo{}, fmt.Errorf("store: create execution %q: %w", e.Name, err)
 	}
 	return db.FindExecution(ctx, id)
 }
 
 const executionColumns = `e.id, e.arn, e.name, e.machine_id, m.name, m.arn, e.version_id, e.status,
-	e.input, e.output, e.error, e.cause, e.started_at, e.stopped_at, e.redrive_count, e.redrive_date`
+	e.input, e.output, e.error, e.cause, e.started_at, e.stopped_at, e.redrive_count, e.redrive_date, e.wake_at`
 
 func scanExecution(row scanner) (runtime.ExecutionInfo, error) {
 	var e runtime.ExecutionInfo
 	var input string
 	var output sql.NullString
 	var started int64
-	var stopped, redriven sql.NullInt64
+	var stopped, redriven, wake sql.NullInt64
 	err := row.Scan(&e.ID, &e.ARN, &e.Name, &e.StateMachineID, &e.StateMachineName, &e.StateMachineARN,
 		&e.VersionID, &e.Status, &input, &output, &e.Error, &e.Cause, &started, &stopped,
-		&e.RedriveCount, &redriven)
+		&e.RedriveCount, &redriven, &wake)
 	e.Input = []byte(input)
 	if output.Valid {
 		e.Output = []byte(output.String)
 	}
 	e.StartedAt, e.StoppedAt = fromMillis(started), fromNullMillis(stopped)
-	e.RedriveDate = fromNullMillis(redriven)
+	e.RedriveDate, e.WakeAt = fromNullMillis(redriven), fromNullMillis(wake)
 	return e, err
 }
 
@@ -217,4 +212,29 @@ func (db *DB) anyExecution(ctx context.Context, where string, args []any) (bool,
 		return false, fmt.Errorf("store: find executions: %w", err)
 	}
 	return found, nil
+}
+
+// ParkExecution notes that a running execution sleeps, let go by the engine, until wakeAt.
+func (db *DB) ParkExecution(ctx context.Context, id int64, wakeAt time.Time) error {
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE executions SET wake_at = ? WHERE id = ? AND status = ?`,
+			millis(wakeAt), id, runtime.StatusRunning)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: park execution %d: %w", id, err)
+	}
+	return nil
+}
+
+// UnparkExecution notes that a parked execution runs again.
+func (db *DB) UnparkExecution(ctx context.Context, id int64) error {
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE executions SET wake_at = NULL WHERE id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: unpark execution %d: %w", id, err)
+	}
+	return nil
 }

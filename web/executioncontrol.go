@@ -25,7 +25,7 @@ func (s *Server) handleExecutionStop(c echo.Context) error {
 	if e.Status != runtime.StatusRunning {
 		return notRunning(e)
 	}
-	err = s.cfg.Engine.Stop(e.ARN, errName, cause)
+	err = s.cfg.Lifecycle.Stop(c.Request().Context(), e, errName, cause)
 	if errors.Is(err, runtime.ErrExecutionNotRunning) {
 		// It ended between the look-up and the stop, or it is not running in this process.
 		if latest, ferr := s.cfg.Store.FindExecution(c.Request().Context(), e.ID); ferr == nil {
@@ -52,25 +52,11 @@ func notRunning(e runtime.ExecutionInfo) error {
 // handleExecutionRedrive restarts a failed, timed-out or aborted execution from the state
 // that did not succeed (RedriveExecution), with the definition of the version it ran.
 func (s *Server) handleExecutionRedrive(c echo.Context) error {
-	ctx := c.Request().Context()
 	e, err := s.findExecution(c)
 	if err != nil {
 		return err
 	}
-	m, err := s.cfg.Store.FindMachineVersion(ctx, e.VersionID)
-	if err != nil {
-		return err
-	}
-	def, err := s.definition(m)
-	if err != nil {
-		// Only a definition stored before a validator change can fail here.
-		return notRedrivable(e, "its definition is no longer valid: "+err.Error())
-	}
-	history, err := s.cfg.Store.FindEvents(ctx, e.ID, 0)
-	if err != nil {
-		return err
-	}
-	err = s.cfg.Engine.Redrive(s.cfg.RunContext, runtime.StartInputOf(e, m, def), history)
+	err = s.cfg.Lifecycle.Redrive(c.Request().Context(), e)
 	var re *runtime.RedriveError
 	if errors.As(err, &re) {
 		return notRedrivable(e, re.Reason)

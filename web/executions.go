@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"sync"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -40,34 +38,14 @@ func (s *Server) handleExecutionStart(c echo.Context) error {
 	if err := checkJSON(input); err != nil {
 		return refuse("The input is not valid JSON: " + err.Error())
 	}
-	def, err := s.definition(m)
-	if err != nil {
+	if _, err := s.definition(m); err != nil {
 		// Only a definition stored before a validator change can fail here.
 		return refuse("The stored definition is not valid: " + err.Error())
 	}
 	name := newExecutionName()
-	info := runtime.ExecutionInfo{
-		ARN:            s.executionARN(m, name),
-		Name:           name,
-		StateMachineID: m.ID,
-		VersionID:      m.VersionID,
-		Input:          input,
-		StartedAt:      time.Now(),
-	}
-	// The execution and its ExecutionStarted are stored in one transaction before the start
-	// is acknowledged; the engine then runs it from that history, as a restart would.
-	started, err := runtime.StartedEvent(runtime.StartInputOf(info, m, def), info.StartedAt)
-	if err != nil {
-		return refuse(err.Error())
-	}
-	exec, err := s.cfg.Store.CreateExecution(ctx, info, started)
+	exec, err := s.cfg.Lifecycle.Start(ctx, m, s.executionARN(m, name), name, input)
 	if err != nil {
 		return err
-	}
-	s.cfg.Hub.Publish(exec.ARN, started)
-	err = s.cfg.Engine.Resume(s.cfg.RunContext, runtime.StartInputOf(exec, m, def), []runtime.Event{started})
-	if err != nil {
-		return fmt.Errorf("web: start %s: %w", exec.ARN, err)
 	}
 	return c.Redirect(http.StatusSeeOther, views.ExecutionURL(exec.ID))
 }
@@ -103,32 +81,8 @@ func newExecutionName() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
-// definitionCache keeps parsed definitions by version: a version never changes, so each is
-// parsed once and shared by all its executions.
-type definitionCache struct {
-	mu        sync.Mutex
-	byVersion map[int64]*runtime.Definition
-}
-
 func (s *Server) definition(m runtime.StateMachine) (*runtime.Definition, error) {
-	cache := &s.definitions
-	cache.mu.Lock()
-	def, ok := cache.byVersion[m.VersionID]
-	cache.mu.Unlock()
-	if ok {
-		return def, nil
-	}
-	def, err := runtime.Parse(m.Definition)
-	if err != nil {
-		return nil, err
-	}
-	cache.mu.Lock()
-	defer cache.mu.Unlock()
-	if cache.byVersion == nil || len(cache.byVersion) > 1024 {
-		cache.byVersion = map[int64]*runtime.Definition{}
-	}
-	cache.byVersion[m.VersionID] = def
-	return def, nil
+	return s.definitions.Of(m)
 }
 
 func (s *Server) findExecution(c echo.Context) (runtime.ExecutionInfo, error) {

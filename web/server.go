@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -26,9 +25,6 @@ type MachineStore interface {
 
 // ExecutionStore keeps executions and their history.
 type ExecutionStore interface {
-	// CreateExecution stores an execution with the given events (its ExecutionStarted) in one
-	// transaction.
-	CreateExecution(ctx context.Context, e runtime.ExecutionInfo, events ...runtime.Event) (runtime.ExecutionInfo, error)
 	FindExecution(ctx context.Context, id int64) (runtime.ExecutionInfo, error)
 	FindExecutions(ctx context.Context, machineID int64, limit int) ([]runtime.ExecutionInfo, error)
 	FindEvents(ctx context.Context, executionID, afterID int64) ([]runtime.Event, error)
@@ -47,11 +43,6 @@ type CallbackStore interface {
 	// Claims, heartbeats and decisions, each audited in the transaction that makes it.
 	ClaimCallbackTask(ctx context.Context, id int64, user string, at time.Time) error
 	ReleaseCallbackTask(ctx context.Context, id int64, holder, user string, at time.Time) error
-	RecordHeartbeat(ctx context.Context, id int64, user string, at time.Time) error
-	// DecideCallbackTask stores a decision (and its audit row) before it is acknowledged;
-	// UndoDecision takes it back when the execution refuses it.
-	DecideCallbackTask(ctx context.Context, id int64, ev runtime.AuditEvent) error
-	UndoDecision(ctx context.Context, id int64, ev runtime.AuditEvent) error
 	FindAuditEvents(ctx context.Context, f runtime.AuditFilter) ([]runtime.AuditEvent, error)
 }
 
@@ -65,21 +56,22 @@ type Store interface {
 	InboxStore
 }
 
-// Engine runs executions and takes the decisions of callback tasks.
-type Engine interface {
-	Start(ctx context.Context, in runtime.StartInput) error
-	SendTaskSuccess(token string, output json.RawMessage) error
-	SendTaskFailure(token, errorName, cause string) error
-	// SendTaskHeartbeat restarts a waiting task's HeartbeatSeconds.
-	SendTaskHeartbeat(token string) error
-	// Stop aborts an execution running in the engine (StopExecution).
-	Stop(executionARN, errorName, cause string) error
-	// Resume runs an execution from its stored history: a start stored with its
-	// ExecutionStarted, or an execution that was running when the studio stopped.
-	Resume(ctx context.Context, in runtime.StartInput, history []runtime.Event) error
-	// Redrive restarts a failed, timed-out or aborted execution from its history
-	// (RedriveExecution).
-	Redrive(ctx context.Context, in runtime.StartInput, history []runtime.Event) error
+// Lifecycle changes executions and callback tasks: the one place that starts, stops and
+// redrives executions and takes decisions and heartbeats (package lifecycle).
+type Lifecycle interface {
+	// Start stores an execution with its start in one transaction and runs it.
+	Start(ctx context.Context, m runtime.StateMachine, arn, name string, input []byte) (runtime.ExecutionInfo, error)
+	// Stop aborts a running execution (runtime.ErrExecutionNotRunning when it is not).
+	Stop(ctx context.Context, e runtime.ExecutionInfo, errName, cause string) error
+	// Redrive restarts a failed, timed-out or aborted execution (*runtime.RedriveError
+	// when it cannot be).
+	Redrive(ctx context.Context, e runtime.ExecutionInfo) error
+	// Decide stores a decision (ev: AuditApproved with Output, AuditRejected with Error and
+	// Cause) and hands it to the execution; runtime.ErrTaskChanged when decided already,
+	// runtime.ErrTaskDoesNotExist when the task no longer waits.
+	Decide(ctx context.Context, t runtime.CallbackTask, ev runtime.AuditEvent) error
+	// Heartbeat restarts a waiting task's HeartbeatSeconds and records who sent it.
+	Heartbeat(ctx context.Context, t runtime.CallbackTask, user string) error
 }
 
 // GraphRenderer lays a definition out and draws it as an inline SVG element.
@@ -91,10 +83,10 @@ type GraphRenderer interface {
 
 // Config is what a Server is built from.
 type Config struct {
-	Store  Store
-	Engine Engine
-	Hub    *Hub
-	Graphs GraphRenderer
+	Store     Store
+	Lifecycle Lifecycle
+	Hub       *Hub
+	Graphs    GraphRenderer
 	// Static holds app.js, app.css and the other browser assets.
 	Static fs.FS
 	Logger *slog.Logger
@@ -123,7 +115,7 @@ type Server struct {
 	cfg         Config
 	echo        *echo.Echo
 	log         *slog.Logger
-	definitions definitionCache
+	definitions runtime.Definitions
 	// csrfSecret keys the CSRF tokens; a new one each start invalidates the pages still open.
 	csrfSecret []byte
 	// tasks serialises the changes of each callback task (claim, release, heartbeat,

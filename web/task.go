@@ -198,11 +198,11 @@ func (s *Server) handleTaskHeartbeat(c echo.Context) error {
 		if err := mayAct(u, t, "send a heartbeat for"); err != nil {
 			return err
 		}
-		if err := s.cfg.Engine.SendTaskHeartbeat(t.Token); err != nil {
+		if err := s.cfg.Lifecycle.Heartbeat(c.Request().Context(), t, u.Name); err != nil {
+			if errors.Is(err, runtime.ErrTaskChanged) {
+				return s.taskChangeFailed(c, t, err)
+			}
 			return s.decisionFailed(c, t, err)
-		}
-		if err := s.cfg.Store.RecordHeartbeat(c.Request().Context(), t.ID, u.Name, time.Now()); err != nil {
-			return s.taskChangeFailed(c, t, err)
 		}
 		s.cfg.Hub.InboxChanged()
 		return backToTask(c, t.ID, "heartbeat")

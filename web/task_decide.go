@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -34,7 +33,7 @@ func (s *Server) handleTaskApprove(c echo.Context) error {
 			return s.renderTask(c, http.StatusBadRequest, t, views.TaskData{Problem: problem, Form: views.TaskForm{Output: output}})
 		}
 		ev := runtime.AuditEvent{Action: runtime.AuditApproved, Output: []byte(output)}
-		if err := s.decide(c, t, ev, func() error { return s.cfg.Engine.SendTaskSuccess(t.Token, []byte(output)) }); err != nil {
+		if err := s.decide(c, t, ev); err != nil {
 			return err
 		}
 		return s.afterDecision(c, t.ID, "approved")
@@ -68,7 +67,7 @@ func (s *Server) handleTaskReject(c echo.Context) error {
 				Form:    views.TaskForm{Error: errName, Cause: cause}})
 		}
 		ev := runtime.AuditEvent{Action: runtime.AuditRejected, Error: errName, Cause: cause}
-		if err := s.decide(c, t, ev, func() error { return s.cfg.Engine.SendTaskFailure(t.Token, errName, cause) }); err != nil {
+		if err := s.decide(c, t, ev); err != nil {
 			return err
 		}
 		return s.afterDecision(c, t.ID, "rejected")
@@ -83,22 +82,13 @@ func (s *Server) mayDecide(c echo.Context, t runtime.CallbackTask) error {
 	return mayAct(UserOf(c), t, "decide")
 }
 
-// decide takes a decision as the studio acknowledges it: stored first, with its audit row
-// (so that a crash after the answer loses nothing: a restart hands it to the execution),
-// then handed to the execution by send. When the execution refuses it (the task ended in
-// the meantime) the stored decision is taken back and the refusal explained.
-func (s *Server) decide(c echo.Context, t runtime.CallbackTask, ev runtime.AuditEvent, send func() error) error {
-	ctx := c.Request().Context()
+// decide takes a decision through the lifecycle, which stores it before it is acknowledged,
+// and tells the inbox's listeners.
+func (s *Server) decide(c echo.Context, t runtime.CallbackTask, ev runtime.AuditEvent) error {
 	ev.User, ev.At = UserOf(c).Name, time.Now()
-	if err := s.cfg.Store.DecideCallbackTask(ctx, t.ID, ev); err != nil {
-		return s.decisionFailed(c, t, err)
-	}
-	defer s.cfg.Hub.InboxChanged()
-	if err := send(); err != nil {
-		// Taken back whatever the request's fate: the decision must not stay half made.
-		if uerr := s.cfg.Store.UndoDecision(context.WithoutCancel(ctx), t.ID, ev); uerr != nil {
-			s.log.Error("undo decision", "task", t.ID, "err", uerr)
-		}
+	err := s.cfg.Lifecycle.Decide(c.Request().Context(), t, ev)
+	s.cfg.Hub.InboxChanged()
+	if err != nil {
 		return s.decisionFailed(c, t, err)
 	}
 	return nil

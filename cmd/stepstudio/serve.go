@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/stepstudio/stepstudio/designer"
+	"github.com/stepstudio/stepstudio/lifecycle"
 	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/static"
 	"github.com/stepstudio/stepstudio/store"
@@ -28,7 +29,8 @@ var (
 	_ web.UserStore     = (*store.DB)(nil)
 	_ runtime.Recorder  = (*store.Writer)(nil)
 	_ runtime.Flusher   = (*store.Writer)(nil)
-	_ web.Engine        = (*runtime.Engine)(nil)
+	_ lifecycle.Store   = (*store.DB)(nil)
+	_ web.Lifecycle     = (*lifecycle.Executions)(nil)
 	_ web.GraphRenderer = graphRenderer{}
 )
 
@@ -90,27 +92,37 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// once it is committed, so catching up from the store after a reconnect never misses one.
 	writer := store.NewWriter(db)
 	writer.OnCommit = hub.Publish
-	engine := runtime.NewEngine(runtime.EngineConfig{
+	// Executions end with the server, where they are: their history is stored (the writer
+	// commits what they recorded before it closes).
+	runCtx, stopRuns := context.WithCancel(context.Background())
+	executions := lifecycle.New(lifecycle.Config{
+		Store:            db,
 		Clock:            systemClock{},
 		Invoker:          localInvoker{},
 		Recorder:         writer,
 		Logger:           log,
 		MaxHistoryEvents: opts.maxHistory,
+		ParkAfter:        parkAfter,
+		Publish:          hub.Publish,
+		RunContext:       runCtx,
 	})
-	// Executions end with the server, where they are: their history is stored (the writer
-	// commits what they recorded before it closes).
-	runCtx, stopRuns := context.WithCancel(context.Background())
+	waking := make(chan struct{})
 	defer func() {
 		stopRuns()
-		engine.Wait()
+		<-waking
+		executions.Wait()
 		if err := writer.Close(); err != nil {
 			log.Error("history writer", "err", err)
 		}
 	}()
-
-	if err := resumeExecutions(ctx, runCtx, db, engine, log); err != nil {
+	if err := executions.Resume(ctx); err != nil {
+		close(waking)
 		return err
 	}
+	go func() {
+		defer close(waking)
+		executions.WakeSleepers(runCtx)
+	}()
 
 	assets := static.FS()
 	if opts.dev {
@@ -118,7 +130,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	handler := web.New(web.Config{
 		Store:      db,
-		Engine:     engine,
+		Lifecycle:  executions,
 		Hub:        hub,
 		Graphs:     graphRenderer{renderer},
 		Static:     assets,
@@ -267,6 +279,11 @@ func checkHistoryLimit(n int64) error {
 	}
 	return nil
 }
+
+// parkAfter is the shortest sleep (a Wait, a retry's backoff) for which the engine lets a
+// Standard execution go and wakes it when due: a goroutine and its frames cost memory for as
+// long as they wait, a wake-up costs reading the history back. Shorter sleeps stay in memory.
+const parkAfter = 10 * time.Second
 
 // layoutWorkerCommand is the hidden command a layout worker process runs.
 const layoutWorkerCommand = "__layout"

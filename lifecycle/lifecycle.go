@@ -1,0 +1,197 @@
+// Package lifecycle is the one place where executions and their callback tasks change: it
+// starts, stops and redrives executions, takes the decisions and heartbeats of callback
+// tasks, resumes what was running when the studio last stopped, and keeps the sleeping
+// executions the engine lets go, waking them when they are due. The pages, the command line
+// and the Step Functions API call it, so a rule (a decision is stored before it is
+// acknowledged, a start is one transaction) lives here once. It holds the engine and tells
+// the store; it knows nothing of HTTP.
+package lifecycle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/stepstudio/stepstudio/runtime"
+)
+
+// Store is what the lifecycle keeps executions and callback tasks in.
+type Store interface {
+	FindMachineVersion(ctx context.Context, versionID int64) (runtime.StateMachine, error)
+	FindExecution(ctx context.Context, id int64) (runtime.ExecutionInfo, error)
+	FindExecutionByARN(ctx context.Context, arn string) (runtime.ExecutionInfo, error)
+	FindRunningExecutions(ctx context.Context) ([]runtime.ExecutionInfo, error)
+	FindEvents(ctx context.Context, executionID, afterID int64) ([]runtime.Event, error)
+	// CreateExecution stores an execution with its first events in one transaction.
+	CreateExecution(ctx context.Context, e runtime.ExecutionInfo, events ...runtime.Event) (runtime.ExecutionInfo, error)
+	ParkExecution(ctx context.Context, id int64, wakeAt time.Time) error
+	UnparkExecution(ctx context.Context, id int64) error
+
+	FindCallbackTasks(ctx context.Context, status runtime.CallbackStatus) ([]runtime.CallbackTask, error)
+	CancelCallbackTask(ctx context.Context, id int64) error
+	// DecideCallbackTask stores a decision with its audit row; UndoDecision takes it back.
+	DecideCallbackTask(ctx context.Context, id int64, ev runtime.AuditEvent) error
+	UndoDecision(ctx context.Context, id int64, ev runtime.AuditEvent) error
+	RecordHeartbeat(ctx context.Context, id int64, user string, at time.Time) error
+}
+
+// Config is what the lifecycle is built from.
+type Config struct {
+	Store   Store
+	Clock   runtime.Clock
+	Invoker runtime.TaskInvoker
+	// Recorder receives the history (the store's writer).
+	Recorder runtime.Recorder
+	Logger   *slog.Logger
+	// MaxHistoryEvents bounds a Standard execution's history (runtime.EngineConfig).
+	MaxHistoryEvents int64
+	// ParkAfter is the shortest sleep for which a Standard execution is let go and woken
+	// when due, holding no goroutine meanwhile; 0 keeps every run in memory.
+	ParkAfter time.Duration
+	// Publish tells the live pages of events the lifecycle stores itself (a start's).
+	Publish func(executionARN string, events ...runtime.Event)
+	// RunContext bounds the executions: they outlive the requests that start them and stop
+	// (to be resumed) when it ends.
+	RunContext context.Context
+}
+
+// Executions is the lifecycle of the studio's executions.
+type Executions struct {
+	cfg    Config
+	engine *runtime.Engine
+	log    *slog.Logger
+	defs   runtime.Definitions
+	waker  waker
+}
+
+// New builds the lifecycle and its engine. Call Run to resume what was running and to wake
+// sleeping executions.
+func New(cfg Config) *Executions {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.RunContext == nil {
+		cfg.RunContext = context.Background()
+	}
+	if cfg.Publish == nil {
+		cfg.Publish = func(string, ...runtime.Event) {}
+	}
+	l := &Executions{cfg: cfg, log: cfg.Logger, waker: waker{due: map[int64]time.Time{}, changed: make(chan struct{}, 1)}}
+	ecfg := runtime.EngineConfig{Clock: cfg.Clock, Invoker: cfg.Invoker, Recorder: cfg.Recorder, Logger: cfg.Logger,
+		MaxHistoryEvents: cfg.MaxHistoryEvents}
+	if cfg.ParkAfter > 0 {
+		ecfg.Parker, ecfg.ParkAfter = l, cfg.ParkAfter
+	}
+	l.engine = runtime.NewEngine(ecfg)
+	return l
+}
+
+// Wait blocks until every execution running in the engine has ended or stopped.
+func (l *Executions) Wait() { l.engine.Wait() }
+
+// Start starts an execution of the machine's current version with input (JSON text) under
+// name: the execution and its ExecutionStarted are stored in one transaction before Start
+// returns, and the engine runs it from there, as a restart would. An input that is not JSON
+// is an error before anything is stored.
+func (l *Executions) Start(ctx context.Context, m runtime.StateMachine, arn, name string, input []byte) (runtime.ExecutionInfo, error) {
+	def, err := l.defs.Of(m)
+	if err != nil {
+		return runtime.ExecutionInfo{}, err
+	}
+	info := runtime.ExecutionInfo{ARN: arn, Name: name, StateMachineID: m.ID, VersionID: m.VersionID, Input: input,
+		StartedAt: l.cfg.Clock.Now()}
+	started, err := runtime.StartedEvent(runtime.StartInputOf(info, m, def), info.StartedAt)
+	if err != nil {
+		return runtime.ExecutionInfo{}, err
+	}
+	e, err := l.cfg.Store.CreateExecution(ctx, info, started)
+	if err != nil {
+		return runtime.ExecutionInfo{}, err
+	}
+	l.cfg.Publish(e.ARN, started)
+	if err := l.engine.Resume(l.cfg.RunContext, runtime.StartInputOf(e, m, def), []runtime.Event{started}); err != nil {
+		return e, fmt.Errorf("lifecycle: start %s: %w", e.ARN, err)
+	}
+	return e, nil
+}
+
+// Stop aborts a running execution (StopExecution) with an optional error and cause, and
+// returns once its ExecutionAborted is stored. An execution that sleeps, let go by the
+// engine, is woken to be stopped. runtime.ErrExecutionNotRunning when it is not running here.
+func (l *Executions) Stop(ctx context.Context, e runtime.ExecutionInfo, errName, cause string) error {
+	err := l.engine.Stop(e.ARN, errName, cause)
+	if !errors.Is(err, runtime.ErrExecutionNotRunning) {
+		return err
+	}
+	latest, ferr := l.cfg.Store.FindExecution(ctx, e.ID)
+	if ferr != nil || latest.Status != runtime.StatusRunning || latest.WakeAt.IsZero() {
+		return err
+	}
+	// Woken to be stopped: kept in memory, so it waits to be stopped instead of sleeping
+	// somewhere else again.
+	if err := l.wake(ctx, latest, true); err != nil {
+		return err
+	}
+	return l.engine.Stop(e.ARN, errName, cause)
+}
+
+// Redrive restarts a failed, timed-out or aborted execution from the state that did not
+// succeed (RedriveExecution). A *runtime.RedriveError says why it cannot be.
+func (l *Executions) Redrive(ctx context.Context, e runtime.ExecutionInfo) error {
+	m, def, err := l.definitionOf(ctx, e)
+	if err != nil {
+		return &runtime.RedriveError{Reason: "its definition is no longer valid: " + err.Error()}
+	}
+	history, err := l.cfg.Store.FindEvents(ctx, e.ID, 0)
+	if err != nil {
+		return err
+	}
+	return l.engine.Redrive(l.cfg.RunContext, runtime.StartInputOf(e, m, def), history)
+}
+
+// Decide takes a decision on a waiting callback task, an approval (ev.Output, AuditApproved)
+// or a rejection (ev.Error and ev.Cause), as it is acknowledged: stored first with its audit
+// row, so that nothing acknowledged is lost to a crash (a restart hands the stored decision to
+// the execution), then handed to the execution. When the execution refuses it (the task
+// ended meanwhile) the stored decision is taken back and the refusal returned
+// (runtime.ErrTaskDoesNotExist); a task decided already gives runtime.ErrTaskChanged.
+func (l *Executions) Decide(ctx context.Context, t runtime.CallbackTask, ev runtime.AuditEvent) error {
+	if err := l.cfg.Store.DecideCallbackTask(ctx, t.ID, ev); err != nil {
+		return err
+	}
+	var err error
+	if ev.Action == runtime.AuditApproved {
+		err = l.engine.SendTaskSuccess(t.Token, ev.Output)
+	} else {
+		err = l.engine.SendTaskFailure(t.Token, ev.Error, ev.Cause)
+	}
+	if err != nil {
+		// Taken back whatever the request's fate: a decision must not stay half made.
+		if uerr := l.cfg.Store.UndoDecision(context.WithoutCancel(ctx), t.ID, ev); uerr != nil {
+			l.log.Error("undo decision", "task", t.ID, "err", uerr)
+		}
+		return err
+	}
+	return nil
+}
+
+// Heartbeat tells a waiting task's execution that its worker is alive (SendTaskHeartbeat),
+// restarting its HeartbeatSeconds, and records who sent it.
+func (l *Executions) Heartbeat(ctx context.Context, t runtime.CallbackTask, user string) error {
+	if err := l.engine.SendTaskHeartbeat(t.Token); err != nil {
+		return err
+	}
+	return l.cfg.Store.RecordHeartbeat(ctx, t.ID, user, l.cfg.Clock.Now())
+}
+
+// definitionOf reads and parses the version an execution runs.
+func (l *Executions) definitionOf(ctx context.Context, e runtime.ExecutionInfo) (runtime.StateMachine, *runtime.Definition, error) {
+	m, err := l.cfg.Store.FindMachineVersion(ctx, e.VersionID)
+	if err != nil {
+		return m, nil, err
+	}
+	def, err := l.defs.Of(m)
+	return m, def, err
+}

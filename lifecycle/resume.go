@@ -1,0 +1,137 @@
+package lifecycle
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/stepstudio/stepstudio/runtime"
+)
+
+// Resume continues every execution that was running when the studio last stopped and
+// schedules the sleeping ones to be woken (WakeSleepers). An execution that cannot be
+// resumed is logged and left as it is; it does not keep the studio from starting.
+func (l *Executions) Resume(ctx context.Context) error {
+	running, err := l.cfg.Store.FindRunningExecutions(ctx)
+	if err != nil {
+		return err
+	}
+	resumed, parked := 0, 0
+	for _, e := range running {
+		if !e.WakeAt.IsZero() {
+			l.waker.add(e.ID, e.WakeAt)
+			parked++
+			continue
+		}
+		if err := l.resume(ctx, e, false); err != nil {
+			l.log.Error("execution not resumed", "execution", e.ARN, "err", err)
+			continue
+		}
+		resumed++
+	}
+	if len(running) > 0 {
+		l.log.Info("resumed executions", "resumed", resumed, "sleeping", parked, "running", len(running))
+	}
+	return nil
+}
+
+// WakeSleepers wakes the sleeping executions as they come due, until ctx ends.
+func (l *Executions) WakeSleepers(ctx context.Context) {
+	l.waker.run(ctx, l.cfg.Clock, func(id int64) {
+		e, err := l.cfg.Store.FindExecution(ctx, id)
+		if err == nil && e.Status == runtime.StatusRunning && !e.WakeAt.IsZero() {
+			err = l.wake(ctx, e, false)
+		}
+		if err != nil && ctx.Err() == nil {
+			l.log.Error("execution not woken", "execution", id, "err", err)
+		}
+	})
+}
+
+// Park keeps an execution the engine let go while it sleeps, until wakeAt. It implements
+// runtime.Parker.
+func (l *Executions) Park(ctx context.Context, executionARN string, wakeAt time.Time) error {
+	e, err := l.cfg.Store.FindExecutionByARN(ctx, executionARN)
+	if err != nil {
+		return err
+	}
+	if err := l.cfg.Store.ParkExecution(ctx, e.ID, wakeAt); err != nil {
+		return err
+	}
+	l.waker.add(e.ID, wakeAt)
+	return nil
+}
+
+// wake resumes a sleeping execution; keep keeps its run in memory (to be stopped).
+func (l *Executions) wake(ctx context.Context, e runtime.ExecutionInfo, keep bool) error {
+	l.waker.remove(e.ID)
+	if err := l.cfg.Store.UnparkExecution(ctx, e.ID); err != nil {
+		return err
+	}
+	return l.resume(ctx, e, keep)
+}
+
+// resume continues an execution from its stored history, with the callback tasks it waits on
+// given their tokens back and the decisions stored for them taken.
+func (l *Executions) resume(ctx context.Context, e runtime.ExecutionInfo, keep bool) error {
+	m, def, err := l.definitionOf(ctx, e)
+	if err != nil {
+		return fmt.Errorf("its definition no longer parses: %w", err)
+	}
+	history, err := l.cfg.Store.FindEvents(ctx, e.ID, 0)
+	if err != nil {
+		return err
+	}
+	waiting, err := l.cfg.Store.FindCallbackTasks(ctx, runtime.CallbackWaiting)
+	if err != nil {
+		return err
+	}
+	waiting = slices.DeleteFunc(waiting, func(t runtime.CallbackTask) bool { return t.ExecutionID != e.ID })
+	giveTokensBack(history, waiting)
+	in := runtime.StartInputOf(e, m, def)
+	in.KeepInMemory = keep
+	if err := l.engine.Resume(l.cfg.RunContext, in, history); err != nil {
+		return err
+	}
+	for _, t := range waiting {
+		if !l.engine.IsWaiting(t.Token) {
+			// The resumed execution does not wait on it (its iteration had ended): it can
+			// never be decided.
+			if err := l.cfg.Store.CancelCallbackTask(ctx, t.ID); err != nil {
+				return err
+			}
+			continue
+		}
+		// A decision acknowledged before the studio stopped, which the execution had not
+		// taken yet, is taken now.
+		switch t.Decision {
+		case runtime.CallbackSucceeded:
+			err = l.engine.SendTaskSuccess(t.Token, t.Output)
+		case runtime.CallbackFailed:
+			err = l.engine.SendTaskFailure(t.Token, t.Error, t.Cause)
+		}
+		if err != nil {
+			return fmt.Errorf("task %d's stored decision: %w", t.ID, err)
+		}
+	}
+	return nil
+}
+
+// giveTokensBack puts each waiting task's token on its TaskSubmitted event: the store keeps
+// tokens out of the history, and the runtime needs them to wait again.
+func giveTokensBack(history []runtime.Event, waiting []runtime.CallbackTask) {
+	for _, t := range waiting {
+		if i := t.SubmittedEvent - 1; t.SubmittedEvent > 0 && i < int64(len(history)) && history[i].ID == t.SubmittedEvent {
+			history[i].Details.TaskToken = t.Token
+			continue
+		}
+		// Stored before the event was kept: the state's last submission.
+		for i := len(history) - 1; i >= 0; i-- {
+			if history[i].Type == runtime.TaskSubmitted && history[i].State == t.State {
+				history[i].Details.TaskToken = t.Token
+				break
+			}
+		}
+	}
+}
