@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
@@ -42,8 +43,10 @@ type Config struct {
 	Store   Store
 	Clock   runtime.Clock
 	Invoker runtime.TaskInvoker
-	// Recorder receives the history (the store's writer).
+	// Recorder receives the history of Standard executions (the store's writer), Express the
+	// history of Express ones (kept in memory; only their record and result are stored).
 	Recorder runtime.Recorder
+	Express  runtime.Recorder
 	Logger   *slog.Logger
 	// MaxHistoryEvents bounds a Standard execution's history (runtime.EngineConfig).
 	MaxHistoryEvents int64
@@ -79,7 +82,11 @@ func New(cfg Config) *Executions {
 		cfg.Publish = func(string, ...runtime.Event) {}
 	}
 	l := &Executions{cfg: cfg, log: cfg.Logger, waker: waker{due: map[int64]time.Time{}, changed: make(chan struct{}, 1)}}
-	ecfg := runtime.EngineConfig{Clock: cfg.Clock, Invoker: cfg.Invoker, Recorder: cfg.Recorder, Logger: cfg.Logger,
+	var rec runtime.Recorder = cfg.Recorder
+	if cfg.Express != nil {
+		rec = byType{standard: cfg.Recorder, express: cfg.Express}
+	}
+	ecfg := runtime.EngineConfig{Clock: cfg.Clock, Invoker: cfg.Invoker, Recorder: rec, Logger: cfg.Logger,
 		MaxHistoryEvents: cfg.MaxHistoryEvents}
 	if cfg.ParkAfter > 0 {
 		ecfg.Parker, ecfg.ParkAfter = l, cfg.ParkAfter
@@ -102,9 +109,13 @@ func (l *Executions) Start(ctx context.Context, m runtime.StateMachine, arn, nam
 	}
 	info := runtime.ExecutionInfo{ARN: arn, Name: name, StateMachineID: m.ID, VersionID: m.VersionID, Input: input,
 		StartedAt: l.cfg.Clock.Now()}
-	started, err := runtime.StartedEvent(runtime.StartInputOf(info, m, def), info.StartedAt)
+	in := runtime.StartInputOf(info, m, def)
+	started, err := runtime.StartedEvent(in, info.StartedAt)
 	if err != nil {
 		return runtime.ExecutionInfo{}, err
+	}
+	if m.Type == "EXPRESS" {
+		return l.startExpress(ctx, info, in, def)
 	}
 	e, err := l.cfg.Store.CreateExecution(ctx, info, started)
 	if err != nil {
@@ -115,6 +126,44 @@ func (l *Executions) Start(ctx context.Context, m runtime.StateMachine, arn, nam
 		return e, fmt.Errorf("lifecycle: start %s: %w", e.ARN, err)
 	}
 	return e, nil
+}
+
+// startExpress runs an Express execution: its record is stored, its history kept in memory
+// (Config.Express) and its result stored when it ends; at least once: a restart runs it again
+// from its input, if it was running.
+func (l *Executions) startExpress(ctx context.Context, info runtime.ExecutionInfo, in runtime.StartInput, def *runtime.Definition) (runtime.ExecutionInfo, error) {
+	if def.WaitsForTaskToken() {
+		return runtime.ExecutionInfo{}, runtime.ErrExpressCallback
+	}
+	e, err := l.cfg.Store.CreateExecution(ctx, info)
+	if err != nil {
+		return runtime.ExecutionInfo{}, err
+	}
+	in.ExecutionARN = e.ARN
+	if err := l.engine.Start(l.cfg.RunContext, in); err != nil {
+		return e, fmt.Errorf("lifecycle: start %s: %w", e.ARN, err)
+	}
+	return e, nil
+}
+
+// byType records the history of Standard executions with one recorder and of Express ones
+// (their ARNs say ":express:") with the other.
+type byType struct{ standard, express runtime.Recorder }
+
+func (b byType) Record(ctx context.Context, executionARN string, ev runtime.Event) error {
+	if strings.Contains(executionARN, ":express:") {
+		return b.express.Record(ctx, executionARN, ev)
+	}
+	return b.standard.Record(ctx, executionARN, ev)
+}
+
+// Flush waits for a Standard execution's history; an Express one's is in memory already.
+func (b byType) Flush(ctx context.Context, executionARN string) error {
+	f, ok := b.standard.(runtime.Flusher)
+	if !ok || strings.Contains(executionARN, ":express:") {
+		return nil
+	}
+	return f.Flush(ctx, executionARN)
 }
 
 // Stop aborts a running execution (StopExecution) with an optional error and cause, and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
@@ -24,7 +25,13 @@ func (l *Executions) Resume(ctx context.Context) error {
 			parked++
 			continue
 		}
-		if err := l.resume(ctx, e, false); err != nil {
+		var err error
+		if strings.Contains(e.ARN, ":express:") {
+			err = l.rerunExpress(ctx, e)
+		} else {
+			err = l.resume(ctx, e, false)
+		}
+		if err != nil {
 			l.log.Error("execution not resumed", "execution", e.ARN, "err", err)
 			continue
 		}
@@ -47,6 +54,16 @@ func (l *Executions) WakeSleepers(ctx context.Context) {
 			l.log.Error("execution not woken", "execution", id, "err", err)
 		}
 	})
+}
+
+// rerunExpress runs again, from its input, an Express execution that was running when the
+// studio stopped: its history was in memory only, and Express executions run at least once.
+func (l *Executions) rerunExpress(ctx context.Context, e runtime.ExecutionInfo) error {
+	m, def, err := l.definitionOf(ctx, e)
+	if err != nil {
+		return err
+	}
+	return l.engine.Start(l.cfg.RunContext, runtime.StartInputOf(e, m, def))
 }
 
 // Park keeps an execution the engine let go while it sleeps, until wakeAt. It implements

@@ -148,3 +148,30 @@ func Validate(data []byte) []Diagnostic {
 	_, diags := parseDefinition(data)
 	return diags
 }
+
+// WaitsForTaskToken reports whether a Task anywhere in the machine, in its branches and item
+// processors too, waits for a callback (.waitForTaskToken), which Express machines cannot.
+func (d *Definition) WaitsForTaskToken() bool {
+	if d == nil {
+		return false
+	}
+	for _, st := range d.States {
+		switch s := st.(type) {
+		case *TaskState:
+			if s.waitForToken {
+				return true
+			}
+		case *MapState:
+			if s.ItemProcessor.WaitsForTaskToken() {
+				return true
+			}
+		case *ParallelState:
+			for _, b := range s.Branches {
+				if b.WaitsForTaskToken() {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -231,10 +231,27 @@ func (e *Engine) newExecution(ctx context.Context, in StartInput) (*execution, e
 		x.region = parts[3]
 	}
 	x.start = e.cfg.Clock.Now()
-	if t := in.Definition.TimeoutSeconds; t > 0 {
-		x.deadline = x.start.Add(secondsDuration(t))
-	}
+	x.deadline = deadlineOf(in, x.start)
 	return x, nil
+}
+
+// ExpressMaxDuration is how long an Express execution may run: AWS times it out after five
+// minutes, whatever its TimeoutSeconds says beyond that.
+const ExpressMaxDuration = 5 * time.Minute
+
+// deadlineOf is when an execution started at start times out (zero: never).
+func deadlineOf(in StartInput, start time.Time) time.Time {
+	var d time.Duration
+	if t := in.Definition.TimeoutSeconds; t > 0 {
+		d = secondsDuration(t)
+	}
+	if in.StateMachineType == "EXPRESS" && (d == 0 || d > ExpressMaxDuration) {
+		d = ExpressMaxDuration
+	}
+	if d == 0 {
+		return time.Time{}
+	}
+	return start.Add(d)
 }
 
 // historyLimit is the number of events an execution's history may hold; 0 is no limit.

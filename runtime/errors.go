@@ -47,6 +47,9 @@ var (
 	ErrTaskDoesNotExist = errors.New("runtime: task does not exist")
 	// ErrInvalidOutput says the output given to SendTaskSuccess is not JSON.
 	ErrInvalidOutput = errors.New("runtime: task output is not valid JSON")
+	// ErrExpressCallback refuses an Express execution of a machine with a Task that waits
+	// for a callback, which AWS does not run either.
+	ErrExpressCallback = errors.New("an Express state machine cannot wait for a task token (.waitForTaskToken), as on AWS; make it Standard to wait for a callback")
 )
 
 // Status is the status of an execution, with AWS's names.

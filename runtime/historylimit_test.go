@@ -117,3 +117,20 @@ func TestHistoryLimitResultOfARunInTheForeground(t *testing.T) {
 		t.Errorf("result %+v, want FAILED with States.Runtime and the limit's cause", res)
 	}
 }
+
+func TestExpressExecutionsTimeOutAfterFiveMinutes(t *testing.T) {
+	t.Parallel()
+	const def = `{"StartAt":"Nap","TimeoutSeconds":3600,"States":{"Nap":{"Type":"Wait","Seconds":600,"End":true}}}`
+	eng := runtime.NewEngine(runtime.EngineConfig{Clock: fakeclock.NewVirtual(testStart)})
+	for _, tc := range []struct {
+		typ  string
+		want runtime.Status
+	}{{"EXPRESS", runtime.StatusTimedOut}, {"STANDARD", runtime.StatusSucceeded}} {
+		in := startInput(mustParse(t, def), `{}`)
+		in.StateMachineType = tc.typ
+		res, err := eng.Run(context.Background(), in)
+		if err != nil || res.Status != tc.want {
+			t.Errorf("%s: %s %v, want %s", tc.typ, res.Status, err, tc.want)
+		}
+	}
+}

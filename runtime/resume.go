@@ -90,9 +90,7 @@ func (e *Engine) continued(ctx context.Context, in StartInput, history []Event) 
 		return nil, err
 	}
 	x.start = history[0].Timestamp
-	if t := in.Definition.TimeoutSeconds; t > 0 {
-		x.deadline = x.start.Add(secondsDuration(t))
-	}
+	x.deadline = deadlineOf(in, x.start)
 	x.hist.lastID = history[len(history)-1].ID
 	x.chain.prev = x.hist.lastID
 	return x, nil

@@ -35,6 +35,8 @@ type DB struct {
 	sql *sql.DB
 	// writer, while one runs (NewWriter), takes the writes of the hot path into its batches.
 	writer atomic.Pointer[Writer]
+	// express, when set (NewExpressHistory), holds the histories of Express executions.
+	express atomic.Pointer[ExpressHistory]
 }
 
 // Synchronous is SQLite's synchronous setting: when a commit waits for the disk. Both settings

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stepstudio/stepstudio/runtime"
@@ -176,6 +177,16 @@ func (db *DB) FindEvents(ctx context.Context, executionID, afterID int64) ([]run
 // event at a time, so that a long history is never held whole. It stops at fn's first error,
 // or when ctx ends (the client went away), and returns that error.
 func (db *DB) EachEvent(ctx context.Context, executionID, afterID int64, fn func(runtime.Event) error) error {
+	if h := db.express.Load(); h != nil {
+		if events, ok := h.events(executionID, afterID); ok {
+			for _, ev := range events {
+				if err := fn(ev); err != nil {
+					return err
+				}
+			}
+			return ctx.Err()
+		}
+	}
 	rows, err := db.sql.QueryContext(ctx, `
 		SELECT id, previous_id, type, state, timestamp, details
 		FROM events WHERE execution_id = ? AND id > ? ORDER BY id`, executionID, afterID)
@@ -205,6 +216,11 @@ func (db *DB) EachEvent(ctx context.Context, executionID, afterID int64, fn func
 func (db *DB) FindEventsByID(ctx context.Context, executionID int64, ids []int64) ([]runtime.Event, error) {
 	if len(ids) == 0 {
 		return nil, nil
+	}
+	if h := db.express.Load(); h != nil {
+		if events, ok := h.events(executionID, 0); ok {
+			return slices.DeleteFunc(events, func(ev runtime.Event) bool { return !slices.Contains(ids, ev.ID) }), nil
+		}
 	}
 	args := make([]any, 0, len(ids)+1)
 	args = append(args, executionID)

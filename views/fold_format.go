@@ -60,6 +60,9 @@ func visitID(v *Visit) string {
 	return i64toa(v.ID)
 }
 
+// isExpress reports an Express execution, by its ARN (arn:aws:states:…:express:…).
+func isExpress(e runtime.ExecutionInfo) bool { return strings.Contains(e.ARN, ":express:") }
+
 func visitNode(v *Visit) string {
 	if v == nil {
 		return ""

@@ -44,6 +44,9 @@ func (s *Server) handleExecutionStart(c echo.Context) error {
 	}
 	name := newExecutionName()
 	exec, err := s.cfg.Lifecycle.Start(ctx, m, s.executionARN(m, name), name, input)
+	if errors.Is(err, runtime.ErrExpressCallback) {
+		return refuse("This execution cannot start: " + err.Error() + ".")
+	}
 	if err != nil {
 		return err
 	}

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/store"
 )
 
@@ -265,4 +268,56 @@ func TestSavedInputsAndExpressRuns(t *testing.T) {
 	if code, body := do("DELETE", "/machines/Fast/inputs/small%20one", ""); code != 404 || !strings.Contains(body, "no saved input") {
 		t.Fatalf("delete again: %d %s", code, body)
 	}
+}
+
+// TestExpressHistoryStaysInMemory runs an Express execution: its result is stored, its
+// history is not (it lives in memory while the studio runs, and its page shows it); after a
+// restart the page says where the history went.
+func TestExpressHistoryStaysInMemory(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "studio.db")
+	s := startStudioOn(t, db)
+	resp, body := s.post(t, "/machines", url.Values{"name": {"Quick"}, "definition": {passDefinition}, "type": {"EXPRESS"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create express: %d\n%s", resp.StatusCode, body)
+	}
+	path := s.startExecution(t, "Quick", `{"a": 1}`)
+	id := execIDOf(t, path)
+	reader := s.readDB(t)
+	eventually(t, "the Express execution to end", func() bool {
+		return storedExecution(t, reader, id).Status == runtime.StatusSucceeded
+	})
+	var stored int
+	if err := rawCount(t, db, id, &stored); err != nil || stored != 0 {
+		t.Errorf("%d events of the Express execution in SQLite (%v), want none", stored, err)
+	}
+	if _, page := s.get(t, path); !strings.Contains(page, "history is kept in memory only") || !strings.Contains(page, "PassStateEntered") {
+		t.Errorf("the page of a running studio does not show the history from memory:\n%.3000s", page)
+	}
+	s.stop()
+
+	s = startStudioOn(t, db)
+	defer s.stop()
+	if _, page := s.get(t, path); !strings.Contains(page, "history is gone") || !strings.Contains(page, "SUCCEEDED") {
+		t.Errorf("after a restart the page does not say where the history went:\n%.3000s", page)
+	}
+	resp, body = s.post(t, "/machines", url.Values{"name": {"Waits"}, "definition": {callbackDefinition}, "type": {"EXPRESS"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", resp.StatusCode)
+	}
+	if resp, body := s.post(t, "/machines/Waits/executions", url.Values{"input": {"{}"}}); resp.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(body, "cannot wait for a task token") {
+		t.Errorf("an Express execution with a callback: %d\n%.2000s", resp.StatusCode, body)
+	}
+}
+
+// rawCount counts the rows of the events table of an execution, in the SQLite file itself.
+func rawCount(t *testing.T, path string, id int64, n *int) error {
+	t.Helper()
+	conn, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.QueryRow(`SELECT count(*) FROM events WHERE execution_id = ?`, id).Scan(n)
 }

@@ -92,6 +92,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// once it is committed, so catching up from the store after a reconnect never misses one.
 	writer := store.NewWriter(db)
 	writer.OnCommit = hub.Publish
+	// Express executions keep their history in memory, as AWS keeps none: only their
+	// record and result are stored.
+	express := store.NewExpressHistory(db)
+	express.OnRecord = hub.Publish
 	// Executions end with the server, where they are: their history is stored (the writer
 	// commits what they recorded before it closes).
 	runCtx, stopRuns := context.WithCancel(context.Background())
@@ -100,6 +104,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Clock:            systemClock{},
 		Invoker:          localInvoker{},
 		Recorder:         writer,
+		Express:          express,
 		Logger:           log,
 		MaxHistoryEvents: opts.maxHistory,
 		ParkAfter:        parkAfter,
