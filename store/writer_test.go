@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -192,4 +193,52 @@ func TestWriterJobThatFailsIsUndoneAlone(t *testing.T) {
 	if n := storedCount(t, db, arns[0]); n != 1 {
 		t.Errorf("%d events stored, want the one recorded beside the failed job", n)
 	}
+}
+
+// BenchmarkWriterFlush1024 is 1,024 executions at once, each recording the 42 events of a
+// 20-state chain and then waiting for them (a flush, as before an acknowledgement): the flush
+// latency is how long an acknowledgement waits for its batch to commit.
+func BenchmarkWriterFlush1024(b *testing.B) {
+	db, err := store.Open(context.Background(), b.TempDir()+"/bench.db", store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	const n = 1024
+	arns := executions(b, db, n)
+	w := store.NewWriter(db)
+	defer w.Close()
+	var mu sync.Mutex
+	var waits []time.Duration
+	for round := range b.N {
+		var wg sync.WaitGroup
+		for _, arn := range arns {
+			wg.Go(func() {
+				ctx := context.Background()
+				for id := int64(round*42 + 1); id <= int64(round*42+42); id++ {
+					ev := runtime.Event{ID: id, PreviousEventID: id - 1, Type: runtime.PassStateExited, State: "S",
+						Timestamp: time.Now(), Details: runtime.EventDetails{Name: "S", Output: `{"order":7,"last":{"step":3}}`}}
+					if err := w.Record(ctx, arn, ev); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+				t0 := time.Now()
+				if err := w.Flush(ctx, arn); err != nil {
+					b.Error(err)
+				}
+				mu.Lock()
+				waits = append(waits, time.Since(t0))
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+	}
+	slices.Sort(waits)
+	q := func(f float64) float64 {
+		return float64(waits[min(len(waits)-1, int(f*float64(len(waits))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(q(0.5), "flush-p50-ms")
+	b.ReportMetric(q(0.99), "flush-p99-ms")
+	b.ReportMetric(float64(42*n*b.N)/b.Elapsed().Seconds(), "events/s")
 }
