@@ -56,7 +56,8 @@ SHARED_BENCH ?= ../shared/bench/workloads
 bench: $(BIN) node_modules/.installed
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	STEPSTUDIO_BIN=$(abspath $(BIN)) CHROMIUM=$(CHROMIUM) node static/e2e/bench-latency.mjs
-	@if [ -d $(SHARED_BENCH) ]; then $(BIN) bench --runs 15 --warmup 3 --json bin/bench.json $(SHARED_BENCH); \
+	@if [ -d $(SHARED_BENCH) ]; then $(BIN) bench --runs 15 --warmup 3 --json bin/bench.json $(SHARED_BENCH) && \
+		$(BIN) bench --runs 7 --warmup 2 --durable --json bin/bench-durable.json $(SHARED_BENCH); \
 	else echo "no $(SHARED_BENCH): workload benchmarks skipped"; fi
 
 clean:
