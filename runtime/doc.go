@@ -30,7 +30,11 @@
 // continues an execution from its stored history after a restart. A Standard execution's
 // history holds at most EngineConfig.MaxHistoryEvents (AWS's 25,000): the event that would
 // reach it, unless it is ExecutionSucceeded, is replaced by ExecutionFailed (States.Runtime)
-// and the run stops in every frame (execution.go, fillHistory).
+// and the run stops in every frame (execution.go, fillHistory). A Recorder that writes in
+// batches (Flusher) is flushed before what must not be lost or done twice: a task call, a
+// sleep, a stop, a redrive, the end. Resume rebuilds a run at every depth from its history
+// (resume_frames.go). A Parker lets go of a Standard run that sleeps with nothing else running
+// in it; resuming it when due goes on exactly where it was.
 //
 // TestState runs one state alone, as AWS's TestState API does, on a virtual clock and with a
 // mock in place of a Task's resource, and reports the value after each step of the data
