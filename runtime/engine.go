@@ -225,7 +225,7 @@ func (e *Engine) newExecution(ctx context.Context, in StartInput) (*execution, e
 	// the caller's, so that what a stopped run records on its way out is still kept.
 	runCtx, cancel := context.WithCancelCause(ctx)
 	x := &execution{eng: e, in: in, ctx: runCtx, cancel: cancel, input: input, region: e.cfg.Region,
-		hist: &history{ctx: ctx, run: runCtx, limit: e.historyLimit(in)}, chain: &chain{}, vars: newScope(nil)}
+		hist: &history{ctx: ctx, run: runCtx, limit: e.historyLimit(in), ending: make(chan struct{})}, chain: &chain{}, vars: newScope(nil)}
 	// arn:aws:states:<region>:<account>:stateMachine:<name>
 	if parts := strings.Split(in.StateMachineARN, ":"); len(parts) > 3 && parts[3] != "" {
 		x.region = parts[3]

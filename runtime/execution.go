@@ -73,7 +73,14 @@ type history struct {
 	// the last of them, the ExecutionFailed that the limit forces, is recorded.
 	limit int64
 	full  bool
+	// ending is closed (once) just before the execution records how it ends: whoever sees the
+	// end in the store knows that its run is only committing it (Redrive waits for that).
+	ending    chan struct{}
+	endingOne sync.Once
 }
+
+// end marks the run as ending (history.ending).
+func (x *execution) end() { x.hist.endingOne.Do(func() { close(x.hist.ending) }) }
 
 // errHistoryFull says the history reached its limit: the execution has failed (its
 // ExecutionFailed is recorded) and records nothing more.
@@ -182,6 +189,7 @@ func (x *execution) record(typ EventType, state string, d EventDetails) (int64, 
 // fillHistory records, as the last event the history may hold, the ExecutionFailed that its
 // limit forces, and stops every frame of the run. h.mu is held.
 func (x *execution) fillHistory(prev int64) error {
+	x.end()
 	h := x.hist
 	f := historyFullError(h.limit)
 	ev := Event{ID: h.lastID + 1, PreviousEventID: prev, Timestamp: x.now(), Type: ExecutionFailed,
@@ -285,6 +293,7 @@ func (x *execution) runStates(def *Definition, name string, input any, resumed *
 }
 
 func (x *execution) succeeded(out any) (Result, error) {
+	x.end()
 	text := encodeJSON(out)
 	if _, err := x.record(ExecutionSucceeded, "", EventDetails{Output: string(text)}); err != nil {
 		return Result{Status: StatusRunning}, err
@@ -293,6 +302,7 @@ func (x *execution) succeeded(out any) (Result, error) {
 }
 
 func (x *execution) failed(state string, f *Error) (Result, error) {
+	x.end()
 	if _, err := x.record(ExecutionFailed, state, EventDetails{Error: f.Name, Cause: f.Cause}); err != nil {
 		return Result{Status: StatusRunning}, err
 	}
@@ -300,6 +310,7 @@ func (x *execution) failed(state string, f *Error) (Result, error) {
 }
 
 func (x *execution) timedOut(state string) (Result, error) {
+	x.end()
 	if _, err := x.record(ExecutionTimedOut, state, EventDetails{Error: ErrNameTimeout}); err != nil {
 		return Result{Status: StatusRunning}, err
 	}

@@ -60,6 +60,9 @@ func (e *Engine) Redrive(ctx context.Context, in StartInput, history []Event) er
 		x.cancel(nil)
 		return fmt.Errorf("runtime: redrive %s: %w", in.ExecutionARN, err)
 	}
+	// The history says the execution ended; its run may still be finishing (committing its
+	// end): the redrive comes after it.
+	e.awaitRun(ctx, in.ExecutionARN)
 	r, err := e.claim(x)
 	if err != nil {
 		x.cancel(nil)

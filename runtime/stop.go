@@ -15,8 +15,10 @@ var ErrExecutionNotRunning = errors.New("runtime: execution is not running")
 type run struct {
 	x *execution
 	// done is closed once the run has ended or stopped and, when it was stopped, its
-	// ExecutionAborted is recorded; result and err are set before.
+	// ExecutionAborted is recorded; result and err are set before. ending is closed as soon as
+	// the run's body has returned (it is committing its end, or parking).
 	done   chan struct{}
+	ending chan struct{}
 	result Result
 	err    error
 	// stopping is set, under Engine.mu, by the one Stop that ends the run.
@@ -71,9 +73,30 @@ func (e *Engine) claim(x *execution) (*run, error) {
 	if _, ok := e.runs[x.in.ExecutionARN]; ok {
 		return nil, fmt.Errorf("runtime: %s is already running", x.in.ExecutionARN)
 	}
-	r := &run{x: x, done: make(chan struct{})}
+	r := &run{x: x, done: make(chan struct{}), ending: x.hist.ending}
 	e.runs[x.in.ExecutionARN] = r
 	return r, nil
+}
+
+// awaitRun waits until the run of the execution, if one is in this engine and its body has
+// returned (it is committing its end), is done, or ctx ends. A run still running is not
+// waited for.
+func (e *Engine) awaitRun(ctx context.Context, executionARN string) {
+	e.mu.Lock()
+	r := e.runs[executionARN]
+	e.mu.Unlock()
+	if r == nil {
+		return
+	}
+	select {
+	case <-r.ending:
+	default:
+		return
+	}
+	select {
+	case <-r.done:
+	case <-ctx.Done():
+	}
 }
 
 // release forgets a run that has ended.
@@ -92,6 +115,7 @@ func (e *Engine) launch(r *run, body func() (Result, error)) {
 	go func() {
 		defer e.running.Done()
 		res, err := body()
+		r.x.end()
 		if s := r.x.stopRequest(); s != nil && res.Status == StatusRunning {
 			res, err = r.x.aborted(s)
 		}
@@ -128,6 +152,7 @@ func (x *execution) stopRequest() *stopRequest {
 
 // aborted records ExecutionAborted with the stop's error and cause.
 func (x *execution) aborted(s *stopRequest) (Result, error) {
+	x.end()
 	x.syncPrev()
 	if _, err := x.record(ExecutionAborted, "", EventDetails{Error: s.errorName, Cause: s.cause}); err != nil {
 		return Result{Status: StatusRunning}, err

@@ -14,8 +14,8 @@ import (
 
 // CreateExecution stores a new RUNNING execution and, in the same transaction, the events
 // given (its ExecutionStarted): a start is stored whole or not at all. e.ARN, e.Name,
-// e.StateMachineID, e.VersionID, e.Input and e.StartedAt are used. ErrExists when the ARN
-// is taken.
+// e.StateMachineID, e.VersionID, e.Input and e.StartedAt are used; it returns e with its id
+// and status. ErrExists when the ARN is taken.
 func (db *DB) CreateExecution(ctx context.Context, e runtime.ExecutionInfo, events ...runtime.Event) (runtime.ExecutionInfo, error) {
 	var id int64
 	create := func(tx *sql.Tx) error {
@@ -42,7 +42,10 @@ func (db *DB) CreateExecution(ctx context.Context, e runtime.ExecutionInfo, even
 	if err := db.write(ctx, create); err != nil {
 		return runtime.ExecutionInfo{}, fmt.Errorf("store: create execution %q: %w", e.Name, err)
 	}
-	return db.FindExecution(ctx, id)
+	// As stored, without reading it back: starts are on the hot path.
+	e.ID, e.Status = id, runtime.StatusRunning
+	e.StartedAt = fromMillis(millis(e.StartedAt))
+	return e, nil
 }
 
 const executionColumns = `e.id, e.arn, e.name, e.machine_id, m.name, m.arn, e.version_id, e.status,

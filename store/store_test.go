@@ -131,9 +131,11 @@ func TestHistoryDrivesExecutionAndCallbacks(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
 	m := createMachine(t, db, "Approvals")
-	e := createExecution(t, db, m, "run-1")
-	if e.Status != runtime.StatusRunning || e.StateMachineName != "Approvals" || string(e.Input) != `{"n":1}` {
-		t.Fatalf("created %+v", e)
+	created := createExecution(t, db, m, "run-1")
+	e, err := db.FindExecution(ctx, created.ID)
+	if err != nil || created.Status != runtime.StatusRunning || e.Status != runtime.StatusRunning ||
+		e.StateMachineName != "Approvals" || string(e.Input) != `{"n":1}` || !e.StartedAt.Equal(created.StartedAt) {
+		t.Fatalf("created %+v, stored %+v (%v)", created, e, err)
 	}
 	at := time.Date(2026, 1, 2, 3, 4, 5, 6_000_000, time.UTC)
 	events := []runtime.Event{
