@@ -98,7 +98,7 @@ func crashRun(t *testing.T, def *runtime.Definition, input string, after int) []
 	eng.Wait()
 	close(done)
 	history := rec.history(in.ExecutionARN)
-	if after == 0 || len(history) < after || endsExecution(history[len(history)-1]) {
+	if after == 0 || len(history) < after || history[len(history)-1].Type.EndsExecution() {
 		return history // it ended before the crash point
 	}
 
@@ -125,14 +125,6 @@ func crashRun(t *testing.T, def *runtime.Definition, input string, after int) []
 	}
 	eng2.Wait()
 	return rec2.history(in.ExecutionARN)
-}
-
-func endsExecution(ev runtime.Event) bool {
-	switch ev.Type {
-	case runtime.ExecutionSucceeded, runtime.ExecutionFailed, runtime.ExecutionAborted, runtime.ExecutionTimedOut:
-		return true
-	}
-	return false
 }
 
 // prefixedTokens makes predictable task tokens that say which engine made them.

@@ -5,6 +5,15 @@ import "time"
 // EventType is an AWS history event type, such as "TaskStateEntered".
 type EventType string
 
+// EndsExecution reports whether events of this type end an execution (until a redrive).
+func (t EventType) EndsExecution() bool {
+	switch t {
+	case ExecutionSucceeded, ExecutionFailed, ExecutionTimedOut, ExecutionAborted:
+		return true
+	}
+	return false
+}
+
 // The history event types the runtime emits (AWS's names).
 const (
 	ExecutionStarted   EventType = "ExecutionStarted"

@@ -90,7 +90,7 @@ func (e *Engine) checkRedrivable(in StartInput, history []Event) error {
 		return &RedriveError{Reason: "Express executions cannot be redriven"}
 	case last.Type == ExecutionSucceeded:
 		return &RedriveError{Reason: "Execution is SUCCEEDED"}
-	case !endEvents[last.Type]:
+	case !last.Type.EndsExecution():
 		return &RedriveError{Reason: "Execution is RUNNING"}
 	case e.cfg.Clock.Now().Sub(last.Timestamp) > redriveWindow:
 		return &RedriveError{Reason: "Execution stopped more than 14 days ago"}

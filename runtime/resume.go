@@ -119,11 +119,6 @@ func (v *visit) pending() bool {
 	return v.taskEnd != nil && v.taskEnd.Type != TaskSucceeded && v.exited == nil
 }
 
-// endEvents are the events that end an execution (until a redrive).
-var endEvents = map[EventType]bool{
-	ExecutionSucceeded: true, ExecutionFailed: true, ExecutionTimedOut: true, ExecutionAborted: true,
-}
-
 // replay reads the history into x: the variables as the states that exited left them,
 // the redrives so far, and the last top-level state visited (nil if none was entered). It
 // reports whether the history ends with the execution ended.
@@ -141,7 +136,7 @@ func (x *execution) replay(history []Event) (*visit, bool, error) {
 			continue
 		}
 		switch t := string(ev.Type); {
-		case endEvents[ev.Type]:
+		case ev.Type.EndsExecution():
 			ended = true
 		case ev.Type == ExecutionRedriven:
 			ended = false

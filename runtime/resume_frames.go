@@ -111,7 +111,7 @@ func (t *frameTree) read(history []Event, i int) {
 			}
 		}
 	}
-	if ev.Type == ExecutionStarted || ev.Type == ExecutionRedriven || endEvents[ev.Type] {
+	if ev.Type == ExecutionStarted || ev.Type == ExecutionRedriven || ev.Type.EndsExecution() {
 		f = t.top // whatever ran before them
 	}
 	t.byID[ev.ID] = f
@@ -119,7 +119,7 @@ func (t *frameTree) read(history []Event, i int) {
 		f.lastEvent = ev.ID
 	}
 	switch {
-	case endEvents[ev.Type]:
+	case ev.Type.EndsExecution():
 		t.ended = true
 	case ev.Type == ExecutionRedriven:
 		t.ended = false

@@ -13,10 +13,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
-
-	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
 
 	"github.com/stepstudio/stepstudio/runtime"
 )
@@ -37,6 +36,9 @@ type DB struct {
 	writer atomic.Pointer[Writer]
 	// express, when set (NewExpressHistory), holds the histories of Express executions.
 	express atomic.Pointer[ExpressHistory]
+	// stopCheckpoints stops the checkpointer (checkpoint.go), which closes checkpointsDone.
+	stopCheckpoints, checkpointsDone chan struct{}
+	closeOnce                        sync.Once
 }
 
 // Synchronous is SQLite's synchronous setting: when a commit waits for the disk. Both settings
@@ -106,7 +108,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	// Take the write lock when a transaction begins, so busy_timeout applies to it instead of
 	// failing on a read-to-write lock upgrade.
 	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open(driverName, "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -114,11 +116,12 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &DB{sql: db}
+	s := &DB{sql: db, stopCheckpoints: make(chan struct{}), checkpointsDone: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
+	go s.checkpointer(s.stopCheckpoints, s.checkpointsDone)
 	return s, nil
 }
 
@@ -155,8 +158,12 @@ func makePrivate(path string) error {
 	return nil
 }
 
-// Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+// Close closes the database (the last connection's close checkpoints the WAL whole).
+func (db *DB) Close() error {
+	db.closeOnce.Do(func() { close(db.stopCheckpoints) })
+	<-db.checkpointsDone
+	return db.sql.Close()
+}
 
 // migrate applies, in order and each in its own transaction, the migrations not yet applied.
 func (db *DB) migrate(ctx context.Context) error {

@@ -34,17 +34,54 @@ func (db *DB) Record(ctx context.Context, executionARN string, ev runtime.Event)
 }
 
 const insertEventSQL = `
-	INSERT INTO events (execution_id, id, previous_id, type, state, timestamp, details)
-	VALUES (?, ?, ?, ?, ?, ?, ?)`
+	INSERT INTO events (execution_id, id, previous_id, type, state, timestamp, details, input, output, input_from)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// storedEvent is an event as the events table keeps it (migration 0012): its input and output
+// as the JSON text they are, its other details as JSON, and, instead of an input that is the
+// output of an earlier event of the execution, that event's id (inputFrom).
+type storedEvent struct {
+	ev        runtime.Event
+	details   string
+	inputFrom int64 // 0: the input is stored
+}
+
+// encodeEvent makes an event's stored form. The writer's callers encode their own events, so
+// the JSON encoding is spread over the executions' goroutines instead of its one.
+func encodeEvent(ev runtime.Event) (storedEvent, error) {
+	d := ev.Details
+	d.Input, d.Output = "", ""
+	details, err := json.Marshal(d)
+	return storedEvent{ev: ev, details: string(details)}, err
+}
+
+// nullable is s, or NULL when s is empty.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
 
 // insertEvent stores one event of an execution and what it changes (applyEvent), with the
 // transaction's prepared insert when it has one (the writer's batches), else on its own.
 func insertEvent(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, execID int64, ev runtime.Event) error {
-	details, err := json.Marshal(ev.Details)
+	se, err := encodeEvent(ev)
 	if err != nil {
 		return err
 	}
-	args := []any{execID, ev.ID, ev.PreviousEventID, string(ev.Type), ev.State, millis(ev.Timestamp), string(details)}
+	return insertStored(ctx, tx, ins, execID, se)
+}
+
+func insertStored(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, execID int64, se storedEvent) error {
+	ev := se.ev
+	input, from := nullable(ev.Details.Input), any(nil)
+	if se.inputFrom != 0 {
+		input, from = nil, se.inputFrom
+	}
+	args := []any{execID, ev.ID, ev.PreviousEventID, string(ev.Type), ev.State, millis(ev.Timestamp), se.details,
+		input, nullable(ev.Details.Output), from}
+	var err error
 	if ins != nil {
 		_, err = ins.ExecContext(ctx, args...)
 	} else {
@@ -188,8 +225,8 @@ func (db *DB) EachEvent(ctx context.Context, executionID, afterID int64, fn func
 		}
 	}
 	rows, err := db.sql.QueryContext(ctx, `
-		SELECT id, previous_id, type, state, timestamp, details
-		FROM events WHERE execution_id = ? AND id > ? ORDER BY id`, executionID, afterID)
+		SELECT `+eventColumns+`
+		FROM events e WHERE execution_id = ? AND id > ? ORDER BY id`, executionID, afterID)
 	if err != nil {
 		return fmt.Errorf("store: find events of %d: %w", executionID, err)
 	}
@@ -228,23 +265,31 @@ func (db *DB) FindEventsByID(ctx context.Context, executionID int64, ids []int64
 		args = append(args, id)
 	}
 	rows, err := db.sql.QueryContext(ctx, `
-		SELECT id, previous_id, type, state, timestamp, details
-		FROM events WHERE execution_id = ? AND id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY id`, args...)
+		SELECT `+eventColumns+`
+		FROM events e WHERE execution_id = ? AND id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY id`, args...)
 	return collect(rows, err, fmt.Sprintf("find events of %d", executionID), func(r scanner) (runtime.Event, error) {
 		return scanEvent(r, executionID)
 	})
 }
 
+// eventColumns rebuilds an event from its stored form (see storedEvent): an input kept as
+// input_from is the output of that event, found by its key.
+const eventColumns = `id, previous_id, type, state, timestamp, details,
+	coalesce(input, (SELECT o.output FROM events o WHERE o.execution_id = e.execution_id AND o.id = e.input_from)),
+	output`
+
 func scanEvent(r scanner, executionID int64) (runtime.Event, error) {
 	var ev runtime.Event
 	var ts int64
 	var details string
-	if err := r.Scan(&ev.ID, &ev.PreviousEventID, &ev.Type, &ev.State, &ts, &details); err != nil {
+	var input, output sql.NullString
+	if err := r.Scan(&ev.ID, &ev.PreviousEventID, &ev.Type, &ev.State, &ts, &details, &input, &output); err != nil {
 		return ev, fmt.Errorf("store: find events of %d: %w", executionID, err)
 	}
 	ev.Timestamp = fromMillis(ts)
 	if err := json.Unmarshal([]byte(details), &ev.Details); err != nil {
 		return ev, fmt.Errorf("store: event %d of %d: %w", ev.ID, executionID, err)
 	}
+	ev.Details.Input, ev.Details.Output = input.String, output.String
 	return ev, nil
 }

@@ -70,7 +70,7 @@ func (h *ExpressHistory) Record(ctx context.Context, executionARN string, ev run
 	h.total++
 	h.forget()
 	h.mu.Unlock()
-	if endsExecution(ev.Type) {
+	if ev.Type.EndsExecution() {
 		// The record's status and result: the rest of the history is not stored.
 		if err := h.db.write(ctx, func(tx *sql.Tx) error { return applyEvent(ctx, tx, r.id, ev) }); err != nil {
 			return fmt.Errorf("store: record %s of %s: %w", ev.Type, executionARN, err)
@@ -109,12 +109,4 @@ func (h *ExpressHistory) events(executionID, afterID int64) ([]runtime.Event, bo
 		}
 	}
 	return out, true
-}
-
-func endsExecution(t runtime.EventType) bool {
-	switch t {
-	case runtime.ExecutionSucceeded, runtime.ExecutionFailed, runtime.ExecutionTimedOut, runtime.ExecutionAborted:
-		return true
-	}
-	return false
 }
