@@ -39,7 +39,13 @@ func (db *DB) CreateExecution(ctx context.Context, e runtime.ExecutionInfo, even
 		}
 		return nil
 	}
-	if err := db.write(ctx, create); err != nil {
+	var err error
+	if w := db.writer.Load(); w != nil {
+		err = w.create(ctx, e.ARN, &id, create)
+	} else {
+		err = db.inTx(ctx, create)
+	}
+	if err != nil {
 		return runtime.ExecutionInfo{}, fmt.Errorf("store: create execution %q: %w", e.Name, err)
 	}
 	// As stored, without reading it back: starts are on the hot path.

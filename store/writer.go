@@ -96,6 +96,9 @@ type writeItem struct {
 	ev      storedEvent
 	job     func(*sql.Tx) error
 	flushed chan error
+	// created, on a job that creates the execution arn, is where the job puts its id, which
+	// the writer then knows without reading it back.
+	created *int64
 }
 
 // maxBatch bounds a commit, so one transaction never holds the write lock for long.
@@ -115,12 +118,22 @@ func NewWriter(db *DB) *Writer {
 // Do runs job in the writer's next batch (in its transaction, behind a savepoint: a job that
 // fails is undone alone) and returns once it is committed, with the job's error.
 func (w *Writer) Do(ctx context.Context, job func(*sql.Tx) error) error {
+	return w.do(ctx, writeItem{job: job})
+}
+
+// create is Do for a job that creates the execution arn and puts its id in *id.
+func (w *Writer) create(ctx context.Context, arn string, id *int64, job func(*sql.Tx) error) error {
+	return w.do(ctx, writeItem{arn: arn, job: job, created: id})
+}
+
+func (w *Writer) do(ctx context.Context, it writeItem) error {
 	if err := w.failed(); err != nil {
 		return err
 	}
 	ch := make(chan error, 1)
+	it.flushed = ch
 	select {
-	case w.queue <- writeItem{job: job, flushed: ch}:
+	case w.queue <- it:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -240,6 +253,9 @@ func (w *Writer) commit(batch []writeItem) {
 				switch {
 				case it.job != nil:
 					jobErrs[i] = runJob(tx, it.job)
+					if jobErrs[i] == nil && it.created != nil {
+						w.ids[it.arn] = *it.created
+					}
 				case it.flushed != nil:
 				default:
 					id, err := w.executionID(tx, it.arn)
