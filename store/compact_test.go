@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,7 +55,7 @@ func openCompactTest(t *testing.T, path string) (*DB, runtime.ExecutionInfo) {
 
 // TestHistoryStoredCompactly: through the writer, an input that is the output before it is
 // stored once, and every way of reading gives the events back as they were recorded,
-// including a reference read without the event it refers to.
+// including an event read without the one its document is a delta of.
 func TestHistoryStoredCompactly(t *testing.T) {
 	ctx := context.Background()
 	db, e := openCompactTest(t, filepath.Join(t.TempDir(), "compact.db"))
@@ -69,13 +71,13 @@ func TestHistoryStoredCompactly(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var input sql.NullString
-	var from sql.NullInt64
-	if err := db.sql.QueryRow(`SELECT input, input_from FROM events WHERE execution_id = ? AND id = 4`, e.ID).Scan(&input, &from); err != nil {
+	var doc sql.NullString
+	var base sql.NullInt64
+	if err := db.sql.QueryRow(`SELECT doc, base FROM events WHERE execution_id = ? AND id = 4`, e.ID).Scan(&doc, &base); err != nil {
 		t.Fatal(err)
 	}
-	if input.Valid || from.Int64 != 3 {
-		t.Errorf("B's input stored as %v, from %v; want no text, from event 3", input, from)
+	if doc.String != "" || base.Int64 != 3 {
+		t.Errorf("B's input stored as %q of event %v; want nothing of its own, all of event 3's", doc.String, base)
 	}
 
 	got, err := db.FindEvents(ctx, e.ID, 0)
@@ -143,4 +145,62 @@ func TestCompactMigrationKeepsHistory(t *testing.T) {
 func jsonMarshal(d runtime.EventDetails) (string, error) {
 	b, err := json.Marshal(d)
 	return string(b), err
+}
+
+// TestLongDeltaChains: a long chain of documents, each a small change of the one before
+// (multi-byte characters changed at their last byte among them), reads back exactly, whole,
+// from any event on, and one event at a time.
+func TestLongDeltaChains(t *testing.T) {
+	ctx := context.Background()
+	db, e := openCompactTest(t, filepath.Join(t.TempDir(), "chain.db"))
+	w := NewWriter(db)
+	defer w.Close()
+	var want []runtime.Event
+	at := time.UnixMilli(1_700_000_000_000).UTC()
+	doc := `{"text":"` + strings.Repeat("é", 300) + `","n":0}`
+	add := func(typ runtime.EventType, d runtime.EventDetails) {
+		want = append(want, runtime.Event{ID: int64(len(want) + 1), PreviousEventID: int64(len(want)),
+			Timestamp: at, Type: typ, State: d.Name, Details: d})
+	}
+	add(runtime.ExecutionStarted, runtime.EventDetails{Input: doc})
+	for i := range 100 {
+		name := fmt.Sprintf("S%d", i)
+		add(runtime.PassStateEntered, runtime.EventDetails{Name: name, Input: doc})
+		// é is C3 A9 and ê C3 AA: a change in the middle byte of a character.
+		doc = strings.Replace(doc, "é", "ê", 1)
+		add(runtime.PassStateExited, runtime.EventDetails{Name: name, Output: doc})
+	}
+	add(runtime.ExecutionSucceeded, runtime.EventDetails{Output: doc})
+	for _, ev := range want {
+		if err := w.Record(ctx, e.ARN, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(ctx, e.ARN); err != nil {
+		t.Fatal(err)
+	}
+	var stored, whole int
+	if err := db.sql.QueryRow(`SELECT sum(length(CAST(doc AS BLOB))), count(*) FILTER (WHERE base IS NULL AND doc IS NOT NULL)
+		FROM events WHERE execution_id = ?`, e.ID).Scan(&stored, &whole); err != nil {
+		t.Fatal(err)
+	}
+	if all := 202 * len(doc); stored > all/4 || whole < 202/(maxDeltaDepth+1) {
+		t.Errorf("documents stored in %d bytes (%d whole); want under a quarter of %d, one whole every %d", stored, whole, all, maxDeltaDepth+1)
+	}
+	got, err := db.FindEvents(ctx, e.ID, 0)
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("the whole history read back differs (%v)", err)
+	}
+	for _, after := range []int64{1, 37, 150, 201} {
+		got, err := db.FindEvents(ctx, e.ID, after)
+		if err != nil || !reflect.DeepEqual(got, want[after:]) {
+			t.Errorf("the history after event %d read back differs (%v)", after, err)
+		}
+	}
+	for id := int64(1); id <= int64(len(want)); id += 7 {
+		got, err := db.FindEventsByID(ctx, e.ID, []int64{id})
+		if err != nil || len(got) != 1 || !reflect.DeepEqual(got[0], want[id-1]) {
+			t.Errorf("event %d alone read back differs (%v)", id, err)
+		}
+	}
 }

@@ -33,36 +33,6 @@ func (db *DB) Record(ctx context.Context, executionARN string, ev runtime.Event)
 	return nil
 }
 
-const insertEventSQL = `
-	INSERT INTO events (execution_id, id, previous_id, type, state, timestamp, details, input, output, input_from)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
-// storedEvent is an event as the events table keeps it (migration 0012): its input and output
-// as the JSON text they are, its other details as JSON, and, instead of an input that is the
-// output of an earlier event of the execution, that event's id (inputFrom).
-type storedEvent struct {
-	ev        runtime.Event
-	details   string
-	inputFrom int64 // 0: the input is stored
-}
-
-// encodeEvent makes an event's stored form. The writer's callers encode their own events, so
-// the JSON encoding is spread over the executions' goroutines instead of its one.
-func encodeEvent(ev runtime.Event) (storedEvent, error) {
-	d := ev.Details
-	d.Input, d.Output = "", ""
-	details, err := json.Marshal(d)
-	return storedEvent{ev: ev, details: string(details)}, err
-}
-
-// nullable is s, or NULL when s is empty.
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 // insertEvent stores one event of an execution and what it changes (applyEvent), with the
 // transaction's prepared insert when it has one (the writer's batches), else on its own.
 func insertEvent(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, execID int64, ev runtime.Event) error {
@@ -74,13 +44,7 @@ func insertEvent(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, execID int64, e
 }
 
 func insertStored(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, execID int64, se storedEvent) error {
-	ev := se.ev
-	input, from := nullable(ev.Details.Input), any(nil)
-	if se.inputFrom != 0 {
-		input, from = nil, se.inputFrom
-	}
-	args := []any{execID, ev.ID, ev.PreviousEventID, string(ev.Type), ev.State, millis(ev.Timestamp), se.details,
-		input, nullable(ev.Details.Output), from}
+	args := appendEventArgs(make([]any, 0, 12), execID, se)
 	var err error
 	if ins != nil {
 		_, err = ins.ExecContext(ctx, args...)
@@ -90,7 +54,7 @@ func insertStored(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, execID int64, 
 	if err != nil {
 		return err
 	}
-	return applyEvent(ctx, tx, execID, ev)
+	return applyEvent(ctx, tx, execID, se.ev)
 }
 
 // applyEvent keeps the executions and callback_tasks rows in step with the history.
@@ -226,13 +190,14 @@ func (db *DB) EachEvent(ctx context.Context, executionID, afterID int64, fn func
 	}
 	rows, err := db.sql.QueryContext(ctx, `
 		SELECT `+eventColumns+`
-		FROM events e WHERE execution_id = ? AND id > ? ORDER BY id`, executionID, afterID)
+		FROM events WHERE execution_id = ? AND id > ? ORDER BY id`, executionID, afterID)
 	if err != nil {
 		return fmt.Errorf("store: find events of %d: %w", executionID, err)
 	}
 	defer rows.Close()
+	h := newHistoryReader(db.sql, executionID)
 	for rows.Next() {
-		ev, err := scanEvent(rows, executionID)
+		ev, err := h.scan(ctx, rows)
 		if err != nil {
 			return err
 		}
@@ -266,30 +231,9 @@ func (db *DB) FindEventsByID(ctx context.Context, executionID int64, ids []int64
 	}
 	rows, err := db.sql.QueryContext(ctx, `
 		SELECT `+eventColumns+`
-		FROM events e WHERE execution_id = ? AND id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY id`, args...)
+		FROM events WHERE execution_id = ? AND id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY id`, args...)
+	h := newHistoryReader(db.sql, executionID)
 	return collect(rows, err, fmt.Sprintf("find events of %d", executionID), func(r scanner) (runtime.Event, error) {
-		return scanEvent(r, executionID)
+		return h.scan(ctx, r)
 	})
-}
-
-// eventColumns rebuilds an event from its stored form (see storedEvent): an input kept as
-// input_from is the output of that event, found by its key.
-const eventColumns = `id, previous_id, type, state, timestamp, details,
-	coalesce(input, (SELECT o.output FROM events o WHERE o.execution_id = e.execution_id AND o.id = e.input_from)),
-	output`
-
-func scanEvent(r scanner, executionID int64) (runtime.Event, error) {
-	var ev runtime.Event
-	var ts int64
-	var details string
-	var input, output sql.NullString
-	if err := r.Scan(&ev.ID, &ev.PreviousEventID, &ev.Type, &ev.State, &ts, &details, &input, &output); err != nil {
-		return ev, fmt.Errorf("store: find events of %d: %w", executionID, err)
-	}
-	ev.Timestamp = fromMillis(ts)
-	if err := json.Unmarshal([]byte(details), &ev.Details); err != nil {
-		return ev, fmt.Errorf("store: event %d of %d: %w", ev.ID, executionID, err)
-	}
-	ev.Details.Input, ev.Details.Output = input.String, output.String
-	return ev, nil
 }

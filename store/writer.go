@@ -31,61 +31,8 @@ type Writer struct {
 	err    error // the first commit that failed: nothing more is accepted
 
 	// Only the writer's goroutine uses these two.
-	ids     map[string]int64 // execution ids by ARN, read once
-	outputs lastOutputs
-}
-
-// lastOutputs is, by execution ARN, the latest event the writer stored an output of: an
-// event whose input is that output (a state's input is the output of the state before it) is
-// stored as a reference to it (storedEvent.inputFrom), which halves a chain's history.
-type lastOutputs struct {
-	byARN map[string]storedOutput
-	bytes int // of the outputs held, which are bounded (they are the executions' documents)
-}
-
-type storedOutput struct {
-	id     int64
-	output string
-}
-
-// maxHeldOutputs bounds the bytes lastOutputs holds on to; past it, it starts again empty
-// (references are then missed, never wrong).
-const maxHeldOutputs = 64 << 20
-
-// from is the id of the event of arn whose output is input, or 0.
-func (o *lastOutputs) from(arn, input string) int64 {
-	if last, ok := o.byARN[arn]; ok && input != "" && last.output == input {
-		return last.id
-	}
-	return 0
-}
-
-// stored notes an event just stored; an execution's end forgets the execution.
-func (o *lastOutputs) stored(arn string, ev runtime.Event) {
-	last, held := o.byARN[arn]
-	switch {
-	case ev.Type.EndsExecution():
-	case ev.Details.Output == "":
-		return
-	case o.bytes+len(ev.Details.Output) > maxHeldOutputs:
-		o.reset()
-		held = false
-	default:
-		if held {
-			o.bytes -= len(last.output)
-		}
-		o.bytes += len(ev.Details.Output)
-		o.byARN[arn] = storedOutput{id: ev.ID, output: ev.Details.Output}
-		return
-	}
-	if held {
-		o.bytes -= len(last.output)
-		delete(o.byARN, arn)
-	}
-}
-
-func (o *lastOutputs) reset() {
-	o.byARN, o.bytes = map[string]storedOutput{}, 0
+	ids  map[string]int64 // execution ids by ARN, read once
+	docs lastDocs
 }
 
 // writeItem is an event to store, or a job (a write of its own, in the batch's transaction
@@ -109,7 +56,7 @@ const maxBatch = 2000
 // instead of contending with it for SQLite's one write lock.
 func NewWriter(db *DB) *Writer {
 	w := &Writer{db: db, queue: make(chan writeItem, 4*maxBatch), done: make(chan struct{}), ids: map[string]int64{}}
-	w.outputs.reset()
+	w.docs.reset()
 	db.writer.Store(w)
 	go w.run()
 	return w
@@ -262,11 +209,10 @@ func (w *Writer) commit(batch []writeItem) {
 					if err != nil {
 						return fmt.Errorf("record %s of %s: %w", it.ev.ev.Type, it.arn, err)
 					}
-					it.ev.inputFrom = w.outputs.from(it.arn, it.ev.ev.Details.Input)
+					w.docs.compact(it.arn, &it.ev)
 					if err := insertStored(context.Background(), tx, ins, id, it.ev); err != nil {
 						return fmt.Errorf("record %s of %s: %w", it.ev.ev.Type, it.arn, err)
 					}
-					w.outputs.stored(it.arn, it.ev.ev)
 				}
 			}
 			return nil
@@ -275,7 +221,7 @@ func (w *Writer) commit(batch []writeItem) {
 			err = fmt.Errorf("store: %w", err)
 			// The ids read in the failed transaction may be of rows it never kept.
 			w.ids = map[string]int64{}
-			w.outputs.reset()
+			w.docs.reset()
 			w.mu.Lock()
 			w.err = err
 			w.mu.Unlock()
