@@ -391,11 +391,11 @@ func runJSONMerge(e *intrinsicRun, c *intrinsicCall, args []any) (any, error) {
 		return nil, e.invalid(c)
 	}
 	out := newObject(a.len() + b.len())
-	for _, k := range a.keys {
-		out.set(k, a.vals[k])
+	for _, m := range a.members {
+		out.set(m.key, m.val)
 	}
-	for _, k := range b.keys {
-		out.set(k, b.vals[k])
+	for _, m := range b.members {
+		out.set(m.key, m.val)
 	}
 	return out, nil
 }

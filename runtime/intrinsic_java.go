@@ -44,13 +44,14 @@ func writeJava(b *strings.Builder, v any) {
 		b.WriteByte(']')
 	case *object:
 		b.WriteByte('{')
-		for i, k := range t.keys {
+		for i, m := range t.members {
+			k := m.key
 			if i > 0 {
 				b.WriteString(", ")
 			}
 			b.WriteString(k)
 			b.WriteByte('=')
-			writeJava(b, t.vals[k])
+			writeJava(b, m.val)
 		}
 		b.WriteByte('}')
 	}
@@ -158,8 +159,8 @@ func javaHashCode(v any) int32 {
 		return h
 	case *object:
 		var h int32
-		for _, k := range t.keys {
-			h += javaHashCode(k) ^ javaHashCode(t.vals[k])
+		for _, m := range t.members {
+			h += javaHashCode(m.key) ^ javaHashCode(m.val)
 		}
 		return h
 	}

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"math/big"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -20,38 +23,83 @@ import (
 // Values are never changed once built; every operation returns a new value and shares the
 // untouched parts, so one state's output can be the next state's input without copying.
 
-// object is a JSON object that remembers the order of its keys.
+// object is a JSON object that remembers the order of its keys. Its members are a slice in
+// that order: most objects have a handful of keys, which a linear search finds faster than a
+// map, and building one is a single allocation. An object with more than indexedKeys keys also
+// has an index by key, so a large object costs no more to search or build than a map.
 type object struct {
-	keys []string
-	vals map[string]any
+	members []member
+	index   map[string]int // key -> position in members; nil while small
+	// size caches jsonSize of the whole object, plus one (0: not known yet). Values are
+	// shared, read-only, between goroutines (Map iterations, Parallel branches), hence
+	// atomic. A payload check at every state then costs only what changed.
+	size atomic.Int64
 }
 
+// member is a key of an object and its value.
+type member struct {
+	key string
+	val any
+}
+
+// indexedKeys is the number of keys beyond which an object keeps an index.
+const indexedKeys = 16
+
 func newObject(capacity int) *object {
-	return &object{keys: make([]string, 0, capacity), vals: make(map[string]any, capacity)}
+	return &object{members: make([]member, 0, capacity)}
+}
+
+// find returns the position of key in o.members, or -1.
+func (o *object) find(key string) int {
+	if o.index != nil {
+		if i, ok := o.index[key]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range o.members {
+		if o.members[i].key == key {
+			return i
+		}
+	}
+	return -1
 }
 
 func (o *object) get(key string) (any, bool) {
-	v, ok := o.vals[key]
-	return v, ok
+	if i := o.find(key); i >= 0 {
+		return o.members[i].val, true
+	}
+	return nil, false
 }
 
 // set adds or replaces a key; a replaced key keeps its position. Only for objects under
 // construction: built values are shared and must not change.
 func (o *object) set(key string, v any) {
-	if _, ok := o.vals[key]; !ok {
-		o.keys = append(o.keys, key)
+	o.size.Store(0)
+	if i := o.find(key); i >= 0 {
+		o.members[i].val = v
+		return
 	}
-	o.vals[key] = v
+	o.members = append(o.members, member{key, v})
+	switch n := len(o.members); {
+	case o.index != nil:
+		o.index[key] = n - 1
+	case n > indexedKeys:
+		o.index = make(map[string]int, n*2)
+		for i, m := range o.members {
+			o.index[m.key] = i
+		}
+	}
 }
 
-func (o *object) len() int { return len(o.keys) }
+func (o *object) len() int { return len(o.members) }
 
 // with returns a copy of o in which key holds v.
 func (o *object) with(key string, v any) *object {
-	c := &object{keys: make([]string, len(o.keys), len(o.keys)+1), vals: make(map[string]any, len(o.vals)+1)}
-	copy(c.keys, o.keys)
-	for k, val := range o.vals {
-		c.vals[k] = val
+	c := &object{members: make([]member, len(o.members), len(o.members)+1)}
+	copy(c.members, o.members)
+	if o.index != nil {
+		c.index = maps.Clone(o.index)
 	}
 	c.set(key, v)
 	return c
@@ -215,13 +263,13 @@ func writeJSON(b *bytes.Buffer, v any) {
 		b.WriteByte(']')
 	case *object:
 		b.WriteByte('{')
-		for i, k := range t.keys {
+		for i, m := range t.members {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			writeString(b, k)
+			writeString(b, m.key)
 			b.WriteByte(':')
-			writeJSON(b, t.vals[k])
+			writeJSON(b, m.val)
 		}
 		b.WriteByte('}')
 	default:
@@ -291,8 +339,9 @@ func writeString(b *bytes.Buffer, s string) {
 	b.WriteByte('"')
 }
 
-// jsonSize is len(encodeJSON(v)) without building the text; it stops counting once the
-// size passes limit, which is all a payload-size check needs to know.
+// jsonSize is len(encodeJSON(v)) without building the text. An array stops counting once
+// its size passes limit, which is all a payload-size check needs to know; an object counts
+// all of itself, once, and keeps the figure.
 func jsonSize(v any, limit int) int {
 	switch t := v.(type) {
 	case nil:
@@ -315,15 +364,22 @@ func jsonSize(v any, limit int) int {
 		}
 		return n
 	case *object:
-		n := 2 + max(len(t.keys)-1, 0)
-		for _, k := range t.keys {
-			if n += stringSize(k) + 1 + jsonSize(t.vals[k], limit-n); n > limit {
-				break
-			}
-		}
-		return n
+		return t.jsonSize()
 	}
 	panic(fmt.Sprintf("runtime: not a JSON value: %T", v))
+}
+
+// jsonSize is the object's encoded size, computed on first use.
+func (o *object) jsonSize() int {
+	if n := o.size.Load(); n > 0 {
+		return int(n - 1)
+	}
+	n := 2 + max(len(o.members)-1, 0)
+	for _, m := range o.members {
+		n += stringSize(m.key) + 1 + jsonSize(m.val, math.MaxInt)
+	}
+	o.size.Store(int64(n) + 1)
+	return n
 }
 
 // stringSize is the length of s written as a JSON string by writeString.
@@ -413,9 +469,9 @@ func deepEqual(a, b any, numbersEqual func(x, y json.Number) bool) bool {
 		if !ok || x.len() != y.len() {
 			return false
 		}
-		for k, v := range x.vals {
-			w, ok := y.vals[k]
-			if !ok || !deepEqual(v, w, numbersEqual) {
+		for _, m := range x.members {
+			w, ok := y.get(m.key)
+			if !ok || !deepEqual(m.val, w, numbersEqual) {
 				return false
 			}
 		}

@@ -107,8 +107,8 @@ func collect(node, root any, tokens []pathToken, out *[]any) {
 	case tokWildcard:
 		switch n := node.(type) {
 		case *object:
-			for _, k := range n.keys {
-				collect(n.vals[k], root, rest, out)
+			for _, m := range n.members {
+				collect(m.val, root, rest, out)
 			}
 		case []any:
 			for _, e := range n {
@@ -148,8 +148,8 @@ func scan(node, root any, tokens []pathToken, out *[]any) {
 	switch n := node.(type) {
 	case *object:
 		collect(n, root, tokens, out)
-		for _, k := range n.keys {
-			scan(n.vals[k], root, tokens, out)
+		for _, m := range n.members {
+			scan(m.val, root, tokens, out)
 		}
 	case []any:
 		collect(n, root, tokens, out)

@@ -54,8 +54,8 @@ func compileTemplateAt(v any, rel string, report func(rel, msg string)) *templat
 		out := &template{kind: tmplObject}
 		dynamic := false
 		seen := map[string]bool{}
-		for _, key := range t.keys {
-			val := t.vals[key]
+		for _, m := range t.members {
+			key, val := m.key, m.val
 			loc := rel + "/" + key
 			name := key
 			var ft *template

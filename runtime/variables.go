@@ -81,7 +81,8 @@ func (p *parser) parseAssign(v any, s site, field string) *assignment {
 		return nil
 	}
 	a := &assignment{}
-	for _, key := range obj.keys {
+	for _, m := range obj.members {
+		key := m.key
 		name := strings.TrimSuffix(key, ".$")
 		switch {
 		case name == "states":
@@ -113,8 +114,9 @@ func (a *assignment) eval(result any, ctxObj contextFunc, vars *scope, state str
 		values = newObject(0)
 	}
 	total := 0
-	for _, name := range values.keys {
-		n := len(encodeJSON(values.vals[name]))
+	for _, m := range values.members {
+		name := m.key
+		n := len(encodeJSON(m.val))
 		if n > maxVariableBytes {
 			return nil, &Error{Name: ErrNameDataLimitExceeded, Cause: fmt.Sprintf(
 				"The variable '%s' assigned in the state '%s' has a size exceeding the maximum number of bytes service limit (%d).", name, state, maxVariableBytes)}
@@ -137,8 +139,9 @@ func (s *scope) commit(values *object, state string) (map[string]string, error) 
 	}
 	shown := make(map[string]string, values.len())
 	sizes := make(map[string]int, values.len())
-	for _, name := range values.keys {
-		text := jsonText(values.vals[name])
+	for _, m := range values.members {
+		name := m.key
+		text := jsonText(m.val)
 		shown[name] = text
 		sizes[name] = len(text)
 	}
@@ -150,8 +153,8 @@ func (s *scope) commit(values *object, state string) (map[string]string, error) 
 		return nil, &Error{Name: ErrNameDataLimitExceeded, Cause: fmt.Sprintf(
 			"The variables of the execution have a size exceeding the maximum number of bytes service limit (%d) after the state '%s'.", maxExecutionVarsBytes, state)}
 	}
-	for _, name := range values.keys {
-		s.vals[name] = values.vals[name]
+	for _, m := range values.members {
+		s.vals[m.key] = m.val
 	}
 	maps.Copy(s.sizes, sizes)
 	return shown, nil
