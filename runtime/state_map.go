@@ -273,6 +273,11 @@ type mapRun struct {
 	resumed map[int]*frameResume
 	order   []int
 
+	// stateContext is $$ of the Map state's visit, which every item's $$ extends with Map:
+	// built once (stateContextOnce), when the first ItemSelector reads $$.
+	stateContext     *object
+	stateContextOnce sync.Once
+
 	tolerance   tolerance
 	distributed bool
 	ctx         context.Context
@@ -476,7 +481,10 @@ func (m *mapRun) selectItem(i int) (any, error) {
 	item.set("Value", m.items[i])
 	mapObj := newObject(1)
 	mapObj.set("Item", item)
-	ctxObj := func() any { return m.x.contextObject(m.sr).(*object).with("Map", mapObj) }
+	ctxObj := func() any {
+		m.stateContextOnce.Do(func() { m.stateContext = m.x.contextObject(m.sr).(*object) })
+		return m.stateContext.with("Map", mapObj)
+	}
 	return m.s.itemSelector.eval(m.input, ctxObj, m.x.vars)
 }
 
