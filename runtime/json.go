@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -481,11 +482,42 @@ func deepEqual(a, b any, numbersEqual func(x, y json.Number) bool) bool {
 	}
 }
 
+// smallInt reads a number written as an integer of at most 18 digits (which int64 holds
+// exactly); ok is false for anything else (a fraction, an exponent, more digits).
+func smallInt(n json.Number) (v int64, ok bool) {
+	s := string(n)
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	if len(s) == 0 || len(s) > 18 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
 var errNotANumber = errors.New("not a number")
 
 // compareNumbers compares two JSON numbers by value. Big floats keep integers beyond 2^53
 // and long decimals apart, and exponents such as 1e400 cost nothing.
 func compareNumbers(a, b json.Number) (int, error) {
+	// Most numbers compared are small integers (counters, indexes): those compare exactly
+	// as int64, without the two big.Float parses.
+	if x, ok := smallInt(a); ok {
+		if y, ok := smallInt(b); ok {
+			return cmp.Compare(x, y), nil
+		}
+	}
 	x, ok := new(big.Float).SetPrec(256).SetString(string(a))
 	if !ok {
 		return 0, errNotANumber
