@@ -9,6 +9,7 @@ import (
 	"maps"
 	"math"
 	"math/big"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
@@ -117,32 +118,52 @@ func (e *syntaxError) Error() string { return e.msg }
 // decodeJSON decodes one JSON value; anything but white space after it is an error. Errors
 // are *syntaxError.
 func decodeJSON(data []byte) (any, error) {
-	// Unmarshal checks the whole text first and reports offsets from its start; the
-	// Decoder (needed for key order) reports them from its buffer, which is no use to a
-	// user looking for the mistake.
-	if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return nil, &syntaxError{se.Error(), se.Offset}
-		}
-		return nil, &syntaxError{err.Error(), int64(len(data))}
+	d := valueDecoder{text: string(data)}
+	if v, ok := d.document(); ok {
+		return v, nil
 	}
-	// The text is valid JSON now, so building the value needs no error handling.
-	d := valueDecoder{data: data}
-	return d.value(), nil
+	// The decoder only tells that the text is not JSON; encoding/json says what is wrong
+	// and where, counting from the start of the text.
+	err := json.Unmarshal(data, new(json.RawMessage))
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return nil, &syntaxError{se.Error(), se.Offset}
+	}
+	if err == nil {
+		// The decoder accepts exactly what encoding/json accepts (FuzzDecodeJSON).
+		err = errors.New("runtime: the JSON decoder refused valid JSON")
+	}
+	return nil, &syntaxError{err.Error(), int64(len(data))}
 }
 
+// maxJSONDepth is how deeply encoding/json lets arrays and objects nest; the runtime
+// accepts the same texts.
+const maxJSONDepth = 10000
+
 // valueDecoder builds the runtime's JSON values (ordered *object, []any, string,
-// json.Number, bool, nil) from text already known to be valid JSON. It is several times
-// faster than json.Decoder's token stream, which matters when a large definition compiles.
+// json.Number, bool, nil) from text, checking it as it goes, in one pass. Strings and
+// numbers are slices of the text, which is copied once: a document costs one allocation
+// per object, array and boxed scalar, not one more per string.
 type valueDecoder struct {
-	data []byte
+	text string
 	pos  int
+	// members and items hold the members and elements of the objects and arrays being
+	// read (those of the enclosing ones below them), so that each object and array is
+	// allocated once, at its final size.
+	members []member
+	items   []any
+}
+
+// document reads the whole text as one value; ok is false when it is not JSON.
+func (d *valueDecoder) document() (v any, ok bool) {
+	v, ok = d.value(0)
+	d.skipSpace()
+	return v, ok && d.pos == len(d.text)
 }
 
 func (d *valueDecoder) skipSpace() {
-	for d.pos < len(d.data) {
-		switch d.data[d.pos] {
+	for d.pos < len(d.text) {
+		switch d.text[d.pos] {
 		case ' ', '\t', '\n', '\r':
 			d.pos++
 		default:
@@ -151,82 +172,242 @@ func (d *valueDecoder) skipSpace() {
 	}
 }
 
-func (d *valueDecoder) value() any {
+// next skips white space and returns the byte after it (0 at the end).
+func (d *valueDecoder) next() byte {
 	d.skipSpace()
-	switch c := d.data[d.pos]; c {
+	if d.pos < len(d.text) {
+		return d.text[d.pos]
+	}
+	return 0
+}
+
+// value reads a value inside depth arrays and objects.
+func (d *valueDecoder) value(depth int) (any, bool) {
+	switch d.next() {
 	case '{':
-		d.pos++
-		o := newObject(4)
-		for {
-			d.skipSpace()
-			if d.data[d.pos] == '}' {
-				d.pos++
-				return o
-			}
-			if d.data[d.pos] == ',' {
-				d.pos++
-				d.skipSpace()
-			}
-			key := d.string()
-			d.skipSpace()
-			d.pos++ // ':'
-			o.set(key, d.value())
-		}
+		return d.object(depth + 1)
 	case '[':
-		d.pos++
-		arr := []any{}
-		for {
-			d.skipSpace()
-			if d.data[d.pos] == ']' {
-				d.pos++
-				return arr
-			}
-			if d.data[d.pos] == ',' {
-				d.pos++
-			}
-			arr = append(arr, d.value())
-		}
+		return d.array(depth + 1)
 	case '"':
-		return d.string()
+		s, ok := d.string()
+		return s, ok
 	case 't':
-		d.pos += len("true")
-		return true
+		return true, d.literal("true")
 	case 'f':
-		d.pos += len("false")
-		return false
+		return false, d.literal("false")
 	case 'n':
-		d.pos += len("null")
-		return nil
-	default:
-		start := d.pos
-		for d.pos < len(d.data) && strings.IndexByte("+-.0123456789eE", d.data[d.pos]) >= 0 {
-			d.pos++
+		return nil, d.literal("null")
+	}
+	n, ok := d.number()
+	return n, ok
+}
+
+func (d *valueDecoder) object(depth int) (any, bool) {
+	if depth > maxJSONDepth {
+		return nil, false
+	}
+	d.pos++ // '{'
+	base := len(d.members)
+	defer func() { d.members = d.members[:base] }()
+	if d.next() == '}' {
+		d.pos++
+		return newObject(0), true
+	}
+	var index map[string]int // once the object has more than indexedKeys keys
+	for {
+		if d.next() != '"' {
+			return nil, false
 		}
-		return json.Number(d.data[start:d.pos])
+		key, ok := d.string()
+		if !ok || d.next() != ':' {
+			return nil, false
+		}
+		d.pos++
+		v, ok := d.value(depth)
+		if !ok {
+			return nil, false
+		}
+		// A repeated key keeps its first place and takes the later value.
+		own := d.members[base:]
+		at := -1
+		if index != nil {
+			if i, dup := index[key]; dup {
+				at = i
+			}
+		} else {
+			for i := range own {
+				if own[i].key == key {
+					at = i
+					break
+				}
+			}
+		}
+		switch {
+		case at >= 0:
+			own[at].val = v
+		default:
+			d.members = append(d.members, member{key, v})
+			if index != nil {
+				index[key] = len(own)
+			} else if len(own)+1 > indexedKeys {
+				index = make(map[string]int, 2*indexedKeys)
+				for i, m := range d.members[base:] {
+					index[m.key] = i
+				}
+			}
+		}
+		switch d.next() {
+		case ',':
+			d.pos++
+		case '}':
+			d.pos++
+			o := &object{members: slices.Clone(d.members[base:]), index: index}
+			return o, true
+		default:
+			return nil, false
+		}
 	}
 }
 
-// string reads a string literal; one with escapes is left to encoding/json, whose decoding
-// of escapes (and of invalid UTF-8) the runtime follows.
-func (d *valueDecoder) string() string {
-	start := d.pos
-	d.pos++
-	escaped := false
-	for d.data[d.pos] != '"' {
-		if d.data[d.pos] == '\\' {
-			escaped = true
-			d.pos++
-		}
+func (d *valueDecoder) array(depth int) (any, bool) {
+	if depth > maxJSONDepth {
+		return nil, false
+	}
+	d.pos++ // '['
+	base := len(d.items)
+	defer func() { d.items = d.items[:base] }()
+	if d.next() == ']' {
 		d.pos++
+		return []any{}, true
 	}
-	d.pos++
-	raw := d.data[start:d.pos]
-	if !escaped && utf8.Valid(raw) {
-		return string(raw[1 : len(raw)-1])
+	for {
+		v, ok := d.value(depth)
+		if !ok {
+			return nil, false
+		}
+		d.items = append(d.items, v)
+		switch d.next() {
+		case ',':
+			d.pos++
+		case ']':
+			d.pos++
+			return slices.Clone(d.items[base:]), true
+		default:
+			return nil, false
+		}
 	}
-	var s string
-	_ = json.Unmarshal(raw, &s) // valid by construction
-	return s
+}
+
+func (d *valueDecoder) literal(word string) bool {
+	if !strings.HasPrefix(d.text[d.pos:], word) {
+		return false
+	}
+	d.pos += len(word)
+	return true
+}
+
+// number reads -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? and keeps its text.
+func (d *valueDecoder) number() (json.Number, bool) {
+	t, start := d.text, d.pos
+	i := start
+	if i < len(t) && t[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(t) && t[i] == '0':
+		i++
+	case i < len(t) && t[i] >= '1' && t[i] <= '9':
+		i = skipDigits(t, i+1)
+	default:
+		return "", false
+	}
+	if i < len(t) && t[i] == '.' {
+		if i++; i >= len(t) || !isDigit(t[i]) {
+			return "", false
+		}
+		i = skipDigits(t, i)
+	}
+	if i < len(t) && (t[i] == 'e' || t[i] == 'E') {
+		i++
+		if i < len(t) && (t[i] == '+' || t[i] == '-') {
+			i++
+		}
+		if i >= len(t) || !isDigit(t[i]) {
+			return "", false
+		}
+		i = skipDigits(t, i)
+	}
+	d.pos = i
+	return json.Number(t[start:i]), true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func skipDigits(t string, i int) int {
+	for i < len(t) && isDigit(t[i]) {
+		i++
+	}
+	return i
+}
+
+// string reads a string literal. One with escapes or bytes that are not UTF-8 is left to
+// encoding/json, whose decoding of them (U+FFFD for what is broken) the runtime follows.
+func (d *valueDecoder) string() (string, bool) {
+	t, start := d.text, d.pos
+	i := start + 1
+	plain := true
+	for {
+		if i >= len(t) {
+			return "", false
+		}
+		c := t[i]
+		switch {
+		case c == '"':
+			d.pos = i + 1
+			if plain {
+				return t[start+1 : i], true
+			}
+			var s string
+			err := json.Unmarshal([]byte(t[start:i+1]), &s)
+			return s, err == nil
+		case c == '\\':
+			plain = false
+			if i+1 >= len(t) {
+				return "", false
+			}
+			switch t[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > len(t) || !isHex4(t[i+2:i+6]) {
+					return "", false
+				}
+				i += 6
+			default:
+				return "", false
+			}
+		case c < 0x20:
+			return "", false
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(t[i:])
+			if r == utf8.RuneError && size == 1 {
+				plain = false
+			}
+			i += size
+		}
+	}
+}
+
+func isHex4(s string) bool {
+	for i := 0; i < 4; i++ {
+		c := s[i]
+		if !isDigit(c) && (c < 'a' || c > 'f') && (c < 'A' || c > 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // encodeJSON writes v as compact JSON, escaping strings as Jackson does (only quotes,

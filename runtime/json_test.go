@@ -1,11 +1,92 @@
 package runtime
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"reflect"
+	"strings"
 	"testing"
 )
+
+// FuzzDecodeJSON checks that decodeJSON accepts exactly the texts encoding/json accepts, and
+// decodes them to the same values.
+func FuzzDecodeJSON(f *testing.F) {
+	for _, seed := range []string{
+		`{"a":[1,-2.5e+3,0,true,false,null,"x"],"b":{"c":"\u00e9\ud83d\ude00\n\"","c":2}}`,
+		`[]`, `{}`, ` "s" `, `-0`, `01`, `1.`, `.5`, `1e`, `-`, `tru`, `nul`, `"\x"`, `"\u12"`,
+		"\"\x01\"", "\"\xff\"", `{"a" 1}`, `{"a":1,}`, `[1,]`, `[1 2]`, `{,}`, `"unclosed`,
+		`{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k3":"again","k17":17}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := decodeJSON(data)
+		if valid := json.Valid(data); (err == nil) != valid {
+			t.Fatalf("decodeJSON error %v, but json.Valid says %v, for %q", err, valid, data)
+		}
+		if err != nil {
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		var want any
+		if err := dec.Decode(&want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(plainValue(got), want) {
+			t.Fatalf("decodeJSON(%q) = %s, encoding/json decodes %#v", data, encodeJSON(got), want)
+		}
+		o, ok := got.(*object)
+		if ok && o.len() > 0 && o.members[0].key != firstKey(data) {
+			t.Fatalf("decodeJSON(%q): first key %q", data, o.members[0].key)
+		}
+	})
+}
+
+// TestDecodeJSONDepth checks that decodeJSON lets values nest as deeply as encoding/json does.
+func TestDecodeJSONDepth(t *testing.T) {
+	t.Parallel()
+	for _, depth := range []int{maxJSONDepth, maxJSONDepth + 1} {
+		for _, open := range []string{"[", `{"a":`} {
+			close := map[string]string{"[": "]", `{"a":`: "}"}[open]
+			data := []byte(strings.Repeat(open, depth) + "1" + strings.Repeat(close, depth))
+			_, err := decodeJSON(data)
+			if valid := json.Valid(data); (err == nil) != valid {
+				t.Errorf("%d x %s: decodeJSON error %v, but json.Valid says %v", depth, open, err, valid)
+			}
+		}
+	}
+}
+
+// plainValue turns the runtime's values into those encoding/json decodes (maps for objects).
+func plainValue(v any) any {
+	switch t := v.(type) {
+	case *object:
+		m := make(map[string]any, t.len())
+		for _, mb := range t.members {
+			m[mb.key] = plainValue(mb.val)
+		}
+		return m
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = plainValue(e)
+		}
+		return out
+	}
+	return v
+}
+
+// firstKey is the first key of a JSON object's text, as encoding/json reads it.
+func firstKey(data []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	_, _ = dec.Token() // {
+	k, _ := dec.Token()
+	s, _ := k.(string)
+	return s
+}
 
 // TestCompareNumbersAgreesWithBigFloat checks the integer fast path of compareNumbers
 // against the big.Float comparison it stands in for.
