@@ -295,7 +295,8 @@ func (p *parser) parseState(name string, obj *object, s site) State {
 	if v, ok := obj.get("QueryLanguage"); ok {
 		p.checkQueryLanguage(v, s)
 	}
-	b := StateBase{Name: name, Type: typ, Comment: p.optString(obj, s, "Comment")}
+	b := StateBase{Name: name, Type: typ, Comment: p.optString(obj, s, "Comment"),
+		enteredEvent: EventType(typ + "StateEntered"), exitedEvent: EventType(typ + "StateExited")}
 	b.Next = p.optString(obj, s, "Next")
 	if v, ok := obj.get("End"); ok {
 		end, isBool := v.(bool)
