@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -411,53 +410,50 @@ func isHex4(s string) bool {
 }
 
 // encodeJSON writes v as compact JSON, escaping strings as Jackson does (only quotes,
-// backslashes and control characters), so cause texts quote inputs as AWS does.
+// backslashes and control characters), so cause texts quote inputs as AWS does. The text is
+// allocated once, at its size (which objects keep).
 func encodeJSON(v any) []byte {
-	var b bytes.Buffer
-	writeJSON(&b, v)
-	return b.Bytes()
+	return appendJSON(make([]byte, 0, jsonSize(v, math.MaxInt)), v)
 }
 
 func jsonText(v any) string { return string(encodeJSON(v)) }
 
-func writeJSON(b *bytes.Buffer, v any) {
+func appendJSON(b []byte, v any) []byte {
 	switch t := v.(type) {
 	case nil:
-		b.WriteString("null")
+		return append(b, "null"...)
 	case bool:
 		if t {
-			b.WriteString("true")
-		} else {
-			b.WriteString("false")
+			return append(b, "true"...)
 		}
+		return append(b, "false"...)
 	case string:
-		writeString(b, t)
+		return appendString(b, t)
 	case json.Number:
-		b.WriteString(string(t))
+		return append(b, t...)
 	case []any:
-		b.WriteByte('[')
+		b = append(b, '[')
 		for i, e := range t {
 			if i > 0 {
-				b.WriteByte(',')
+				b = append(b, ',')
 			}
-			writeJSON(b, e)
+			b = appendJSON(b, e)
 		}
-		b.WriteByte(']')
+		return append(b, ']')
 	case *object:
-		b.WriteByte('{')
+		b = append(b, '{')
 		for i, m := range t.members {
 			if i > 0 {
-				b.WriteByte(',')
+				b = append(b, ',')
 			}
-			writeString(b, m.key)
-			b.WriteByte(':')
-			writeJSON(b, m.val)
+			b = appendString(b, m.key)
+			b = append(b, ':')
+			b = appendJSON(b, m.val)
 		}
-		b.WriteByte('}')
-	default:
-		// Only the types above are ever built; anything else is a bug worth seeing.
-		panic(fmt.Sprintf("runtime: not a JSON value: %T", v))
+		return append(b, '}')
 	}
+	// Only the types above are ever built; anything else is a bug worth seeing.
+	panic(fmt.Sprintf("runtime: not a JSON value: %T", v))
 }
 
 // plainByte marks the ASCII bytes a JSON string holds as they are.
@@ -468,16 +464,16 @@ var plainByte = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-func writeString(b *bytes.Buffer, s string) {
+func appendString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
-	b.WriteByte('"')
+	b = append(b, '"')
 	for i := 0; i < len(s); {
-		// Most strings are plain ASCII: copy runs of it in one write.
+		// Most strings are plain ASCII: copy runs of it at once.
 		j := i
 		for j < len(s) && s[j] < utf8.RuneSelf && plainByte[s[j]] {
 			j++
 		}
-		b.WriteString(s[i:j])
+		b = append(b, s[i:j]...)
 		if i = j; i == len(s) {
 			break
 		}
@@ -485,40 +481,35 @@ func writeString(b *bytes.Buffer, s string) {
 		if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {
-				b.WriteString(`\ufffd`)
+				b = append(b, `\ufffd`...)
 			} else {
-				b.WriteString(s[i : i+size])
+				b = append(b, s[i:i+size]...)
 			}
 			i += size
 			continue
 		}
 		switch c {
 		case '"':
-			b.WriteString(`\"`)
+			b = append(b, `\"`...)
 		case '\\':
-			b.WriteString(`\\`)
+			b = append(b, `\\`...)
 		case '\n':
-			b.WriteString(`\n`)
+			b = append(b, `\n`...)
 		case '\r':
-			b.WriteString(`\r`)
+			b = append(b, `\r`...)
 		case '\t':
-			b.WriteString(`\t`)
+			b = append(b, `\t`...)
 		case '\b':
-			b.WriteString(`\b`)
+			b = append(b, `\b`...)
 		case '\f':
-			b.WriteString(`\f`)
+			b = append(b, `\f`...)
 		default:
-			if c < 0x20 {
-				b.WriteString(`\u00`)
-				b.WriteByte(hex[c>>4])
-				b.WriteByte(hex[c&0xf])
-			} else {
-				b.WriteByte(c)
-			}
+			b = append(b, `\u00`...)
+			b = append(b, hex[c>>4], hex[c&0xf])
 		}
 		i++
 	}
-	b.WriteByte('"')
+	return append(b, '"')
 }
 
 // jsonSize is len(encodeJSON(v)) without building the text. An array stops counting once
