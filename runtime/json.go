@@ -35,6 +35,10 @@ type object struct {
 	// shared, read-only, between goroutines (Map iterations, Parallel branches), hence
 	// atomic. A payload check at every state then costs only what changed.
 	size atomic.Int64
+	// text is the object's compact JSON when the decoder read it written so (no white
+	// space, no escapes, no repeated key): encoding it is then a copy, and a document that
+	// flows through states mostly unchanged is not re-encoded piece by piece.
+	text string
 }
 
 // member is a key of an object and its value.
@@ -77,6 +81,7 @@ func (o *object) get(key string) (any, bool) {
 // construction: built values are shared and must not change.
 func (o *object) set(key string, v any) {
 	o.size.Store(0)
+	o.text = ""
 	if i := o.find(key); i >= 0 {
 		o.members[i].val = v
 		return
@@ -151,6 +156,10 @@ type valueDecoder struct {
 	// allocated once, at its final size.
 	members []member
 	items   []any
+	// irregular counts what makes a text other than the encoder's: white space, escapes,
+	// bytes that are not UTF-8, repeated keys. An object during which it did not change
+	// keeps its text.
+	irregular int
 }
 
 // document reads the whole text as one value; ok is false when it is not JSON.
@@ -161,13 +170,17 @@ func (d *valueDecoder) document() (v any, ok bool) {
 }
 
 func (d *valueDecoder) skipSpace() {
+	start := d.pos
 	for d.pos < len(d.text) {
 		switch d.text[d.pos] {
 		case ' ', '\t', '\n', '\r':
 			d.pos++
-		default:
-			return
+			continue
 		}
+		break
+	}
+	if d.pos > start {
+		d.irregular++
 	}
 }
 
@@ -205,6 +218,7 @@ func (d *valueDecoder) object(depth int) (any, bool) {
 	if depth > maxJSONDepth {
 		return nil, false
 	}
+	start, irregular := d.pos, d.irregular
 	d.pos++ // '{'
 	base := len(d.members)
 	defer func() { d.members = d.members[:base] }()
@@ -244,6 +258,7 @@ func (d *valueDecoder) object(depth int) (any, bool) {
 		switch {
 		case at >= 0:
 			own[at].val = v
+			d.irregular++
 		default:
 			d.members = append(d.members, member{key, v})
 			if index != nil {
@@ -261,6 +276,9 @@ func (d *valueDecoder) object(depth int) (any, bool) {
 		case '}':
 			d.pos++
 			o := &object{members: slices.Clone(d.members[base:]), index: index}
+			if d.irregular == irregular {
+				o.text = d.text[start:d.pos]
+			}
 			return o, true
 		default:
 			return nil, false
@@ -366,6 +384,7 @@ func (d *valueDecoder) string() (string, bool) {
 			if plain {
 				return t[start+1 : i], true
 			}
+			d.irregular++
 			var s string
 			err := json.Unmarshal([]byte(t[start:i+1]), &s)
 			return s, err == nil
@@ -441,6 +460,9 @@ func appendJSON(b []byte, v any) []byte {
 		}
 		return append(b, ']')
 	case *object:
+		if t.text != "" {
+			return append(b, t.text...)
+		}
 		b = append(b, '{')
 		for i, m := range t.members {
 			if i > 0 {
@@ -544,6 +566,9 @@ func jsonSize(v any, limit int) int {
 
 // jsonSize is the object's encoded size, computed on first use.
 func (o *object) jsonSize() int {
+	if o.text != "" {
+		return len(o.text)
+	}
 	if n := o.size.Load(); n > 0 {
 		return int(n - 1)
 	}

@@ -15,7 +15,7 @@ import (
 func FuzzDecodeJSON(f *testing.F) {
 	for _, seed := range []string{
 		`{"a":[1,-2.5e+3,0,true,false,null,"x"],"b":{"c":"\u00e9\ud83d\ude00\n\"","c":2}}`,
-		`[]`, `{}`, ` "s" `, `-0`, `01`, `1.`, `.5`, `1e`, `-`, `tru`, `nul`, `"\x"`, `"\u12"`,
+		`[]`, `{}`, ` "s" `, `{"a":{"b":[1,{"c":"d"}]},"e":{ "f":1}}`, `{"a":"\\/"}`, `{"a":"\u00e9"}`, `-0`, `01`, `1.`, `.5`, `1e`, `-`, `tru`, `nul`, `"\x"`, `"\u12"`,
 		"\"\x01\"", "\"\xff\"", `{"a" 1}`, `{"a":1,}`, `[1,]`, `[1 2]`, `{,}`, `"unclosed`,
 		`{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k3":"again","k17":17}`,
 	} {
@@ -38,6 +38,13 @@ func FuzzDecodeJSON(f *testing.F) {
 		if !reflect.DeepEqual(plainValue(got), want) {
 			t.Fatalf("decodeJSON(%q) = %s, encoding/json decodes %#v", data, encodeJSON(got), want)
 		}
+		// An object that kept its text encodes as the encoder would write it.
+		if enc, want := encodeJSON(got), encodeJSON(withoutText(got)); !bytes.Equal(enc, want) {
+			t.Fatalf("decodeJSON(%q) encodes to %s, want %s", data, enc, want)
+		}
+		if size, want := jsonSize(got, 1<<30), len(encodeJSON(withoutText(got))); size != want {
+			t.Fatalf("decodeJSON(%q): jsonSize %d, want %d", data, size, want)
+		}
 		o, ok := got.(*object)
 		if ok && o.len() > 0 && o.members[0].key != firstKey(data) {
 			t.Fatalf("decodeJSON(%q): first key %q", data, o.members[0].key)
@@ -58,6 +65,25 @@ func TestDecodeJSONDepth(t *testing.T) {
 			}
 		}
 	}
+}
+
+// withoutText copies a value without the texts its objects kept from decoding.
+func withoutText(v any) any {
+	switch t := v.(type) {
+	case *object:
+		o := newObject(t.len())
+		for _, m := range t.members {
+			o.set(m.key, withoutText(m.val))
+		}
+		return o
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = withoutText(e)
+		}
+		return out
+	}
+	return v
 }
 
 // plainValue turns the runtime's values into those encoding/json decodes (maps for objects).
