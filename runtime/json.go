@@ -156,10 +156,61 @@ type valueDecoder struct {
 	// allocated once, at its final size.
 	members []member
 	items   []any
+	// objects, objectMembers and arrayItems are chunks the decoded objects, their members
+	// and the arrays' elements are cut from: a document of many small objects costs a few
+	// allocations per chunk instead of three per object. Chunks are sized by the text, so a
+	// small document does not hold a large chunk.
+	objects       []object
+	objectMembers []member
+	arrayItems    []any
 	// irregular counts what makes a text other than the encoder's: white space, escapes,
 	// bytes that are not UTF-8, repeated keys. An object during which it did not change
 	// keeps its text.
 	irregular int
+}
+
+// chunkFor is how many values of a chunk to allocate, for a text of n bytes, when one takes
+// at least per bytes of it: no more than the text could need, no more than most.
+func chunkFor(n, per, most int) int { return min(max(n/per, 1), most) }
+
+func (d *valueDecoder) newObject() *object {
+	if len(d.objects) == 0 {
+		d.objects = make([]object, chunkFor(len(d.text), 32, 64))
+	}
+	o := &d.objects[0]
+	d.objects = d.objects[1:]
+	return o
+}
+
+// memberSlice copies members into a slice of their own (cut from a chunk: an object never
+// appends to its members, set copies first).
+func (d *valueDecoder) memberSlice(members []member) []member {
+	n := len(members)
+	if n > len(d.objectMembers) {
+		if n > 64 {
+			return slices.Clone(members)
+		}
+		d.objectMembers = make([]member, max(n, chunkFor(len(d.text), 8, 256)))
+	}
+	out := d.objectMembers[:n:n]
+	d.objectMembers = d.objectMembers[n:]
+	copy(out, members)
+	return out
+}
+
+// itemSlice does for an array's elements what memberSlice does for members.
+func (d *valueDecoder) itemSlice(items []any) []any {
+	n := len(items)
+	if n > len(d.arrayItems) {
+		if n > 64 {
+			return slices.Clone(items)
+		}
+		d.arrayItems = make([]any, max(n, chunkFor(len(d.text), 4, 256)))
+	}
+	out := d.arrayItems[:n:n]
+	d.arrayItems = d.arrayItems[n:]
+	copy(out, items)
+	return out
 }
 
 // document reads the whole text as one value; ok is false when it is not JSON.
@@ -186,6 +237,10 @@ func (d *valueDecoder) skipSpace() {
 
 // next skips white space and returns the byte after it (0 at the end).
 func (d *valueDecoder) next() byte {
+	// Compact text has no white space: the common case returns at once.
+	if d.pos < len(d.text) && d.text[d.pos] > ' ' {
+		return d.text[d.pos]
+	}
 	d.skipSpace()
 	if d.pos < len(d.text) {
 		return d.text[d.pos]
@@ -275,7 +330,8 @@ func (d *valueDecoder) object(depth int) (any, bool) {
 			d.pos++
 		case '}':
 			d.pos++
-			o := &object{members: slices.Clone(d.members[base:]), index: index}
+			o := d.newObject()
+			o.members, o.index = d.memberSlice(d.members[base:]), index
 			if d.irregular == irregular {
 				o.text = d.text[start:d.pos]
 			}
@@ -308,7 +364,7 @@ func (d *valueDecoder) array(depth int) (any, bool) {
 			d.pos++
 		case ']':
 			d.pos++
-			return slices.Clone(d.items[base:]), true
+			return d.itemSlice(d.items[base:]), true
 		default:
 			return nil, false
 		}
@@ -374,6 +430,10 @@ func (d *valueDecoder) string() (string, bool) {
 	i := start + 1
 	plain := true
 	for {
+		// Runs of plain ASCII first, with nothing to decide.
+		for i < len(t) && t[i] < utf8.RuneSelf && plainByte[t[i]] {
+			i++
+		}
 		if i >= len(t) {
 			return "", false
 		}
