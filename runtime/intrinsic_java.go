@@ -66,6 +66,9 @@ func isIntegerText(n json.Number) bool {
 // javaNumber prints a JSON number as Java prints the object Jackson makes of it.
 func javaNumber(n json.Number) string {
 	if isIntegerText(n) {
+		if i, ok := smallInt(n); ok {
+			return strconv.FormatInt(i, 10) // what big.Int prints, without one
+		}
 		if i, ok := new(big.Int).SetString(string(n), 10); ok {
 			return i.String()
 		}

@@ -32,6 +32,9 @@ type template struct {
 	expr    string // the intrinsic call or variable reference as written
 	// intrinsic is the compiled call of a tmplIntrinsic, parsed once here at Parse.
 	intrinsic *intrinsic
+	// readsContext is set when a path in the template reads $$: only then does a state
+	// build its context object.
+	readsContext bool
 }
 
 type templateField struct {
@@ -81,6 +84,7 @@ func compileTemplateAt(v any, rel string, report func(rel, msg string)) *templat
 			if ft.kind != tmplLiteral {
 				dynamic = true
 			}
+			out.readsContext = out.readsContext || ft.readsContext
 			out.fields = append(out.fields, templateField{name: name, t: ft})
 		}
 		if !dynamic {
@@ -95,6 +99,7 @@ func compileTemplateAt(v any, rel string, report func(rel, msg string)) *templat
 			if et.kind != tmplLiteral {
 				dynamic = true
 			}
+			out.readsContext = out.readsContext || et.readsContext
 			out.items = append(out.items, et)
 		}
 		if !dynamic {
@@ -125,7 +130,7 @@ func compileExpression(s, field string, allowIntrinsic bool, report func(msg str
 			report(fmt.Sprintf("the value of %q is not a valid JSONPath: %v", field, err))
 			return nil
 		}
-		return &template{kind: tmplPath, path: p, field: field}
+		return &template{kind: tmplPath, path: p, field: field, readsContext: p.context}
 	case variableRef.MatchString(s):
 		p, err := compilePath(s, true)
 		if err != nil {
@@ -139,7 +144,7 @@ func compileExpression(s, field string, allowIntrinsic bool, report func(msg str
 			report(fmt.Sprintf("the value of %q is not a valid intrinsic function call: %v", field, err))
 			return nil
 		}
-		return &template{kind: tmplIntrinsic, intrinsic: in, expr: s, field: field}
+		return &template{kind: tmplIntrinsic, intrinsic: in, expr: s, field: field, readsContext: in.call.readsContext()}
 	}
 	report(fmt.Sprintf("the value of %q must be a JSONPath or an intrinsic function, not %q", field, s))
 	return nil

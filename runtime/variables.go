@@ -33,14 +33,23 @@ var variableName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // (their Parallel or Map state is still running), so no lock is needed.
 type scope struct {
 	parent *scope
-	vals   map[string]any
-	sizes  map[string]int // the JSON size of each value, for AWS's limits
+	// vals and sizes are nil until a state assigns a variable: most executions and
+	// iterations never do, and need not allocate them.
+	vals  map[string]any
+	sizes map[string]int // the JSON size of each value, for AWS's limits
 }
 
 // newScope returns an empty scope inside parent (nil for the top level, or for the children
 // of a distributed Map, which cannot see the variables around them).
 func newScope(parent *scope) *scope {
-	return &scope{parent: parent, vals: map[string]any{}, sizes: map[string]int{}}
+	return &scope{parent: parent}
+}
+
+// prepare makes the scope ready to hold variables.
+func (s *scope) prepare() {
+	if s.vals == nil {
+		s.vals, s.sizes = map[string]any{}, map[string]int{}
+	}
 }
 
 // lookup finds a variable in this scope or the ones around it.
@@ -153,6 +162,7 @@ func (s *scope) commit(values *object, state string) (map[string]string, error) 
 		return nil, &Error{Name: ErrNameDataLimitExceeded, Cause: fmt.Sprintf(
 			"The variables of the execution have a size exceeding the maximum number of bytes service limit (%d) after the state '%s'.", maxExecutionVarsBytes, state)}
 	}
+	s.prepare()
 	for _, m := range values.members {
 		s.vals[m.key] = m.val
 	}
@@ -163,6 +173,7 @@ func (s *scope) commit(values *object, state string) (map[string]string, error) 
 // restore applies the assignments a StateExited event shows (JSON text per variable), to
 // rebuild the variables of an execution resumed from its history.
 func (s *scope) restore(shown map[string]string) error {
+	s.prepare()
 	for _, name := range slices.Sorted(maps.Keys(shown)) {
 		v, err := decodeJSON([]byte(shown[name]))
 		if err != nil {
