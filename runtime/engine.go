@@ -209,15 +209,28 @@ func (e *Engine) newExecution(ctx context.Context, in StartInput) (*execution, e
 	runCtx, cancel := context.WithCancelCause(ctx)
 	x := &execution{eng: e, in: in, ctx: runCtx, cancel: cancel, input: input, region: e.cfg.Region,
 		hist: &history{ctx: ctx, run: runCtx, limit: e.historyLimit(in)}, chain: &chain{}, vars: newScope(nil)}
-	// arn:aws:states:<region>:<account>:stateMachine:<name>
-	if parts := strings.Split(in.StateMachineARN, ":"); len(parts) > 3 && parts[3] != "" {
-		x.region = parts[3]
+	if r := arnRegion(in.StateMachineARN); r != "" {
+		x.region = r
 	}
 	x.start = e.cfg.Clock.Now()
 	if t := in.Definition.TimeoutSeconds; t > 0 {
 		x.deadline = x.start.Add(secondsDuration(t))
 	}
 	return x, nil
+}
+
+// arnRegion is the region an ARN names (arn:aws:states:<region>:<account>:...), or "".
+func arnRegion(arn string) string {
+	rest := arn
+	for range 3 { // arn, aws, states
+		_, after, ok := strings.Cut(rest, ":")
+		if !ok {
+			return ""
+		}
+		rest = after
+	}
+	region, _, _ := strings.Cut(rest, ":")
+	return region
 }
 
 // historyLimit is the number of events an execution's history may hold; 0 is no limit.

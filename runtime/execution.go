@@ -281,7 +281,11 @@ func (x *execution) runStates(def *Definition, name string, input any, resumed *
 
 func (x *execution) succeeded(out any) (Result, error) {
 	text := encodeJSON(out)
-	if _, err := x.record(ExecutionSucceeded, "", EventDetails{Output: string(text)}); err != nil {
+	var d EventDetails
+	if x.recording() {
+		d.Output = string(text)
+	}
+	if _, err := x.record(ExecutionSucceeded, "", d); err != nil {
 		return Result{Status: StatusRunning}, err
 	}
 	return Result{Status: StatusSucceeded, Output: json.RawMessage(text)}, nil
