@@ -192,7 +192,7 @@ func (t *template) eval(input any, ctxObj contextFunc, vars *scope) (any, error)
 		}
 		return v, nil
 	case tmplIntrinsic:
-		return t.intrinsic.eval(&intrinsicScope{input: input, context: ctxObj, variable: vars.lookup})
+		return t.intrinsic.eval(&intrinsicScope{input: input, context: ctxObj, vars: vars})
 	case tmplVariable:
 		return t.path.findVariable(vars, t.field)
 	}
