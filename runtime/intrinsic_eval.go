@@ -215,7 +215,7 @@ func runFormat(e *intrinsicRun, c *intrinsicCall, args []any) (any, error) {
 	for i, part := range tmpl.parts {
 		b.WriteString(part)
 		if i < len(values) {
-			b.WriteString(javaString(values[i]))
+			writeJava(&b, values[i])
 		}
 	}
 	return b.String(), nil

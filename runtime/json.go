@@ -87,11 +87,17 @@ func (o *object) set(key string, v any) {
 		return
 	}
 	o.members = append(o.members, member{key, v})
-	switch n := len(o.members); {
-	case o.index != nil:
-		o.index[key] = n - 1
-	case n > indexedKeys:
-		o.index = make(map[string]int, n*2)
+	if o.index != nil {
+		o.index[key] = len(o.members) - 1
+	} else {
+		o.indexLarge()
+	}
+}
+
+// indexLarge gives an object whose members were appended the index set would have made.
+func (o *object) indexLarge() {
+	if len(o.members) > indexedKeys && o.index == nil {
+		o.index = make(map[string]int, len(o.members))
 		for i, m := range o.members {
 			o.index[m.key] = i
 		}

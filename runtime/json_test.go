@@ -133,6 +133,26 @@ func TestCompareNumbersAgreesWithBigFloat(t *testing.T) {
 	}
 }
 
+// TestLargeTemplateObject checks that an object a template builds finds its keys past the
+// size at which objects keep an index.
+func TestLargeTemplateObject(t *testing.T) {
+	t.Parallel()
+	tmpl := newObject(0)
+	for i := range 2 * indexedKeys {
+		tmpl.set(fmt.Sprintf("k%d.$", i), "$.v")
+	}
+	compiled := compileTemplate(tmpl, func(rel, msg string) { t.Fatal(rel, msg) })
+	out, err := compiled.eval(mustDecode(t, `{"v":7}`), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 * indexedKeys {
+		if v, ok := out.(*object).get(fmt.Sprintf("k%d", i)); !ok || v != json.Number("7") {
+			t.Fatalf("k%d = %v, %v", i, v, ok)
+		}
+	}
+}
+
 // TestObjectsLargeAndSmall checks that an object finds, replaces and copies its keys the same
 // way below and above the size at which it keeps an index.
 func TestObjectsLargeAndSmall(t *testing.T) {

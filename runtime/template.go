@@ -161,14 +161,16 @@ func (t *template) eval(input any, ctxObj contextFunc, vars *scope) (any, error)
 	case tmplLiteral:
 		return t.literal, nil
 	case tmplObject:
+		// Parse made the field names unique: they are added, not looked up first.
 		o := newObject(len(t.fields))
 		for _, f := range t.fields {
 			v, err := f.t.eval(input, ctxObj, vars)
 			if err != nil {
 				return nil, err
 			}
-			o.set(f.name, v)
+			o.members = append(o.members, member{f.name, v})
 		}
+		o.indexLarge()
 		return o, nil
 	case tmplArray:
 		out := make([]any, len(t.items))
