@@ -85,13 +85,14 @@ func historyFullError(limit int64) *Error {
 // ParallelStateSucceeded...) point back without becoming the next event's previous one.
 type chain struct{ prev int64 }
 
-// sideEvents are the events that do not move their chain forward (as AWS records them).
-var sideEvents = map[EventType]bool{
-	MapIterationSucceeded:  true,
-	MapIterationFailed:     true,
-	MapIterationAborted:    true,
-	MapStateSucceeded:      true,
-	ParallelStateSucceeded: true,
+// sideEvent reports whether an event does not move its chain forward (as AWS records them).
+// A switch, not a map: every event asks.
+func sideEvent(t EventType) bool {
+	switch t {
+	case MapIterationSucceeded, MapIterationFailed, MapIterationAborted, MapStateSucceeded, ParallelStateSucceeded:
+		return true
+	}
+	return false
 }
 
 // stateRun is one visit of a state.
@@ -146,7 +147,7 @@ func (x *execution) record(typ EventType, state string, d EventDetails) (int64, 
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	prev := x.chain.prev
-	if strings.HasSuffix(string(typ), "StateEntered") && !h.entered {
+	if !h.entered && strings.HasSuffix(string(typ), "StateEntered") {
 		prev, h.entered = 0, true
 	}
 	if h.full {
@@ -165,7 +166,7 @@ func (x *execution) record(typ EventType, state string, d EventDetails) (int64, 
 		}
 	}
 	h.lastID = id
-	if !sideEvents[typ] {
+	if !sideEvent(typ) {
 		x.chain.prev = id
 	}
 	return id, nil
