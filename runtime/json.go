@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 )
@@ -128,8 +129,12 @@ func (e *syntaxError) Error() string { return e.msg }
 // decodeJSON decodes one JSON value; anything but white space after it is an error. Errors
 // are *syntaxError.
 func decodeJSON(data []byte) (any, error) {
-	d := valueDecoder{text: string(data)}
-	if v, ok := d.document(); ok {
+	d := decoders.Get().(*valueDecoder)
+	d.text = string(data)
+	v, ok := d.document()
+	d.reset()
+	decoders.Put(d)
+	if ok {
 		return v, nil
 	}
 	// The decoder only tells that the text is not JSON; encoding/json says what is wrong
@@ -154,6 +159,9 @@ const maxJSONDepth = 10000
 // json.Number, bool, nil) from text, checking it as it goes, in one pass. Strings and
 // numbers are slices of the text, which is copied once: a document costs one allocation
 // per object, array and boxed scalar, not one more per string.
+// decoders keep their stacks from one document to the next.
+var decoders = sync.Pool{New: func() any { return new(valueDecoder) }}
+
 type valueDecoder struct {
 	text string
 	pos  int
@@ -165,10 +173,13 @@ type valueDecoder struct {
 	// objects, objectMembers and arrayItems are chunks the decoded objects, their members
 	// and the arrays' elements are cut from: a document of many small objects costs a few
 	// allocations per chunk instead of three per object. Chunks are sized by the text, so a
-	// small document does not hold a large chunk.
+	// small document does not hold a large chunk; a short one counts what it needs.
 	objects       []object
 	objectMembers []member
 	arrayItems    []any
+	counted       bool
+	objectsLeft   int // at most this many objects remain to allocate (short texts)
+	membersLeft   int // at most this many members
 	// irregular counts what makes a text other than the encoder's: white space, escapes,
 	// bytes that are not UTF-8, repeated keys. An object during which it did not change
 	// keeps its text.
@@ -179,9 +190,50 @@ type valueDecoder struct {
 // at least per bytes of it: no more than the text could need, no more than most.
 func chunkFor(n, per, most int) int { return min(max(n/per, 1), most) }
 
+// shortText is the length up to which a text's objects and members are counted (a fast
+// scan) to allocate exactly what it holds.
+const shortText = 4096
+
+// count counts, in a short text, the braces and colons that bound its objects and members.
+func (d *valueDecoder) count() {
+	if !d.counted && len(d.text) <= shortText {
+		d.objectsLeft, d.membersLeft = strings.Count(d.text, "{"), strings.Count(d.text, ":")
+	}
+	d.counted = true
+}
+
+// take is the size of the next chunk: what a short text has left, or by its length.
+func (d *valueDecoder) take(left *int, byLength int) int {
+	d.count()
+	if len(d.text) > shortText {
+		return byLength
+	}
+	n := max(*left, 1)
+	*left -= n
+	return n
+}
+
+// reset drops the document and keeps the stacks, cleared (they must not keep its values),
+// unless a large document made them large.
+func (d *valueDecoder) reset() {
+	members, items := d.members[:cap(d.members)], d.items[:cap(d.items)]
+	if len(members) > keptStack {
+		members = nil
+	}
+	if len(items) > keptStack {
+		items = nil
+	}
+	clear(members)
+	clear(items)
+	*d = valueDecoder{members: members[:0], items: items[:0]}
+}
+
+// keptStack is the largest stack a decoder keeps for the next document.
+const keptStack = 256
+
 func (d *valueDecoder) newObject() *object {
 	if len(d.objects) == 0 {
-		d.objects = make([]object, chunkFor(len(d.text), 32, 64))
+		d.objects = make([]object, d.take(&d.objectsLeft, chunkFor(len(d.text), 32, 64)))
 	}
 	o := &d.objects[0]
 	d.objects = d.objects[1:]
@@ -196,7 +248,7 @@ func (d *valueDecoder) memberSlice(members []member) []member {
 		if n > 64 {
 			return slices.Clone(members)
 		}
-		d.objectMembers = make([]member, max(n, chunkFor(len(d.text), 8, 256)))
+		d.objectMembers = make([]member, max(n, d.take(&d.membersLeft, chunkFor(len(d.text), 8, 256))))
 	}
 	out := d.objectMembers[:n:n]
 	d.objectMembers = d.objectMembers[n:]
