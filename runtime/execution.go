@@ -242,15 +242,14 @@ func (x *execution) runFrom(name string, input any, resumed *stateRun) (Result, 
 		return x.succeeded(input)
 	}
 	out, last, err := x.runStates(x.in.Definition, name, input, resumed)
-	var failure *Error
-	switch {
+	switch failure := asFailure(err); {
 	case err == nil:
 		return x.succeeded(out)
 	case errors.Is(err, errExecutionTimedOut):
 		return x.timedOut(last)
 	case x.ctx.Err() != nil:
 		return Result{Status: StatusRunning}, x.ctx.Err()
-	case errors.As(err, &failure):
+	case failure != nil:
 		return x.failed(last, failure)
 	default:
 		return Result{Status: StatusRunning}, err
