@@ -207,8 +207,17 @@ func (e *Engine) newExecution(ctx context.Context, in StartInput) (*execution, e
 	// The run has a context of its own so that StopExecution can end it; the Recorder gets
 	// the caller's, so that what a stopped run records on its way out is still kept.
 	runCtx, cancel := context.WithCancelCause(ctx)
-	x := &execution{eng: e, in: in, ctx: runCtx, cancel: cancel, input: input, region: e.cfg.Region,
-		hist: &history{ctx: ctx, run: runCtx, limit: e.historyLimit(in)}, chain: &chain{}, vars: newScope(nil)}
+	// The top-level frame, its history, chain and variables live as long as one another:
+	// one allocation for the four.
+	top := &struct {
+		x     execution
+		hist  history
+		chain chain
+		vars  scope
+	}{hist: history{ctx: ctx, run: runCtx, limit: e.historyLimit(in)}}
+	x := &top.x
+	*x = execution{eng: e, in: in, ctx: runCtx, cancel: cancel, input: input, region: e.cfg.Region,
+		hist: &top.hist, chain: &top.chain, vars: &top.vars}
 	if r := arnRegion(in.StateMachineARN); r != "" {
 		x.region = r
 	}
