@@ -4,7 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -72,3 +76,102 @@ func BenchmarkPassTransition(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*1000), "ns/transition")
 }
+
+// BenchmarkWorkload runs the shared benchmark workloads (../../shared/bench/workloads, or
+// $STEPSTUDIO_BENCH_WORKLOADS) in process, as `stepstudio bench` measures one run: JSON input
+// text in, output text out, no recorder, the wall clock. It is there to profile them:
+//
+//	go test -run '^$' -bench 'Workload/map' -cpuprofile cpu.out ./runtime
+func BenchmarkWorkload(b *testing.B) {
+	dir := os.Getenv("STEPSTUDIO_BENCH_WORKLOADS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared", "bench", "workloads")
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		b.Skipf("no workloads: %v", err)
+	}
+	for _, e := range entries {
+		w := filepath.Join(dir, e.Name())
+		var meta struct {
+			ExecutionsPerRun int               `json:"executionsPerRun"`
+			ConcurrencyModes []int             `json:"concurrencyModes"`
+			TaskHandlers     map[string]string `json:"taskHandlers"`
+		}
+		metaText, err := os.ReadFile(filepath.Join(w, "meta.json"))
+		if err != nil {
+			continue
+		}
+		if err := json.Unmarshal(metaText, &meta); err != nil {
+			b.Fatal(err)
+		}
+		defText, err := os.ReadFile(filepath.Join(w, "definition.asl.json"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		input, err := os.ReadFile(filepath.Join(w, "input.json"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		def, err := runtime.Parse(defText)
+		if err != nil {
+			b.Fatal(err)
+		}
+		eng := runtime.NewEngine(runtime.EngineConfig{Clock: wallClock{}, Invoker: echoInvoker(meta.TaskHandlers)})
+		in := runtime.StartInput{ExecutionARN: "arn:aws:states:us-east-1:123456789012:execution:bench:run",
+			StateMachineARN: "arn:aws:states:us-east-1:123456789012:stateMachine:bench", Definition: def, Input: input}
+		one := func() {
+			res, err := eng.Run(context.Background(), in)
+			if err != nil || res.Status != runtime.StatusSucceeded {
+				b.Fatalf("%v %+v", err, res)
+			}
+		}
+		modes := meta.ConcurrencyModes
+		if meta.ExecutionsPerRun <= 1 || len(modes) == 0 {
+			modes = []int{1}
+		}
+		for _, c := range modes {
+			name := e.Name()
+			if meta.ExecutionsPerRun > 1 {
+				name += fmt.Sprintf("/c%d", c)
+			}
+			n := max(1, meta.ExecutionsPerRun)
+			b.Run(name, func(b *testing.B) {
+				for b.Loop() {
+					var next atomic.Int64
+					var wg sync.WaitGroup
+					for range min(c, n) {
+						wg.Go(func() {
+							for next.Add(1) <= int64(n) {
+								one()
+							}
+						})
+					}
+					wg.Wait()
+				}
+			})
+		}
+	}
+}
+
+// echoInvoker returns the input of the Tasks whose resource it maps to "echo".
+type echoInvoker map[string]string
+
+func (h echoInvoker) Invoke(_ context.Context, req runtime.TaskRequest) (json.RawMessage, error) {
+	if h[req.Resource] == "echo" {
+		return req.Input, nil
+	}
+	return nil, &runtime.Error{Name: runtime.ErrNameTaskFailed, Cause: "no handler for " + req.Resource}
+}
+
+// wallClock is the real clock, as the bench command uses.
+type wallClock struct{}
+
+func (wallClock) Now() time.Time { return time.Now() }
+
+func (wallClock) NewTimer(d time.Duration) runtime.Timer { return wallTimer{time.NewTimer(d)} }
+
+type wallTimer struct{ t *time.Timer }
+
+func (t wallTimer) C() <-chan time.Time { return t.t.C }
+func (t wallTimer) Stop() bool          { return t.t.Stop() }

@@ -12,14 +12,22 @@ const maxPayloadBytes = 262144
 // as $ and, like every other field, the variables as they were when the state was entered:
 // its values are kept in sr and take effect when the state ends.
 func (x *execution) dataFlow(b *StateBase, sr *stateRun, raw any, work func(effective any) (any, error)) (any, error) {
-	ctx := x.lazyContext(sr) // one attempt of a state sees one context object
+	// One attempt of a state sees one context object, built when the first template that
+	// reads $$ asks for it; most states have none, and pay nothing for it.
+	var ctx contextFunc
+	contextFor := func(t *template) contextFunc {
+		if ctx == nil && t.readsContext {
+			ctx = x.lazyContext(sr)
+		}
+		return ctx
+	}
 	effective, err := x.selectPath(b.inputPath, raw, sr)
 	if err != nil {
 		return nil, err
 	}
 	x.observe(StepInputPath, effective)
 	if b.parameters != nil {
-		if effective, err = b.parameters.eval(effective, ctx, x.vars); err != nil {
+		if effective, err = b.parameters.eval(effective, contextFor(b.parameters), x.vars); err != nil {
 			return nil, err
 		}
 	}
@@ -30,14 +38,14 @@ func (x *execution) dataFlow(b *StateBase, sr *stateRun, raw any, work func(effe
 	}
 	x.observe(StepResult, result)
 	if b.resultSelector != nil {
-		if result, err = b.resultSelector.eval(result, ctx, x.vars); err != nil {
+		if result, err = b.resultSelector.eval(result, contextFor(b.resultSelector), x.vars); err != nil {
 			return nil, err
 		}
 	}
 	x.observe(StepResultSelector, result)
 	var assigned *object
 	if sr.assign != nil {
-		if assigned, err = sr.assign.eval(result, ctx, x.vars, b.Name); err != nil {
+		if assigned, err = sr.assign.eval(result, contextFor(sr.assign.tmpl), x.vars, b.Name); err != nil {
 			return nil, err
 		}
 	}

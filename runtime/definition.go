@@ -47,6 +47,9 @@ type StateBase struct {
 	resultSelector *template
 	// assign is the compiled Assign field (nil when absent).
 	assign *assignment
+	// enteredEvent and exitedEvent are the state's StateEntered and StateExited event
+	// types ("PassStateEntered"...), named once here instead of at every visit.
+	enteredEvent, exitedEvent EventType
 }
 
 // Base implements State.

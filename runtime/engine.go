@@ -224,11 +224,19 @@ func (e *Engine) newExecution(ctx context.Context, in StartInput) (*execution, e
 	// The run has a context of its own so that StopExecution can end it; the Recorder gets
 	// the caller's, so that what a stopped run records on its way out is still kept.
 	runCtx, cancel := context.WithCancelCause(ctx)
-	x := &execution{eng: e, in: in, ctx: runCtx, cancel: cancel, input: input, region: e.cfg.Region,
-		hist: &history{ctx: ctx, run: runCtx, limit: e.historyLimit(in), ending: make(chan struct{})}, chain: &chain{}, vars: newScope(nil)}
-	// arn:aws:states:<region>:<account>:stateMachine:<name>
-	if parts := strings.Split(in.StateMachineARN, ":"); len(parts) > 3 && parts[3] != "" {
-		x.region = parts[3]
+	// The top-level frame, its history, chain and variables live as long as one another:
+	// one allocation for the four.
+	top := &struct {
+		x     execution
+		hist  history
+		chain chain
+		vars  scope
+	}{hist: history{ctx: ctx, run: runCtx, limit: e.historyLimit(in), ending: make(chan struct{})}}
+	x := &top.x
+	*x = execution{eng: e, in: in, ctx: runCtx, cancel: cancel, input: input, region: e.cfg.Region,
+		hist: &top.hist, chain: &top.chain, vars: &top.vars}
+	if r := arnRegion(in.StateMachineARN); r != "" {
+		x.region = r
 	}
 	x.start = e.cfg.Clock.Now()
 	x.deadline = deadlineOf(in, x.start)
@@ -252,6 +260,20 @@ func deadlineOf(in StartInput, start time.Time) time.Time {
 		return time.Time{}
 	}
 	return start.Add(d)
+}
+
+// arnRegion is the region an ARN names (arn:aws:states:<region>:<account>:...), or "".
+func arnRegion(arn string) string {
+	rest := arn
+	for range 3 { // arn, aws, states
+		_, after, ok := strings.Cut(rest, ":")
+		if !ok {
+			return ""
+		}
+		rest = after
+	}
+	region, _, _ := strings.Cut(rest, ":")
+	return region
 }
 
 // historyLimit is the number of events an execution's history may hold; 0 is no limit.

@@ -66,6 +66,19 @@ const (
 
 // runtimeError is a States.Runtime failure raised while running a state. The execution
 // adds AWS's prefix naming the state (statePrefix) when it fails with it.
+// asFailure is the *Error in err's chain, or nil. Unlike errors.As at the call site, it
+// allocates nothing when err is nil, the common case on a hot path.
+func asFailure(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var f *Error
+	if errors.As(err, &f) {
+		return f
+	}
+	return nil
+}
+
 func runtimeError(format string, args ...any) *Error {
 	return &Error{Name: ErrNameRuntime, Cause: fmt.Sprintf(format, args...)}
 }

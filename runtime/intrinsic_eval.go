@@ -42,8 +42,10 @@ const maxArrayRange = 1000
 type intrinsicScope struct {
 	input   any         // what $ paths read: the state input, the task result...
 	context contextFunc // what $$ paths read
-	// variable returns the value of a workflow variable ($name) visible to the state; nil
-	// means none is. A variable that is not there fails like a path that finds nothing.
+	// vars are the workflow variables ($name) visible to the state, or, when it is nil,
+	// variable returns them; with neither, none is. A variable that is not there fails
+	// like a path that finds nothing.
+	vars     *scope
 	variable func(name string) (any, bool)
 	// rand feeds States.UUID and States.MathRandom without a seed; nil means crypto/rand.
 	// Tests give a fixed stream to get fixed results.
@@ -97,15 +99,16 @@ func init() {
 	}
 }
 
-// intrinsicRun is one evaluation of an expression.
+// intrinsicRun is one evaluation of an expression. It holds a copy of the scope: one
+// allocation for an evaluation, not one more for the scope.
 type intrinsicRun struct {
 	in    *intrinsic
-	scope *intrinsicScope
+	scope intrinsicScope
 }
 
 // eval runs the expression.
 func (in *intrinsic) eval(scope *intrinsicScope) (any, error) {
-	e := &intrinsicRun{in: in, scope: scope}
+	e := &intrinsicRun{in: in, scope: *scope}
 	return e.call(in.call)
 }
 
@@ -150,7 +153,9 @@ func (e *intrinsicRun) arg(a *intrinsicArg) (any, error) {
 	case argVariable:
 		var v any
 		ok := false
-		if e.scope.variable != nil {
+		if e.scope.vars != nil {
+			v, ok = e.scope.vars.lookup(a.name)
+		} else if e.scope.variable != nil {
 			v, ok = e.scope.variable(a.name)
 		}
 		if !ok {
@@ -210,7 +215,7 @@ func runFormat(e *intrinsicRun, c *intrinsicCall, args []any) (any, error) {
 	for i, part := range tmpl.parts {
 		b.WriteString(part)
 		if i < len(values) {
-			b.WriteString(javaString(values[i]))
+			writeJava(&b, values[i])
 		}
 	}
 	return b.String(), nil
@@ -391,11 +396,11 @@ func runJSONMerge(e *intrinsicRun, c *intrinsicCall, args []any) (any, error) {
 		return nil, e.invalid(c)
 	}
 	out := newObject(a.len() + b.len())
-	for _, k := range a.keys {
-		out.set(k, a.vals[k])
+	for _, m := range a.members {
+		out.set(m.key, m.val)
 	}
-	for _, k := range b.keys {
-		out.set(k, b.vals[k])
+	for _, m := range b.members {
+		out.set(m.key, m.val)
 	}
 	return out, nil
 }
@@ -448,6 +453,14 @@ func runMathAdd(e *intrinsicRun, c *intrinsicCall, args []any) (any, error) {
 		n, ok := a.(json.Number)
 		if !ok {
 			return nil, e.invalid(c)
+		}
+		if i, ok := smallInt(n); ok {
+			// An integer needs no rounding: the same as below, without parsing a float.
+			if i < math.MinInt32 || i > math.MaxInt32 {
+				return nil, e.invalid(c)
+			}
+			sum += i
+			continue
 		}
 		f, err := strconv.ParseFloat(string(n), 64)
 		if err != nil {

@@ -44,13 +44,14 @@ func writeJava(b *strings.Builder, v any) {
 		b.WriteByte(']')
 	case *object:
 		b.WriteByte('{')
-		for i, k := range t.keys {
+		for i, m := range t.members {
+			k := m.key
 			if i > 0 {
 				b.WriteString(", ")
 			}
 			b.WriteString(k)
 			b.WriteByte('=')
-			writeJava(b, t.vals[k])
+			writeJava(b, m.val)
 		}
 		b.WriteByte('}')
 	}
@@ -65,6 +66,9 @@ func isIntegerText(n json.Number) bool {
 // javaNumber prints a JSON number as Java prints the object Jackson makes of it.
 func javaNumber(n json.Number) string {
 	if isIntegerText(n) {
+		if i, ok := smallInt(n); ok {
+			return strconv.FormatInt(i, 10) // what big.Int prints, without one
+		}
 		if i, ok := new(big.Int).SetString(string(n), 10); ok {
 			return i.String()
 		}
@@ -158,8 +162,8 @@ func javaHashCode(v any) int32 {
 		return h
 	case *object:
 		var h int32
-		for _, k := range t.keys {
-			h += javaHashCode(k) ^ javaHashCode(t.vals[k])
+		for _, m := range t.members {
+			h += javaHashCode(m.key) ^ javaHashCode(m.val)
 		}
 		return h
 	}

@@ -29,6 +29,16 @@ type intrinsicCall struct {
 	args []*intrinsicArg
 }
 
+// readsContext reports whether a path among the call's arguments, or its calls', reads $$.
+func (c *intrinsicCall) readsContext() bool {
+	for _, a := range c.args {
+		if a.kind == argPath && a.path.context || a.kind == argCall && a.call.readsContext() {
+			return true
+		}
+	}
+	return false
+}
+
 type intrinsicArgKind int
 
 const (

@@ -17,6 +17,7 @@ type Path struct {
 	context  bool
 	variable string
 	tokens   []pathToken
+	definite bool // every token selects at most one node (set by compilePath)
 }
 
 type tokenKind int
@@ -92,14 +93,7 @@ func (p *Path) IsContext() bool { return p.context }
 
 // Definite reports whether the path selects at most one node. A definite path yields the
 // node itself (and fails when it is missing); any other path yields an array of matches.
-func (p *Path) Definite() bool {
-	for _, t := range p.tokens {
-		if !t.definite() {
-			return false
-		}
-	}
-	return true
-}
+func (p *Path) Definite() bool { return p.definite }
 
 // normalized renders the path as Jayway prints it in its messages, e.g. $['a'][0].
 func (p *Path) normalized() string {
@@ -116,6 +110,15 @@ func normalizedTokens(tokens []pathToken) string {
 		b.WriteString(t.String())
 	}
 	return b.String()
+}
+
+// setTokens sets the path's tokens and whether they make it definite.
+func (p *Path) setTokens(tokens []pathToken) {
+	p.tokens = tokens
+	p.definite = true
+	for _, t := range tokens {
+		p.definite = p.definite && t.definite()
+	}
 }
 
 // isReference reports whether the path is a Reference Path in the ASL sense: it names a
@@ -146,7 +149,7 @@ func compilePath(text string, allowContext bool) (*Path, error) {
 	if end != len(text) {
 		return nil, fmt.Errorf("unexpected %q at position %d", text[end], end)
 	}
-	p.tokens = tokens
+	p.setTokens(tokens)
 	return p, nil
 }
 

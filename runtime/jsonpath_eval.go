@@ -22,7 +22,8 @@ func (p *Path) find(root any) (any, error) {
 	}
 	cur := root
 	for i, t := range p.tokens {
-		prefix := normalizedTokens(p.tokens[:i])
+		// The prefix is for messages only: built when one is needed.
+		prefix := func() string { return normalizedTokens(p.tokens[:i]) }
 		leaf := i == len(p.tokens)-1
 		switch t.kind {
 		case tokProperty:
@@ -30,19 +31,19 @@ func (p *Path) find(root any) (any, error) {
 			if !ok {
 				return nil, &pathError{fmt.Sprintf(
 					"Expected to find an object with property %s in path %s but found '%s'. This is not a json object according to the JsonProvider.",
-					t, prefix, jsonTypeName(cur))}
+					t, prefix(), jsonTypeName(cur))}
 			}
 			v, ok := o.get(t.names[0])
 			if !ok {
 				if leaf {
 					return nil, &pathError{"No results for path: " + p.normalized()}
 				}
-				return nil, &pathError{"Missing property in path " + prefix + t.String()}
+				return nil, &pathError{"Missing property in path " + prefix() + t.String()}
 			}
 			cur = v
 		case tokIndex:
 			if cur == nil {
-				return nil, &pathError{"The path " + prefix + " is null"}
+				return nil, &pathError{"The path " + prefix() + " is null"}
 			}
 			arr, ok := cur.([]any)
 			if !ok {
@@ -107,8 +108,8 @@ func collect(node, root any, tokens []pathToken, out *[]any) {
 	case tokWildcard:
 		switch n := node.(type) {
 		case *object:
-			for _, k := range n.keys {
-				collect(n.vals[k], root, rest, out)
+			for _, m := range n.members {
+				collect(m.val, root, rest, out)
 			}
 		case []any:
 			for _, e := range n {
@@ -148,8 +149,8 @@ func scan(node, root any, tokens []pathToken, out *[]any) {
 	switch n := node.(type) {
 	case *object:
 		collect(n, root, tokens, out)
-		for _, k := range n.keys {
-			scan(n.vals[k], root, tokens, out)
+		for _, m := range n.members {
+			scan(m.val, root, tokens, out)
 		}
 	case []any:
 		collect(n, root, tokens, out)

@@ -272,7 +272,8 @@ func (p *filterParser) operand() (filterOperand, error) {
 		if err != nil {
 			return filterOperand{}, err
 		}
-		path := &Path{text: p.s[p.pos:end], tokens: tokens}
+		path := &Path{text: p.s[p.pos:end]}
+		path.setTokens(tokens)
 		p.pos = end
 		return filterOperand{path: path, relative: c == '@'}, nil
 	case c == '\'' || c == '"':

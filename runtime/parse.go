@@ -148,7 +148,8 @@ func (p *parser) parseMachine(obj *object, s site, kind machineKind) *Definition
 		p.schemaf(s, "States", "must hold at least one state")
 		return def
 	}
-	for _, name := range states.keys {
+	for _, m := range states.members {
+		name := m.key
 		ss := site{loc: s.at("States/" + name), state: name}
 		if where, dup := p.names[name]; dup {
 			p.errorf(CodeDuplicateStateName, ss, "", "the state name %q is already used at %s", name, where)
@@ -158,7 +159,7 @@ func (p *parser) parseMachine(obj *object, s site, kind machineKind) *Definition
 		if name == "" || len([]rune(name)) > 80 {
 			p.errorf(CodeInvalidStateName, ss, "", "a state name must be 1 to 80 characters long")
 		}
-		body, ok := states.vals[name].(*object)
+		body, ok := m.val.(*object)
 		if !ok {
 			p.schemaf(ss, "", "a state must be a JSON object")
 			continue
@@ -200,7 +201,7 @@ func (p *parser) checkTransitions(def *Definition, states *object, s site) {
 			}
 		}
 	}
-	if !terminal && len(def.Order) == len(states.keys) {
+	if !terminal && len(def.Order) == states.len() {
 		p.errorf(CodeMissingEndState, s, "States", "no state ends the execution: give one state \"End\": true, or add a Succeed or Fail state")
 	}
 	// Reachability is a warning: the machine still runs, but the designer should say so.
@@ -294,7 +295,8 @@ func (p *parser) parseState(name string, obj *object, s site) State {
 	if v, ok := obj.get("QueryLanguage"); ok {
 		p.checkQueryLanguage(v, s)
 	}
-	b := StateBase{Name: name, Type: typ, Comment: p.optString(obj, s, "Comment")}
+	b := StateBase{Name: name, Type: typ, Comment: p.optString(obj, s, "Comment"),
+		enteredEvent: EventType(typ + "StateEntered"), exitedEvent: EventType(typ + "StateExited")}
 	b.Next = p.optString(obj, s, "Next")
 	if v, ok := obj.get("End"); ok {
 		end, isBool := v.(bool)
@@ -353,7 +355,8 @@ func (p *parser) checkQueryLanguage(v any, s site) {
 
 // checkFields reports fields the object may not have.
 func (p *parser) checkFields(obj *object, s site, allowed []string) {
-	for _, k := range obj.keys {
+	for _, m := range obj.members {
+		k := m.key
 		if slices.Contains(allowed, k) {
 			continue
 		}

@@ -115,7 +115,7 @@ func (t *frameTree) read(history []Event, i int) {
 		f = t.top // whatever ran before them
 	}
 	t.byID[ev.ID] = f
-	if !sideEvents[ev.Type] {
+	if !sideEvent(ev.Type) {
 		f.lastEvent = ev.ID
 	}
 	switch {

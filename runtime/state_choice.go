@@ -108,7 +108,8 @@ func (p *parser) parseRule(v any, s site, field string, top bool) *ChoiceRule {
 		p.schemaf(s, field, "a choice rule needs Next")
 	}
 	var ops []string
-	for _, k := range obj.keys {
+	for _, m := range obj.members {
+		k := m.key
 		switch k {
 		case "Next", "Comment", "Variable":
 		case "Assign":
@@ -116,9 +117,9 @@ func (p *parser) parseRule(v any, s site, field string, top bool) *ChoiceRule {
 				p.schemaf(s, at(k), "only top-level choice rules have Assign")
 				continue
 			}
-			r.assign = p.parseAssign(obj.vals[k], s, at(k))
+			r.assign = p.parseAssign(m.val, s, at(k))
 		case "And", "Or":
-			list, ok := obj.vals[k].([]any)
+			list, ok := m.val.([]any)
 			if !ok || len(list) == 0 {
 				p.schemaf(s, at(k), "must be a non-empty array of rules")
 				continue
@@ -134,7 +135,7 @@ func (p *parser) parseRule(v any, s site, field string, top bool) *ChoiceRule {
 			}
 			ops = append(ops, k)
 		case "Not":
-			r.Not = p.parseRule(obj.vals[k], s, at(k), false)
+			r.Not = p.parseRule(m.val, s, at(k), false)
 			ops = append(ops, k)
 		case "Condition":
 			p.schemaf(s, at(k), "Condition belongs to JSONata, which is not supported yet")
@@ -146,7 +147,7 @@ func (p *parser) parseRule(v any, s site, field string, top bool) *ChoiceRule {
 			}
 			r.Operator, r.op = k, op
 			ops = append(ops, k)
-			p.parseOperand(r, obj.vals[k], s, at(k))
+			p.parseOperand(r, m.val, s, at(k))
 		}
 	}
 	if len(ops) != 1 {

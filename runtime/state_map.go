@@ -273,6 +273,11 @@ type mapRun struct {
 	resumed map[int]*frameResume
 	order   []int
 
+	// stateContext is $$ of the Map state's visit, which every item's $$ extends with Map:
+	// built once (stateContextOnce), when the first ItemSelector reads $$.
+	stateContext     *object
+	stateContextOnce sync.Once
+
 	tolerance   tolerance
 	distributed bool
 	ctx         context.Context
@@ -476,7 +481,10 @@ func (m *mapRun) selectItem(i int) (any, error) {
 	item.set("Value", m.items[i])
 	mapObj := newObject(1)
 	mapObj.set("Item", item)
-	ctxObj := func() any { return m.x.contextObject(m.sr).(*object).with("Map", mapObj) }
+	ctxObj := func() any {
+		m.stateContextOnce.Do(func() { m.stateContext = m.x.contextObject(m.sr).(*object) })
+		return m.stateContext.with("Map", mapObj)
+	}
 	return m.s.itemSelector.eval(m.input, ctxObj, m.x.vars)
 }
 
@@ -646,7 +654,7 @@ func (m *mapRun) iterate(i int) {
 			out, _, err = f.runStates(proc, r.name, input, r.sr)
 		}
 	} else {
-		started, rerr := x.record(MapIterationStarted, s.Name, EventDetails{Name: s.Name, Index: &index})
+		started, rerr := x.record(MapIterationStarted, s.Name, x.iterationDetails(s.Name, index))
 		if rerr != nil {
 			m.stop(rerr, nil)
 			return
@@ -658,12 +666,11 @@ func (m *mapRun) iterate(i int) {
 		f = x.child(m.ctx, vars, started)
 		out, _, err = f.runStates(proc, proc.StartAt, in, nil)
 	}
-	var failure *Error
-	switch {
+	switch failure := asFailure(err); {
 	case err == nil:
 		m.results[i] = out
 		m.ended(f, MapIterationSucceeded, index, nil)
-	case errors.As(err, &failure):
+	case failure != nil:
 		m.ended(f, MapIterationFailed, index, failure)
 		if !m.distributed {
 			m.stop(failure, f)
@@ -691,11 +698,22 @@ func (m *mapRun) iterate(i int) {
 	}
 }
 
+// iterationDetails are the details of a MapIteration event. Index is a pointer (0 is an
+// index to show), allocated only when a recorder will see it.
+func (x *execution) iterationDetails(state string, index int) EventDetails {
+	d := EventDetails{Name: state}
+	if x.recording() {
+		i := index
+		d.Index = &i
+	}
+	return d
+}
+
 // ended records the end of an iteration, after its last event, and has the Map's next
 // event follow that last event. A failed iteration's event keeps its error and cause,
 // which AWS shows in the child execution's history instead.
 func (m *mapRun) ended(f *execution, typ EventType, index int, failure *Error) {
-	d := EventDetails{Name: m.s.Name, Index: &index}
+	d := f.iterationDetails(m.s.Name, index)
 	if failure != nil {
 		d.Error, d.Cause = failure.Name, failure.Cause
 	}

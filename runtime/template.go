@@ -32,6 +32,9 @@ type template struct {
 	expr    string // the intrinsic call or variable reference as written
 	// intrinsic is the compiled call of a tmplIntrinsic, parsed once here at Parse.
 	intrinsic *intrinsic
+	// readsContext is set when a path in the template reads $$: only then does a state
+	// build its context object.
+	readsContext bool
 }
 
 type templateField struct {
@@ -54,8 +57,8 @@ func compileTemplateAt(v any, rel string, report func(rel, msg string)) *templat
 		out := &template{kind: tmplObject}
 		dynamic := false
 		seen := map[string]bool{}
-		for _, key := range t.keys {
-			val := t.vals[key]
+		for _, m := range t.members {
+			key, val := m.key, m.val
 			loc := rel + "/" + key
 			name := key
 			var ft *template
@@ -81,6 +84,7 @@ func compileTemplateAt(v any, rel string, report func(rel, msg string)) *templat
 			if ft.kind != tmplLiteral {
 				dynamic = true
 			}
+			out.readsContext = out.readsContext || ft.readsContext
 			out.fields = append(out.fields, templateField{name: name, t: ft})
 		}
 		if !dynamic {
@@ -95,6 +99,7 @@ func compileTemplateAt(v any, rel string, report func(rel, msg string)) *templat
 			if et.kind != tmplLiteral {
 				dynamic = true
 			}
+			out.readsContext = out.readsContext || et.readsContext
 			out.items = append(out.items, et)
 		}
 		if !dynamic {
@@ -125,7 +130,7 @@ func compileExpression(s, field string, allowIntrinsic bool, report func(msg str
 			report(fmt.Sprintf("the value of %q is not a valid JSONPath: %v", field, err))
 			return nil
 		}
-		return &template{kind: tmplPath, path: p, field: field}
+		return &template{kind: tmplPath, path: p, field: field, readsContext: p.context}
 	case variableRef.MatchString(s):
 		p, err := compilePath(s, true)
 		if err != nil {
@@ -139,7 +144,7 @@ func compileExpression(s, field string, allowIntrinsic bool, report func(msg str
 			report(fmt.Sprintf("the value of %q is not a valid intrinsic function call: %v", field, err))
 			return nil
 		}
-		return &template{kind: tmplIntrinsic, intrinsic: in, expr: s, field: field}
+		return &template{kind: tmplIntrinsic, intrinsic: in, expr: s, field: field, readsContext: in.call.readsContext()}
 	}
 	report(fmt.Sprintf("the value of %q must be a JSONPath or an intrinsic function, not %q", field, s))
 	return nil
@@ -156,14 +161,16 @@ func (t *template) eval(input any, ctxObj contextFunc, vars *scope) (any, error)
 	case tmplLiteral:
 		return t.literal, nil
 	case tmplObject:
+		// Parse made the field names unique: they are added, not looked up first.
 		o := newObject(len(t.fields))
 		for _, f := range t.fields {
 			v, err := f.t.eval(input, ctxObj, vars)
 			if err != nil {
 				return nil, err
 			}
-			o.set(f.name, v)
+			o.members = append(o.members, member{f.name, v})
 		}
+		o.indexLarge()
 		return o, nil
 	case tmplArray:
 		out := make([]any, len(t.items))
@@ -187,7 +194,7 @@ func (t *template) eval(input any, ctxObj contextFunc, vars *scope) (any, error)
 		}
 		return v, nil
 	case tmplIntrinsic:
-		return t.intrinsic.eval(&intrinsicScope{input: input, context: ctxObj, variable: vars.lookup})
+		return t.intrinsic.eval(&intrinsicScope{input: input, context: ctxObj, vars: vars})
 	case tmplVariable:
 		return t.path.findVariable(vars, t.field)
 	}

@@ -134,7 +134,7 @@ func TestState(ctx context.Context, def *Definition, state string, input json.Ra
 	x.probe = p
 
 	res := TestStateResult{State: state, Type: b.Type, Input: encodeJSON(x.input)}
-	out, next, runErr := x.runState(state, st, x.input, nil)
+	out, next, runErr := x.runState(state, st, x.input, nil, nil)
 	if b.Type == "Wait" {
 		res.Waited = clock.now.Sub(opts.Start)
 	}

@@ -33,14 +33,23 @@ var variableName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // (their Parallel or Map state is still running), so no lock is needed.
 type scope struct {
 	parent *scope
-	vals   map[string]any
-	sizes  map[string]int // the JSON size of each value, for AWS's limits
+	// vals and sizes are nil until a state assigns a variable: most executions and
+	// iterations never do, and need not allocate them.
+	vals  map[string]any
+	sizes map[string]int // the JSON size of each value, for AWS's limits
 }
 
 // newScope returns an empty scope inside parent (nil for the top level, or for the children
 // of a distributed Map, which cannot see the variables around them).
 func newScope(parent *scope) *scope {
-	return &scope{parent: parent, vals: map[string]any{}, sizes: map[string]int{}}
+	return &scope{parent: parent}
+}
+
+// prepare makes the scope ready to hold variables.
+func (s *scope) prepare() {
+	if s.vals == nil {
+		s.vals, s.sizes = map[string]any{}, map[string]int{}
+	}
 }
 
 // lookup finds a variable in this scope or the ones around it.
@@ -81,7 +90,8 @@ func (p *parser) parseAssign(v any, s site, field string) *assignment {
 		return nil
 	}
 	a := &assignment{}
-	for _, key := range obj.keys {
+	for _, m := range obj.members {
+		key := m.key
 		name := strings.TrimSuffix(key, ".$")
 		switch {
 		case name == "states":
@@ -113,8 +123,9 @@ func (a *assignment) eval(result any, ctxObj contextFunc, vars *scope, state str
 		values = newObject(0)
 	}
 	total := 0
-	for _, name := range values.keys {
-		n := len(encodeJSON(values.vals[name]))
+	for _, m := range values.members {
+		name := m.key
+		n := len(encodeJSON(m.val))
 		if n > maxVariableBytes {
 			return nil, &Error{Name: ErrNameDataLimitExceeded, Cause: fmt.Sprintf(
 				"The variable '%s' assigned in the state '%s' has a size exceeding the maximum number of bytes service limit (%d).", name, state, maxVariableBytes)}
@@ -137,8 +148,9 @@ func (s *scope) commit(values *object, state string) (map[string]string, error) 
 	}
 	shown := make(map[string]string, values.len())
 	sizes := make(map[string]int, values.len())
-	for _, name := range values.keys {
-		text := jsonText(values.vals[name])
+	for _, m := range values.members {
+		name := m.key
+		text := jsonText(m.val)
 		shown[name] = text
 		sizes[name] = len(text)
 	}
@@ -150,8 +162,9 @@ func (s *scope) commit(values *object, state string) (map[string]string, error) 
 		return nil, &Error{Name: ErrNameDataLimitExceeded, Cause: fmt.Sprintf(
 			"The variables of the execution have a size exceeding the maximum number of bytes service limit (%d) after the state '%s'.", maxExecutionVarsBytes, state)}
 	}
-	for _, name := range values.keys {
-		s.vals[name] = values.vals[name]
+	s.prepare()
+	for _, m := range values.members {
+		s.vals[m.key] = m.val
 	}
 	maps.Copy(s.sizes, sizes)
 	return shown, nil
@@ -160,6 +173,7 @@ func (s *scope) commit(values *object, state string) (map[string]string, error) 
 // restore applies the assignments a StateExited event shows (JSON text per variable), to
 // rebuild the variables of an execution resumed from its history.
 func (s *scope) restore(shown map[string]string) error {
+	s.prepare()
 	for _, name := range slices.Sorted(maps.Keys(shown)) {
 		v, err := decodeJSON([]byte(shown[name]))
 		if err != nil {
