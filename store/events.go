@@ -25,7 +25,7 @@ func (db *DB) Record(ctx context.Context, executionARN string, ev runtime.Event)
 		if err != nil {
 			return err
 		}
-		return insertEvent(ctx, tx, nil, execID, ev)
+		return insertEvent(ctx, tx, execID, ev)
 	})
 	if err != nil {
 		return fmt.Errorf("store: record %s of %s: %w", ev.Type, executionARN, err)
@@ -33,35 +33,42 @@ func (db *DB) Record(ctx context.Context, executionARN string, ev runtime.Event)
 	return nil
 }
 
-// insertEvent stores one event of an execution and what it changes (applyEvent), with the
-// transaction's prepared insert when it has one (the writer's batches), else on its own.
-func insertEvent(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, execID int64, ev runtime.Event) error {
+// insertEvent stores one event of an execution and what it changes (applyEvent).
+func insertEvent(ctx context.Context, tx *sql.Tx, execID int64, ev runtime.Event) error {
 	se, err := encodeEvent(ev)
 	if err != nil {
 		return err
 	}
-	return insertStored(ctx, tx, ins, execID, se)
+	return insertStored(ctx, tx, execID, se)
 }
 
-func insertStored(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, execID int64, se storedEvent) error {
-	args := appendEventArgs(make([]any, 0, 12), execID, se)
+// insertStored stores an event in its stored form. The statements are prepared once per
+// connection (the DSN's statement cache), so it needs no prepared statement of its own.
+func insertStored(ctx context.Context, tx *sql.Tx, execID int64, se storedEvent) error {
 	var err error
-	if ins != nil {
-		_, err = ins.ExecContext(ctx, args...)
+	if se.delta.base != 0 {
+		_, err = tx.ExecContext(ctx, insertDeltaSQL, appendEventArgs(make([]any, 0, 12), execID, se)...)
 	} else {
-		_, err = tx.ExecContext(ctx, insertEventSQL, args...)
+		_, err = tx.ExecContext(ctx, insertEventSQL, appendEventArgs(make([]any, 0, 12), execID, se)...)
 	}
 	if err != nil {
 		return err
 	}
-	return applyEvent(ctx, tx, execID, se.ev)
+	return applyEvent(ctx, tx, execID, se.ev, se.noTasks)
 }
 
-// applyEvent keeps the executions and callback_tasks rows in step with the history.
-func applyEvent(ctx context.Context, tx *sql.Tx, execID int64, ev runtime.Event) error {
+// applyEvent keeps the executions and callback_tasks rows in step with the history. noTasks
+// says the execution is known to have no callback task, so there is none to decide or cancel.
+func applyEvent(ctx context.Context, tx *sql.Tx, execID int64, ev runtime.Event, noTasks bool) error {
 	d := ev.Details
 	at := millis(ev.Timestamp)
 	var err error
+	switch ev.Type {
+	case runtime.TaskSucceeded, runtime.TaskFailed, runtime.TaskTimedOut:
+		if noTasks {
+			return nil
+		}
+	}
 	switch ev.Type {
 	case runtime.TaskSubmitted:
 		if d.TaskToken == "" {
@@ -103,13 +110,13 @@ func applyEvent(ctx context.Context, tx *sql.Tx, execID int64, ev runtime.Event)
 		}
 		err = decideTask(ctx, tx, taskOf(execID, ev), runtime.CallbackTimedOut, at, sql.NullString{}, d.Error, d.Cause)
 	case runtime.ExecutionSucceeded:
-		err = endExecution(ctx, tx, execID, runtime.StatusSucceeded, at, sql.NullString{String: d.Output, Valid: true}, "", "")
+		err = endExecution(ctx, tx, execID, noTasks, runtime.StatusSucceeded, at, sql.NullString{String: d.Output, Valid: true}, "", "")
 	case runtime.ExecutionFailed:
-		err = endExecution(ctx, tx, execID, runtime.StatusFailed, at, sql.NullString{}, d.Error, d.Cause)
+		err = endExecution(ctx, tx, execID, noTasks, runtime.StatusFailed, at, sql.NullString{}, d.Error, d.Cause)
 	case runtime.ExecutionTimedOut:
-		err = endExecution(ctx, tx, execID, runtime.StatusTimedOut, at, sql.NullString{}, d.Error, d.Cause)
+		err = endExecution(ctx, tx, execID, noTasks, runtime.StatusTimedOut, at, sql.NullString{}, d.Error, d.Cause)
 	case runtime.ExecutionAborted:
-		err = endExecution(ctx, tx, execID, runtime.StatusAborted, at, sql.NullString{}, d.Error, d.Cause)
+		err = endExecution(ctx, tx, execID, noTasks, runtime.StatusAborted, at, sql.NullString{}, d.Error, d.Cause)
 	case runtime.ExecutionRedriven:
 		err = redriveExecution(ctx, tx, execID, d.RedriveCount, at)
 	}
@@ -139,12 +146,15 @@ func decideTask(ctx context.Context, tx *sql.Tx, task taskMatch, status runtime.
 	return err
 }
 
-func endExecution(ctx context.Context, tx *sql.Tx, execID int64, status runtime.Status,
+func endExecution(ctx context.Context, tx *sql.Tx, execID int64, noTasks bool, status runtime.Status,
 	at int64, output sql.NullString, errName, cause string) error {
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE executions SET status = ?, stopped_at = ?, output = ?, error = ?, cause = ? WHERE id = ?`,
 		status, at, output, errName, cause, execID); err != nil {
 		return err
+	}
+	if noTasks {
+		return nil
 	}
 	// A task still waiting when its execution ends can no longer be decided.
 	_, err := tx.ExecContext(ctx, `

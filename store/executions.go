@@ -33,7 +33,7 @@ func (db *DB) CreateExecution(ctx context.Context, e runtime.ExecutionInfo, even
 			return err
 		}
 		for _, ev := range events {
-			if err := insertEvent(ctx, tx, nil, id, ev); err != nil {
+			if err := insertEvent(ctx, tx, id, ev); err != nil {
 				return err
 			}
 		}

@@ -72,7 +72,7 @@ func (h *ExpressHistory) Record(ctx context.Context, executionARN string, ev run
 	h.mu.Unlock()
 	if ev.Type.EndsExecution() {
 		// The record's status and result: the rest of the history is not stored.
-		if err := h.db.write(ctx, func(tx *sql.Tx) error { return applyEvent(ctx, tx, r.id, ev) }); err != nil {
+		if err := h.db.write(ctx, func(tx *sql.Tx) error { return applyEvent(ctx, tx, r.id, ev, false) }); err != nil {
 			return fmt.Errorf("store: record %s of %s: %w", ev.Type, executionARN, err)
 		}
 	}

@@ -21,10 +21,17 @@ import (
 // stores a few dozen bytes a state instead of 2 KB. Every maxDeltaDepth deltas a document is
 // kept whole again, so rebuilding one reads a bounded number of rows.
 
-const insertEventSQL = `
-	INSERT INTO events (execution_id, id, previous_id, type, state, timestamp, details,
-		doc, doc_is_output, base, prefix, suffix)
+// insertEventSQL stores an event with its document whole; insertDeltaSQL one with its document
+// as a delta (a statement of their own, because each value bound costs the writer time).
+const (
+	insertEventSQL = `
+	INSERT INTO events (execution_id, id, previous_id, type, state, timestamp, details, doc, doc_is_output)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertDeltaSQL = `
+	INSERT INTO events (execution_id, id, previous_id, type, state, timestamp, details, doc, doc_is_output,
+		base, prefix, suffix)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
 
 // maxDeltaDepth bounds a chain of deltas: the rows read to rebuild one document.
 const maxDeltaDepth = 16
@@ -38,6 +45,8 @@ type storedEvent struct {
 	isOutput bool
 	// delta, when base is set, is how doc is stored: as a delta of event base's document.
 	delta delta
+	// noTasks says the execution is known to have no callback task (see Writer.taskless).
+	noTasks bool
 }
 
 // delta is a document kept as the event base's document with its text between prefix and
@@ -66,15 +75,15 @@ func encodeEvent(ev runtime.Event) (storedEvent, error) {
 	return se, err
 }
 
-// appendEventArgs appends the values of insertEventSQL's row for an event.
+// appendEventArgs appends the values of an event's row: insertEventSQL's, or insertDeltaSQL's
+// when its document is a delta.
 func appendEventArgs(args []any, execID int64, se storedEvent) []any {
 	ev := se.ev
-	doc, base := nullable(se.doc), any(nil)
-	if se.delta.base != 0 {
-		doc, base = se.delta.middle, se.delta.base
+	args = append(args, execID, ev.ID, ev.PreviousEventID, string(ev.Type), ev.State, millis(ev.Timestamp), se.details)
+	if d := se.delta; d.base != 0 {
+		return append(args, d.middle, se.isOutput, d.base, d.prefix, d.suffix)
 	}
-	return append(args, execID, ev.ID, ev.PreviousEventID, string(ev.Type), ev.State, millis(ev.Timestamp),
-		se.details, doc, se.isOutput, base, se.delta.prefix, se.delta.suffix)
+	return append(args, nullable(se.doc), se.isOutput)
 }
 
 // nullable is s, or NULL when s is empty.

@@ -30,9 +30,13 @@ type Writer struct {
 	closed bool
 	err    error // the first commit that failed: nothing more is accepted
 
-	// Only the writer's goroutine uses these two.
+	// Only the writer's goroutine uses these.
 	ids  map[string]int64 // execution ids by ARN, read once
 	docs lastDocs
+	// taskless are the executions this writer created that have no callback task yet: their
+	// task ends and their end have no task to decide or cancel, which saves the writer a
+	// statement or two an execution. It is bounded; one left out is looked up as before.
+	taskless map[string]bool
 }
 
 // writeItem is an event to store, or a job (a write of its own, in the batch's transaction
@@ -57,6 +61,7 @@ const maxBatch = 2000
 func NewWriter(db *DB) *Writer {
 	w := &Writer{db: db, queue: make(chan writeItem, 4*maxBatch), done: make(chan struct{}), ids: map[string]int64{}}
 	w.docs.reset()
+	w.taskless = map[string]bool{}
 	db.writer.Store(w)
 	go w.run()
 	return w
@@ -191,17 +196,16 @@ func (w *Writer) commit(batch []writeItem) {
 	jobErrs := map[int]error{}
 	if err == nil {
 		err = w.db.inTx(context.Background(), func(tx *sql.Tx) error {
-			ins, err := tx.Prepare(insertEventSQL)
-			if err != nil {
-				return err
-			}
-			defer ins.Close()
 			for i, it := range batch {
 				switch {
 				case it.job != nil:
 					jobErrs[i] = runJob(tx, it.job)
 					if jobErrs[i] == nil && it.created != nil {
 						w.ids[it.arn] = *it.created
+						if len(w.taskless) >= 100_000 {
+							clear(w.taskless)
+						}
+						w.taskless[it.arn] = true
 					}
 				case it.flushed != nil:
 				default:
@@ -210,7 +214,15 @@ func (w *Writer) commit(batch []writeItem) {
 						return fmt.Errorf("record %s of %s: %w", it.ev.ev.Type, it.arn, err)
 					}
 					w.docs.compact(it.arn, &it.ev)
-					if err := insertStored(context.Background(), tx, ins, id, it.ev); err != nil {
+					ev := it.ev.ev
+					if ev.Type == runtime.TaskSubmitted && ev.Details.TaskToken != "" {
+						delete(w.taskless, it.arn)
+					}
+					it.ev.noTasks = w.taskless[it.arn]
+					if ev.Type.EndsExecution() {
+						delete(w.taskless, it.arn)
+					}
+					if err := insertStored(context.Background(), tx, id, it.ev); err != nil {
 						return fmt.Errorf("record %s of %s: %w", it.ev.ev.Type, it.arn, err)
 					}
 				}
@@ -222,6 +234,7 @@ func (w *Writer) commit(batch []writeItem) {
 			// The ids read in the failed transaction may be of rows it never kept.
 			w.ids = map[string]int64{}
 			w.docs.reset()
+			clear(w.taskless)
 			w.mu.Lock()
 			w.err = err
 			w.mu.Unlock()
