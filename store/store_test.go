@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -215,30 +216,47 @@ func TestHistoryDrivesExecutionAndCallbacks(t *testing.T) {
 
 func TestFailedExecutionCancelsWaitingTasks(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	db := openDB(t)
-	m := createMachine(t, db, "M")
-	e := createExecution(t, db, m, "run")
-	for _, ev := range []runtime.Event{
-		{ID: 1, Type: runtime.ExecutionStarted},
-		{ID: 2, Type: runtime.TaskScheduled, State: "T", Details: runtime.EventDetails{Parameters: `{}`}},
-		{ID: 3, Type: runtime.TaskSubmitted, State: "T", Details: runtime.EventDetails{TaskToken: "t1"}},
-		{ID: 4, Type: runtime.ExecutionFailed, State: "T", Details: runtime.EventDetails{Error: "States.Timeout", Cause: "too slow"}},
-	} {
-		if err := db.Record(ctx, e.ARN, ev); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, _ := db.FindExecution(ctx, e.ID)
-	if got.Status != runtime.StatusFailed || got.Error != "States.Timeout" || got.Cause != "too slow" || got.Output != nil {
-		t.Fatalf("execution %+v", got)
-	}
-	tasks, _ := db.FindCallbackTasks(ctx, "")
-	if len(tasks) != 1 || tasks[0].Status != runtime.CallbackCancelled {
-		t.Fatalf("tasks %+v", tasks)
-	}
-	list, _ := db.FindExecutions(ctx, m.ID, 0)
-	if len(list) != 1 || list[0].ID != e.ID {
-		t.Fatalf("executions of machine: %+v", list)
+	// Through the writer too: it knows the executions it created that have no task, and must
+	// learn of the one this execution submits.
+	for _, viaWriter := range []bool{false, true} {
+		t.Run(fmt.Sprintf("writer=%v", viaWriter), func(t *testing.T) {
+			ctx := context.Background()
+			db := openDB(t)
+			var rec runtime.Recorder = db
+			if viaWriter {
+				w := store.NewWriter(db)
+				defer w.Close()
+				rec = w
+			}
+			m := createMachine(t, db, "M")
+			e := createExecution(t, db, m, "run")
+			for _, ev := range []runtime.Event{
+				{ID: 1, Type: runtime.ExecutionStarted},
+				{ID: 2, Type: runtime.TaskScheduled, State: "T", Details: runtime.EventDetails{Parameters: `{}`}},
+				{ID: 3, Type: runtime.TaskSubmitted, State: "T", Details: runtime.EventDetails{TaskToken: "t1"}},
+				{ID: 4, Type: runtime.ExecutionFailed, State: "T", Details: runtime.EventDetails{Error: "States.Timeout", Cause: "too slow"}},
+			} {
+				if err := rec.Record(ctx, e.ARN, ev); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if f, ok := rec.(runtime.Flusher); ok {
+				if err := f.Flush(ctx, e.ARN); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, _ := db.FindExecution(ctx, e.ID)
+			if got.Status != runtime.StatusFailed || got.Error != "States.Timeout" || got.Cause != "too slow" || got.Output != nil {
+				t.Fatalf("execution %+v", got)
+			}
+			tasks, _ := db.FindCallbackTasks(ctx, "")
+			if len(tasks) != 1 || tasks[0].Status != runtime.CallbackCancelled {
+				t.Fatalf("tasks %+v", tasks)
+			}
+			list, _ := db.FindExecutions(ctx, m.ID, 0)
+			if len(list) != 1 || list[0].ID != e.ID {
+				t.Fatalf("executions of machine: %+v", list)
+			}
+		})
 	}
 }
