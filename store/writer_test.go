@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -241,4 +242,28 @@ func BenchmarkWriterFlush1024(b *testing.B) {
 	b.ReportMetric(q(0.5), "flush-p50-ms")
 	b.ReportMetric(q(0.99), "flush-p99-ms")
 	b.ReportMetric(float64(42*n*b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// TestWriterCountsCommitWaits: each flush and job is one acknowledgement whose wait is noted.
+func TestWriterCountsCommitWaits(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	arns := executions(t, db, 1)
+	w := store.NewWriter(db)
+	defer w.Close()
+	ctx := context.Background()
+	if err := w.Record(ctx, arns[0], runtime.Event{ID: 1, Type: runtime.ExecutionStarted, Timestamp: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if err := w.Flush(ctx, arns[0]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Do(ctx, func(*sql.Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n, p50, p99 := w.CommitWaits(); n != 4 || p50 <= 0 || p99 < p50 {
+		t.Errorf("commit waits: %d, p50 %s, p99 %s; want 4, p50 above 0, p99 at least p50", n, p50, p99)
+	}
 }

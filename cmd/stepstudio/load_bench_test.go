@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -37,7 +38,8 @@ func chainOf20() string {
 // pages of the real program (POST /machines/NAME/executions, each answered once the start is
 // stored) and waits for all of them to succeed. It reports executions/s from the first start
 // to the last end, the start latency (request to 303) p50 and p99, and the requests that did
-// not get their 303 (a busy SQLite would show here as 500s).
+// not get their 303 (a busy SQLite would show here as 500s), and how long the program's
+// acknowledgements (starts, flushes before an end) waited for their commit, p50 and p99.
 func BenchmarkLoad1024Executions(b *testing.B) {
 	const n = 1024
 	s := startStudio(&testing.T{})
@@ -109,6 +111,19 @@ func BenchmarkLoad1024Executions(b *testing.B) {
 			return 0
 		}
 		return float64(latencies[min(len(latencies)-1, int(q*float64(len(latencies))))].Microseconds()) / 1000
+	}
+	// The program logs, as it stops, how long acknowledgements waited for their commit.
+	s.stop()
+	m := regexp.MustCompile(`commit_wait_p50=(\S+) commit_wait_p99=(\S+)`).FindStringSubmatch(s.logs.String())
+	if m == nil {
+		b.Fatalf("the program did not log its commit waits:\n%s", s.logs)
+	}
+	for i, name := range []string{"commit-p50-ms", "commit-p99-ms"} {
+		d, err := time.ParseDuration(m[i+1])
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(d.Microseconds())/1000, name)
 	}
 	b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "executions/s")
 	b.ReportMetric(at(0.5), "start-p50-ms")

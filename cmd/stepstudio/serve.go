@@ -119,6 +119,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if err := writer.Close(); err != nil {
 			log.Error("history writer", "err", err)
 		}
+		if n, p50, p99 := writer.CommitWaits(); n > 0 {
+			log.Info("history writer", "acknowledgements", n, "commit_wait_p50", p50, "commit_wait_p99", p99)
+		}
 	}()
 	if err := executions.Resume(ctx); err != nil {
 		close(waking)

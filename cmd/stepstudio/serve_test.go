@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -30,6 +31,26 @@ type studio struct {
 	// client keeps the studio's cookies, does not follow redirects (a test sees the 303 a
 	// form post answers with) and adds a CSRF token to every state-changing request.
 	client *http.Client
+	// logs is what the program logged (its stderr).
+	logs *lockedBuffer
+}
+
+// lockedBuffer is a bytes.Buffer the program writes to while a test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func startStudio(t *testing.T) *studio {
@@ -62,8 +83,9 @@ func startStudioEnv(t *testing.T, env map[string]string, args ...string) (*studi
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
+	logs := &lockedBuffer{}
 	go func() {
-		err := run(ctx, append([]string{"serve"}, args...), func(k string) string { return env[k] }, pw, io.Discard)
+		err := run(ctx, append([]string{"serve"}, args...), func(k string) string { return env[k] }, pw, logs)
 		done <- err
 		pw.CloseWithError(fmt.Errorf("serve ended: %v", err))
 	}()
@@ -90,7 +112,7 @@ func startStudioEnv(t *testing.T, env map[string]string, args ...string) (*studi
 	if m == nil {
 		t.Fatalf("unexpected first line %q", line)
 	}
-	s := &studio{url: m[1], db: flagValue(args, "--db"), stop: sync.OnceFunc(stop), client: client, banner: line}
+	s := &studio{url: m[1], db: flagValue(args, "--db"), stop: sync.OnceFunc(stop), client: client, banner: line, logs: logs}
 	client.Transport.(*csrfTransport).studio = s
 	return s, nil
 }
