@@ -233,17 +233,19 @@ func (x *execution) call(s *TaskState, sr *stateRun, params string, deadline tim
 		}
 		return outcome{err: runtimeError("stepstudio: no task invoker is configured to run %s", s.Resource)}, nil
 	}
+	req := TaskRequest{ExecutionARN: x.in.ExecutionARN, StateName: s.Name, Resource: s.Resource,
+		Input: json.RawMessage(params), TaskToken: sr.token}
+	if isVirtual(x.eng.cfg.Clock) || (deadline.IsZero() && x.deadline.IsZero()) {
+		// On virtual time a call takes no time at all, so it always beats the task's
+		// timeout; racing it against a timer that fires at once would not. Without a
+		// deadline nothing but the execution's context can cut the call short, and the
+		// invoker is given that: it is made here, without a goroutine of its own.
+		out, err := inv.Invoke(x.ctx, req)
+		return outcome{output: out, err: err}, nil
+	}
 	ctx, cancel := context.WithCancel(x.ctx)
 	defer cancel()
 	ch := make(chan outcome, 1)
-	req := TaskRequest{ExecutionARN: x.in.ExecutionARN, StateName: s.Name, Resource: s.Resource,
-		Input: json.RawMessage(params), TaskToken: sr.token}
-	if isVirtual(x.eng.cfg.Clock) {
-		// On virtual time a call takes no time at all, so it always beats the task's
-		// timeout; racing it against a timer that fires at once would not.
-		out, err := inv.Invoke(ctx, req)
-		return outcome{output: out, err: err}, nil
-	}
 	go func() {
 		out, err := inv.Invoke(ctx, req)
 		ch <- outcome{output: out, err: err}
@@ -293,12 +295,18 @@ func (x *execution) taskSucceeded(s *TaskState, sr *stateRun, output json.RawMes
 		}
 		result = v
 	}
-	text := encodeJSON(result)
-	if _, err := x.record(TaskSucceeded, s.Name, EventDetails{ResourceType: s.resourceType, Resource: s.resourceName,
-		Output: string(text), TaskToken: sr.token}); err != nil {
-		return nil, err
+	size := 0
+	if x.recording() {
+		text := encodeJSON(result)
+		if _, err := x.record(TaskSucceeded, s.Name, EventDetails{ResourceType: s.resourceType, Resource: s.resourceName,
+			Output: string(text), TaskToken: sr.token}); err != nil {
+			return nil, err
+		}
+		size = len(text)
+	} else {
+		size = jsonSize(result, maxPayloadBytes)
 	}
-	if len(text) > maxPayloadBytes {
+	if size > maxPayloadBytes {
 		return nil, dataLimitError(s.Name)
 	}
 	return result, nil

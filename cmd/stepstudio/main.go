@@ -21,12 +21,20 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/stepstudio/stepstudio/designer"
 )
 
 func main() {
+	// Executions allocate many small, short-lived values; collecting when the heap has tripled
+	// rather than doubled costs a few MB of memory and saves a fifth of the CPU with 100
+	// executions at once (bench many-small-executions c100: 23.5-24.3 ms -> 18.5-18.9 ms, peak
+	// RSS 37 -> 42 MB; map-10k 40 -> 45 MB). GOGC, when set, decides instead.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
