@@ -1,6 +1,10 @@
 package runtime
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/stepstudio/stepstudio/runtime/resource"
+)
 
 // Definitions keeps parsed definitions by version id: a version never changes, so each is
 // parsed once and shared by all its executions. The zero value is ready to use; it is safe
@@ -11,7 +15,7 @@ type Definitions struct {
 }
 
 // Of returns the parsed definition of m's version.
-func (d *Definitions) Of(m StateMachine) (*Definition, error) {
+func (d *Definitions) Of(m resource.StateMachine) (*Definition, error) {
 	d.mu.Lock()
 	def, ok := d.byVersion[m.VersionID]
 	d.mu.Unlock()

@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"slices"
 )
 
@@ -52,16 +53,16 @@ var (
 	ErrExpressCallback = errors.New("an Express state machine cannot wait for a task token (.waitForTaskToken), as on AWS; make it Standard to wait for a callback")
 )
 
-// Status is the status of an execution, with AWS's names.
-type Status string
+// Status is the status of an execution, with AWS's names (resource.Status).
+type Status = resource.Status
 
 // The execution statuses.
 const (
-	StatusRunning   Status = "RUNNING"
-	StatusSucceeded Status = "SUCCEEDED"
-	StatusFailed    Status = "FAILED"
-	StatusTimedOut  Status = "TIMED_OUT"
-	StatusAborted   Status = "ABORTED"
+	StatusRunning   = resource.StatusRunning
+	StatusSucceeded = resource.StatusSucceeded
+	StatusFailed    = resource.StatusFailed
+	StatusTimedOut  = resource.StatusTimedOut
+	StatusAborted   = resource.StatusAborted
 )
 
 // runtimeError is a States.Runtime failure raised while running a state. The execution

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 const callbackColumns = `t.id, t.token, t.execution_id, e.name, e.arn, m.name, t.state, t.resource,
@@ -19,8 +19,8 @@ const callbackJoins = `callback_tasks t
 	JOIN executions e ON e.id = t.execution_id
 	JOIN state_machines m ON m.id = e.machine_id`
 
-func scanCallback(row scanner) (runtime.CallbackTask, error) {
-	var t runtime.CallbackTask
+func scanCallback(row scanner) (resource.CallbackTask, error) {
+	var t resource.CallbackTask
 	var params string
 	var output sql.NullString
 	var created int64
@@ -38,21 +38,21 @@ func scanCallback(row scanner) (runtime.CallbackTask, error) {
 }
 
 // FindCallbackTask returns the callback task with the given id.
-func (db *DB) FindCallbackTask(ctx context.Context, id int64) (runtime.CallbackTask, error) {
+func (db *DB) FindCallbackTask(ctx context.Context, id int64) (resource.CallbackTask, error) {
 	t, err := scanCallback(db.sql.QueryRowContext(ctx,
 		`SELECT `+callbackColumns+` FROM `+callbackJoins+` WHERE t.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
 	}
 	if err != nil {
-		return runtime.CallbackTask{}, fmt.Errorf("store: find callback task %d: %w", id, err)
+		return resource.CallbackTask{}, fmt.Errorf("store: find callback task %d: %w", id, err)
 	}
 	return t, nil
 }
 
 // FindCallbackTasks returns the callback tasks with the given status ("" for all), oldest
 // first, so the longest waiting is on top.
-func (db *DB) FindCallbackTasks(ctx context.Context, status runtime.CallbackStatus) ([]runtime.CallbackTask, error) {
+func (db *DB) FindCallbackTasks(ctx context.Context, status resource.CallbackStatus) ([]resource.CallbackTask, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+callbackColumns+` FROM `+callbackJoins+`
 		WHERE (? = '' OR t.status = ?) ORDER BY t.id`, status, status)
 	return collect(rows, err, "find callback tasks", scanCallback)
@@ -72,7 +72,7 @@ func (db *DB) FindExecutionTokens(ctx context.Context, executionID int64) ([]str
 // leaving a task already decided as it is.
 func (db *DB) CancelCallbackTask(ctx context.Context, id int64) error {
 	_, err := db.sql.ExecContext(ctx, `UPDATE callback_tasks SET status = ?, decided_at = ? WHERE id = ? AND status = ?`,
-		runtime.CallbackCancelled, millis(time.Now()), id, runtime.CallbackWaiting)
+		resource.CallbackCancelled, millis(time.Now()), id, resource.CallbackWaiting)
 	if err != nil {
 		return fmt.Errorf("store: cancel callback task %d: %w", id, err)
 	}

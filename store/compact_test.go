@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // chainHistory is the history of a two-state chain, as the runtime records it: each state's
@@ -33,7 +34,7 @@ func chainHistory() []runtime.Event {
 	return events
 }
 
-func openCompactTest(t *testing.T, path string) (*DB, runtime.ExecutionInfo) {
+func openCompactTest(t *testing.T, path string) (*DB, resource.Execution) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := Open(ctx, path, Options{})
@@ -41,11 +42,11 @@ func openCompactTest(t *testing.T, path string) (*DB, runtime.ExecutionInfo) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	m, err := db.CreateMachine(ctx, runtime.StateMachine{Name: "m", ARN: "arn:m", Definition: []byte(`{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`)})
+	m, err := db.CreateMachine(ctx, resource.StateMachine{Name: "m", ARN: "arn:m", Definition: []byte(`{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := db.CreateExecution(ctx, runtime.ExecutionInfo{ARN: "arn:e", Name: "e", StateMachineID: m.ID,
+	e, err := db.CreateExecution(ctx, resource.Execution{ARN: "arn:e", Name: "e", StateMachineID: m.ID,
 		VersionID: m.VersionID, Input: json.RawMessage(`{"n":0}`), StartedAt: time.Now()})
 	if err != nil {
 		t.Fatal(err)

@@ -17,14 +17,14 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // ErrNotFound is returned when the asked-for row does not exist.
-var ErrNotFound = runtime.ErrNotFound
+var ErrNotFound = resource.ErrNotFound
 
 // ErrExists is returned when a row with the same unique name already exists.
-var ErrExists = runtime.ErrExists
+var ErrExists = resource.ErrExists
 
 //go:embed migrations/*.sql
 var migrations embed.FS

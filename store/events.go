@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // Record stores one history event of the execution with the given ARN and, in the same
@@ -98,17 +99,17 @@ func applyEvent(ctx context.Context, tx *sql.Tx, execID int64, ev runtime.Event,
 			INSERT INTO callback_tasks (token, execution_id, state, resource, parameters, status, created_at,
 				timeout_seconds, heartbeat_seconds, submitted_event)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			d.TaskToken, execID, ev.State, d.ResourceType+":"+d.Resource, params, runtime.CallbackWaiting, at,
+			d.TaskToken, execID, ev.State, d.ResourceType+":"+d.Resource, params, resource.CallbackWaiting, at,
 			s.TimeoutInSeconds, s.HeartbeatInSeconds, ev.ID)
 	case runtime.TaskSucceeded:
-		err = decideTask(ctx, tx, taskOf(execID, ev), runtime.CallbackSucceeded, at, sql.NullString{String: d.Output, Valid: true}, "", "")
+		err = decideTask(ctx, tx, taskOf(execID, ev), resource.CallbackSucceeded, at, sql.NullString{String: d.Output, Valid: true}, "", "")
 	case runtime.TaskFailed:
-		err = decideTask(ctx, tx, taskOf(execID, ev), runtime.CallbackFailed, at, sql.NullString{}, d.Error, d.Cause)
+		err = decideTask(ctx, tx, taskOf(execID, ev), resource.CallbackFailed, at, sql.NullString{}, d.Error, d.Cause)
 	case runtime.TaskTimedOut:
 		if err = auditTimeout(ctx, tx, taskOf(execID, ev), at, d.Error, d.Cause); err != nil {
 			return err
 		}
-		err = decideTask(ctx, tx, taskOf(execID, ev), runtime.CallbackTimedOut, at, sql.NullString{}, d.Error, d.Cause)
+		err = decideTask(ctx, tx, taskOf(execID, ev), resource.CallbackTimedOut, at, sql.NullString{}, d.Error, d.Cause)
 	case runtime.ExecutionSucceeded:
 		err = endExecution(ctx, tx, execID, noTasks, runtime.StatusSucceeded, at, sql.NullString{String: d.Output, Valid: true}, "", "")
 	case runtime.ExecutionFailed:
@@ -133,12 +134,12 @@ type taskMatch struct {
 
 func taskOf(execID int64, ev runtime.Event) taskMatch {
 	if tok := ev.Details.TaskToken; tok != "" {
-		return taskMatch{"t.token = ? AND t.status = ?", []any{tok, runtime.CallbackWaiting}}
+		return taskMatch{"t.token = ? AND t.status = ?", []any{tok, resource.CallbackWaiting}}
 	}
-	return taskMatch{"t.execution_id = ? AND t.state = ? AND t.status = ?", []any{execID, ev.State, runtime.CallbackWaiting}}
+	return taskMatch{"t.execution_id = ? AND t.state = ? AND t.status = ?", []any{execID, ev.State, resource.CallbackWaiting}}
 }
 
-func decideTask(ctx context.Context, tx *sql.Tx, task taskMatch, status runtime.CallbackStatus,
+func decideTask(ctx context.Context, tx *sql.Tx, task taskMatch, status resource.CallbackStatus,
 	at int64, output sql.NullString, errName, cause string) error {
 	_, err := tx.ExecContext(ctx, `
 		UPDATE callback_tasks AS t SET status = ?, decided_at = ?, output = ?, error = ?, cause = ?
@@ -159,7 +160,7 @@ func endExecution(ctx context.Context, tx *sql.Tx, execID int64, noTasks bool, s
 	// A task still waiting when its execution ends can no longer be decided.
 	_, err := tx.ExecContext(ctx, `
 		UPDATE callback_tasks SET status = ?, decided_at = ? WHERE execution_id = ? AND status = ?`,
-		runtime.CallbackCancelled, at, execID, runtime.CallbackWaiting)
+		resource.CallbackCancelled, at, execID, resource.CallbackWaiting)
 	return err
 }
 

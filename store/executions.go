@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // CreateExecution stores a new RUNNING execution and, in the same transaction, the events
 // given (its ExecutionStarted): a start is stored whole or not at all. e.ARN, e.Name,
 // e.StateMachineID, e.VersionID, e.Input and e.StartedAt are used; it returns e with its id
 // and status. ErrExists when the ARN is taken.
-func (db *DB) CreateExecution(ctx context.Context, e runtime.ExecutionInfo, events ...runtime.Event) (runtime.ExecutionInfo, error) {
+func (db *DB) CreateExecution(ctx context.Context, e resource.Execution, events ...runtime.Event) (resource.Execution, error) {
 	var id int64
 	create := func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `
@@ -46,7 +47,7 @@ func (db *DB) CreateExecution(ctx context.Context, e runtime.ExecutionInfo, even
 		err = db.inTx(ctx, create)
 	}
 	if err != nil {
-		return runtime.ExecutionInfo{}, fmt.Errorf("store: create execution %q: %w", e.Name, err)
+		return resource.Execution{}, fmt.Errorf("store: create execution %q: %w", e.Name, err)
 	}
 	// As stored, without reading it back: starts are on the hot path.
 	e.ID, e.Status = id, runtime.StatusRunning
@@ -57,8 +58,8 @@ func (db *DB) CreateExecution(ctx context.Context, e runtime.ExecutionInfo, even
 const executionColumns = `e.id, e.arn, e.name, e.machine_id, m.name, m.arn, e.version_id, e.status,
 	e.input, e.output, e.error, e.cause, e.started_at, e.stopped_at, e.redrive_count, e.redrive_date, e.wake_at`
 
-func scanExecution(row scanner) (runtime.ExecutionInfo, error) {
-	var e runtime.ExecutionInfo
+func scanExecution(row scanner) (resource.Execution, error) {
+	var e resource.Execution
 	var input string
 	var output sql.NullString
 	var started int64
@@ -76,7 +77,7 @@ func scanExecution(row scanner) (runtime.ExecutionInfo, error) {
 }
 
 // FindExecution returns the execution with the given id.
-func (db *DB) FindExecution(ctx context.Context, id int64) (runtime.ExecutionInfo, error) {
+func (db *DB) FindExecution(ctx context.Context, id int64) (resource.Execution, error) {
 	e, err := scanExecution(db.sql.QueryRowContext(ctx, `
 		SELECT `+executionColumns+`
 		FROM executions e JOIN state_machines m ON m.id = e.machine_id
@@ -85,14 +86,14 @@ func (db *DB) FindExecution(ctx context.Context, id int64) (runtime.ExecutionInf
 		err = ErrNotFound
 	}
 	if err != nil {
-		return runtime.ExecutionInfo{}, fmt.Errorf("store: find execution %d: %w", id, err)
+		return resource.Execution{}, fmt.Errorf("store: find execution %d: %w", id, err)
 	}
 	return e, nil
 }
 
 // FindExecutions returns executions newest first, those of one machine when machineID is not
 // 0, at most limit of them (100 when limit is 0).
-func (db *DB) FindExecutions(ctx context.Context, machineID int64, limit int) ([]runtime.ExecutionInfo, error) {
+func (db *DB) FindExecutions(ctx context.Context, machineID int64, limit int) ([]resource.Execution, error) {
 	if limit <= 0 {
 		limit = 100
 	}
@@ -106,7 +107,7 @@ func (db *DB) FindExecutions(ctx context.Context, machineID int64, limit int) ([
 
 // FindRunningExecutions returns every execution still RUNNING, oldest first: after a
 // restart, these are the executions to resume.
-func (db *DB) FindRunningExecutions(ctx context.Context) ([]runtime.ExecutionInfo, error) {
+func (db *DB) FindRunningExecutions(ctx context.Context) ([]resource.Execution, error) {
 	rows, err := db.sql.QueryContext(ctx, `
 		SELECT `+executionColumns+`
 		FROM executions e JOIN state_machines m ON m.id = e.machine_id
@@ -115,7 +116,7 @@ func (db *DB) FindRunningExecutions(ctx context.Context) ([]runtime.ExecutionInf
 }
 
 // FindExecutionByARN returns the execution with the given ARN.
-func (db *DB) FindExecutionByARN(ctx context.Context, arn string) (runtime.ExecutionInfo, error) {
+func (db *DB) FindExecutionByARN(ctx context.Context, arn string) (resource.Execution, error) {
 	e, err := scanExecution(db.sql.QueryRowContext(ctx, `
 		SELECT `+executionColumns+`
 		FROM executions e JOIN state_machines m ON m.id = e.machine_id
@@ -124,7 +125,7 @@ func (db *DB) FindExecutionByARN(ctx context.Context, arn string) (runtime.Execu
 		err = ErrNotFound
 	}
 	if err != nil {
-		return runtime.ExecutionInfo{}, fmt.Errorf("store: find execution %q: %w", arn, err)
+		return resource.Execution{}, fmt.Errorf("store: find execution %q: %w", arn, err)
 	}
 	return e, nil
 }
@@ -134,12 +135,12 @@ const defaultPageSize = 25
 
 // FindExecutionPage returns one page of the executions that match f, newest first, with
 // whether newer and older ones exist and how many match in all.
-func (db *DB) FindExecutionPage(ctx context.Context, f runtime.ExecutionFilter) (runtime.ExecutionPage, error) {
+func (db *DB) FindExecutionPage(ctx context.Context, f resource.ExecutionFilter) (resource.ExecutionPage, error) {
 	if f.Limit <= 0 {
 		f.Limit = defaultPageSize
 	}
 	where, args := executionWhere(f)
-	var page runtime.ExecutionPage
+	var page resource.ExecutionPage
 	var err error
 	if page.Executions, err = db.findPageRows(ctx, f, where, args); err != nil {
 		return page, err
@@ -153,7 +154,7 @@ func (db *DB) FindExecutionPage(ctx context.Context, f runtime.ExecutionFilter) 
 
 // pageNeighbours says whether executions matching the filter come before and after a page.
 // An empty page past a cursor has its neighbours on the cursor's other side.
-func (db *DB) pageNeighbours(ctx context.Context, f runtime.ExecutionFilter, list []runtime.ExecutionInfo, where string, args []any) (newer, older bool, err error) {
+func (db *DB) pageNeighbours(ctx context.Context, f resource.ExecutionFilter, list []resource.Execution, where string, args []any) (newer, older bool, err error) {
 	exists := func(cond string, id int64) bool {
 		if err != nil {
 			return false
@@ -176,7 +177,7 @@ func (db *DB) pageNeighbours(ctx context.Context, f runtime.ExecutionFilter, lis
 
 // findPageRows reads the page itself. A page after a cursor is read upwards from it, then
 // turned round, so that it holds the executions just newer than the cursor.
-func (db *DB) findPageRows(ctx context.Context, f runtime.ExecutionFilter, where string, args []any) ([]runtime.ExecutionInfo, error) {
+func (db *DB) findPageRows(ctx context.Context, f resource.ExecutionFilter, where string, args []any) ([]resource.Execution, error) {
 	order := "DESC"
 	switch {
 	case f.Before > 0:
@@ -197,7 +198,7 @@ func (db *DB) findPageRows(ctx context.Context, f runtime.ExecutionFilter, where
 
 // executionWhere is the SQL condition (on executions as e) and its arguments for f's
 // machine, status and name; the cursors are the caller's.
-func executionWhere(f runtime.ExecutionFilter) (string, []any) {
+func executionWhere(f resource.ExecutionFilter) (string, []any) {
 	conds, args := []string{"1 = 1"}, []any{}
 	if f.MachineID != 0 {
 		conds, args = append(conds, "e.machine_id = ?"), append(args, f.MachineID)

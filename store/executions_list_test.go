@@ -10,12 +10,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/store"
 )
 
 // seedList makes 30 executions of "Orders" (every third one failed, the rest succeeded but
 // the last, still running) and 5 of "Refunds", and returns their names by machine.
-func seedList(t *testing.T, db *store.DB) (orders, refunds runtime.StateMachine) {
+func seedList(t *testing.T, db *store.DB) (orders, refunds resource.StateMachine) {
 	t.Helper()
 	ctx := context.Background()
 	orders, refunds = createMachine(t, db, "Orders"), createMachine(t, db, "Refunds")
@@ -38,7 +39,7 @@ func seedList(t *testing.T, db *store.DB) (orders, refunds runtime.StateMachine)
 	return orders, refunds
 }
 
-func names(page runtime.ExecutionPage) []string {
+func names(page resource.ExecutionPage) []string {
 	out := []string{}
 	for _, e := range page.Executions {
 		out = append(out, e.Name)
@@ -52,24 +53,24 @@ func TestFindExecutionPageFilters(t *testing.T) {
 	orders, refunds := seedList(t, db)
 	tests := []struct {
 		name   string
-		filter runtime.ExecutionFilter
+		filter resource.ExecutionFilter
 		want   []string
 		total  int
 		older  bool
 	}{
-		{"all machines, newest first, 25 a page", runtime.ExecutionFilter{Limit: 3},
+		{"all machines, newest first, 25 a page", resource.ExecutionFilter{Limit: 3},
 			[]string{"refund_5%", "refund_4%", "refund_3%"}, 35, true},
-		{"one machine", runtime.ExecutionFilter{MachineID: refunds.ID, Limit: 2},
+		{"one machine", resource.ExecutionFilter{MachineID: refunds.ID, Limit: 2},
 			[]string{"refund_5%", "refund_4%"}, 5, true},
-		{"status within a machine", runtime.ExecutionFilter{MachineID: orders.ID, Status: runtime.StatusFailed, Limit: 3},
+		{"status within a machine", resource.ExecutionFilter{MachineID: orders.ID, Status: runtime.StatusFailed, Limit: 3},
 			[]string{"order-27", "order-24", "order-21"}, 9, true},
-		{"running anywhere", runtime.ExecutionFilter{Status: runtime.StatusRunning},
+		{"running anywhere", resource.ExecutionFilter{Status: runtime.StatusRunning},
 			[]string{"refund_5%", "refund_4%", "refund_3%", "refund_2%", "refund_1%", "order-30"}, 6, false},
-		{"name substring, case ignored", runtime.ExecutionFilter{NameContains: "ORDER-1"},
+		{"name substring, case ignored", resource.ExecutionFilter{NameContains: "ORDER-1"},
 			[]string{"order-19", "order-18", "order-17", "order-16", "order-15", "order-14", "order-13", "order-12", "order-11", "order-10"}, 10, false},
-		{"LIKE wildcards match themselves", runtime.ExecutionFilter{NameContains: "_3%"},
+		{"LIKE wildcards match themselves", resource.ExecutionFilter{NameContains: "_3%"},
 			[]string{"refund_3%"}, 1, false},
-		{"no match", runtime.ExecutionFilter{NameContains: "nothing"}, []string{}, 0, false},
+		{"no match", resource.ExecutionFilter{NameContains: "nothing"}, []string{}, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -93,7 +94,7 @@ func TestFindExecutionPageWalksBothWays(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
 	orders, _ := seedList(t, db)
-	f := runtime.ExecutionFilter{MachineID: orders.ID, Limit: 12}
+	f := resource.ExecutionFilter{MachineID: orders.ID, Limit: 12}
 	var pages [][]string
 	for {
 		page, err := db.FindExecutionPage(ctx, f)
@@ -117,7 +118,7 @@ func TestFindExecutionPageWalksBothWays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := db.FindExecutionPage(ctx, runtime.ExecutionFilter{MachineID: orders.ID, Limit: 12, After: last.Executions[0].ID})
+	back, err := db.FindExecutionPage(ctx, resource.ExecutionFilter{MachineID: orders.ID, Limit: 12, After: last.Executions[0].ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +126,7 @@ func TestFindExecutionPageWalksBothWays(t *testing.T) {
 		t.Errorf("previous page (-want +got):\n%s newer %v older %v", diff, back.HasNewer, back.HasOlder)
 	}
 	// A cursor past the end gives an empty page that still leads back.
-	empty, err := db.FindExecutionPage(ctx, runtime.ExecutionFilter{MachineID: orders.ID, Before: 1})
+	empty, err := db.FindExecutionPage(ctx, resource.ExecutionFilter{MachineID: orders.ID, Before: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func TestSavedInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []runtime.SavedInput{{Name: "big", Input: `{"n":1000}`}, {Name: "small", Input: `{"n":2}`}}
+	want := []resource.SavedInput{{Name: "big", Input: `{"n":1000}`}, {Name: "small", Input: `{"n":2}`}}
 	if diff := cmp.Diff(want, got, cmpIgnoreTime); diff != "" {
 		t.Errorf("saved inputs of A (-want +got):\n%s", diff)
 	}

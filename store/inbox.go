@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // CountCallbackTasks counts the callback tasks with the given status and no decision on its
 // way to their execution, for the inbox's badge on every page.
-func (db *DB) CountCallbackTasks(ctx context.Context, status runtime.CallbackStatus) (int, error) {
+func (db *DB) CountCallbackTasks(ctx context.Context, status resource.CallbackStatus) (int, error) {
 	var n int
 	if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM callback_tasks WHERE status = ? AND decision = ''`, status).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count callback tasks: %w", err)

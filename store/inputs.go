@@ -5,15 +5,15 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // FindSavedInputs returns the inputs saved for a state machine, by name.
-func (db *DB) FindSavedInputs(ctx context.Context, machineID int64) ([]runtime.SavedInput, error) {
+func (db *DB) FindSavedInputs(ctx context.Context, machineID int64) ([]resource.SavedInput, error) {
 	rows, err := db.sql.QueryContext(ctx, `
 		SELECT name, input, updated_at FROM saved_inputs WHERE machine_id = ? ORDER BY name`, machineID)
-	return collect(rows, err, "find saved inputs", func(row scanner) (runtime.SavedInput, error) {
-		var in runtime.SavedInput
+	return collect(rows, err, "find saved inputs", func(row scanner) (resource.SavedInput, error) {
+		var in resource.SavedInput
 		var updated int64
 		err := row.Scan(&in.Name, &in.Input, &updated)
 		in.UpdatedAt = fromMillis(updated)

@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // CreateMachine stores a new state machine with its first version. ErrExists when the name
 // is taken. m.Name, m.ARN, m.Type and m.Definition are used; the rest is filled in.
-func (db *DB) CreateMachine(ctx context.Context, m runtime.StateMachine) (runtime.StateMachine, error) {
+func (db *DB) CreateMachine(ctx context.Context, m resource.StateMachine) (resource.StateMachine, error) {
 	now := time.Now().UTC()
 	if m.Type == "" {
 		m.Type = "STANDARD"
@@ -31,17 +31,17 @@ func (db *DB) CreateMachine(ctx context.Context, m runtime.StateMachine) (runtim
 		return err
 	})
 	if isUniqueViolation(err) {
-		return runtime.StateMachine{}, fmt.Errorf("store: create machine %q: %w", m.Name, ErrExists)
+		return resource.StateMachine{}, fmt.Errorf("store: create machine %q: %w", m.Name, ErrExists)
 	}
 	if err != nil {
-		return runtime.StateMachine{}, fmt.Errorf("store: create machine %q: %w", m.Name, err)
+		return resource.StateMachine{}, fmt.Errorf("store: create machine %q: %w", m.Name, err)
 	}
 	m.Version, m.CreatedAt, m.UpdatedAt = 1, fromMillis(millis(now)), fromMillis(millis(now))
 	return m, nil
 }
 
 // UpdateMachine stores definition as the machine's next version and returns the machine at it.
-func (db *DB) UpdateMachine(ctx context.Context, name string, definition []byte) (runtime.StateMachine, error) {
+func (db *DB) UpdateMachine(ctx context.Context, name string, definition []byte) (resource.StateMachine, error) {
 	now := time.Now().UTC()
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var id int64
@@ -63,7 +63,7 @@ func (db *DB) UpdateMachine(ctx context.Context, name string, definition []byte)
 		return err
 	})
 	if err != nil {
-		return runtime.StateMachine{}, fmt.Errorf("store: update machine %q: %w", name, err)
+		return resource.StateMachine{}, fmt.Errorf("store: update machine %q: %w", name, err)
 	}
 	return db.FindMachine(ctx, name)
 }
@@ -80,8 +80,8 @@ func insertVersion(ctx context.Context, tx *sql.Tx, machineID int64, version int
 
 const machineColumns = `m.id, m.name, m.arn, m.type, m.created_at, m.updated_at, v.id, v.version, v.definition`
 
-func scanMachine(row scanner) (runtime.StateMachine, error) {
-	var m runtime.StateMachine
+func scanMachine(row scanner) (resource.StateMachine, error) {
+	var m resource.StateMachine
 	var created, updated int64
 	err := row.Scan(&m.ID, &m.Name, &m.ARN, &m.Type, &created, &updated, &m.VersionID, &m.Version, &m.Definition)
 	m.CreatedAt, m.UpdatedAt = fromMillis(created), fromMillis(updated)
@@ -89,7 +89,7 @@ func scanMachine(row scanner) (runtime.StateMachine, error) {
 }
 
 // FindMachine returns the named machine at its latest version.
-func (db *DB) FindMachine(ctx context.Context, name string) (runtime.StateMachine, error) {
+func (db *DB) FindMachine(ctx context.Context, name string) (resource.StateMachine, error) {
 	m, err := scanMachine(db.sql.QueryRowContext(ctx, `
 		SELECT `+machineColumns+`
 		FROM state_machines m JOIN state_machine_versions v ON v.machine_id = m.id
@@ -98,13 +98,13 @@ func (db *DB) FindMachine(ctx context.Context, name string) (runtime.StateMachin
 		err = ErrNotFound
 	}
 	if err != nil {
-		return runtime.StateMachine{}, fmt.Errorf("store: find machine %q: %w", name, err)
+		return resource.StateMachine{}, fmt.Errorf("store: find machine %q: %w", name, err)
 	}
 	return m, nil
 }
 
 // FindMachineVersion returns a machine at the given stored version.
-func (db *DB) FindMachineVersion(ctx context.Context, versionID int64) (runtime.StateMachine, error) {
+func (db *DB) FindMachineVersion(ctx context.Context, versionID int64) (resource.StateMachine, error) {
 	m, err := scanMachine(db.sql.QueryRowContext(ctx, `
 		SELECT `+machineColumns+`
 		FROM state_machines m JOIN state_machine_versions v ON v.machine_id = m.id
@@ -113,13 +113,13 @@ func (db *DB) FindMachineVersion(ctx context.Context, versionID int64) (runtime.
 		err = ErrNotFound
 	}
 	if err != nil {
-		return runtime.StateMachine{}, fmt.Errorf("store: find machine version %d: %w", versionID, err)
+		return resource.StateMachine{}, fmt.Errorf("store: find machine version %d: %w", versionID, err)
 	}
 	return m, nil
 }
 
 // FindMachines returns every machine at its latest version, by name.
-func (db *DB) FindMachines(ctx context.Context) ([]runtime.StateMachine, error) {
+func (db *DB) FindMachines(ctx context.Context) ([]resource.StateMachine, error) {
 	rows, err := db.sql.QueryContext(ctx, `
 		SELECT `+machineColumns+`
 		FROM state_machines m JOIN state_machine_versions v ON v.machine_id = m.id

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // TestAbortThenRedrive follows an execution through StopExecution and two redrives: the
@@ -28,7 +29,7 @@ func TestAbortThenRedrive(t *testing.T) {
 			}
 		}
 	}
-	find := func() runtime.ExecutionInfo {
+	find := func() resource.Execution {
 		t.Helper()
 		got, err := db.FindExecution(ctx, e.ID)
 		if err != nil {
@@ -47,7 +48,7 @@ func TestAbortThenRedrive(t *testing.T) {
 	if got.Status != runtime.StatusAborted || got.Error != "Ops" || got.Cause != "stopped by hand" || got.StoppedAt.IsZero() || got.RedriveCount != 0 || !got.RedriveDate.IsZero() {
 		t.Fatalf("aborted execution %+v", got)
 	}
-	if tasks, _ := db.FindCallbackTasks(ctx, ""); len(tasks) != 1 || tasks[0].Status != runtime.CallbackCancelled {
+	if tasks, _ := db.FindCallbackTasks(ctx, ""); len(tasks) != 1 || tasks[0].Status != resource.CallbackCancelled {
 		t.Fatalf("tasks after the abort %+v", tasks)
 	}
 

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/store"
 )
 
@@ -28,7 +29,7 @@ type run struct {
 
 // storeRun stores r as a new execution of m, its events one second apart, ending at
 // now-r.finished.
-func storeRun(t *testing.T, db *store.DB, m runtime.StateMachine, r run) runtime.ExecutionInfo {
+func storeRun(t *testing.T, db *store.DB, m resource.StateMachine, r run) resource.Execution {
 	t.Helper()
 	ctx := context.Background()
 	e := createExecution(t, db, m, r.name)
@@ -46,7 +47,7 @@ func storeRun(t *testing.T, db *store.DB, m runtime.StateMachine, r run) runtime
 		record(runtime.Event{ID: 2, Type: runtime.TaskScheduled, State: "Approve", Details: runtime.EventDetails{Parameters: `{}`}})
 		record(runtime.Event{ID: 3, Type: runtime.TaskSubmitted, State: "Approve", Details: runtime.EventDetails{TaskToken: "tok-" + r.name}})
 		id = 4
-		tasks, err := db.FindCallbackTasks(ctx, runtime.CallbackWaiting)
+		tasks, err := db.FindCallbackTasks(ctx, resource.CallbackWaiting)
 		if err != nil || len(tasks) == 0 {
 			t.Fatalf("no task for %s: %v", r.name, err)
 		}
@@ -108,7 +109,7 @@ func TestRetention(t *testing.T) {
 			ctx := context.Background()
 			db := openDB(t)
 			m := createMachine(t, db, "Retained")
-			byName := map[string]runtime.ExecutionInfo{}
+			byName := map[string]resource.Execution{}
 			var wantEvents int64
 			for _, r := range retentionRuns {
 				byName[r.name] = storeRun(t, db, m, r)
@@ -117,7 +118,7 @@ func TestRetention(t *testing.T) {
 				}
 			}
 			tasksBefore, _ := db.FindCallbackTasks(ctx, "")
-			auditBefore, _ := db.FindAuditEvents(ctx, runtime.AuditFilter{})
+			auditBefore, _ := db.FindAuditEvents(ctx, resource.AuditFilter{})
 			want := fmt.Sprint(len(tt.deleted), " executions, ", wantEvents, " events")
 
 			// The dry run counts what the deletion then deletes, and deletes nothing.
@@ -162,12 +163,12 @@ func TestRetention(t *testing.T) {
 			// Tasks go with their execution; the audit log keeps every row.
 			tasksAfter, _ := db.FindCallbackTasks(ctx, "")
 			for _, task := range tasksBefore {
-				gone := !slices.ContainsFunc(tasksAfter, func(a runtime.CallbackTask) bool { return a.ID == task.ID })
+				gone := !slices.ContainsFunc(tasksAfter, func(a resource.CallbackTask) bool { return a.ID == task.ID })
 				if gone != slices.Contains(tt.deleted, task.ExecutionName) {
 					t.Errorf("task of %s: gone %v", task.ExecutionName, gone)
 				}
 			}
-			if auditAfter, _ := db.FindAuditEvents(ctx, runtime.AuditFilter{}); !cmp.Equal(auditBefore, auditAfter) {
+			if auditAfter, _ := db.FindAuditEvents(ctx, resource.AuditFilter{}); !cmp.Equal(auditBefore, auditAfter) {
 				t.Errorf("audit rows changed:\n%s", cmp.Diff(auditBefore, auditAfter))
 			}
 		})
@@ -175,7 +176,7 @@ func TestRetention(t *testing.T) {
 }
 
 // remaining returns the names of m's executions, oldest first.
-func remaining(t *testing.T, db *store.DB, m runtime.StateMachine) []string {
+func remaining(t *testing.T, db *store.DB, m resource.StateMachine) []string {
 	t.Helper()
 	list, err := db.FindExecutions(context.Background(), m.ID, 1000)
 	if err != nil {
@@ -203,7 +204,7 @@ func TestRetentionNeverFreesTheHighestIDs(t *testing.T) {
 		{name: "b", events: 3, finished: 7 * day},
 		{name: "newest", events: 3, finished: 6 * day},
 	}
-	var last runtime.ExecutionInfo
+	var last resource.Execution
 	for _, r := range runs {
 		last = storeRun(t, db, m, r)
 	}

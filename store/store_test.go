@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/store"
 )
 
@@ -27,9 +28,9 @@ func openDB(t *testing.T) *store.DB {
 // A definition with unusual formatting: it must come back byte for byte.
 const definition = "{\n  \"StartAt\": \"A\",   \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}\n}\n"
 
-func createMachine(t *testing.T, db *store.DB, name string) runtime.StateMachine {
+func createMachine(t *testing.T, db *store.DB, name string) resource.StateMachine {
 	t.Helper()
-	m, err := db.CreateMachine(context.Background(), runtime.StateMachine{
+	m, err := db.CreateMachine(context.Background(), resource.StateMachine{
 		Name: name, ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:" + name, Definition: []byte(definition)})
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +96,7 @@ func TestMachineErrors(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
 	createMachine(t, db, "Taken")
-	_, err := db.CreateMachine(ctx, runtime.StateMachine{Name: "Taken", ARN: "other", Definition: []byte(definition)})
+	_, err := db.CreateMachine(ctx, resource.StateMachine{Name: "Taken", ARN: "other", Definition: []byte(definition)})
 	if !errors.Is(err, store.ErrExists) {
 		t.Errorf("duplicate name: got %v, want ErrExists", err)
 	}
@@ -116,9 +117,9 @@ func TestMachineErrors(t *testing.T) {
 	}
 }
 
-func createExecution(t *testing.T, db *store.DB, m runtime.StateMachine, name string) runtime.ExecutionInfo {
+func createExecution(t *testing.T, db *store.DB, m resource.StateMachine, name string) resource.Execution {
 	t.Helper()
-	e, err := db.CreateExecution(context.Background(), runtime.ExecutionInfo{
+	e, err := db.CreateExecution(context.Background(), resource.Execution{
 		ARN: m.ARN + ":" + name, Name: name, StateMachineID: m.ID, VersionID: m.VersionID,
 		Input: []byte(`{"n":1}`), StartedAt: time.Now()})
 	if err != nil {
@@ -154,7 +155,7 @@ func TestHistoryDrivesExecutionAndCallbacks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waiting, err := db.FindCallbackTasks(ctx, runtime.CallbackWaiting)
+	waiting, err := db.FindCallbackTasks(ctx, resource.CallbackWaiting)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,9 +163,9 @@ func TestHistoryDrivesExecutionAndCallbacks(t *testing.T) {
 		t.Fatalf("waiting tasks: %+v", waiting)
 	}
 	task := waiting[0]
-	want := runtime.CallbackTask{ID: task.ID, Token: "tok", ExecutionID: e.ID, ExecutionName: "run-1", ExecutionARN: e.ARN,
+	want := resource.CallbackTask{ID: task.ID, Token: "tok", ExecutionID: e.ID, ExecutionName: "run-1", ExecutionARN: e.ARN,
 		StateMachineName: "Approvals", State: "Approve", Resource: "sqs:sendMessage.waitForTaskToken",
-		Parameters: []byte(`{"token":"tok"}`), Status: runtime.CallbackWaiting, CreatedAt: at, SubmittedEvent: 5}
+		Parameters: []byte(`{"token":"tok"}`), Status: resource.CallbackWaiting, CreatedAt: at, SubmittedEvent: 5}
 	if diff := cmp.Diff(want, task); diff != "" {
 		t.Fatalf("task (-want +got):\n%s", diff)
 	}
@@ -183,7 +184,7 @@ func TestHistoryDrivesExecutionAndCallbacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if decided.Status != runtime.CallbackSucceeded || string(decided.Output) != `{"ok":true}` || !decided.DecidedAt.Equal(at.Add(time.Second)) {
+	if decided.Status != resource.CallbackSucceeded || string(decided.Output) != `{"ok":true}` || !decided.DecidedAt.Equal(at.Add(time.Second)) {
 		t.Fatalf("decided task %+v", decided)
 	}
 	ended, err := db.FindExecution(ctx, e.ID)
@@ -250,7 +251,7 @@ func TestFailedExecutionCancelsWaitingTasks(t *testing.T) {
 				t.Fatalf("execution %+v", got)
 			}
 			tasks, _ := db.FindCallbackTasks(ctx, "")
-			if len(tasks) != 1 || tasks[0].Status != runtime.CallbackCancelled {
+			if len(tasks) != 1 || tasks[0].Status != resource.CallbackCancelled {
 				t.Fatalf("tasks %+v", tasks)
 			}
 			list, _ := db.FindExecutions(ctx, m.ID, 0)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/store"
 )
 
@@ -18,7 +19,7 @@ import (
 func executions(t testing.TB, db *store.DB, n int) []string {
 	t.Helper()
 	ctx := context.Background()
-	m, err := db.CreateMachine(ctx, runtime.StateMachine{Name: "w", ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:w",
+	m, err := db.CreateMachine(ctx, resource.StateMachine{Name: "w", ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:w",
 		Definition: []byte(`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)})
 	if err != nil {
 		t.Fatal(err)
@@ -26,7 +27,7 @@ func executions(t testing.TB, db *store.DB, n int) []string {
 	arns := make([]string, n)
 	for i := range arns {
 		arns[i] = fmt.Sprintf("%s:run-%d", m.ARN, i)
-		if _, err := db.CreateExecution(ctx, runtime.ExecutionInfo{ARN: arns[i], Name: fmt.Sprint("run-", i),
+		if _, err := db.CreateExecution(ctx, resource.Execution{ARN: arns[i], Name: fmt.Sprint("run-", i),
 			StateMachineID: m.ID, VersionID: m.VersionID, Input: []byte("{}"), StartedAt: time.Now()}); err != nil {
 			t.Fatal(err)
 		}
@@ -183,7 +184,7 @@ func TestWriterJobThatFailsIsUndoneAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = db.CreateExecution(ctx, runtime.ExecutionInfo{ARN: arns[0], Name: "again", StateMachineID: m.ID, VersionID: m.VersionID,
+	_, err = db.CreateExecution(ctx, resource.Execution{ARN: arns[0], Name: "again", StateMachineID: m.ID, VersionID: m.VersionID,
 		Input: []byte("{}"), StartedAt: time.Now()})
 	if !errors.Is(err, store.ErrExists) {
 		t.Fatalf("a second execution with the ARN: %v, want ErrExists", err)

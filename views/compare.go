@@ -6,11 +6,12 @@ import (
 	"strings"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // CompareData is two executions of one state machine, side by side.
 type CompareData struct {
-	A, B runtime.ExecutionInfo
+	A, B resource.Execution
 	// PathA and PathB are the states each entered, in order.
 	PathA, PathB []string
 }
@@ -154,7 +155,7 @@ func JSONLines(raw []byte) []string {
 
 // resultLines is how an execution ended, as lines to compare: its output, or its error and
 // cause, or that it is still running.
-func resultLines(e runtime.ExecutionInfo) []string {
+func resultLines(e resource.Execution) []string {
 	switch {
 	case e.Status == runtime.StatusRunning:
 		return []string{"(still running)"}
@@ -180,7 +181,7 @@ func differenceText(rows []Row) string {
 	}
 }
 
-func resultTitle(a, b runtime.ExecutionInfo) string {
+func resultTitle(a, b resource.Execution) string {
 	if a.Status == runtime.StatusSucceeded && b.Status == runtime.StatusSucceeded {
 		return "Output"
 	}

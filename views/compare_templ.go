@@ -8,7 +8,7 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/stepstudio/stepstudio/runtime"
+import "github.com/stepstudio/stepstudio/runtime/resource"
 
 // Compare shows two executions of the same state machine side by side: input, path, result.
 func Compare(d CompareData) templ.Component {
@@ -138,7 +138,7 @@ func Compare(d CompareData) templ.Component {
 	})
 }
 
-func compareHead(e runtime.ExecutionInfo, side string) templ.Component {
+func compareHead(e resource.Execution, side string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -8,11 +8,11 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/stepstudio/stepstudio/runtime"
+import "github.com/stepstudio/stepstudio/runtime/resource"
 
 // DesignerData is what the designer page starts from: the stored version of a machine.
 type DesignerData struct {
-	Machine runtime.StateMachine
+	Machine resource.StateMachine
 	// Graph is the server-rendered SVG of the stored definition.
 	Graph []byte
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // ListStatuses are the statuses the executions lists filter by, in AWS's order.
@@ -22,7 +23,7 @@ type ExecutionListData struct {
 	Search string
 	// FirstPage says the page is the newest one, where live updates add new executions.
 	FirstPage bool
-	Page      runtime.ExecutionPage
+	Page      resource.ExecutionPage
 	// PageSize is how many rows a page holds, so live additions keep pages that long.
 	PageSize int
 }
@@ -109,7 +110,7 @@ func StatusIcon(s runtime.Status) string {
 }
 
 // Duration is how long an execution ran, rounded for reading; "" while it runs.
-func Duration(e runtime.ExecutionInfo) string {
+func Duration(e resource.Execution) string {
 	if e.StoppedAt.IsZero() {
 		return ""
 	}

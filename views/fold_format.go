@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // FormatMillis shows a duration in milliseconds as people read it: "350 ms", "2.5 s",
@@ -39,7 +40,7 @@ func orDash(s string) string {
 
 // executionDuration is the time from start to stop; while the execution runs, the script
 // keeps it counting.
-func executionDuration(e runtime.ExecutionInfo) string {
+func executionDuration(e resource.Execution) string {
 	if e.StoppedAt.IsZero() {
 		return "running"
 	}
@@ -61,7 +62,7 @@ func visitID(v *Visit) string {
 }
 
 // isExpress reports an Express execution, by its ARN (arn:aws:states:…:express:…).
-func isExpress(e runtime.ExecutionInfo) bool { return strings.Contains(e.ARN, ":express:") }
+func isExpress(e resource.Execution) bool { return strings.Contains(e.ARN, ":express:") }
 
 func visitNode(v *Visit) string {
 	if v == nil {

@@ -8,11 +8,11 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/stepstudio/stepstudio/runtime"
+import "github.com/stepstudio/stepstudio/runtime/resource"
 
 // HomeData is what the home page shows.
 type HomeData struct {
-	Machines []runtime.StateMachine
+	Machines []resource.StateMachine
 	// Form holds what the user typed when a create failed, so nothing is lost.
 	Form CreateForm
 	// Problems explains why the last create failed.

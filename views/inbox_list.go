@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // InboxFilter is the inbox's filter as the user typed it, to show it again in the form and to
@@ -47,7 +47,7 @@ func (f InboxFilter) Active() bool {
 
 // InboxRow is one waiting task as the inbox lists it.
 type InboxRow struct {
-	Task runtime.CallbackTask
+	Task resource.CallbackTask
 	// Deadline is when the task times out by itself (zero: never), DeadlineKind says whether
 	// its TimeoutSeconds ("timeout") or HeartbeatSeconds ("heartbeat") sets it.
 	Deadline     time.Time
@@ -64,7 +64,7 @@ type InboxRow struct {
 }
 
 // NewInboxRow prepares a waiting task for the viewer named viewer.
-func NewInboxRow(t runtime.CallbackTask, viewer string) InboxRow {
+func NewInboxRow(t resource.CallbackTask, viewer string) InboxRow {
 	// The list is seen by everyone, and the token alone decides the task through the API.
 	params := []byte(MaskTokens(string(t.Parameters), t.Token))
 	r := InboxRow{
@@ -82,7 +82,7 @@ func NewInboxRow(t runtime.CallbackTask, viewer string) InboxRow {
 // TaskDeadline is when a waiting task times out unless decided: the nearer of its
 // TimeoutSeconds after it started and its HeartbeatSeconds after the last heartbeat (or the
 // start). The zero time means it waits for ever.
-func TaskDeadline(t runtime.CallbackTask) (time.Time, string) {
+func TaskDeadline(t resource.CallbackTask) (time.Time, string) {
 	var at time.Time
 	kind := ""
 	if t.TimeoutSeconds > 0 {

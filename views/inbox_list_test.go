@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 func TestParamSummaryListsLeavesInOrder(t *testing.T) {
@@ -35,7 +35,7 @@ func TestInboxRowMasksTheTokenAndFindsTheDeadline(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	token := "AAAAtokenZZZZ-0123456789abcdefghijklmnop"
-	task := runtime.CallbackTask{ID: 7, Token: token, CreatedAt: start, TimeoutSeconds: 600, HeartbeatSeconds: 120,
+	task := resource.CallbackTask{ID: 7, Token: token, CreatedAt: start, TimeoutSeconds: 600, HeartbeatSeconds: 120,
 		LastHeartbeatAt: start.Add(9 * time.Minute), Parameters: []byte(`{"token": "` + token + `", "id": 1}`)}
 	r := NewInboxRow(task, "bob")
 	if strings.Contains(r.Summary+r.Parameters, token) {
@@ -48,7 +48,7 @@ func TestInboxRowMasksTheTokenAndFindsTheDeadline(t *testing.T) {
 	if d, kind := TaskDeadline(task); !d.Equal(start.Add(3*time.Minute)) || kind != "heartbeat" {
 		t.Errorf("deadline %v (%s), want the heartbeat's 12:03", d, kind)
 	}
-	if d, _ := TaskDeadline(runtime.CallbackTask{CreatedAt: start}); !d.IsZero() {
+	if d, _ := TaskDeadline(resource.CallbackTask{CreatedAt: start}); !d.IsZero() {
 		t.Errorf("a task without timeouts has deadline %v", d)
 	}
 	if !r.CanDecide {

@@ -8,11 +8,11 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/stepstudio/stepstudio/runtime"
+import "github.com/stepstudio/stepstudio/runtime/resource"
 
 // MachineData is what the state machine page shows.
 type MachineData struct {
-	Machine runtime.StateMachine
+	Machine resource.StateMachine
 	// Graph is the server-rendered SVG of the definition being shown.
 	Graph []byte
 	// Definition is the editor's content: the stored definition, or the user's rejected edit.
@@ -21,7 +21,7 @@ type MachineData struct {
 	Problems []string
 	// Notice confirms what the last action did.
 	Notice     string
-	Executions []runtime.ExecutionInfo
+	Executions []resource.Execution
 	// RunInput is the run form's content; RunProblem says why the last run was refused.
 	RunInput   string
 	RunProblem string
@@ -319,7 +319,7 @@ func Machine(d MachineData) templ.Component {
 	})
 }
 
-func executionList(executions []runtime.ExecutionInfo) templ.Component {
+func executionList(executions []resource.Execution) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

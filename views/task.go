@@ -7,20 +7,20 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // TaskData is what the task page shows: one callback task, waiting or decided.
 type TaskData struct {
-	Task      runtime.CallbackTask
-	Execution runtime.ExecutionInfo
+	Task      resource.CallbackTask
+	Execution resource.Execution
 	// Viewer is who looks at the page; Admin whether they may act on tasks others hold.
 	Viewer string
 	Admin  bool
 	// Graph is the execution's graph, marked by MarkGraph, the task's state flagged.
 	Graph []byte
 	// Audit is what was done to the task, newest first.
-	Audit []runtime.AuditEvent
+	Audit []resource.AuditEvent
 	// Now is when the page was drawn: the countdowns start from it.
 	Now time.Time
 	// Notice confirms the last action; Problem says why a decision was refused, and Form
@@ -54,7 +54,7 @@ func (d TaskData) mayAct() bool { return d.Task.ClaimedBy == "" || d.holds() || 
 
 // waiting reports whether the task can still be decided.
 func (d TaskData) waiting() bool {
-	return d.Task.Status == runtime.CallbackWaiting && d.Task.DecidedBy == ""
+	return d.Task.Status == resource.CallbackWaiting && d.Task.DecidedBy == ""
 }
 
 // masked hides the task token from whoever does not hold the task.
@@ -271,20 +271,20 @@ func (d TaskData) outcome() string {
 		by = " by " + t.DecidedBy
 	}
 	switch t.Status {
-	case runtime.CallbackSucceeded:
+	case resource.CallbackSucceeded:
 		return "Approved" + by + " at " + formatTime(t.DecidedAt) + "."
-	case runtime.CallbackFailed:
+	case resource.CallbackFailed:
 		return "Rejected" + by + " at " + formatTime(t.DecidedAt) + "."
-	case runtime.CallbackTimedOut:
+	case resource.CallbackTimedOut:
 		return "Timed out at " + formatTime(t.DecidedAt) + " (" + t.Error + ")."
-	case runtime.CallbackCancelled:
+	case resource.CallbackCancelled:
 		return "Its execution ended at " + formatTime(t.DecidedAt) + " while it waited: nobody can decide it any more."
 	}
 	return "Decided" + by + "; the execution is taking the decision."
 }
 
 // AuditUser names who acted: the studio itself for a timeout, the name tried for a login.
-func AuditUser(ev runtime.AuditEvent) string {
+func AuditUser(ev resource.AuditEvent) string {
 	switch {
 	case ev.User != "":
 		return ev.User
@@ -295,25 +295,25 @@ func AuditUser(ev runtime.AuditEvent) string {
 }
 
 // AuditActionLabel is an action as the pages say it.
-func AuditActionLabel(a runtime.AuditAction) string {
+func AuditActionLabel(a resource.AuditAction) string {
 	switch a {
-	case runtime.AuditTimedOut:
+	case resource.AuditTimedOut:
 		return "timed out"
-	case runtime.AuditLoginFailed:
+	case resource.AuditLoginFailed:
 		return "login failed"
-	case runtime.AuditLoginThrottled:
+	case resource.AuditLoginThrottled:
 		return "login throttled"
 	}
 	return string(a)
 }
 
 // isLoginAudit reports whether a row is a refused login, which names no task or execution.
-func isLoginAudit(ev runtime.AuditEvent) bool {
-	return ev.Action == runtime.AuditLoginFailed || ev.Action == runtime.AuditLoginThrottled
+func isLoginAudit(ev resource.AuditEvent) bool {
+	return ev.Action == resource.AuditLoginFailed || ev.Action == resource.AuditLoginThrottled
 }
 
 // auditDetail is a row's output, or error and cause, or where a refused login came from.
-func auditDetail(ev runtime.AuditEvent) string {
+func auditDetail(ev resource.AuditEvent) string {
 	switch {
 	case isLoginAudit(ev) && ev.Cause != "":
 		return "from " + ev.Address + "; " + ev.Cause
@@ -332,12 +332,12 @@ func auditDetail(ev runtime.AuditEvent) string {
 }
 
 // AuditActions are the actions the audit page filters by.
-var AuditActions = []runtime.AuditAction{runtime.AuditClaimed, runtime.AuditReleased, runtime.AuditApproved,
-	runtime.AuditRejected, runtime.AuditHeartbeat, runtime.AuditTimedOut, runtime.AuditLoginFailed, runtime.AuditLoginThrottled}
+var AuditActions = []resource.AuditAction{resource.AuditClaimed, resource.AuditReleased, resource.AuditApproved,
+	resource.AuditRejected, resource.AuditHeartbeat, resource.AuditTimedOut, resource.AuditLoginFailed, resource.AuditLoginThrottled}
 
 // AuditData is what the audit page shows: a page of rows, newest first.
 type AuditData struct {
-	Events []runtime.AuditEvent
+	Events []resource.AuditEvent
 	User   string
 	Action string
 	// Older is the query of the next page ("" for none).

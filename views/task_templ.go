@@ -8,7 +8,7 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/stepstudio/stepstudio/runtime"
+import "github.com/stepstudio/stepstudio/runtime/resource"
 
 // Task shows one callback task: what it was given, where its execution stands, its deadlines,
 // who holds it, and — while it waits and the viewer may act — the forms to decide it. A
@@ -1253,7 +1253,7 @@ func fieldLabel(f FormField) templ.Component {
 }
 
 // taskResult is what the task ended with.
-func taskResult(t runtime.CallbackTask) templ.Component {
+func taskResult(t resource.CallbackTask) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1331,7 +1331,7 @@ func taskResult(t runtime.CallbackTask) templ.Component {
 
 // AuditTable lists audit rows, newest first; withTask and withExecution add those columns
 // (a page about one task or one execution leaves them out).
-func AuditTable(events []runtime.AuditEvent, withTask, withExecution bool) templ.Component {
+func AuditTable(events []resource.AuditEvent, withTask, withExecution bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

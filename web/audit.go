@@ -8,7 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/views"
 )
 
@@ -21,8 +21,8 @@ func (s *Server) handleAuditList(c echo.Context) error {
 	user := strings.TrimSpace(c.QueryParam("user"))
 	action := c.QueryParam("action")
 	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
-	events, err := s.cfg.Store.FindAuditEvents(c.Request().Context(), runtime.AuditFilter{
-		User: user, Action: runtime.AuditAction(action), Before: before, Limit: auditPageSize + 1})
+	events, err := s.cfg.Store.FindAuditEvents(c.Request().Context(), resource.AuditFilter{
+		User: user, Action: resource.AuditAction(action), Before: before, Limit: auditPageSize + 1})
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/stepstudio/stepstudio/auth"
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/views"
 )
 
@@ -28,7 +28,7 @@ type UserStore interface {
 	DeleteSession(ctx context.Context, tokenHash []byte) error
 	FindAPIKeyUser(ctx context.Context, keyHash []byte) (auth.User, error)
 	// RecordLoginRefused adds the audit row of a refused login (it names no task).
-	RecordLoginRefused(ctx context.Context, ev runtime.AuditEvent) error
+	RecordLoginRefused(ctx context.Context, ev resource.AuditEvent) error
 }
 
 // sessionTTL is how long a session lives after its last use.
@@ -109,7 +109,7 @@ func (s *Server) identify(c echo.Context) (identity, error) {
 			return identity{}, &denial{http.StatusUnauthorized, "The Authorization header must be \"Bearer\" and an API key made by \"stepstudio user key\"."}
 		}
 		u, err := s.cfg.Users.FindAPIKeyUser(ctx, auth.HashToken(strings.TrimSpace(key)))
-		if errors.Is(err, runtime.ErrNotFound) {
+		if errors.Is(err, resource.ErrNotFound) {
 			return identity{}, &denial{http.StatusUnauthorized, "The API key is not valid."}
 		}
 		if err != nil {
@@ -123,7 +123,7 @@ func (s *Server) identify(c echo.Context) (identity, error) {
 		if err == nil {
 			return identity{user: webUser(u), how: bySession, session: cookie.Value}, nil
 		}
-		if !errors.Is(err, runtime.ErrNotFound) {
+		if !errors.Is(err, resource.ErrNotFound) {
 			return identity{}, err
 		}
 	}
@@ -244,12 +244,12 @@ func (s *Server) handleLogin(c echo.Context) error {
 		return s.refuseThrottledLogin(c, next, name, address, wait, report)
 	}
 	u, err := s.cfg.Users.FindUser(ctx, name)
-	if err != nil && !errors.Is(err, runtime.ErrNotFound) {
+	if err != nil && !errors.Is(err, resource.ErrNotFound) {
 		return err
 	}
 	if !auth.CheckPassword(u.PasswordHash, password) {
 		s.log.Info("login refused", "name", clipName(name), "remote", address)
-		s.auditLogin(ctx, runtime.AuditLoginFailed, name, address, "")
+		s.auditLogin(ctx, resource.AuditLoginFailed, name, address, "")
 		return render(c, http.StatusUnauthorized, views.Login(next, name, loginRefused))
 	}
 	s.logins.succeed(keys...)
@@ -269,7 +269,7 @@ func (s *Server) refuseThrottledLogin(c echo.Context, next, name, address string
 	c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
 	if report {
 		s.log.Warn("login throttled", "name", clipName(name), "remote", address, "retry_after", seconds)
-		s.auditLogin(c.Request().Context(), runtime.AuditLoginThrottled, name, address, fmt.Sprintf("retry after %d s", seconds))
+		s.auditLogin(c.Request().Context(), resource.AuditLoginThrottled, name, address, fmt.Sprintf("retry after %d s", seconds))
 	}
 	unit := "seconds"
 	if seconds == 1 {
@@ -284,8 +284,8 @@ func (s *Server) refuseThrottledLogin(c echo.Context, next, name, address string
 
 // auditLogin records a refused login. The refusal stands even when the row cannot be written,
 // so a failure is logged rather than answered with a 500.
-func (s *Server) auditLogin(ctx context.Context, action runtime.AuditAction, name, address, cause string) {
-	ev := runtime.AuditEvent{At: s.cfg.NowFunc(), User: clipName(name), Action: action, Address: address, Cause: cause}
+func (s *Server) auditLogin(ctx context.Context, action resource.AuditAction, name, address, cause string) {
+	ev := resource.AuditEvent{At: s.cfg.NowFunc(), User: clipName(name), Action: action, Address: address, Cause: cause}
 	if err := s.cfg.Users.RecordLoginRefused(ctx, ev); err != nil {
 		s.log.Error("audit refused login", "name", ev.User, "remote", address, "err", err)
 	}

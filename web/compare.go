@@ -10,7 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/views"
 )
 
@@ -41,16 +41,16 @@ func (s *Server) handleCompare(c echo.Context) error {
 
 // compareSide finds the execution a query parameter names: 400 when it names none, 404 when
 // there is no such execution.
-func (s *Server) compareSide(ctx context.Context, text, key string) (runtime.ExecutionInfo, error) {
+func (s *Server) compareSide(ctx context.Context, text, key string) (resource.Execution, error) {
 	if text == "" {
-		return runtime.ExecutionInfo{}, badRequest(fmt.Sprintf("Say which executions to compare: /executions/compare?a=ID&b=ID (%q is missing).", key))
+		return resource.Execution{}, badRequest(fmt.Sprintf("Say which executions to compare: /executions/compare?a=ID&b=ID (%q is missing).", key))
 	}
 	id, err := strconv.ParseInt(text, 10, 64)
 	if err != nil || id <= 0 {
-		return runtime.ExecutionInfo{}, badRequest(fmt.Sprintf("%s=%q is not an execution id (a positive whole number).", key, text))
+		return resource.Execution{}, badRequest(fmt.Sprintf("%s=%q is not an execution id (a positive whole number).", key, text))
 	}
 	e, err := s.cfg.Store.FindExecution(ctx, id)
-	if errors.Is(err, runtime.ErrNotFound) {
+	if errors.Is(err, resource.ErrNotFound) {
 		return e, notFound(fmt.Sprintf("There is no execution %d to compare.", id))
 	}
 	return e, err

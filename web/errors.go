@@ -8,7 +8,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/views"
 )
 
@@ -43,7 +43,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return // the client went away: nobody is left to answer
 	case errors.As(err, &ue):
 		status, title, message = ue.status, ue.title, ue.message
-	case errors.Is(err, runtime.ErrNotFound):
+	case errors.Is(err, resource.ErrNotFound):
 		status, title, message = http.StatusNotFound, "Not found", err.Error()
 	case errors.As(err, &he):
 		status, title, message = he.Code, http.StatusText(he.Code), http.StatusText(he.Code)

@@ -12,12 +12,13 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/views"
 )
 
 // drawRun draws the version an execution ran with each state marked as its folded history
 // leaves it; more, when given, reads what else the page needs from the run while it is locked.
-func (s *Server) drawRun(ctx context.Context, e runtime.ExecutionInfo, more func(*foldedRun)) ([]byte, error) {
+func (s *Server) drawRun(ctx context.Context, e resource.Execution, more func(*foldedRun)) ([]byte, error) {
 	m, err := s.cfg.Store.FindMachineVersion(ctx, e.VersionID)
 	if err != nil {
 		return nil, err
@@ -59,7 +60,7 @@ func (s *Server) handleExecutionShow(c echo.Context) error {
 	if d.Events.Rows, err = s.eventsByID(ctx, e.ID, eventIDs, tokens); err != nil {
 		return err
 	}
-	if d.Decisions, err = s.cfg.Store.FindAuditEvents(ctx, runtime.AuditFilter{ExecutionID: e.ID}); err != nil {
+	if d.Decisions, err = s.cfg.Store.FindAuditEvents(ctx, resource.AuditFilter{ExecutionID: e.ID}); err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, views.Execution(d))
@@ -81,7 +82,7 @@ func (s *Server) eventsByID(ctx context.Context, executionID int64, ids []int64,
 
 // findExecutionPage finds the execution of a request for a page of its rows, and the page
 // asked for: the page query parameter, a whole number from 1, 1 when absent.
-func (s *Server) findExecutionPage(c echo.Context) (runtime.ExecutionInfo, int, error) {
+func (s *Server) findExecutionPage(c echo.Context) (resource.Execution, int, error) {
 	e, err := s.findExecution(c)
 	if err != nil {
 		return e, 0, err
@@ -240,7 +241,7 @@ type includedDetails struct {
 	Included bool `json:"included"`
 }
 
-func exportOf(e runtime.ExecutionInfo) executionExport {
+func exportOf(e resource.Execution) executionExport {
 	x := executionExport{ExecutionArn: e.ARN, StateMachineArn: e.StateMachineARN, Name: e.Name,
 		Status: string(e.Status), StartDate: e.StartedAt.UTC(), Input: string(e.Input), Output: string(e.Output),
 		Error: e.Error, Cause: e.Cause, RedriveCount: e.RedriveCount, InputDetails: includedDetails{true}}
@@ -337,9 +338,9 @@ func (s *Server) handleExecutionVisit(c echo.Context) error {
 // error) as the task's answer, to show the value after each step. A Map or Parallel runs its
 // iterations or branches again; when they call tasks the studio cannot run, the recomputed
 // steps stop there, and problem says so.
-func (s *Server) recompute(ctx context.Context, e runtime.ExecutionInfo, definition []byte, v *views.Visit,
+func (s *Server) recompute(ctx context.Context, e resource.Execution, definition []byte, v *views.Visit,
 	input, result string) (*runtime.TestStateResult, string) {
-	def, err := s.definition(runtime.StateMachine{VersionID: e.VersionID, Definition: definition})
+	def, err := s.definition(resource.StateMachine{VersionID: e.VersionID, Definition: definition})
 	if err != nil {
 		return nil, "The definition could not be read: " + err.Error()
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/views"
 )
 
@@ -40,7 +41,7 @@ func (s *Server) handleExecutionStop(c echo.Context) error {
 }
 
 // notRunning explains a refused stop.
-func notRunning(e runtime.ExecutionInfo) error {
+func notRunning(e resource.Execution) error {
 	msg := fmt.Sprintf("Execution %d is not running, it %s. Nothing was changed.", e.ID, e.Status)
 	if e.Status == runtime.StatusRunning {
 		// Only an execution that could not be resumed at start-up is in this state.
@@ -68,7 +69,7 @@ func (s *Server) handleExecutionRedrive(c echo.Context) error {
 }
 
 // notRedrivable explains a refused redrive.
-func notRedrivable(e runtime.ExecutionInfo, reason string) error {
+func notRedrivable(e resource.Execution, reason string) error {
 	return &userError{status: http.StatusConflict, title: "Cannot be redriven",
 		message: fmt.Sprintf("Execution %d cannot be redriven: %s. Only FAILED, TIMED_OUT and ABORTED executions can be. Nothing was changed.", e.ID, reason)}
 }

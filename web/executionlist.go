@@ -14,20 +14,21 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/views"
 )
 
 // ListStore finds the pages of the executions lists and the execution a change names.
 type ListStore interface {
-	FindExecutionPage(ctx context.Context, f runtime.ExecutionFilter) (runtime.ExecutionPage, error)
-	FindExecutionByARN(ctx context.Context, arn string) (runtime.ExecutionInfo, error)
+	FindExecutionPage(ctx context.Context, f resource.ExecutionFilter) (resource.ExecutionPage, error)
+	FindExecutionByARN(ctx context.Context, arn string) (resource.Execution, error)
 }
 
 // listPageSize is how many executions a list page shows.
 const listPageSize = 25
 
 func (s *Server) handleExecutionList(c echo.Context) error {
-	return s.renderExecutionList(c, runtime.StateMachine{})
+	return s.renderExecutionList(c, resource.StateMachine{})
 }
 
 func (s *Server) handleMachineExecutionList(c echo.Context) error {
@@ -39,7 +40,7 @@ func (s *Server) handleMachineExecutionList(c echo.Context) error {
 }
 
 // renderExecutionList shows a page of the executions of m, or of all machines when m is zero.
-func (s *Server) renderExecutionList(c echo.Context, m runtime.StateMachine) error {
+func (s *Server) renderExecutionList(c echo.Context, m resource.StateMachine) error {
 	f, err := listFilter(c)
 	if err != nil {
 		return err
@@ -57,8 +58,8 @@ func (s *Server) renderExecutionList(c echo.Context, m runtime.StateMachine) err
 
 // listFilter reads the list's query: status, q (a part of the name), and a page cursor, before
 // or after an execution id. Anything else in them is a 400 that says what is allowed.
-func listFilter(c echo.Context) (runtime.ExecutionFilter, error) {
-	f := runtime.ExecutionFilter{
+func listFilter(c echo.Context) (resource.ExecutionFilter, error) {
+	f := resource.ExecutionFilter{
 		Status:       runtime.Status(strings.ToUpper(strings.TrimSpace(c.QueryParam("status")))),
 		NameContains: strings.TrimSpace(c.QueryParam("q")),
 		Limit:        listPageSize,
@@ -157,7 +158,7 @@ func (s *Server) handleExecutionListSocket(c echo.Context) error {
 
 // changeMessage reads the execution a change names (the store has it: the hub hears of
 // events after they are stored) and renders its row.
-func (s *Server) changeMessage(ctx context.Context, change ExecutionChange, f runtime.ExecutionFilter, machine string) (changeMessage, error) {
+func (s *Server) changeMessage(ctx context.Context, change ExecutionChange, f resource.ExecutionFilter, machine string) (changeMessage, error) {
 	e, err := s.cfg.Store.FindExecutionByARN(ctx, change.ARN)
 	if err != nil {
 		return changeMessage{}, err
@@ -175,7 +176,7 @@ func (s *Server) changeMessage(ctx context.Context, change ExecutionChange, f ru
 
 // matches applies a list's filter to one execution as the store's query does (the name
 // search ignores ASCII case, like SQLite's LIKE).
-func matches(e runtime.ExecutionInfo, f runtime.ExecutionFilter, machine string) bool {
+func matches(e resource.Execution, f resource.ExecutionFilter, machine string) bool {
 	return (machine == "" || e.StateMachineName == machine) &&
 		(f.Status == "" || e.Status == f.Status) &&
 		strings.Contains(asciiLower(e.Name), asciiLower(f.NameContains))

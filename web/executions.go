@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/views"
 )
 
@@ -84,17 +85,17 @@ func newExecutionName() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
-func (s *Server) definition(m runtime.StateMachine) (*runtime.Definition, error) {
+func (s *Server) definition(m resource.StateMachine) (*runtime.Definition, error) {
 	return s.definitions.Of(m)
 }
 
-func (s *Server) findExecution(c echo.Context) (runtime.ExecutionInfo, error) {
+func (s *Server) findExecution(c echo.Context) (resource.Execution, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		return runtime.ExecutionInfo{}, notFound(fmt.Sprintf("There is no execution %q: execution ids are numbers.", c.Param("id")))
+		return resource.Execution{}, notFound(fmt.Sprintf("There is no execution %q: execution ids are numbers.", c.Param("id")))
 	}
 	e, err := s.cfg.Store.FindExecution(c.Request().Context(), id)
-	if errors.Is(err, runtime.ErrNotFound) {
+	if errors.Is(err, resource.ErrNotFound) {
 		return e, notFound(fmt.Sprintf("There is no execution %d.", id))
 	}
 	return e, err

@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/store"
 	"github.com/stepstudio/stepstudio/web"
 )
@@ -31,12 +32,12 @@ func BenchmarkFanout200(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	m, err := db.CreateMachine(ctx, runtime.StateMachine{Name: "m", ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:m",
+	m, err := db.CreateMachine(ctx, resource.StateMachine{Name: "m", ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:m",
 		Definition: []byte(`{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}`)})
 	if err != nil {
 		b.Fatal(err)
 	}
-	exec, err := db.CreateExecution(ctx, runtime.ExecutionInfo{ARN: "arn:aws:states:us-east-1:123456789012:execution:m:x", Name: "x",
+	exec, err := db.CreateExecution(ctx, resource.Execution{ARN: "arn:aws:states:us-east-1:123456789012:execution:m:x", Name: "x",
 		StateMachineID: m.ID, VersionID: m.VersionID, Input: []byte("{}"), StartedAt: time.Now()})
 	if err != nil {
 		b.Fatal(err)

@@ -19,6 +19,7 @@ import (
 	"github.com/stepstudio/stepstudio/designer"
 	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/runtime/fakeclock"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/store"
 	"github.com/stepstudio/stepstudio/web"
 )
@@ -41,7 +42,7 @@ const mapDefinition = `{"StartAt": "Each", "States": {"Each": {"Type": "Map", "M
 // fullHistory is a studio's store holding one execution whose history reached the limit.
 type fullHistory struct {
 	db   *store.DB
-	exec runtime.ExecutionInfo
+	exec resource.Execution
 	gfx  graphs
 }
 
@@ -53,12 +54,12 @@ func newFullHistory(tb testing.TB, definition, input string) *fullHistory {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	m, err := db.CreateMachine(ctx, runtime.StateMachine{Name: "Full", ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:Full",
+	m, err := db.CreateMachine(ctx, resource.StateMachine{Name: "Full", ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:Full",
 		Definition: []byte(definition)})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	exec, err := db.CreateExecution(ctx, runtime.ExecutionInfo{ARN: "arn:aws:states:us-east-1:123456789012:execution:Full:x", Name: "x",
+	exec, err := db.CreateExecution(ctx, resource.Execution{ARN: "arn:aws:states:us-east-1:123456789012:execution:Full:x", Name: "x",
 		StateMachineID: m.ID, VersionID: m.VersionID, Input: []byte(input), StartedAt: time.Now()})
 	if err != nil {
 		tb.Fatal(err)

@@ -12,13 +12,13 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/labstack/echo/v4"
 
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/views"
 )
 
 // InboxStore counts the waiting tasks for the navigation's badge.
 type InboxStore interface {
-	CountCallbackTasks(ctx context.Context, status runtime.CallbackStatus) (int, error)
+	CountCallbackTasks(ctx context.Context, status resource.CallbackStatus) (int, error)
 }
 
 const (
@@ -157,7 +157,7 @@ type inboxList struct {
 // set is small (each is a person's to-do), and the live socket applies the same filter to
 // every change with the same code.
 func (s *Server) findInboxList(ctx context.Context, f inboxQuery, viewer string, now time.Time) (inboxList, error) {
-	tasks, err := s.cfg.Store.FindCallbackTasks(ctx, runtime.CallbackWaiting)
+	tasks, err := s.cfg.Store.FindCallbackTasks(ctx, resource.CallbackWaiting)
 	if err != nil {
 		return inboxList{}, err
 	}
@@ -319,7 +319,7 @@ func (s *Server) handleInboxSocket(c echo.Context) error {
 // inboxUpdate looks at the waiting tasks again and says what the socket should send.
 func (s *Server) inboxUpdate(ctx context.Context, feed *inboxFeed, f inboxQuery, countOnly bool, viewer string) (inboxMessage, bool, error) {
 	if countOnly {
-		n, err := s.cfg.Store.CountCallbackTasks(ctx, runtime.CallbackWaiting)
+		n, err := s.cfg.Store.CountCallbackTasks(ctx, resource.CallbackWaiting)
 		if err != nil {
 			return inboxMessage{}, false, err
 		}
@@ -357,7 +357,7 @@ func (s *Server) countInbox(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c) // the login page: nobody to show the inbox to yet
 		}
 		ctx := c.Request().Context()
-		count := func() (int, error) { return s.cfg.Store.CountCallbackTasks(ctx, runtime.CallbackWaiting) }
+		count := func() (int, error) { return s.cfg.Store.CountCallbackTasks(ctx, resource.CallbackWaiting) }
 		c.SetRequest(c.Request().WithContext(views.WithInboxCount(ctx, count)))
 		return next(c)
 	}

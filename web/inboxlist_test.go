@@ -10,7 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/views"
 )
 
@@ -23,7 +23,7 @@ func queryOf(t *testing.T, rawQuery string) (inboxQuery, error) {
 // inboxFixture is four waiting tasks at now: two of Orders (one with a 10-minute timeout,
 // one with a 1-hour heartbeat), one of Payroll with no deadline, one of Orders waiting an hour.
 func inboxFixture(now time.Time) []views.InboxRow {
-	tasks := []runtime.CallbackTask{
+	tasks := []resource.CallbackTask{
 		{ID: 1, StateMachineName: "Orders", State: "Approve", ExecutionName: "order-1", CreatedAt: now.Add(-2 * time.Minute),
 			TimeoutSeconds: 600, Parameters: []byte(`{"orderId": "o-1", "amount": 250}`)},
 		{ID: 2, StateMachineName: "Orders", State: "Review", ExecutionName: "order-2", CreatedAt: now.Add(-5 * time.Minute),

@@ -11,12 +11,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // InputStore keeps the inputs saved by name for each state machine.
 type InputStore interface {
-	FindSavedInputs(ctx context.Context, machineID int64) ([]runtime.SavedInput, error)
+	FindSavedInputs(ctx context.Context, machineID int64) ([]resource.SavedInput, error)
 	UpsertSavedInput(ctx context.Context, machineID int64, name, input string) error
 	DeleteSavedInput(ctx context.Context, machineID int64, name string) error
 }
@@ -94,7 +94,7 @@ func (s *Server) handleInputDelete(c echo.Context) error {
 	}
 	name := inputName(c)
 	err = s.cfg.Store.DeleteSavedInput(c.Request().Context(), m.ID, name)
-	if errors.Is(err, runtime.ErrNotFound) {
+	if errors.Is(err, resource.ErrNotFound) {
 		return c.JSON(http.StatusNotFound, inputError{fmt.Sprintf("There is no saved input named %q.", name)})
 	}
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/stepstudio/stepstudio/auth"
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/store"
 	"github.com/stepstudio/stepstudio/web"
 )
@@ -243,7 +243,7 @@ func TestRefusedLoginsAreAudited(t *testing.T) {
 		wantThrottled(t, resp, body, "1")
 	}
 
-	events, err := s.db.FindAuditEvents(ctx, runtime.AuditFilter{})
+	events, err := s.db.FindAuditEvents(ctx, resource.AuditFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

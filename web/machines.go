@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/views"
 )
 
@@ -122,13 +123,13 @@ func (s *Server) handleMachineCreate(c echo.Context) error {
 		form.Definition = string(definition)
 		return s.renderHome(c, http.StatusUnprocessableEntity, form, problemsOf(err))
 	}
-	_, err = s.cfg.Store.CreateMachine(ctx, runtime.StateMachine{
+	_, err = s.cfg.Store.CreateMachine(ctx, resource.StateMachine{
 		Name:       form.Name,
 		ARN:        s.machineARN(form.Name),
 		Type:       form.Type,
 		Definition: definition,
 	})
-	if errors.Is(err, runtime.ErrExists) {
+	if errors.Is(err, resource.ErrExists) {
 		form.Definition = string(definition)
 		return s.renderHome(c, http.StatusConflict, form,
 			[]string{fmt.Sprintf("A state machine named %q already exists; choose another name.", form.Name)})
@@ -210,13 +211,13 @@ func (s *Server) machineARN(name string) string {
 	return fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", s.cfg.Region, s.cfg.AccountID, name)
 }
 
-func (s *Server) findMachine(c echo.Context) (runtime.StateMachine, error) {
+func (s *Server) findMachine(c echo.Context) (resource.StateMachine, error) {
 	name := c.Param("name")
 	if unescaped, err := url.PathUnescape(name); err == nil {
 		name = unescaped
 	}
 	m, err := s.cfg.Store.FindMachine(c.Request().Context(), name)
-	if errors.Is(err, runtime.ErrNotFound) {
+	if errors.Is(err, resource.ErrNotFound) {
 		return m, notFound(fmt.Sprintf("There is no state machine named %q.", name))
 	}
 	return m, err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stepstudio/stepstudio/designer"
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/views"
 )
 
@@ -67,7 +68,7 @@ type indexedEvent struct {
 
 // withRun calls fn with the execution's folded run, locked and up to date with the stored
 // history. A request that goes away stops the catch-up where it is (what was folded stays).
-func (s *Server) withRun(ctx context.Context, e runtime.ExecutionInfo, fn func(*foldedRun) error) error {
+func (s *Server) withRun(ctx context.Context, e resource.Execution, fn func(*foldedRun) error) error {
 	r := s.folds.get(e.ID)
 	r.mu.Lock()
 	err := s.catchUp(ctx, r, e)
@@ -121,7 +122,7 @@ func (c *runFolds) used(r *foldedRun, size int64) {
 
 // catchUp loads the run's definition the first time, then folds the events stored since the
 // last one it folded. r.mu is held.
-func (s *Server) catchUp(ctx context.Context, r *foldedRun, e runtime.ExecutionInfo) error {
+func (s *Server) catchUp(ctx context.Context, r *foldedRun, e resource.Execution) error {
 	if !r.loaded {
 		m, err := s.cfg.Store.FindMachineVersion(ctx, e.VersionID)
 		if err != nil {
@@ -155,7 +156,7 @@ func (s *Server) catchUp(ctx context.Context, r *foldedRun, e runtime.ExecutionI
 
 // feed folds an event the hub published, reading the store first when events came before it
 // that this run has not folded (it was not watched live then). r.mu is held.
-func (s *Server) feed(ctx context.Context, r *foldedRun, e runtime.ExecutionInfo, ev runtime.Event) error {
+func (s *Server) feed(ctx context.Context, r *foldedRun, e resource.Execution, ev runtime.Event) error {
 	switch last := r.fold.Last(); {
 	case ev.ID <= last:
 		return nil // another page's socket folded it already

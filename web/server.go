@@ -12,21 +12,22 @@ import (
 	"github.com/stepstudio/stepstudio/auth"
 	"github.com/stepstudio/stepstudio/designer"
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // MachineStore keeps state machines and their versions.
 type MachineStore interface {
-	CreateMachine(ctx context.Context, m runtime.StateMachine) (runtime.StateMachine, error)
-	UpdateMachine(ctx context.Context, name string, definition []byte) (runtime.StateMachine, error)
-	FindMachine(ctx context.Context, name string) (runtime.StateMachine, error)
-	FindMachineVersion(ctx context.Context, versionID int64) (runtime.StateMachine, error)
-	FindMachines(ctx context.Context) ([]runtime.StateMachine, error)
+	CreateMachine(ctx context.Context, m resource.StateMachine) (resource.StateMachine, error)
+	UpdateMachine(ctx context.Context, name string, definition []byte) (resource.StateMachine, error)
+	FindMachine(ctx context.Context, name string) (resource.StateMachine, error)
+	FindMachineVersion(ctx context.Context, versionID int64) (resource.StateMachine, error)
+	FindMachines(ctx context.Context) ([]resource.StateMachine, error)
 }
 
 // ExecutionStore keeps executions and their history.
 type ExecutionStore interface {
-	FindExecution(ctx context.Context, id int64) (runtime.ExecutionInfo, error)
-	FindExecutions(ctx context.Context, machineID int64, limit int) ([]runtime.ExecutionInfo, error)
+	FindExecution(ctx context.Context, id int64) (resource.Execution, error)
+	FindExecutions(ctx context.Context, machineID int64, limit int) ([]resource.Execution, error)
 	FindEvents(ctx context.Context, executionID, afterID int64) ([]runtime.Event, error)
 	// EachEvent hands the events after afterID to fn one at a time, in order, until fn fails
 	// or ctx ends; long histories are read this way, never whole.
@@ -36,14 +37,14 @@ type ExecutionStore interface {
 
 // CallbackStore keeps the tasks that wait for a callback.
 type CallbackStore interface {
-	FindCallbackTask(ctx context.Context, id int64) (runtime.CallbackTask, error)
-	FindCallbackTasks(ctx context.Context, status runtime.CallbackStatus) ([]runtime.CallbackTask, error)
+	FindCallbackTask(ctx context.Context, id int64) (resource.CallbackTask, error)
+	FindCallbackTasks(ctx context.Context, status resource.CallbackStatus) ([]resource.CallbackTask, error)
 	// FindExecutionTokens gives an execution's task tokens, to mask them on its pages.
 	FindExecutionTokens(ctx context.Context, executionID int64) ([]string, error)
 	// Claims, heartbeats and decisions, each audited in the transaction that makes it.
 	ClaimCallbackTask(ctx context.Context, id int64, user string, at time.Time) error
 	ReleaseCallbackTask(ctx context.Context, id int64, holder, user string, at time.Time) error
-	FindAuditEvents(ctx context.Context, f runtime.AuditFilter) ([]runtime.AuditEvent, error)
+	FindAuditEvents(ctx context.Context, f resource.AuditFilter) ([]resource.AuditEvent, error)
 }
 
 // Store is everything the web handlers keep.
@@ -60,18 +61,18 @@ type Store interface {
 // redrives executions and takes decisions and heartbeats (package lifecycle).
 type Lifecycle interface {
 	// Start stores an execution with its start in one transaction and runs it.
-	Start(ctx context.Context, m runtime.StateMachine, arn, name string, input []byte) (runtime.ExecutionInfo, error)
+	Start(ctx context.Context, m resource.StateMachine, arn, name string, input []byte) (resource.Execution, error)
 	// Stop aborts a running execution (runtime.ErrExecutionNotRunning when it is not).
-	Stop(ctx context.Context, e runtime.ExecutionInfo, errName, cause string) error
+	Stop(ctx context.Context, e resource.Execution, errName, cause string) error
 	// Redrive restarts a failed, timed-out or aborted execution (*runtime.RedriveError
 	// when it cannot be).
-	Redrive(ctx context.Context, e runtime.ExecutionInfo) error
+	Redrive(ctx context.Context, e resource.Execution) error
 	// Decide stores a decision (ev: AuditApproved with Output, AuditRejected with Error and
-	// Cause) and hands it to the execution; runtime.ErrTaskChanged when decided already,
+	// Cause) and hands it to the execution; resource.ErrTaskChanged when decided already,
 	// runtime.ErrTaskDoesNotExist when the task no longer waits.
-	Decide(ctx context.Context, t runtime.CallbackTask, ev runtime.AuditEvent) error
+	Decide(ctx context.Context, t resource.CallbackTask, ev resource.AuditEvent) error
 	// Heartbeat restarts a waiting task's HeartbeatSeconds and records who sent it.
-	Heartbeat(ctx context.Context, t runtime.CallbackTask, user string) error
+	Heartbeat(ctx context.Context, t resource.CallbackTask, user string) error
 }
 
 // GraphRenderer lays a definition out and draws it as an inline SVG element.

@@ -13,7 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/stepstudio/stepstudio/designer"
-	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/views"
 )
 
@@ -37,9 +37,9 @@ func taskID(c echo.Context) (int64, error) {
 }
 
 // findTask returns the task with the given id, waiting or not.
-func (s *Server) findTask(ctx context.Context, id int64) (runtime.CallbackTask, error) {
+func (s *Server) findTask(ctx context.Context, id int64) (resource.CallbackTask, error) {
 	t, err := s.cfg.Store.FindCallbackTask(ctx, id)
-	if errors.Is(err, runtime.ErrNotFound) {
+	if errors.Is(err, resource.ErrNotFound) {
 		return t, notFound(fmt.Sprintf("There is no task %d: it never existed, or its execution was deleted. The inbox lists the tasks that wait.", id))
 	}
 	return t, err
@@ -47,7 +47,7 @@ func (s *Server) findTask(ctx context.Context, id int64) (runtime.CallbackTask, 
 
 // withTask runs fn on the task of the URL while no other change of that task runs, so what
 // fn checked still holds when it acts.
-func (s *Server) withTask(c echo.Context, fn func(t runtime.CallbackTask) error) error {
+func (s *Server) withTask(c echo.Context, fn func(t resource.CallbackTask) error) error {
 	id, err := taskID(c)
 	if err != nil {
 		return err
@@ -61,16 +61,16 @@ func (s *Server) withTask(c echo.Context, fn func(t runtime.CallbackTask) error)
 }
 
 // stillWaiting refuses a task that was decided (or is being decided) with 409.
-func stillWaiting(t runtime.CallbackTask) error {
-	if t.Status != runtime.CallbackWaiting || t.DecidedBy != "" {
+func stillWaiting(t resource.CallbackTask) error {
+	if t.Status != resource.CallbackWaiting || t.DecidedBy != "" {
 		return alreadyDecided(t)
 	}
 	return nil
 }
 
-func alreadyDecided(t runtime.CallbackTask) error {
+func alreadyDecided(t resource.CallbackTask) error {
 	msg := fmt.Sprintf("Task %d (state %q of execution %s) was already decided", t.ID, t.State, t.ExecutionName)
-	if t.Status != "" && t.Status != runtime.CallbackWaiting {
+	if t.Status != "" && t.Status != resource.CallbackWaiting {
 		msg += fmt.Sprintf(": it is %s", t.Status)
 		if !t.DecidedAt.IsZero() {
 			msg += " since " + t.DecidedAt.UTC().Format("2006-01-02 15:04:05 UTC")
@@ -82,7 +82,7 @@ func alreadyDecided(t runtime.CallbackTask) error {
 }
 
 // mayAct refuses, with 403, a user who neither holds a claimed task nor is an admin.
-func mayAct(u User, t runtime.CallbackTask, what string) error {
+func mayAct(u User, t resource.CallbackTask, what string) error {
 	if t.ClaimedBy == "" || t.ClaimedBy == u.Name || u.Admin {
 		return nil
 	}
@@ -115,7 +115,7 @@ func taskNotice(done string) string {
 
 // renderTask draws the task page with what d already holds (a notice, a problem and the
 // form typed) and what it is drawn from.
-func (s *Server) renderTask(c echo.Context, status int, t runtime.CallbackTask, d views.TaskData) error {
+func (s *Server) renderTask(c echo.Context, status int, t resource.CallbackTask, d views.TaskData) error {
 	ctx := c.Request().Context()
 	e, err := s.cfg.Store.FindExecution(ctx, t.ExecutionID)
 	if err != nil {
@@ -125,7 +125,7 @@ func (s *Server) renderTask(c echo.Context, status int, t runtime.CallbackTask, 
 	if err != nil {
 		return err
 	}
-	audit, err := s.cfg.Store.FindAuditEvents(ctx, runtime.AuditFilter{TaskID: t.ID})
+	audit, err := s.cfg.Store.FindAuditEvents(ctx, resource.AuditFilter{TaskID: t.ID})
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func backToTask(c echo.Context, id int64, done string) error {
 }
 
 func (s *Server) handleTaskClaim(c echo.Context) error {
-	return s.withTask(c, func(t runtime.CallbackTask) error {
+	return s.withTask(c, func(t resource.CallbackTask) error {
 		if err := stillWaiting(t); err != nil {
 			return err
 		}
@@ -170,7 +170,7 @@ func (s *Server) handleTaskClaim(c echo.Context) error {
 }
 
 func (s *Server) handleTaskRelease(c echo.Context) error {
-	return s.withTask(c, func(t runtime.CallbackTask) error {
+	return s.withTask(c, func(t resource.CallbackTask) error {
 		if err := stillWaiting(t); err != nil {
 			return err
 		}
@@ -190,7 +190,7 @@ func (s *Server) handleTaskRelease(c echo.Context) error {
 }
 
 func (s *Server) handleTaskHeartbeat(c echo.Context) error {
-	return s.withTask(c, func(t runtime.CallbackTask) error {
+	return s.withTask(c, func(t resource.CallbackTask) error {
 		if err := stillWaiting(t); err != nil {
 			return err
 		}
@@ -199,7 +199,7 @@ func (s *Server) handleTaskHeartbeat(c echo.Context) error {
 			return err
 		}
 		if err := s.cfg.Lifecycle.Heartbeat(c.Request().Context(), t, u.Name); err != nil {
-			if errors.Is(err, runtime.ErrTaskChanged) {
+			if errors.Is(err, resource.ErrTaskChanged) {
 				return s.taskChangeFailed(c, t, err)
 			}
 			return s.decisionFailed(c, t, err)
@@ -211,8 +211,8 @@ func (s *Server) handleTaskHeartbeat(c echo.Context) error {
 
 // taskChangeFailed explains a claim, release or heartbeat the store refused because the
 // task was decided meanwhile.
-func (s *Server) taskChangeFailed(c echo.Context, t runtime.CallbackTask, err error) error {
-	if errors.Is(err, runtime.ErrTaskChanged) {
+func (s *Server) taskChangeFailed(c echo.Context, t resource.CallbackTask, err error) error {
+	if errors.Is(err, resource.ErrTaskChanged) {
 		if latest, ferr := s.cfg.Store.FindCallbackTask(c.Request().Context(), t.ID); ferr == nil {
 			t = latest
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/views"
 )
 
@@ -24,7 +25,7 @@ const (
 // the task page both post here; a refused output is shown on the task page with what was
 // typed, where it can be fixed.
 func (s *Server) handleTaskApprove(c echo.Context) error {
-	return s.withTask(c, func(t runtime.CallbackTask) error {
+	return s.withTask(c, func(t resource.CallbackTask) error {
 		if err := s.mayDecide(c, t); err != nil {
 			return err
 		}
@@ -32,7 +33,7 @@ func (s *Server) handleTaskApprove(c echo.Context) error {
 		if problem := outputProblem(t.ID, output); problem != "" {
 			return s.renderTask(c, http.StatusBadRequest, t, views.TaskData{Problem: problem, Form: views.TaskForm{Output: output}})
 		}
-		ev := runtime.AuditEvent{Action: runtime.AuditApproved, Output: []byte(output)}
+		ev := resource.AuditEvent{Action: resource.AuditApproved, Output: []byte(output)}
 		if err := s.decide(c, t, ev); err != nil {
 			return err
 		}
@@ -56,7 +57,7 @@ func outputProblem(id int64, output string) string {
 
 // handleTaskReject fails a task with an error and a cause (SendTaskFailure).
 func (s *Server) handleTaskReject(c echo.Context) error {
-	return s.withTask(c, func(t runtime.CallbackTask) error {
+	return s.withTask(c, func(t resource.CallbackTask) error {
 		if err := s.mayDecide(c, t); err != nil {
 			return err
 		}
@@ -66,7 +67,7 @@ func (s *Server) handleTaskReject(c echo.Context) error {
 				Problem: fmt.Sprintf("Task %d: the error may be at most %d characters and the cause at most %d.", t.ID, maxErrorLen, maxCauseLen),
 				Form:    views.TaskForm{Error: errName, Cause: cause}})
 		}
-		ev := runtime.AuditEvent{Action: runtime.AuditRejected, Error: errName, Cause: cause}
+		ev := resource.AuditEvent{Action: resource.AuditRejected, Error: errName, Cause: cause}
 		if err := s.decide(c, t, ev); err != nil {
 			return err
 		}
@@ -75,7 +76,7 @@ func (s *Server) handleTaskReject(c echo.Context) error {
 }
 
 // mayDecide refuses a decided task (409) and a task someone else holds (403).
-func (s *Server) mayDecide(c echo.Context, t runtime.CallbackTask) error {
+func (s *Server) mayDecide(c echo.Context, t resource.CallbackTask) error {
 	if err := stillWaiting(t); err != nil {
 		return err
 	}
@@ -84,7 +85,7 @@ func (s *Server) mayDecide(c echo.Context, t runtime.CallbackTask) error {
 
 // decide takes a decision through the lifecycle, which stores it before it is acknowledged,
 // and tells the inbox's listeners.
-func (s *Server) decide(c echo.Context, t runtime.CallbackTask, ev runtime.AuditEvent) error {
+func (s *Server) decide(c echo.Context, t resource.CallbackTask, ev resource.AuditEvent) error {
 	ev.User, ev.At = UserOf(c).Name, time.Now()
 	err := s.cfg.Lifecycle.Decide(c.Request().Context(), t, ev)
 	s.cfg.Hub.InboxChanged()
@@ -103,8 +104,8 @@ func (s *Server) afterDecision(c echo.Context, id int64, done string) error {
 }
 
 // decisionFailed explains a refused decision: most often another decision won the race.
-func (s *Server) decisionFailed(c echo.Context, t runtime.CallbackTask, err error) error {
-	if errors.Is(err, runtime.ErrTaskDoesNotExist) || errors.Is(err, runtime.ErrTaskChanged) {
+func (s *Server) decisionFailed(c echo.Context, t resource.CallbackTask, err error) error {
+	if errors.Is(err, runtime.ErrTaskDoesNotExist) || errors.Is(err, resource.ErrTaskChanged) {
 		if latest, ferr := s.cfg.Store.FindCallbackTask(c.Request().Context(), t.ID); ferr == nil {
 			t = latest
 		}

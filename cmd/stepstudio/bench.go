@@ -25,6 +25,7 @@ import (
 
 	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/runtime/casefile"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/store"
 )
 
@@ -708,7 +709,7 @@ type durableRuns struct {
 	writer *store.Writer
 	eng    *runtime.Engine
 	start  runtime.StartInput
-	m      runtime.StateMachine
+	m      resource.StateMachine
 	next   atomic.Int64
 }
 
@@ -722,7 +723,7 @@ func newDurableRuns(ctx context.Context, w *workload, start runtime.StartInput, 
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	if d.m, err = d.db.CreateMachine(ctx, runtime.StateMachine{Name: start.StateMachineName, ARN: start.StateMachineARN,
+	if d.m, err = d.db.CreateMachine(ctx, resource.StateMachine{Name: start.StateMachineName, ARN: start.StateMachineARN,
 		Definition: w.definition}); err != nil {
 		d.close()
 		return nil, err
@@ -738,7 +739,7 @@ func (d *durableRuns) one() (int, error) {
 	in := d.start
 	in.ExecutionName = "bench-" + strconv.FormatInt(d.next.Add(1), 10)
 	in.ExecutionARN = strings.Replace(d.start.StateMachineARN, ":stateMachine:", ":execution:", 1) + ":" + in.ExecutionName
-	if _, err := d.db.CreateExecution(ctx, runtime.ExecutionInfo{ARN: in.ExecutionARN, Name: in.ExecutionName,
+	if _, err := d.db.CreateExecution(ctx, resource.Execution{ARN: in.ExecutionARN, Name: in.ExecutionName,
 		StateMachineID: d.m.ID, VersionID: d.m.VersionID, Input: in.Input, StartedAt: time.Now()}); err != nil {
 		return 0, err
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/store"
 )
 
@@ -153,7 +154,7 @@ func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 	// with the tokens they had before the kills, the approvals nobody got an answer for.
 	reader := openReader(t, db)
 	eventually(t, "every execution to end", func() bool {
-		tasks, err := reader.FindCallbackTasks(context.Background(), runtime.CallbackWaiting)
+		tasks, err := reader.FindCallbackTasks(context.Background(), resource.CallbackWaiting)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,7 +209,7 @@ func (s *studio) someWaitingApproval(t *testing.T, runs []string, acked map[int6
 		return 0, false
 	}
 	defer db.Close()
-	tasks, err := db.FindCallbackTasks(context.Background(), runtime.CallbackWaiting)
+	tasks, err := db.FindCallbackTasks(context.Background(), resource.CallbackWaiting)
 	if err != nil {
 		return 0, false
 	}
@@ -236,7 +237,7 @@ func openReader(t *testing.T, path string) *store.DB {
 // finished step twice: an iteration started twice, a state entered twice in one frame (the
 // execution, or a Map iteration, found by following each event back to the one before it).
 // The workflows here visit each state once per frame.
-func checkHistoryOnce(t *testing.T, e runtime.ExecutionInfo, events []runtime.Event) {
+func checkHistoryOnce(t *testing.T, e resource.Execution, events []runtime.Event) {
 	t.Helper()
 	seen := map[string]bool{}
 	frameOf := map[int64]string{} // event id -> the frame it is in

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/store"
 )
 
@@ -31,14 +32,14 @@ func seedFinished(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	m, err := db.CreateMachine(ctx, runtime.StateMachine{Name: "Old", ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:Old",
+	m, err := db.CreateMachine(ctx, resource.StateMachine{Name: "Old", ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:Old",
 		Definition: []byte(`{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, ago := range finishedAgo {
 		end := time.Now().Add(-ago * 24 * time.Hour)
-		e, err := db.CreateExecution(ctx, runtime.ExecutionInfo{ARN: fmt.Sprint(m.ARN, ":run-", i), Name: fmt.Sprint("run-", i),
+		e, err := db.CreateExecution(ctx, resource.Execution{ARN: fmt.Sprint(m.ARN, ":run-", i), Name: fmt.Sprint("run-", i),
 			StateMachineID: m.ID, VersionID: m.VersionID, Input: []byte(`{}`), StartedAt: end})
 		if err != nil {
 			t.Fatal(err)

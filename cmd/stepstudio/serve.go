@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/stepstudio/stepstudio/designer"
-	"github.com/stepstudio/stepstudio/lifecycle"
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/lifecycle"
 	"github.com/stepstudio/stepstudio/static"
 	"github.com/stepstudio/stepstudio/store"
 	"github.com/stepstudio/stepstudio/web"

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/store"
 )
 
@@ -52,7 +53,7 @@ func waitForEvent(t *testing.T, db *store.DB, id, after int64, typ runtime.Event
 	return events
 }
 
-func storedExecution(t *testing.T, db *store.DB, id int64) runtime.ExecutionInfo {
+func storedExecution(t *testing.T, db *store.DB, id int64) resource.Execution {
 	t.Helper()
 	e, err := db.FindExecution(context.Background(), id)
 	if err != nil {

@@ -11,9 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stepstudio/stepstudio/lifecycle"
 	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/runtime/fakeclock"
+	"github.com/stepstudio/stepstudio/runtime/lifecycle"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/store"
 )
 
@@ -73,7 +74,7 @@ func TestTenThousandSleepingExecutionsHoldNoGoroutine(t *testing.T) {
 	clock := fakeclock.New(testStart)
 	s := open(t, path, clock)
 	ctx := context.Background()
-	m, err := s.db.CreateMachine(ctx, runtime.StateMachine{Name: "Nap", ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:Nap",
+	m, err := s.db.CreateMachine(ctx, resource.StateMachine{Name: "Nap", ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:Nap",
 		Definition: []byte(napDefinition)})
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // Resume continues every execution that was running when the studio last stopped and
@@ -58,7 +59,7 @@ func (l *Executions) WakeSleepers(ctx context.Context) {
 
 // rerunExpress runs again, from its input, an Express execution that was running when the
 // studio stopped: its history was in memory only, and Express executions run at least once.
-func (l *Executions) rerunExpress(ctx context.Context, e runtime.ExecutionInfo) error {
+func (l *Executions) rerunExpress(ctx context.Context, e resource.Execution) error {
 	m, def, err := l.definitionOf(ctx, e)
 	if err != nil {
 		return err
@@ -81,7 +82,7 @@ func (l *Executions) Park(ctx context.Context, executionARN string, wakeAt time.
 }
 
 // wake resumes a sleeping execution; keep keeps its run in memory (to be stopped).
-func (l *Executions) wake(ctx context.Context, e runtime.ExecutionInfo, keep bool) error {
+func (l *Executions) wake(ctx context.Context, e resource.Execution, keep bool) error {
 	l.waker.remove(e.ID)
 	if err := l.cfg.Store.UnparkExecution(ctx, e.ID); err != nil {
 		return err
@@ -91,7 +92,7 @@ func (l *Executions) wake(ctx context.Context, e runtime.ExecutionInfo, keep boo
 
 // resume continues an execution from its stored history, with the callback tasks it waits on
 // given their tokens back and the decisions stored for them taken.
-func (l *Executions) resume(ctx context.Context, e runtime.ExecutionInfo, keep bool) error {
+func (l *Executions) resume(ctx context.Context, e resource.Execution, keep bool) error {
 	m, def, err := l.definitionOf(ctx, e)
 	if err != nil {
 		return fmt.Errorf("its definition no longer parses: %w", err)
@@ -100,11 +101,11 @@ func (l *Executions) resume(ctx context.Context, e runtime.ExecutionInfo, keep b
 	if err != nil {
 		return err
 	}
-	waiting, err := l.cfg.Store.FindCallbackTasks(ctx, runtime.CallbackWaiting)
+	waiting, err := l.cfg.Store.FindCallbackTasks(ctx, resource.CallbackWaiting)
 	if err != nil {
 		return err
 	}
-	waiting = slices.DeleteFunc(waiting, func(t runtime.CallbackTask) bool { return t.ExecutionID != e.ID })
+	waiting = slices.DeleteFunc(waiting, func(t resource.CallbackTask) bool { return t.ExecutionID != e.ID })
 	giveTokensBack(history, waiting)
 	in := runtime.StartInputOf(e, m, def)
 	in.KeepInMemory = keep
@@ -123,9 +124,9 @@ func (l *Executions) resume(ctx context.Context, e runtime.ExecutionInfo, keep b
 		// A decision acknowledged before the studio stopped, which the execution had not
 		// taken yet, is taken now.
 		switch t.Decision {
-		case runtime.CallbackSucceeded:
+		case resource.CallbackSucceeded:
 			err = l.engine.SendTaskSuccess(t.Token, t.Output)
-		case runtime.CallbackFailed:
+		case resource.CallbackFailed:
 			err = l.engine.SendTaskFailure(t.Token, t.Error, t.Cause)
 		}
 		if err != nil {
@@ -137,7 +138,7 @@ func (l *Executions) resume(ctx context.Context, e runtime.ExecutionInfo, keep b
 
 // giveTokensBack puts each waiting task's token on its TaskSubmitted event: the store keeps
 // tokens out of the history, and the runtime needs them to wait again.
-func giveTokensBack(history []runtime.Event, waiting []runtime.CallbackTask) {
+func giveTokensBack(history []runtime.Event, waiting []resource.CallbackTask) {
 	for _, t := range waiting {
 		if i := t.SubmittedEvent - 1; t.SubmittedEvent > 0 && i < int64(len(history)) && history[i].ID == t.SubmittedEvent {
 			history[i].Details.TaskToken = t.Token

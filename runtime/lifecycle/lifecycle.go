@@ -9,25 +9,26 @@ import (
 	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // Store is what the lifecycle keeps executions and callback tasks in.
 type Store interface {
-	FindMachineVersion(ctx context.Context, versionID int64) (runtime.StateMachine, error)
-	FindExecution(ctx context.Context, id int64) (runtime.ExecutionInfo, error)
-	FindExecutionByARN(ctx context.Context, arn string) (runtime.ExecutionInfo, error)
-	FindRunningExecutions(ctx context.Context) ([]runtime.ExecutionInfo, error)
+	FindMachineVersion(ctx context.Context, versionID int64) (resource.StateMachine, error)
+	FindExecution(ctx context.Context, id int64) (resource.Execution, error)
+	FindExecutionByARN(ctx context.Context, arn string) (resource.Execution, error)
+	FindRunningExecutions(ctx context.Context) ([]resource.Execution, error)
 	FindEvents(ctx context.Context, executionID, afterID int64) ([]runtime.Event, error)
 	// CreateExecution stores an execution with its first events in one transaction.
-	CreateExecution(ctx context.Context, e runtime.ExecutionInfo, events ...runtime.Event) (runtime.ExecutionInfo, error)
+	CreateExecution(ctx context.Context, e resource.Execution, events ...runtime.Event) (resource.Execution, error)
 	ParkExecution(ctx context.Context, id int64, wakeAt time.Time) error
 	UnparkExecution(ctx context.Context, id int64) error
 
-	FindCallbackTasks(ctx context.Context, status runtime.CallbackStatus) ([]runtime.CallbackTask, error)
+	FindCallbackTasks(ctx context.Context, status resource.CallbackStatus) ([]resource.CallbackTask, error)
 	CancelCallbackTask(ctx context.Context, id int64) error
 	// DecideCallbackTask stores a decision with its audit row; UndoDecision takes it back.
-	DecideCallbackTask(ctx context.Context, id int64, ev runtime.AuditEvent) error
-	UndoDecision(ctx context.Context, id int64, ev runtime.AuditEvent) error
+	DecideCallbackTask(ctx context.Context, id int64, ev resource.AuditEvent) error
+	UndoDecision(ctx context.Context, id int64, ev resource.AuditEvent) error
 	RecordHeartbeat(ctx context.Context, id int64, user string, at time.Time) error
 }
 
@@ -95,24 +96,24 @@ func (l *Executions) Wait() { l.engine.Wait() }
 // name: the execution and its ExecutionStarted are stored in one transaction before Start
 // returns, and the engine runs it from there, as a restart would. An input that is not JSON
 // is an error before anything is stored.
-func (l *Executions) Start(ctx context.Context, m runtime.StateMachine, arn, name string, input []byte) (runtime.ExecutionInfo, error) {
+func (l *Executions) Start(ctx context.Context, m resource.StateMachine, arn, name string, input []byte) (resource.Execution, error) {
 	def, err := l.defs.Of(m)
 	if err != nil {
-		return runtime.ExecutionInfo{}, err
+		return resource.Execution{}, err
 	}
-	info := runtime.ExecutionInfo{ARN: arn, Name: name, StateMachineID: m.ID, VersionID: m.VersionID, Input: input,
+	info := resource.Execution{ARN: arn, Name: name, StateMachineID: m.ID, VersionID: m.VersionID, Input: input,
 		StartedAt: l.cfg.Clock.Now()}
 	in := runtime.StartInputOf(info, m, def)
 	started, err := runtime.StartedEvent(in, info.StartedAt)
 	if err != nil {
-		return runtime.ExecutionInfo{}, err
+		return resource.Execution{}, err
 	}
 	if m.Type == "EXPRESS" {
 		return l.startExpress(ctx, info, in, def)
 	}
 	e, err := l.cfg.Store.CreateExecution(ctx, info, started)
 	if err != nil {
-		return runtime.ExecutionInfo{}, err
+		return resource.Execution{}, err
 	}
 	l.cfg.Publish(e.ARN, started)
 	if err := l.engine.Resume(l.cfg.RunContext, runtime.StartInputOf(e, m, def), []runtime.Event{started}); err != nil {
@@ -124,13 +125,13 @@ func (l *Executions) Start(ctx context.Context, m runtime.StateMachine, arn, nam
 // startExpress runs an Express execution: its record is stored, its history kept in memory
 // (Config.Express) and its result stored when it ends; at least once: a restart runs it again
 // from its input, if it was running.
-func (l *Executions) startExpress(ctx context.Context, info runtime.ExecutionInfo, in runtime.StartInput, def *runtime.Definition) (runtime.ExecutionInfo, error) {
+func (l *Executions) startExpress(ctx context.Context, info resource.Execution, in runtime.StartInput, def *runtime.Definition) (resource.Execution, error) {
 	if def.WaitsForTaskToken() {
-		return runtime.ExecutionInfo{}, runtime.ErrExpressCallback
+		return resource.Execution{}, runtime.ErrExpressCallback
 	}
 	e, err := l.cfg.Store.CreateExecution(ctx, info)
 	if err != nil {
-		return runtime.ExecutionInfo{}, err
+		return resource.Execution{}, err
 	}
 	in.ExecutionARN = e.ARN
 	if err := l.engine.Start(l.cfg.RunContext, in); err != nil {
@@ -162,7 +163,7 @@ func (b byType) Flush(ctx context.Context, executionARN string) error {
 // Stop aborts a running execution (StopExecution) with an optional error and cause, and
 // returns once its ExecutionAborted is stored. An execution that sleeps, let go by the
 // engine, is woken to be stopped. runtime.ErrExecutionNotRunning when it is not running here.
-func (l *Executions) Stop(ctx context.Context, e runtime.ExecutionInfo, errName, cause string) error {
+func (l *Executions) Stop(ctx context.Context, e resource.Execution, errName, cause string) error {
 	err := l.engine.Stop(e.ARN, errName, cause)
 	if !errors.Is(err, runtime.ErrExecutionNotRunning) {
 		return err
@@ -181,7 +182,7 @@ func (l *Executions) Stop(ctx context.Context, e runtime.ExecutionInfo, errName,
 
 // Redrive restarts a failed, timed-out or aborted execution from the state that did not
 // succeed (RedriveExecution). A *runtime.RedriveError says why it cannot be.
-func (l *Executions) Redrive(ctx context.Context, e runtime.ExecutionInfo) error {
+func (l *Executions) Redrive(ctx context.Context, e resource.Execution) error {
 	m, def, err := l.definitionOf(ctx, e)
 	if err != nil {
 		return &runtime.RedriveError{Reason: "its definition is no longer valid: " + err.Error()}
@@ -198,13 +199,13 @@ func (l *Executions) Redrive(ctx context.Context, e runtime.ExecutionInfo) error
 // row, so that nothing acknowledged is lost to a crash (a restart hands the stored decision to
 // the execution), then handed to the execution. When the execution refuses it (the task
 // ended meanwhile) the stored decision is taken back and the refusal returned
-// (runtime.ErrTaskDoesNotExist); a task decided already gives runtime.ErrTaskChanged.
-func (l *Executions) Decide(ctx context.Context, t runtime.CallbackTask, ev runtime.AuditEvent) error {
+// (runtime.ErrTaskDoesNotExist); a task decided already gives resource.ErrTaskChanged.
+func (l *Executions) Decide(ctx context.Context, t resource.CallbackTask, ev resource.AuditEvent) error {
 	if err := l.cfg.Store.DecideCallbackTask(ctx, t.ID, ev); err != nil {
 		return err
 	}
 	var err error
-	if ev.Action == runtime.AuditApproved {
+	if ev.Action == resource.AuditApproved {
 		err = l.engine.SendTaskSuccess(t.Token, ev.Output)
 	} else {
 		err = l.engine.SendTaskFailure(t.Token, ev.Error, ev.Cause)
@@ -221,7 +222,7 @@ func (l *Executions) Decide(ctx context.Context, t runtime.CallbackTask, ev runt
 
 // Heartbeat tells a waiting task's execution that its worker is alive (SendTaskHeartbeat),
 // restarting its HeartbeatSeconds, and records who sent it.
-func (l *Executions) Heartbeat(ctx context.Context, t runtime.CallbackTask, user string) error {
+func (l *Executions) Heartbeat(ctx context.Context, t resource.CallbackTask, user string) error {
 	if err := l.engine.SendTaskHeartbeat(t.Token); err != nil {
 		return err
 	}
@@ -229,7 +230,7 @@ func (l *Executions) Heartbeat(ctx context.Context, t runtime.CallbackTask, user
 }
 
 // definitionOf reads and parses the version an execution runs.
-func (l *Executions) definitionOf(ctx context.Context, e runtime.ExecutionInfo) (runtime.StateMachine, *runtime.Definition, error) {
+func (l *Executions) definitionOf(ctx context.Context, e resource.Execution) (resource.StateMachine, *runtime.Definition, error) {
 	m, err := l.cfg.Store.FindMachineVersion(ctx, e.VersionID)
 	if err != nil {
 		return m, nil, err

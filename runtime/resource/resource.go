@@ -1,0 +1,205 @@
+// Package resource holds the Step Functions resources as the studio keeps them: state
+// machines with their versions, executions, callback tasks and their audit, and the errors
+// of looking them up. The store keeps them, the lifecycle and the web handlers act on them and
+// the views show them; the language (package runtime) runs what they describe.
+package resource
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// ErrNotFound says a stored resource does not exist. The store returns it and the web handlers
+// test for it.
+var ErrNotFound = errors.New("not found")
+
+// ErrTaskChanged is returned for a claim, release or heartbeat on a callback task that is no
+// longer as the change needs it: decided meanwhile, or claimed by someone else first.
+var ErrTaskChanged = errors.New("the task changed meanwhile")
+
+// ErrExists says a resource with the same name already exists.
+var ErrExists = errors.New("already exists")
+
+// StateMachine is a stored state machine at one version.
+type StateMachine struct {
+	ID   int64
+	Name string
+	ARN  string
+	// Type is "STANDARD" or "EXPRESS".
+	Type string
+	// VersionID identifies the stored definition; Version counts from 1 per machine.
+	VersionID int64
+	Version   int
+	// Definition is the ASL JSON exactly as it was given, byte for byte.
+	Definition []byte
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Execution is a stored execution: what DescribeExecution tells about it.
+type Execution struct {
+	ID               int64
+	ARN              string
+	Name             string
+	StateMachineID   int64
+	StateMachineName string
+	StateMachineARN  string
+	// VersionID is the definition the execution ran, kept even after the machine changed.
+	VersionID int64
+	Status    Status
+	Input     json.RawMessage
+	Output    json.RawMessage
+	Error     string
+	Cause     string
+	StartedAt time.Time
+	StoppedAt time.Time
+	// RedriveCount counts the redrives (RedriveExecution); RedriveDate is the last one's
+	// time, zero when never redriven.
+	RedriveCount int
+	RedriveDate  time.Time
+	// WakeAt is when a RUNNING execution that sleeps, let go by the engine, is to be woken;
+	// zero while its run is in memory.
+	WakeAt time.Time
+}
+
+// CallbackTask is a Task state waiting for (or decided by) a callback with its task token.
+type CallbackTask struct {
+	ID               int64
+	Token            string
+	ExecutionID      int64
+	ExecutionName    string
+	ExecutionARN     string
+	StateMachineName string
+	State            string
+	Resource         string
+	// Parameters is the JSON the Task was given (its effective input).
+	Parameters json.RawMessage
+	Status     CallbackStatus
+	CreatedAt  time.Time
+	DecidedAt  time.Time
+	Output     json.RawMessage
+	Error      string
+	Cause      string
+	// TimeoutSeconds and HeartbeatSeconds are the Task's, as its TaskScheduled event gave
+	// them (0: not set). The deadlines count from CreatedAt and from the last heartbeat.
+	TimeoutSeconds   int64
+	HeartbeatSeconds int64
+	LastHeartbeatAt  time.Time
+	// ClaimedBy names the user who holds the task ("" for nobody); DecidedBy the user who
+	// approved or rejected it from the studio.
+	ClaimedBy string
+	ClaimedAt time.Time
+	DecidedBy string
+	// SubmittedEvent is the id of the task's TaskSubmitted event (0 for tasks stored before
+	// it was kept).
+	SubmittedEvent int64
+	// Decision is a decision stored and on its way to the execution while the task still
+	// waits: CallbackSucceeded (Output) or CallbackFailed (Error, Cause); "" for none.
+	Decision CallbackStatus
+}
+
+// AuditAction is what a user (or the studio) did to a callback task, or a refused login.
+type AuditAction string
+
+// The audited actions.
+const (
+	AuditClaimed   AuditAction = "claimed"
+	AuditReleased  AuditAction = "released"
+	AuditApproved  AuditAction = "approved"
+	AuditRejected  AuditAction = "rejected"
+	AuditHeartbeat AuditAction = "heartbeat"
+	AuditTimedOut  AuditAction = "timed_out"
+	// AuditLoginFailed is a login refused for a wrong password or an unknown name (the
+	// audit does not say which); AuditLoginThrottled one refused unchecked, during a wait
+	// after too many failures. Their rows name no task (TaskID 0).
+	AuditLoginFailed    AuditAction = "login_failed"
+	AuditLoginThrottled AuditAction = "login_throttled"
+)
+
+// AuditEvent records one action on a callback task: who, when, what, and for a decision its
+// output or error and cause. User is "" when the studio acted itself (a timeout). For a
+// refused login, User is the name tried and Address the client's address.
+type AuditEvent struct {
+	ID            int64
+	At            time.Time
+	User          string
+	Action        AuditAction
+	TaskID        int64
+	ExecutionID   int64
+	ExecutionName string
+	State         string
+	Output        json.RawMessage
+	Error         string
+	Cause         string
+	Address       string
+}
+
+// AuditFilter selects audit rows; zero fields match everything. Before pages: only rows with
+// a smaller id, newest first.
+type AuditFilter struct {
+	User        string
+	Action      AuditAction
+	TaskID      int64
+	ExecutionID int64
+	Before      int64
+	Limit       int
+}
+
+// CallbackStatus says where a callback task stands.
+type CallbackStatus string
+
+// The callback task statuses.
+const (
+	CallbackWaiting   CallbackStatus = "WAITING"
+	CallbackSucceeded CallbackStatus = "SUCCEEDED"
+	CallbackFailed    CallbackStatus = "FAILED"
+	CallbackTimedOut  CallbackStatus = "TIMED_OUT"
+	// CallbackCancelled marks a task whose execution ended while it waited.
+	CallbackCancelled CallbackStatus = "CANCELLED"
+)
+
+// Status is the status of an execution, with AWS's names.
+type Status string
+
+// The execution statuses.
+const (
+	StatusRunning   Status = "RUNNING"
+	StatusSucceeded Status = "SUCCEEDED"
+	StatusFailed    Status = "FAILED"
+	StatusTimedOut  Status = "TIMED_OUT"
+	StatusAborted   Status = "ABORTED"
+)
+
+// ExecutionFilter chooses the executions of one page of a list, newest first.
+type ExecutionFilter struct {
+	// MachineID keeps the executions of one state machine; 0 keeps all.
+	MachineID int64
+	// Status keeps the executions with this status; "" keeps all.
+	Status Status
+	// NameContains keeps the executions whose name contains it (ASCII case ignored).
+	NameContains string
+	// Before and After are keyset cursors (execution ids): Before asks for the page of older
+	// executions, After for the page of newer ones. With neither, the newest page. Keyset
+	// rather than offset paging, so executions that start meanwhile do not shift the pages.
+	Before, After int64
+	// Limit is the page size; 0 means 25.
+	Limit int
+}
+
+// ExecutionPage is one page of a list of executions, newest first.
+type ExecutionPage struct {
+	Executions []Execution
+	// HasNewer and HasOlder say whether executions matching the filter come before or after
+	// this page.
+	HasNewer, HasOlder bool
+	// Total counts the executions matching the filter on every page.
+	Total int
+}
+
+// SavedInput is an execution input the user saved under a name for one state machine.
+type SavedInput struct {
+	Name      string
+	Input     string
+	UpdatedAt time.Time
+}
