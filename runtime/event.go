@@ -97,6 +97,10 @@ type EventDetails struct {
 	// (the tasks of a Map's iterations share a state) and a page can mask it; it is never
 	// part of the AWS-shaped JSON.
 	TaskToken string `json:"-"`
+	// HeartbeatFrom, on a TaskSubmitted given to Resume, is when the waiting task's
+	// HeartbeatSeconds count from (its last heartbeat); zero counts them from the resume. The
+	// history does not hold heartbeats: the resumer knows them.
+	HeartbeatFrom time.Time `json:"-"`
 	// Length is on MapStateStarted (the number of items); Index on the MapIteration events,
 	// whose Name is the Map state's. Pointers, because 0 is a value to show.
 	Length *int `json:"length,omitempty"`

@@ -481,6 +481,17 @@ func (x *execution) contextObject(sr *stateRun) any {
 	return root
 }
 
+// mayLetGo says the run may end while the execution sleeps (EngineConfig.Parker): a Standard
+// execution run in the background, with nothing else running in it (the top-level frame).
+func (x *execution) mayLetGo() bool {
+	return x.eng.cfg.Parker != nil && x.mayPark && !x.nested && !x.in.KeepInMemory && x.in.StateMachineType != "EXPRESS"
+}
+
+// maxParked is the longest an execution that waits for nothing but a callback is let go
+// before it is woken to look again: AWS's longest execution (a year). Its history says what
+// it waits for, so waking early costs a resume, never a wrong result.
+const maxParked = 365 * 24 * time.Hour
+
 // sleep waits d on the engine's clock, cut short by the execution's deadline
 // (errExecutionTimedOut) or its context.
 func (x *execution) sleep(d time.Duration) error {
@@ -500,8 +511,7 @@ func (x *execution) sleep(d time.Duration) error {
 		}
 		return nil
 	}
-	if p := x.eng.cfg.Parker; p != nil && x.mayPark && !x.nested && !x.in.KeepInMemory &&
-		x.in.StateMachineType != "EXPRESS" && wait >= x.eng.cfg.ParkAfter {
+	if x.mayLetGo() && wait >= x.eng.cfg.ParkAfter {
 		// Nothing else runs in the execution: its history says where it sleeps, so the run
 		// can end and be resumed when it is due (a restart's resume, on time).
 		return &parked{wakeAt: x.now().Add(wait)}
@@ -519,17 +529,39 @@ func (x *execution) sleep(d time.Duration) error {
 	}
 }
 
+// awaitFor is what await waits on besides its channel: the task's own deadline, its
+// HeartbeatSeconds counted from heartbeatFrom (zero: from now), and whether the run may be let
+// go (EngineConfig.Parker) once it has waited ParkAfter: a callback may take days.
+type awaitFor struct {
+	taskDeadline  time.Time
+	heartbeat     time.Duration
+	heartbeatFrom time.Time
+	mayLetGo      bool
+}
+
+// errLetGo is await's reason to stop waiting in memory (awaitFor.mayLetGo).
+var errLetGo = errors.New("let go")
+
 // await waits for ch, the task's own deadline (States.Timeout), its heartbeat
 // (States.HeartbeatTimeout, pushed back by every signal on hb), the execution's deadline
 // and the context, whichever comes first. Only one timer runs at a time, for the nearest
-// deadline, so a virtual clock can jump straight to it.
-func (x *execution) await(ch <-chan outcome, hb <-chan struct{}, taskDeadline time.Time, heartbeat time.Duration) (outcome, error) {
+// deadline, so a virtual clock can jump straight to it. A wait that may be let go and lasts
+// ParkAfter ends with *parked, due at its nearest deadline.
+func (x *execution) await(ch <-chan outcome, hb <-chan struct{}, f awaitFor) (outcome, error) {
 	if err := x.flush(); err != nil {
 		return outcome{}, err
 	}
 	var hbDeadline time.Time
-	if heartbeat > 0 {
-		hbDeadline = x.now().Add(heartbeat)
+	if f.heartbeat > 0 {
+		from := f.heartbeatFrom
+		if from.IsZero() {
+			from = x.now()
+		}
+		hbDeadline = from.Add(f.heartbeat)
+	}
+	var letGoAt time.Time
+	if f.mayLetGo && x.mayLetGo() {
+		letGoAt = x.now().Add(x.eng.cfg.ParkAfter)
 	}
 	for {
 		var when time.Time
@@ -539,9 +571,11 @@ func (x *execution) await(ch <-chan outcome, hb <-chan struct{}, taskDeadline ti
 				when, why = t, e
 			}
 		}
-		consider(taskDeadline, &Error{Name: ErrNameTimeout})
+		consider(f.taskDeadline, &Error{Name: ErrNameTimeout})
 		consider(hbDeadline, &Error{Name: ErrNameHeartbeatTimeout})
 		consider(x.deadline, errExecutionTimedOut)
+		due := when
+		consider(letGoAt, errLetGo)
 		var timer Timer
 		var fired <-chan time.Time
 		if why != nil {
@@ -551,7 +585,7 @@ func (x *execution) await(ch <-chan outcome, hb <-chan struct{}, taskDeadline ti
 				case r := <-ch:
 					return r, nil
 				default:
-					return outcome{}, why
+					return outcome{}, x.awaitEnded(why, due)
 				}
 			}
 			timer = x.eng.cfg.Clock.NewTimer(d)
@@ -568,16 +602,31 @@ func (x *execution) await(ch <-chan outcome, hb <-chan struct{}, taskDeadline ti
 			return r, nil
 		case <-hb:
 			stop()
-			if heartbeat > 0 { // without HeartbeatSeconds a heartbeat has no deadline to push back
-				hbDeadline = x.now().Add(heartbeat)
+			if f.heartbeat > 0 { // without HeartbeatSeconds a heartbeat has no deadline to push back
+				hbDeadline = x.now().Add(f.heartbeat)
 			}
 		case <-fired:
-			return outcome{}, why
+			return outcome{}, x.awaitEnded(why, due)
 		case <-x.ctx.Done():
 			stop()
 			return outcome{}, x.ctx.Err()
 		}
 	}
+}
+
+// awaitEnded is why a wait ended without its outcome: a deadline, or, for errLetGo, that the
+// run lets go of the execution until its nearest deadline, due (zero: none, so maxParked).
+func (x *execution) awaitEnded(why error, due time.Time) error {
+	if why != errLetGo {
+		return why
+	}
+	// Ending from here: a decision that finds the task's token gone waits for the run to
+	// have let go (Engine.AwaitEnding), then finds the execution parked.
+	x.end()
+	if due.IsZero() {
+		due = x.now().Add(maxParked)
+	}
+	return &parked{wakeAt: due}
 }
 
 func secondsDuration(n int) time.Duration { return time.Duration(n) * time.Second }

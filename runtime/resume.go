@@ -13,6 +13,9 @@ import (
 type waitingTask struct {
 	token    string
 	deadline time.Time // zero when the task has no TimeoutSeconds
+	// heartbeatFrom is when its HeartbeatSeconds count from, as the resumer says
+	// (EventDetails.HeartbeatFrom); zero: from the resume.
+	heartbeatFrom time.Time
 	// w is registered by Resume before it returns, so the token can be decided as soon as
 	// Resume has returned.
 	w *waiter

@@ -151,7 +151,7 @@ func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, 
 	if w := sr.waiting; w != nil {
 		sr.waiting = nil // a retry after it is a new attempt with a new token
 		defer x.eng.unregister(w.token)
-		return x.waitForCallback(s, sr, w.w, w.deadline, heartbeat)
+		return x.waitForCallback(s, sr, w.w, w.deadline, w.heartbeatFrom, heartbeat)
 	}
 	paramsText := jsonText(params)
 	if _, err := x.record(TaskScheduled, s.Name, EventDetails{
@@ -203,12 +203,14 @@ func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, 
 	if _, err := x.record(TaskSubmitted, s.Name, submitted); err != nil {
 		return nil, err
 	}
-	return x.waitForCallback(s, sr, w, deadline, heartbeat)
+	return x.waitForCallback(s, sr, w, deadline, time.Time{}, heartbeat)
 }
 
 // waitForCallback waits for the decision on a submitted .waitForTaskToken task.
-func (x *execution) waitForCallback(s *TaskState, sr *stateRun, w *waiter, deadline time.Time, heartbeat int) (any, error) {
-	cb, err := x.await(w.result, w.heartbeat, deadline, time.Duration(heartbeat)*time.Second)
+// heartbeatFrom, when not zero, is when its HeartbeatSeconds count from (a resumed wait's).
+func (x *execution) waitForCallback(s *TaskState, sr *stateRun, w *waiter, deadline, heartbeatFrom time.Time, heartbeat int) (any, error) {
+	cb, err := x.await(w.result, w.heartbeat, awaitFor{taskDeadline: deadline, heartbeat: time.Duration(heartbeat) * time.Second,
+		heartbeatFrom: heartbeatFrom, mayLetGo: true})
 	if err != nil && x.ctx.Err() == nil && !x.eng.unregister(sr.token) {
 		// The callback won the race with a timeout: SendTask* already returned nil, so
 		// the decision stands.
@@ -250,7 +252,7 @@ func (x *execution) call(s *TaskState, sr *stateRun, params string, deadline tim
 		out, err := inv.Invoke(ctx, req)
 		ch <- outcome{output: out, err: err}
 	}()
-	return x.await(ch, nil, deadline, 0)
+	return x.await(ch, nil, awaitFor{taskDeadline: deadline})
 }
 
 // taskFailed records TaskFailed and returns the failure: an *Error keeps its name, any

@@ -78,6 +78,10 @@ func (e *Engine) claim(x *execution) (*run, error) {
 	return r, nil
 }
 
+// AwaitEnding waits until the run of the execution, if one is in this engine and is ending
+// (storing its end, or letting go of the execution to park it), is done, or ctx ends.
+func (e *Engine) AwaitEnding(ctx context.Context, executionARN string) { e.awaitRun(ctx, executionARN) }
+
 // awaitRun waits until the run of the execution, if one is in this engine and its body has
 // returned (it is committing its end), is done, or ctx ends. A run still running is not
 // waited for.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
@@ -61,6 +62,16 @@ type Executions struct {
 	log    *slog.Logger
 	defs   runtime.Definitions
 	waker  waker
+	// began is when this lifecycle began: a resumed task's HeartbeatSeconds count from no
+	// earlier (its worker could not send heartbeats while the studio was down).
+	began time.Time
+
+	// parking serialises parking and waking (Park, wake): a decision for a task whose
+	// execution lets go of it finds the execution either parked or waiting again.
+	parking sync.Mutex
+	// handedOver are the tasks whose stored decision a wake handed to the execution
+	// (resume), which a decision that raced the wake reads (decideParked). Under parking.
+	handedOver map[int64]bool
 }
 
 // New builds the lifecycle and its engine. Call Run to resume what was running and to wake
@@ -75,7 +86,8 @@ func New(cfg Config) *Executions {
 	if cfg.Publish == nil {
 		cfg.Publish = func(string, ...runtime.Event) {}
 	}
-	l := &Executions{cfg: cfg, log: cfg.Logger, waker: waker{due: map[int64]time.Time{}, changed: make(chan struct{}, 1)}}
+	l := &Executions{cfg: cfg, log: cfg.Logger, waker: waker{due: map[int64]time.Time{}, changed: make(chan struct{}, 1)},
+		began: cfg.Clock.Now(), handedOver: map[int64]bool{}}
 	var rec runtime.Recorder = cfg.Recorder
 	if cfg.Express != nil {
 		rec = byType{standard: cfg.Recorder, express: cfg.Express}
@@ -204,11 +216,15 @@ func (l *Executions) Decide(ctx context.Context, t resource.CallbackTask, ev res
 	if err := l.cfg.Store.DecideCallbackTask(ctx, t.ID, ev); err != nil {
 		return err
 	}
-	var err error
-	if ev.Action == resource.AuditApproved {
-		err = l.engine.SendTaskSuccess(t.Token, ev.Output)
-	} else {
-		err = l.engine.SendTaskFailure(t.Token, ev.Error, ev.Cause)
+	send := func() error {
+		if ev.Action == resource.AuditApproved {
+			return l.engine.SendTaskSuccess(t.Token, ev.Output)
+		}
+		return l.engine.SendTaskFailure(t.Token, ev.Error, ev.Cause)
+	}
+	err := send()
+	if errors.Is(err, runtime.ErrTaskDoesNotExist) {
+		err = l.decideParked(ctx, t, send)
 	}
 	if err != nil {
 		// Taken back whatever the request's fate: a decision must not stay half made.
@@ -220,10 +236,56 @@ func (l *Executions) Decide(ctx context.Context, t resource.CallbackTask, ev res
 	return nil
 }
 
+// decideParked hands a stored decision to an execution whose run had let go of the task's
+// token: a parked execution (its callback waited ParkAfter) is woken, and its resume takes
+// the stored decision. A run letting go at this moment is waited for first.
+func (l *Executions) decideParked(ctx context.Context, t resource.CallbackTask, send func() error) error {
+	l.engine.AwaitEnding(ctx, t.ExecutionARN)
+	l.parking.Lock()
+	defer l.parking.Unlock()
+	if l.tookOver(t.ID) {
+		return nil // a wake (its deadline came) handed the decision over meanwhile
+	}
+	err := send()
+	if !errors.Is(err, runtime.ErrTaskDoesNotExist) {
+		return err // woken meanwhile: it waits with the token again
+	}
+	e, ferr := l.cfg.Store.FindExecution(ctx, t.ExecutionID)
+	if ferr != nil || e.Status != runtime.StatusRunning || e.WakeAt.IsZero() {
+		return err
+	}
+	if err := l.wakeParked(ctx, e, false); err != nil {
+		return err
+	}
+	if l.tookOver(t.ID) {
+		return nil
+	}
+	return runtime.ErrTaskDoesNotExist
+}
+
+// tookOver reports, once, whether a wake handed task id's stored decision over. Under parking.
+func (l *Executions) tookOver(id int64) bool {
+	ok := l.handedOver[id]
+	delete(l.handedOver, id)
+	return ok
+}
+
 // Heartbeat tells a waiting task's execution that its worker is alive (SendTaskHeartbeat),
-// restarting its HeartbeatSeconds, and records who sent it.
+// restarting its HeartbeatSeconds, and records who sent it. A parked execution is not woken:
+// the heartbeat is stored, and its resume counts HeartbeatSeconds from it.
 func (l *Executions) Heartbeat(ctx context.Context, t resource.CallbackTask, user string) error {
-	if err := l.engine.SendTaskHeartbeat(t.Token); err != nil {
+	err := l.engine.SendTaskHeartbeat(t.Token)
+	if errors.Is(err, runtime.ErrTaskDoesNotExist) {
+		l.engine.AwaitEnding(ctx, t.ExecutionARN)
+		l.parking.Lock()
+		defer l.parking.Unlock()
+		if err = l.engine.SendTaskHeartbeat(t.Token); errors.Is(err, runtime.ErrTaskDoesNotExist) {
+			if e, ferr := l.cfg.Store.FindExecution(ctx, t.ExecutionID); ferr == nil && e.Status == runtime.StatusRunning && !e.WakeAt.IsZero() {
+				err = nil
+			}
+		}
+	}
+	if err != nil {
 		return err
 	}
 	return l.cfg.Store.RecordHeartbeat(ctx, t.ID, user, l.cfg.Clock.Now())

@@ -30,7 +30,7 @@ func (l *Executions) Resume(ctx context.Context) error {
 		if strings.Contains(e.ARN, ":express:") {
 			err = l.rerunExpress(ctx, e)
 		} else {
-			err = l.resume(ctx, e, false)
+			err = l.resume(ctx, e, false, false)
 		}
 		if err != nil {
 			l.log.Error("execution not resumed", "execution", e.ARN, "err", err)
@@ -70,6 +70,8 @@ func (l *Executions) rerunExpress(ctx context.Context, e resource.Execution) err
 // Park keeps an execution the engine let go while it sleeps, until wakeAt. It implements
 // runtime.Parker.
 func (l *Executions) Park(ctx context.Context, executionARN string, wakeAt time.Time) error {
+	l.parking.Lock()
+	defer l.parking.Unlock()
 	e, err := l.cfg.Store.FindExecutionByARN(ctx, executionARN)
 	if err != nil {
 		return err
@@ -83,16 +85,31 @@ func (l *Executions) Park(ctx context.Context, executionARN string, wakeAt time.
 
 // wake resumes a sleeping execution; keep keeps its run in memory (to be stopped).
 func (l *Executions) wake(ctx context.Context, e resource.Execution, keep bool) error {
+	l.parking.Lock()
+	defer l.parking.Unlock()
+	latest, err := l.cfg.Store.FindExecution(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	if latest.Status != runtime.StatusRunning || latest.WakeAt.IsZero() {
+		return nil // woken meanwhile (a decision, a stop)
+	}
+	return l.wakeParked(ctx, latest, keep)
+}
+
+// wakeParked is wake, under parking.
+func (l *Executions) wakeParked(ctx context.Context, e resource.Execution, keep bool) error {
 	l.waker.remove(e.ID)
 	if err := l.cfg.Store.UnparkExecution(ctx, e.ID); err != nil {
 		return err
 	}
-	return l.resume(ctx, e, keep)
+	return l.resume(ctx, e, keep, true)
 }
 
 // resume continues an execution from its stored history, with the callback tasks it waits on
-// given their tokens back and the decisions stored for them taken.
-func (l *Executions) resume(ctx context.Context, e resource.Execution, keep bool) error {
+// given their tokens back and the decisions stored for them taken; woken says a wake (under
+// parking) resumes it, which notes the decisions it hands over (decideParked).
+func (l *Executions) resume(ctx context.Context, e resource.Execution, keep, woken bool) error {
 	m, def, err := l.definitionOf(ctx, e)
 	if err != nil {
 		return fmt.Errorf("its definition no longer parses: %w", err)
@@ -106,7 +123,7 @@ func (l *Executions) resume(ctx context.Context, e resource.Execution, keep bool
 		return err
 	}
 	waiting = slices.DeleteFunc(waiting, func(t resource.CallbackTask) bool { return t.ExecutionID != e.ID })
-	giveTokensBack(history, waiting)
+	giveTokensBack(history, waiting, l.began)
 	in := runtime.StartInputOf(e, m, def)
 	in.KeepInMemory = keep
 	if err := l.engine.Resume(l.cfg.RunContext, in, history); err != nil {
@@ -132,22 +149,40 @@ func (l *Executions) resume(ctx context.Context, e resource.Execution, keep bool
 		if err != nil {
 			return fmt.Errorf("task %d's stored decision: %w", t.ID, err)
 		}
+		if woken && t.Decision != "" {
+			if len(l.handedOver) >= 10_000 {
+				clear(l.handedOver) // the decisions no request raced for
+			}
+			l.handedOver[t.ID] = true
+		}
 	}
 	return nil
 }
 
 // giveTokensBack puts each waiting task's token on its TaskSubmitted event: the store keeps
-// tokens out of the history, and the runtime needs them to wait again.
-func giveTokensBack(history []runtime.Event, waiting []resource.CallbackTask) {
+// tokens out of the history, and the runtime needs them to wait again. With it goes when the
+// task's HeartbeatSeconds count from: its last heartbeat, its submission, or began (the
+// studio's start: a worker could not send heartbeats to a studio that was down), the latest.
+func giveTokensBack(history []runtime.Event, waiting []resource.CallbackTask, began time.Time) {
+	give := func(ev *runtime.Event, t resource.CallbackTask) {
+		ev.Details.TaskToken = t.Token
+		from := ev.Timestamp
+		for _, at := range []time.Time{t.LastHeartbeatAt, began} {
+			if at.After(from) {
+				from = at
+			}
+		}
+		ev.Details.HeartbeatFrom = from
+	}
 	for _, t := range waiting {
 		if i := t.SubmittedEvent - 1; t.SubmittedEvent > 0 && i < int64(len(history)) && history[i].ID == t.SubmittedEvent {
-			history[i].Details.TaskToken = t.Token
+			give(&history[i], t)
 			continue
 		}
 		// Stored before the event was kept: the state's last submission.
 		for i := len(history) - 1; i >= 0; i-- {
 			if history[i].Type == runtime.TaskSubmitted && history[i].State == t.State {
-				history[i].Details.TaskToken = t.Token
+				give(&history[i], t)
 				break
 			}
 		}
