@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -65,9 +66,10 @@ type history struct {
 	ctx context.Context
 	// run is the top-level frame's context, whose cause tells a StopExecution from a
 	// shutdown in every frame.
-	run     context.Context
-	mu      sync.Mutex
-	lastID  int64
+	run context.Context
+	mu  sync.Mutex
+	// lastID is written under mu, except by record's path for runs without a recorder.
+	lastID  atomic.Int64
 	entered bool // a state was entered: AWS points the first StateEntered back at event 0
 	// limit is the number of events the history may hold (0: no limit); full is set once
 	// the last of them, the ExecutionFailed that the limit forces, is recorded.
@@ -162,6 +164,12 @@ func (x *execution) expired() bool {
 // while recording so that concurrent branches hand their events over in id order.
 func (x *execution) record(typ EventType, state string, d EventDetails) (int64, error) {
 	h := x.hist
+	if x.eng.cfg.Recorder == nil && h.limit == 0 {
+		// Nobody sees the event and no limit counts it: it needs only its id (AWS's error
+		// causes name the id a state was entered at), which the branches of a Parallel
+		// take without queueing for the lock.
+		return h.lastID.Add(1), nil
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	prev := x.chain.prev
@@ -171,10 +179,10 @@ func (x *execution) record(typ EventType, state string, d EventDetails) (int64, 
 	if h.full {
 		return 0, errHistoryFull
 	}
-	if h.limit > 0 && h.lastID+1 >= h.limit && typ != ExecutionSucceeded {
+	if h.limit > 0 && h.lastID.Load()+1 >= h.limit && typ != ExecutionSucceeded {
 		return 0, x.fillHistory(prev)
 	}
-	id := h.lastID + 1
+	id := h.lastID.Load() + 1
 	if rec := x.eng.cfg.Recorder; rec != nil {
 		// Only a recorder sees the event, its timestamp included: without one (the
 		// benchmarks, the command line) reading the clock is all it would cost.
@@ -183,7 +191,7 @@ func (x *execution) record(typ EventType, state string, d EventDetails) (int64, 
 			return 0, fmt.Errorf("runtime: record %s of %s: %w", typ, x.in.ExecutionARN, err)
 		}
 	}
-	h.lastID = id
+	h.lastID.Store(id)
 	if !sideEvent(typ) {
 		x.chain.prev = id
 	}
@@ -196,14 +204,15 @@ func (x *execution) fillHistory(prev int64) error {
 	x.end()
 	h := x.hist
 	f := historyFullError(h.limit)
-	ev := Event{ID: h.lastID + 1, PreviousEventID: prev, Timestamp: x.now(), Type: ExecutionFailed,
+	ev := Event{ID: h.lastID.Load() + 1, PreviousEventID: prev, Timestamp: x.now(), Type: ExecutionFailed,
 		Details: EventDetails{Error: f.Name, Cause: f.Cause}}
 	if rec := x.eng.cfg.Recorder; rec != nil {
 		if err := rec.Record(h.ctx, x.in.ExecutionARN, ev); err != nil {
 			return fmt.Errorf("runtime: record %s of %s: %w", ev.Type, x.in.ExecutionARN, err)
 		}
 	}
-	h.lastID, h.full = ev.ID, true
+	h.lastID.Store(ev.ID)
+	h.full = true
 	x.cancel(errHistoryFull)
 	return errHistoryFull
 }

@@ -50,7 +50,7 @@ func (x *execution) followLast(ids ...int64) {
 func (x *execution) syncPrev() {
 	x.hist.mu.Lock()
 	defer x.hist.mu.Unlock()
-	x.chain.prev = x.hist.lastID
+	x.chain.prev = x.hist.lastID.Load()
 }
 
 // failedEvents are what a Parallel or Map state records when it gives up on an error (after

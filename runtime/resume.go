@@ -94,8 +94,8 @@ func (e *Engine) continued(ctx context.Context, in StartInput, history []Event) 
 	}
 	x.start = history[0].Timestamp
 	x.deadline = deadlineOf(in, x.start)
-	x.hist.lastID = history[len(history)-1].ID
-	x.chain.prev = x.hist.lastID
+	x.hist.lastID.Store(history[len(history)-1].ID)
+	x.chain.prev = x.hist.lastID.Load()
 	return x, nil
 }
 
