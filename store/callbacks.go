@@ -58,6 +58,14 @@ func (db *DB) FindCallbackTasks(ctx context.Context, status resource.CallbackSta
 	return collect(rows, err, "find callback tasks", scanCallback)
 }
 
+// FindWaitingTasksOf returns the callback tasks of one execution that still wait, oldest
+// first (by the callback_tasks(execution_id, status) index).
+func (db *DB) FindWaitingTasksOf(ctx context.Context, executionID int64) ([]resource.CallbackTask, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+callbackColumns+` FROM `+callbackJoins+`
+		WHERE t.execution_id = ? AND t.status = ? ORDER BY t.id`, executionID, resource.CallbackWaiting)
+	return collect(rows, err, "find waiting tasks", scanCallback)
+}
+
 // FindExecutionTokens returns the task tokens of an execution's callback tasks, so pages can
 // mask them wherever the history shows them.
 func (db *DB) FindExecutionTokens(ctx context.Context, executionID int64) ([]string, error) {

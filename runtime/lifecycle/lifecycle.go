@@ -25,7 +25,8 @@ type Store interface {
 	ParkExecution(ctx context.Context, id int64, wakeAt time.Time) error
 	UnparkExecution(ctx context.Context, id int64) error
 
-	FindCallbackTasks(ctx context.Context, status resource.CallbackStatus) ([]resource.CallbackTask, error)
+	// FindWaitingTasksOf returns the callback tasks of an execution that still wait.
+	FindWaitingTasksOf(ctx context.Context, executionID int64) ([]resource.CallbackTask, error)
 	CancelCallbackTask(ctx context.Context, id int64) error
 	// DecideCallbackTask stores a decision with its audit row; UndoDecision takes it back.
 	DecideCallbackTask(ctx context.Context, id int64, ev resource.AuditEvent) error

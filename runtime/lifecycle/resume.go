@@ -3,7 +3,6 @@ package lifecycle
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -118,11 +117,10 @@ func (l *Executions) resume(ctx context.Context, e resource.Execution, keep, wok
 	if err != nil {
 		return err
 	}
-	waiting, err := l.cfg.Store.FindCallbackTasks(ctx, resource.CallbackWaiting)
+	waiting, err := l.cfg.Store.FindWaitingTasksOf(ctx, e.ID)
 	if err != nil {
 		return err
 	}
-	waiting = slices.DeleteFunc(waiting, func(t resource.CallbackTask) bool { return t.ExecutionID != e.ID })
 	giveTokensBack(history, waiting, l.began)
 	in := runtime.StartInputOf(e, m, def)
 	in.KeepInMemory = keep
