@@ -67,8 +67,8 @@ type Executions struct {
 	// earlier (its worker could not send heartbeats while the studio was down).
 	began time.Time
 
-	// parking serialises parking and waking (Park, wake): a decision for a task whose
-	// execution lets go of it finds the execution either parked or waiting again.
+	// parking serialises waking (wake, and a decision or heartbeat for a parked execution's
+	// task): a decision finds the execution either parked or waiting again with its token.
 	parking sync.Mutex
 	// handedOver are the tasks whose stored decision a wake handed to the execution
 	// (resume), which a decision that raced the wake reads (decideParked). Under parking.

@@ -67,10 +67,9 @@ func (l *Executions) rerunExpress(ctx context.Context, e resource.Execution) err
 }
 
 // Park keeps an execution the engine let go while it sleeps, until wakeAt. It implements
-// runtime.Parker.
+// runtime.Parker. It takes no lock: nothing wakes the execution before it is parked (the
+// waker hears of it here, and a decision or a stop waits for its run to end, which is after).
 func (l *Executions) Park(ctx context.Context, executionARN string, wakeAt time.Time) error {
-	l.parking.Lock()
-	defer l.parking.Unlock()
 	e, err := l.cfg.Store.FindExecutionByARN(ctx, executionARN)
 	if err != nil {
 		return err
