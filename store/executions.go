@@ -19,8 +19,18 @@ import (
 // and status. ErrExists when the ARN is taken.
 func (db *DB) CreateExecution(ctx context.Context, e resource.Execution, events ...runtime.Event) (resource.Execution, error) {
 	var id int64
+	// Encoded here, not in the writer's goroutine, which every start goes through.
+	stored := make([]storedEvent, len(events))
+	for i, ev := range events {
+		var err error
+		if stored[i], err = encodeEvent(ev); err != nil {
+			return resource.Execution{}, fmt.Errorf("store: create execution %q: %w", e.Name, err)
+		}
+	}
+	// Its statements do not stop halfway when the caller goes away (see errStartHalfDone).
+	jobCtx := context.WithoutCancel(ctx)
 	create := func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `
+		res, err := tx.ExecContext(jobCtx, `
 			INSERT INTO executions (arn, name, machine_id, version_id, status, input, started_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			e.ARN, e.Name, e.StateMachineID, e.VersionID, runtime.StatusRunning, string(e.Input), millis(e.StartedAt))
@@ -31,11 +41,11 @@ func (db *DB) CreateExecution(ctx context.Context, e resource.Execution, events 
 			return err
 		}
 		if id, err = res.LastInsertId(); err != nil {
-			return err
+			return errStartHalfDone{err}
 		}
-		for _, ev := range events {
-			if err := insertEvent(ctx, tx, id, ev); err != nil {
-				return err
+		for _, se := range stored {
+			if err := insertStored(jobCtx, tx, id, se); err != nil {
+				return errStartHalfDone{err}
 			}
 		}
 		return nil

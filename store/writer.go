@@ -216,7 +216,16 @@ func (w *Writer) commit(batch []writeItem) {
 			for i, it := range batch {
 				switch {
 				case it.job != nil:
-					jobErrs[i] = runJob(tx, it.job)
+					if it.created != nil {
+						// A start needs no savepoint (two statements of the writer's
+						// time for every execution): see errStartHalfDone.
+						jobErrs[i] = it.job(tx)
+						if errors.As(jobErrs[i], new(errStartHalfDone)) {
+							return jobErrs[i]
+						}
+					} else {
+						jobErrs[i] = runJob(tx, it.job)
+					}
 					if jobErrs[i] == nil && it.created != nil {
 						w.ids[it.arn] = *it.created
 						if len(w.taskless) >= 100_000 {
@@ -271,6 +280,15 @@ func (w *Writer) commit(batch []writeItem) {
 		w.announce(batch)
 	}
 }
+
+// errStartHalfDone is how a start's job (Writer.create) fails after its first write. Its first
+// write is the only one that fails for the caller's sake (a name taken), and a statement that
+// fails changes nothing, so a start is undone alone without a savepoint; a failure after it
+// is the database's, and fails the batch whole, as a failed event does.
+type errStartHalfDone struct{ err error }
+
+func (e errStartHalfDone) Error() string { return e.err.Error() }
+func (e errStartHalfDone) Unwrap() error { return e.err }
 
 // runJob runs a job behind a savepoint, undone alone when it fails.
 func runJob(tx *sql.Tx, job func(*sql.Tx) error) error {
