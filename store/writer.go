@@ -44,7 +44,7 @@ type Writer struct {
 }
 
 // writeItem is an event to store, or a job (a write of its own, in the batch's transaction
-// behind a savepoint), or a flush; flushed, when set, is told once everything before it, the
+// behind a savepoint; a start's without one, see errStartHalfDone), or a flush; flushed, when set, is told once everything before it, the
 // job included, is committed, or why not.
 type writeItem struct {
 	arn     string
