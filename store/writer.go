@@ -92,6 +92,8 @@ func (w *Writer) create(ctx context.Context, arn string, id *int64, job func(*sq
 	return w.do(ctx, writeItem{arn: arn, job: job, created: id})
 }
 
+// do hands the writer an item to acknowledge (a job, or nothing: a flush) and waits for its
+// commit.
 func (w *Writer) do(ctx context.Context, it writeItem) error {
 	if err := w.failed(); err != nil {
 		return err
@@ -132,21 +134,7 @@ func (w *Writer) Record(ctx context.Context, executionARN string, ev runtime.Eve
 // Flush returns once every event recorded before it is committed (of every execution: the
 // queue is one). It implements runtime.Flusher.
 func (w *Writer) Flush(ctx context.Context, _ string) error {
-	if err := w.failed(); err != nil {
-		return err
-	}
-	ch := make(chan error, 1)
-	select {
-	case w.queue <- writeItem{flushed: ch, queued: time.Now()}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case err := <-ch:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return w.do(ctx, writeItem{})
 }
 
 func (w *Writer) failed() error {
