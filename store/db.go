@@ -39,6 +39,9 @@ type DB struct {
 	// stopCheckpoints stops the checkpointer (checkpoint.go), which closes checkpointsDone.
 	stopCheckpoints, checkpointsDone chan struct{}
 	closeOnce                        sync.Once
+	// sealing is the key that seals the secrets of access keys, kept in a file beside the
+	// database rather than in it (access_keys.go).
+	sealing sealingKey
 }
 
 // Synchronous is SQLite's synchronous setting: when a commit waits for the disk. Both settings
@@ -83,7 +86,9 @@ type Options struct {
 
 // Open opens (creating if needed) the SQLite file at path and applies pending migrations. A
 // missing folder is created. Only the owner may read the folder it creates (0700), the file
-// and its -wal and -shm files (0600), whatever the umask.
+// and its -wal and -shm files (0600), whatever the umask. The file path+".key", made with the
+// first access key (0600 too), seals the access keys' secrets: it must go wherever the
+// database goes.
 //
 // The settings below are in the DSN, which mattn/go-sqlite3 applies (as PRAGMAs) in its
 // driver's Open, that is to every connection the database/sql pool opens, not just the first:
@@ -119,7 +124,8 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &DB{sql: db, stopCheckpoints: make(chan struct{}), checkpointsDone: make(chan struct{})}
+	s := &DB{sql: db, stopCheckpoints: make(chan struct{}), checkpointsDone: make(chan struct{}),
+		sealing: sealingKey{path: path + ".key"}}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

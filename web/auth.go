@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -27,6 +29,9 @@ type UserStore interface {
 	FindSessionUser(ctx context.Context, tokenHash []byte, now, expires time.Time) (auth.User, error)
 	DeleteSession(ctx context.Context, tokenHash []byte) error
 	FindAPIKeyUser(ctx context.Context, keyHash []byte) (auth.User, error)
+	// FindAccessKey finds the user of an access key and the key's secret, which checking a
+	// Signature Version 4 needs.
+	FindAccessKey(ctx context.Context, accessKeyID string) (auth.User, string, error)
 	// RecordLoginRefused adds the audit row of a refused login (it names no task).
 	RecordLoginRefused(ctx context.Context, ev resource.AuditEvent) error
 }
@@ -43,7 +48,8 @@ const (
 	anonymous how = iota
 	bySession
 	byAPIKey
-	asLocal // a loopback studio without users
+	bySignature // an AWS SDK or the AWS CLI, with Signature Version 4
+	asLocal     // a loopback studio without users
 )
 
 // identity is who made a request and how they proved it; session is the raw session id.
@@ -66,17 +72,20 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, err := s.identify(c)
 		var d *denial
-		if errors.As(err, &d) {
+		var sf *signedFailure
+		switch {
+		case errors.As(err, &d):
 			return refuse(c, d.status, d.message)
-		}
-		if err != nil {
+		case errors.As(err, &sf):
+			return s.writeAPIError(c, sf.err)
+		case err != nil:
 			return err
 		}
 		if id.how == anonymous && !isPublic(c.Path()) && !isPublic(c.Request().URL.Path) {
 			return s.refuseAnonymous(c)
 		}
 		c.Set(userKey, id.user)
-		if id.how == byAPIKey {
+		if id.how == byAPIKey || id.how == bySignature {
 			return next(c) // a script: no page, no cookie, no CSRF (see csrf.go)
 		}
 		token := s.csrfToken(c, id)
@@ -98,15 +107,29 @@ type denial struct {
 
 func (d *denial) Error() string { return d.message }
 
-// identify finds who made the request: an API key in the Authorization header, else a
-// session cookie, else the local user when the studio has no users and allows it.
+// signedFailure is a refusal (or a failure) of identifying a signed request, which an AWS
+// client is answered in the API's shape, {"__type", "message"}, rather than refuse's.
+type signedFailure struct{ err error }
+
+func (f *signedFailure) Error() string { return f.err.Error() }
+
+// identify finds who made the request: a Signature Version 4 or an API key in the
+// Authorization header, else a session cookie, else the local user when the studio has no
+// users and allows it.
 func (s *Server) identify(c echo.Context) (identity, error) {
 	r := c.Request()
 	ctx := r.Context()
 	if h := r.Header.Get(echo.HeaderAuthorization); h != "" {
+		if cred, ok, malformed := auth.ParseSigV4(r); ok {
+			id, err := s.identifySigned(c, cred, malformed)
+			if err != nil {
+				return identity{}, &signedFailure{err}
+			}
+			return id, nil
+		}
 		key, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || s.cfg.Users == nil {
-			return identity{}, &denial{http.StatusUnauthorized, "The Authorization header must be \"Bearer\" and an API key made by \"stepstudio user key\"."}
+			return identity{}, &denial{http.StatusUnauthorized, "The Authorization header must be \"Bearer\" and an API key, or an AWS Signature Version 4 (AWS4-HMAC-SHA256) with an access key, made by \"stepstudio user key\"."}
 		}
 		u, err := s.cfg.Users.FindAPIKeyUser(ctx, auth.HashToken(strings.TrimSpace(key)))
 		if errors.Is(err, resource.ErrNotFound) {
@@ -132,6 +155,68 @@ func (s *Server) identify(c echo.Context) (identity, error) {
 		return identity{}, err
 	}
 	return identity{user: localUser, how: asLocal}, nil
+}
+
+// unrecognizedClient is AWS's answer to an access key it does not know.
+var unrecognizedClient = newAPIError("UnrecognizedClientException", "The security token included in the request is invalid.")
+
+// identifySigned identifies a request signed with Signature Version 4 (malformed says what
+// is wrong with its Authorization header, if anything) by the access key's secret, which
+// must give the same signature over the request and its body.
+//
+// A studio open to local accepts any signature, unchecked, as the local user: Step Functions
+// Local does, and clients configured for it keep their dummy credentials. Either way the
+// request needs no CSRF token: a page of another site cannot make a browser send an
+// Authorization header to the studio (it would take a CORS preflight the studio never
+// allows).
+func (s *Server) identifySigned(c echo.Context, cred auth.SigV4Credential, malformed error) (identity, error) {
+	r := c.Request()
+	ctx := r.Context()
+	open, err := s.openToLocal(ctx)
+	if err != nil {
+		return identity{}, err
+	}
+	if open {
+		return identity{user: localUser, how: bySignature}, nil
+	}
+	if malformed != nil {
+		return identity{}, sigV4APIError(malformed)
+	}
+	if s.cfg.Users == nil {
+		return identity{}, unrecognizedClient
+	}
+	u, secret, err := s.cfg.Users.FindAccessKey(ctx, cred.AccessKeyID)
+	if errors.Is(err, resource.ErrNotFound) {
+		s.log.Info("signed request refused", "access_key_id", clipName(cred.AccessKeyID), "remote", clientAddress(r), "err", "unknown access key")
+		return identity{}, unrecognizedClient
+	}
+	if err != nil {
+		return identity{}, err
+	}
+	// limitBody has bounded the body and, for anything but a form, read it into memory
+	// already; it is read here and put back for the handler. (A form's body, which Go's
+	// parser consumed, is gone; the Step Functions API sends JSON.)
+	var body []byte
+	if r.Body != nil {
+		if body, err = io.ReadAll(r.Body); err != nil {
+			return identity{}, err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	if err := auth.VerifySigV4(r, body, secret, s.cfg.NowFunc()); err != nil {
+		s.log.Info("signed request refused", "access_key_id", cred.AccessKeyID, "user", u.Name, "remote", clientAddress(r), "err", err)
+		return identity{}, sigV4APIError(err)
+	}
+	return identity{user: webUser(u), how: bySignature}, nil
+}
+
+// sigV4APIError is the API error of a signature auth refuses, with AWS's code and message.
+func sigV4APIError(err error) error {
+	var se *auth.SigV4Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	return newAPIError(se.Code, se.Message)
 }
 
 // openToLocal reports whether the studio lets everyone in as the local user: only on a

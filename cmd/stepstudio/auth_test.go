@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/gorilla/websocket"
 )
 
@@ -33,6 +35,32 @@ func userCmd(t *testing.T, db, stdin string, args ...string) (string, error) {
 	err := userCommand(context.Background(), append(args, "--db", db), func(string) string { return "" },
 		strings.NewReader(stdin), &out, &errOut)
 	return out.String() + errOut.String(), err
+}
+
+// accessKey is a pair "stepstudio user key" printed.
+type accessKey struct{ id, secret string }
+
+// userKey runs "stepstudio user key NAME" and reads the pair from its output.
+func userKey(t *testing.T, db, name string) accessKey {
+	t.Helper()
+	out, err := userCmd(t, db, "", "key", name)
+	if err != nil {
+		t.Fatalf("user key %s: %v\n%s", name, err, out)
+	}
+	var k accessKey
+	for line := range strings.Lines(out) {
+		name, value, _ := strings.Cut(strings.TrimSpace(line), "=")
+		switch name {
+		case "AWS_ACCESS_KEY_ID":
+			k.id = value
+		case "AWS_SECRET_ACCESS_KEY":
+			k.secret = value
+		}
+	}
+	if k.id == "" || k.secret == "" {
+		t.Fatalf("user key %s printed no pair:\n%s", name, out)
+	}
+	return k
 }
 
 func addTestUser(t *testing.T, db, name, password string, flags ...string) {
@@ -96,9 +124,9 @@ func TestUserCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "ann") || !strings.Contains(out, "admin") || !strings.Contains(out, "ben") {
 		t.Fatalf("user list: %v\n%s", err, out)
 	}
-	key, err := userCmd(t, db, "", "key", "ben")
-	if err != nil || !strings.HasPrefix(key, "ssk_") {
-		t.Fatalf("user key: %v\n%s", err, key)
+	out, err = userCmd(t, db, "", "key", "ben")
+	if err != nil || !regexp.MustCompile(`^AWS_ACCESS_KEY_ID=SSKI[A-Z0-9]{16}\nAWS_SECRET_ACCESS_KEY=ssk_[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
+		t.Fatalf("user key: %v\n%s", err, out)
 	}
 	if _, err := userCmd(t, db, "", "remove", "ben"); err != nil {
 		t.Fatal(err)
@@ -202,11 +230,8 @@ func TestLoginRequiredWithUsers(t *testing.T) {
 		}
 	})
 	t.Run("an API key works without a session or a CSRF token", func(t *testing.T) {
-		key, err := userCmd(t, db, "", "key", "alice")
-		if err != nil {
-			t.Fatal(err)
-		}
-		bearer := map[string]string{"Authorization": "Bearer " + strings.TrimSpace(key), "Content-Type": "application/json"}
+		key := userKey(t, db, "alice")
+		bearer := map[string]string{"Authorization": "Bearer " + key.secret, "Content-Type": "application/json"}
 		s.createMachineAs(t, bearer)
 		resp, body := s.request(t, "PUT", "/machines/Keyed/inputs/first", strings.NewReader(`{"input": "{}"}`), bearer)
 		if resp.StatusCode != http.StatusOK {
@@ -220,6 +245,36 @@ func TestLoginRequiredWithUsers(t *testing.T) {
 		bearer["Authorization"] += "x"
 		if resp, body := s.request(t, "GET", "/machines/Keyed/inputs", nil, bearer); resp.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("GET with a wrong API key: %d %s", resp.StatusCode, body)
+		}
+	})
+	t.Run("an access key signs requests as the AWS SDKs do", func(t *testing.T) {
+		key := userKey(t, db, "alice")
+		const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" // the hash of the empty body
+		for _, tc := range []struct {
+			name, secret string
+			status       int
+			errorType    string
+		}{
+			{"the right secret passes", key.secret, http.StatusOK, ""},
+			{"a wrong secret is refused", key.secret + "x", http.StatusBadRequest, "InvalidSignatureException"},
+		} {
+			req, err := http.NewRequest(http.MethodGet, s.url+"/audit", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			creds := aws.Credentials{AccessKeyID: key.id, SecretAccessKey: tc.secret}
+			if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, emptySHA256, "states", "us-east-1", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.status || resp.Header.Get("X-Amzn-ErrorType") != tc.errorType {
+				t.Fatalf("%s: %d %q, want %d %q\n%s", tc.name, resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"), tc.status, tc.errorType, body)
+			}
 		}
 	})
 }
@@ -307,11 +362,8 @@ func TestLoginThrottleAndAudit(t *testing.T) {
 		t.Fatalf("another name from a forwarded address: %d\n%s", resp.StatusCode, body)
 	}
 
-	key, err := userCmd(t, db, "", "key", "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, page := s.request(t, "GET", "/audit", nil, map[string]string{"Authorization": "Bearer " + strings.TrimSpace(key)})
+	key := userKey(t, db, "alice")
+	resp, page := s.request(t, "GET", "/audit", nil, map[string]string{"Authorization": "Bearer " + key.secret})
 	if resp.StatusCode != http.StatusOK || strings.Count(page, `data-action="login_failed"`) != 6 ||
 		strings.Count(page, `data-action="login_throttled"`) != 1 || !strings.Contains(page, "from 127.0.0.1; retry after 1 s") ||
 		strings.Contains(page, "203.0.113.9") || strings.Contains(page, "wrong password") || strings.Contains(page, "s password") {

@@ -22,8 +22,12 @@ const userUsage = `usage: stepstudio user COMMAND [flags]
 
   add NAME [--admin]   create a user; the password is read from standard input
   list                 list the users
-  remove NAME          delete a user with their sessions and API keys
-  key NAME             create an API key for a user and print it (only its hash is kept)
+  remove NAME          delete a user with their sessions and keys
+  key NAME             create an access key pair for a user and print it once, as
+                       AWS_ACCESS_KEY_ID=... and AWS_SECRET_ACCESS_KEY=... lines: AWS SDKs
+                       and the AWS CLI sign with it; the secret also works as an API key
+                       (Authorization: Bearer SECRET). The secret is kept sealed under the
+                       key in FILE.key, beside the database
 
 Every command takes --db FILE (env STEPSTUDIO_DB, default data/stepstudio.db), as serve does.`
 
@@ -62,7 +66,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 	case "remove":
 		return removeUser(ctx, db, rest[0], stdout)
 	case "key":
-		return createAPIKey(ctx, db, rest[0], stdout)
+		return createAccessKey(ctx, db, rest[0], stdout)
 	}
 	return fmt.Errorf("unknown user command %q\n%s", sub, userUsage)
 }
@@ -158,18 +162,20 @@ func removeUser(ctx context.Context, db *store.DB, name string, stdout io.Writer
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "user %q removed, with their sessions and API keys\n", name)
+	fmt.Fprintf(stdout, "user %q removed, with their sessions and keys\n", name)
 	return nil
 }
 
-func createAPIKey(ctx context.Context, db *store.DB, name string, stdout io.Writer) error {
-	key := auth.NewAPIKey()
-	if err := db.CreateAPIKey(ctx, name, auth.HashToken(key)); err != nil {
+// createAccessKey makes an access key pair and prints it as environment assignments, which
+// a shell can take as they are (eval, or export in front) and the AWS SDKs and CLI read.
+func createAccessKey(ctx context.Context, db *store.DB, name string, stdout io.Writer) error {
+	id, secret := auth.NewAccessKeyID(), auth.NewAPIKey()
+	if err := db.CreateAccessKey(ctx, name, id, secret); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("user key: there is no user %q", name)
 		}
 		return err
 	}
-	fmt.Fprintln(stdout, key)
+	fmt.Fprintf(stdout, "AWS_ACCESS_KEY_ID=%s\nAWS_SECRET_ACCESS_KEY=%s\n", id, secret)
 	return nil
 }
