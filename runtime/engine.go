@@ -37,6 +37,9 @@ type EngineConfig struct {
 	// runs with StartInput.KeepInMemory are never let go.
 	Parker    Parker
 	ParkAfter time.Duration
+	// ActivityScheduledFunc, when set, hears of each activity task once it is stored and
+	// waits for a worker, with the activity's ARN, so that pollers waiting for it wake.
+	ActivityScheduledFunc func(activityARN string)
 	// MaxHistoryEvents bounds the history of a Standard execution as AWS does (its quota is
 	// DefaultMaxHistoryEvents): the event that would reach it, unless it is
 	// ExecutionSucceeded, is replaced by ExecutionFailed with States.Runtime and the run
@@ -64,6 +67,7 @@ type Engine struct {
 type waiter struct {
 	result    chan outcome  // receives the one decision; buffered so deciding never blocks
 	heartbeat chan struct{} // SendTaskHeartbeat signals; buffered, extra signals dropped
+	started   chan string   // the worker that took an activity task; buffered, sent once
 	// ctx is the waiting frame's: once it is cancelled (StopExecution, shutdown) the task
 	// no longer takes decisions, even before it has unregistered.
 	ctx context.Context
@@ -318,6 +322,23 @@ func (e *Engine) SendTaskHeartbeat(token string) error {
 	return nil
 }
 
+// StartActivityTask tells the activity task waiting with token that worker has taken it
+// (GetActivityTask): its ActivityStarted is recorded and its HeartbeatSeconds begin. It
+// returns ErrTaskDoesNotExist for a token no task waits with in this engine.
+func (e *Engine) StartActivityTask(token, worker string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	w, ok := e.waiters[token]
+	if !ok || w.ctx.Err() != nil {
+		return ErrTaskDoesNotExist
+	}
+	select {
+	case w.started <- worker:
+	default: // taken once: a second start is not news
+	}
+	return nil
+}
+
 // decide hands the one decision to the waiting task. Removing the waiter and sending happen
 // under the lock, so exactly one caller wins, and a task that gives up (timeout) can tell
 // whether a decision came first.
@@ -345,7 +366,7 @@ func (e *Engine) IsWaiting(token string) bool {
 
 // register makes the task of the frame ctx wait for a callback with token.
 func (e *Engine) register(ctx context.Context, token string) *waiter {
-	w := &waiter{result: make(chan outcome, 1), heartbeat: make(chan struct{}, 1), ctx: ctx}
+	w := &waiter{result: make(chan outcome, 1), heartbeat: make(chan struct{}, 1), started: make(chan string, 1), ctx: ctx}
 	e.mu.Lock()
 	e.waiters[token] = w
 	e.mu.Unlock()

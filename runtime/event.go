@@ -60,6 +60,14 @@ const (
 	TaskSucceeded EventType = "TaskSucceeded"
 	TaskFailed    EventType = "TaskFailed"
 	TaskTimedOut  EventType = "TaskTimedOut"
+
+	// The events of a Task whose Resource is an activity: scheduled, taken by a worker
+	// (GetActivityTask), answered by it.
+	ActivityScheduled EventType = "ActivityScheduled"
+	ActivityStarted   EventType = "ActivityStarted"
+	ActivitySucceeded EventType = "ActivitySucceeded"
+	ActivityFailed    EventType = "ActivityFailed"
+	ActivityTimedOut  EventType = "ActivityTimedOut"
 )
 
 // Event is one entry of an execution's history, numbered as AWS numbers them.
@@ -88,10 +96,14 @@ type EventDetails struct {
 	Parameters   string `json:"parameters,omitempty"`
 	// RoleArn is on ExecutionStarted; Region, TimeoutInSeconds and HeartbeatInSeconds are
 	// on TaskScheduled (the last two only when the Task sets them).
-	RoleArn            string `json:"roleArn,omitempty"`
-	Region             string `json:"region,omitempty"`
-	TimeoutInSeconds   int64  `json:"timeoutInSeconds,omitempty"`
-	HeartbeatInSeconds int64  `json:"heartbeatInSeconds,omitempty"`
+	RoleArn string `json:"roleArn,omitempty"`
+	// StateMachineVersionArn and StateMachineAliasArn are on ExecutionStarted when the
+	// execution was started through a published version or an alias.
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
+	StateMachineAliasArn   string `json:"stateMachineAliasArn,omitempty"`
+	Region                 string `json:"region,omitempty"`
+	TimeoutInSeconds       int64  `json:"timeoutInSeconds,omitempty"`
+	HeartbeatInSeconds     int64  `json:"heartbeatInSeconds,omitempty"`
 	// TaskToken is set on the events of .waitForTaskToken tasks (TaskScheduled, TaskSubmitted
 	// and the task's end), so a recorder can keep the token, tell which task an end is of
 	// (the tasks of a Map's iterations share a state) and a page can mask it; it is never
@@ -108,6 +120,10 @@ type EventDetails struct {
 	// AssignedVariables is on StateExited when the state assigned variables: each value as
 	// JSON text, as AWS shows them.
 	AssignedVariables map[string]string `json:"assignedVariables,omitempty"`
+	// WorkerName is on ActivityStarted: the worker that took the activity task. Given to
+	// Resume on an ActivityScheduled, it says a worker took the task (HeartbeatFrom then
+	// counts from when it did) even if the history has no ActivityStarted yet.
+	WorkerName string `json:"workerName,omitempty"`
 	// RedriveCount is on ExecutionRedriven: 1 for the first redrive.
 	RedriveCount int `json:"redriveCount,omitempty"`
 }

@@ -546,6 +546,9 @@ type awaitFor struct {
 	heartbeat     time.Duration
 	heartbeatFrom time.Time
 	mayLetGo      bool
+	// started, for an activity task no worker has taken yet, ends the wait with the name of
+	// the worker that takes it (outcome.startedBy).
+	started <-chan string
 }
 
 // errLetGo is await's reason to stop waiting in memory (awaitFor.mayLetGo).
@@ -609,6 +612,9 @@ func (x *execution) await(ch <-chan outcome, hb <-chan struct{}, f awaitFor) (ou
 		case r := <-ch:
 			stop()
 			return r, nil
+		case worker := <-f.started:
+			stop()
+			return outcome{startedBy: worker}, nil
 		case <-hb:
 			stop()
 			if f.heartbeat > 0 { // without HeartbeatSeconds a heartbeat has no deadline to push back

@@ -13,5 +13,6 @@ func StartInputOf(e resource.Execution, m resource.StateMachine, def *Definition
 		StateMachineType: m.Type,
 		Definition:       def,
 		Input:            e.Input,
+		RoleARN:          m.RoleARN,
 	}
 }

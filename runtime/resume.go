@@ -16,6 +16,10 @@ type waitingTask struct {
 	// heartbeatFrom is when its HeartbeatSeconds count from, as the resumer says
 	// (EventDetails.HeartbeatFrom); zero: from the resume.
 	heartbeatFrom time.Time
+	// worker, for an activity task, is the worker that took it ("" while none has), and
+	// startRecorded says its ActivityStarted is in the history.
+	worker        string
+	startRecorded bool
 	// w is registered by Resume before it returns, so the token can be decided as soon as
 	// Resume has returned.
 	w *waiter
@@ -104,7 +108,8 @@ type visit struct {
 	entered   Event
 	exited    *Event
 	scheduled *Event // the last TaskScheduled of the visit
-	submitted *Event // its TaskSubmitted, if the task waits for a callback
+	submitted *Event // its TaskSubmitted, if the task waits for a callback (an activity's ActivityScheduled)
+	started   *Event // an activity task's ActivityStarted
 	taskEnd   *Event // TaskSucceeded, TaskFailed or TaskTimedOut after the last TaskScheduled
 	failed    *Event // the ParallelStateFailed or MapStateFailed of the last attempt
 	// partial is, for a top-level Map or Parallel state, which of its iterations or
@@ -119,7 +124,7 @@ type visit struct {
 // pending reports whether the visit's task failed and nothing followed yet: no retry, no
 // catch, no end; a restart decides what the failure leads to.
 func (v *visit) pending() bool {
-	return v.taskEnd != nil && v.taskEnd.Type != TaskSucceeded && v.exited == nil
+	return v.taskEnd != nil && v.taskEnd.Type != TaskSucceeded && v.taskEnd.Type != ActivitySucceeded && v.exited == nil
 }
 
 // replay reads the history into x: the variables as the states that exited left them,
@@ -189,12 +194,17 @@ func (v *visit) note(history []Event, i int) {
 	case strings.HasSuffix(t, "StateExited"):
 		v.exited = ev
 	case ev.Type == TaskScheduled:
-		v.scheduled, v.submitted, v.taskEnd = ev, nil, nil
+		v.scheduled, v.submitted, v.taskEnd, v.started = ev, nil, nil, nil
+	case ev.Type == ActivityScheduled:
+		v.scheduled, v.submitted, v.taskEnd, v.started = ev, ev, nil, nil
 	case ev.Type == TaskSubmitted:
 		v.submitted = ev
-	case ev.Type == TaskSucceeded || ev.Type == TaskFailed || ev.Type == TaskTimedOut:
+	case ev.Type == ActivityStarted:
+		v.started = ev
+	case ev.Type == TaskSucceeded || ev.Type == TaskFailed || ev.Type == TaskTimedOut,
+		ev.Type == ActivitySucceeded || ev.Type == ActivityFailed || ev.Type == ActivityTimedOut:
 		v.taskEnd = ev
-		if ev.Type != TaskSucceeded {
+		if ev.Type != TaskSucceeded && ev.Type != ActivitySucceeded {
 			v.taskFailures = append(v.taskFailures, ev)
 		}
 	case ev.Type == ParallelStateStarted || ev.Type == MapStateStarted:

@@ -310,7 +310,11 @@ func (x *execution) resumeTask(s *TaskState, sr *stateRun, v *visit, waiting *[]
 		if token == "" {
 			return fmt.Errorf("its task waits for a callback, but the history does not give its task token")
 		}
-		w := &waitingTask{token: token, heartbeatFrom: v.submitted.Details.HeartbeatFrom}
+		w := &waitingTask{token: token, heartbeatFrom: v.submitted.Details.HeartbeatFrom,
+			worker: v.submitted.Details.WorkerName, startRecorded: v.started != nil}
+		if v.started != nil {
+			w.worker = v.started.Details.WorkerName
+		}
 		if secs := v.scheduled.Details.TimeoutInSeconds; secs > 0 {
 			w.deadline = v.scheduled.Timestamp.Add(time.Duration(secs) * time.Second)
 		}

@@ -25,6 +25,8 @@ type TaskState struct {
 	Catch                []Catcher
 
 	waitForToken bool
+	// activity is set for an activity's ARN: the task waits for a worker (activity.go).
+	activity     bool
 	resourceType string // "sqs" in history events
 	resourceName string // "sendMessage.waitForTaskToken" in history events
 }
@@ -39,6 +41,7 @@ func (p *parser) parseTask(obj *object, s site, b StateBase) State {
 		p.errorf(CodeInvalidResource, s, "Resource", "%q is not a resource ARN such as arn:aws:states:::sqs:sendMessage.waitForTaskToken", st.Resource)
 	}
 	st.waitForToken = strings.HasSuffix(st.Resource, ".waitForTaskToken")
+	st.activity = IsActivityARN(st.Resource)
 	st.resourceType, st.resourceName = splitResource(st.Resource)
 	st.TimeoutSeconds = p.optInt(obj, s, "TimeoutSeconds", 1, 99999999)
 	st.HeartbeatSeconds = p.optInt(obj, s, "HeartbeatSeconds", 1, 99999999)
@@ -93,7 +96,7 @@ func (x *execution) taskAttempt(s *TaskState, sr *stateRun, raw any) (any, error
 	sr.token = ""
 	if sr.waiting != nil {
 		sr.token = sr.waiting.token
-	} else if s.waitForToken {
+	} else if s.waitForToken || s.activity {
 		token, err := x.eng.newToken()
 		if err != nil {
 			return nil, err
@@ -134,6 +137,8 @@ func (x *execution) seconds(literal int, path *Path, field string, raw any, sr *
 type outcome struct {
 	output json.RawMessage
 	err    error
+	// startedBy is a worker that took an activity task: not the task's end (awaitFor.started).
+	startedBy string
 }
 
 // invokeTask schedules and runs the task and waits for its result, recording the task
@@ -147,6 +152,9 @@ func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, 
 	if ev := sr.interrupted; ev != nil {
 		sr.interrupted = nil
 		return nil, x.taskFailed(s, sr, interruptedError(ev))
+	}
+	if s.activity {
+		return x.invokeActivity(s, sr, params, timeout, heartbeat)
 	}
 	if w := sr.waiting; w != nil {
 		sr.waiting = nil // a retry after it is a new attempt with a new token
@@ -266,8 +274,12 @@ func (x *execution) taskFailed(s *TaskState, sr *stateRun, err error) error {
 	if failure.Name == ErrNameRuntime {
 		return failure
 	}
-	if _, rerr := x.record(TaskFailed, s.Name, EventDetails{ResourceType: s.resourceType, Resource: s.resourceName,
-		Error: failure.Name, Cause: failure.Cause, TaskToken: sr.token}); rerr != nil {
+	typ, details := TaskFailed, EventDetails{ResourceType: s.resourceType, Resource: s.resourceName,
+		Error: failure.Name, Cause: failure.Cause, TaskToken: sr.token}
+	if s.activity {
+		typ, details = ActivityFailed, EventDetails{Error: failure.Name, Cause: failure.Cause, TaskToken: sr.token}
+	}
+	if _, rerr := x.record(typ, s.Name, details); rerr != nil {
 		return rerr
 	}
 	return failure
@@ -280,8 +292,12 @@ func (x *execution) taskTimedOut(s *TaskState, sr *stateRun, err error) error {
 	if !errors.As(err, &failure) {
 		return err
 	}
-	if _, rerr := x.record(TaskTimedOut, s.Name, EventDetails{ResourceType: s.resourceType, Resource: s.resourceName,
-		Error: failure.Name, TaskToken: sr.token}); rerr != nil {
+	typ, details := TaskTimedOut, EventDetails{ResourceType: s.resourceType, Resource: s.resourceName,
+		Error: failure.Name, TaskToken: sr.token}
+	if s.activity {
+		typ, details = ActivityTimedOut, EventDetails{Error: failure.Name, TaskToken: sr.token}
+	}
+	if _, rerr := x.record(typ, s.Name, details); rerr != nil {
 		return rerr
 	}
 	return failure
@@ -300,8 +316,12 @@ func (x *execution) taskSucceeded(s *TaskState, sr *stateRun, output json.RawMes
 	size := 0
 	if x.recording() {
 		text := encodeJSON(result)
-		if _, err := x.record(TaskSucceeded, s.Name, EventDetails{ResourceType: s.resourceType, Resource: s.resourceName,
-			Output: string(text), TaskToken: sr.token}); err != nil {
+		typ, details := TaskSucceeded, EventDetails{ResourceType: s.resourceType, Resource: s.resourceName,
+			Output: string(text), TaskToken: sr.token}
+		if s.activity {
+			typ, details = ActivitySucceeded, EventDetails{Output: string(text), TaskToken: sr.token}
+		}
+		if _, err := x.record(typ, s.Name, details); err != nil {
 			return nil, err
 		}
 		size = len(text)

@@ -180,3 +180,20 @@ func (x *execution) stateAborted(b *StateBase, err error) error {
 	}
 	return err
 }
+
+// AwaitEnd waits until the run of the execution in this engine is done (ended, stopped or
+// parked) or ctx ends, whatever it is doing now. It reports false when no run of the
+// execution is in this engine (it has ended already, or runs elsewhere).
+func (e *Engine) AwaitEnd(ctx context.Context, executionARN string) bool {
+	e.mu.Lock()
+	r := e.runs[executionARN]
+	e.mu.Unlock()
+	if r == nil {
+		return false
+	}
+	select {
+	case <-r.done:
+	case <-ctx.Done():
+	}
+	return true
+}

@@ -13,7 +13,7 @@ import (
 const callbackColumns = `t.id, t.token, t.execution_id, e.name, e.arn, m.name, t.state, t.resource,
 	t.parameters, t.status, t.created_at, t.decided_at, t.output, t.error, t.cause,
 	t.timeout_seconds, t.heartbeat_seconds, t.last_heartbeat_at, t.claimed_by, t.claimed_at, t.decided_by,
-	t.submitted_event, t.decision`
+	t.submitted_event, t.decision, t.worker, t.started_at`
 
 const callbackJoins = `callback_tasks t
 	JOIN executions e ON e.id = t.execution_id
@@ -24,16 +24,18 @@ func scanCallback(row scanner) (resource.CallbackTask, error) {
 	var params string
 	var output sql.NullString
 	var created int64
-	var decided, heartbeat, claimed sql.NullInt64
+	var decided, heartbeat, claimed, started sql.NullInt64
 	err := row.Scan(&t.ID, &t.Token, &t.ExecutionID, &t.ExecutionName, &t.ExecutionARN, &t.StateMachineName,
 		&t.State, &t.Resource, &params, &t.Status, &created, &decided, &output, &t.Error, &t.Cause,
-		&t.TimeoutSeconds, &t.HeartbeatSeconds, &heartbeat, &t.ClaimedBy, &claimed, &t.DecidedBy, &t.SubmittedEvent, &t.Decision)
+		&t.TimeoutSeconds, &t.HeartbeatSeconds, &heartbeat, &t.ClaimedBy, &claimed, &t.DecidedBy, &t.SubmittedEvent, &t.Decision,
+		&t.Worker, &started)
 	t.Parameters = []byte(params)
 	if output.Valid {
 		t.Output = []byte(output.String)
 	}
 	t.CreatedAt, t.DecidedAt = fromMillis(created), fromNullMillis(decided)
 	t.LastHeartbeatAt, t.ClaimedAt = fromNullMillis(heartbeat), fromNullMillis(claimed)
+	t.StartedAt = fromNullMillis(started)
 	return t, err
 }
 
@@ -46,6 +48,19 @@ func (db *DB) FindCallbackTask(ctx context.Context, id int64) (resource.Callback
 	}
 	if err != nil {
 		return resource.CallbackTask{}, fmt.Errorf("store: find callback task %d: %w", id, err)
+	}
+	return t, nil
+}
+
+// FindCallbackTaskByToken returns the callback task with the given task token.
+func (db *DB) FindCallbackTaskByToken(ctx context.Context, token string) (resource.CallbackTask, error) {
+	t, err := scanCallback(db.sql.QueryRowContext(ctx,
+		`SELECT `+callbackColumns+` FROM `+callbackJoins+` WHERE t.token = ?`, token))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return resource.CallbackTask{}, fmt.Errorf("store: find callback task by token: %w", err)
 	}
 	return t, nil
 }

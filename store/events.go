@@ -65,12 +65,21 @@ func applyEvent(ctx context.Context, tx *sql.Tx, execID int64, ev runtime.Event,
 	at := millis(ev.Timestamp)
 	var err error
 	switch ev.Type {
-	case runtime.TaskSucceeded, runtime.TaskFailed, runtime.TaskTimedOut:
+	case runtime.TaskSucceeded, runtime.TaskFailed, runtime.TaskTimedOut,
+		runtime.ActivitySucceeded, runtime.ActivityFailed, runtime.ActivityTimedOut:
 		if noTasks {
 			return nil
 		}
 	}
 	switch ev.Type {
+	case runtime.ActivityScheduled:
+		// An activity task waits for a worker as a callback task does for its callback.
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO callback_tasks (token, execution_id, state, resource, parameters, status, created_at,
+				timeout_seconds, heartbeat_seconds, submitted_event)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.TaskToken, execID, ev.State, d.Resource, d.Input, resource.CallbackWaiting, at,
+			d.TimeoutInSeconds, d.HeartbeatInSeconds, ev.ID)
 	case runtime.TaskSubmitted:
 		if d.TaskToken == "" {
 			return nil
@@ -101,11 +110,11 @@ func applyEvent(ctx context.Context, tx *sql.Tx, execID int64, ev runtime.Event,
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			d.TaskToken, execID, ev.State, d.ResourceType+":"+d.Resource, params, resource.CallbackWaiting, at,
 			s.TimeoutInSeconds, s.HeartbeatInSeconds, ev.ID)
-	case runtime.TaskSucceeded:
+	case runtime.TaskSucceeded, runtime.ActivitySucceeded:
 		err = decideTask(ctx, tx, taskOf(execID, ev), resource.CallbackSucceeded, at, sql.NullString{String: d.Output, Valid: true}, "", "")
-	case runtime.TaskFailed:
+	case runtime.TaskFailed, runtime.ActivityFailed:
 		err = decideTask(ctx, tx, taskOf(execID, ev), resource.CallbackFailed, at, sql.NullString{}, d.Error, d.Cause)
-	case runtime.TaskTimedOut:
+	case runtime.TaskTimedOut, runtime.ActivityTimedOut:
 		if err = auditTimeout(ctx, tx, taskOf(execID, ev), at, d.Error, d.Cause); err != nil {
 			return err
 		}
@@ -222,6 +231,23 @@ func (db *DB) EachEvent(ctx context.Context, executionID, afterID int64, fn func
 	// Rows end quietly when ctx is cancelled mid-way: say so, or the caller takes what it
 	// got for the whole history.
 	return ctx.Err()
+}
+
+// LastEventID returns the id of an execution's last event; ids run from 1 without gaps.
+func (db *DB) LastEventID(ctx context.Context, executionID int64) (int64, error) {
+	if h := db.express.Load(); h != nil {
+		if events, ok := h.events(executionID, 0); ok {
+			if len(events) == 0 {
+				return 0, nil
+			}
+			return events[len(events)-1].ID, nil
+		}
+	}
+	var id int64
+	if err := db.sql.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events WHERE execution_id = ?`, executionID).Scan(&id); err != nil {
+		return 0, fmt.Errorf("store: find the last event of %d: %w", executionID, err)
+	}
+	return id, nil
 }
 
 // FindEventsByID returns the events of an execution with the given ids, in id order; ids

@@ -31,9 +31,10 @@ func (db *DB) CreateExecution(ctx context.Context, e resource.Execution, events 
 	jobCtx := context.WithoutCancel(ctx)
 	create := func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(jobCtx, `
-			INSERT INTO executions (arn, name, machine_id, version_id, status, input, started_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			e.ARN, e.Name, e.StateMachineID, e.VersionID, runtime.StatusRunning, string(e.Input), millis(e.StartedAt))
+			INSERT INTO executions (arn, name, machine_id, version_id, status, input, started_at, version_arn, alias_arn)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.ARN, e.Name, e.StateMachineID, e.VersionID, runtime.StatusRunning, string(e.Input), millis(e.StartedAt),
+			e.VersionARN, e.AliasARN)
 		if isUniqueViolation(err) {
 			return ErrExists
 		}
@@ -66,7 +67,8 @@ func (db *DB) CreateExecution(ctx context.Context, e resource.Execution, events 
 }
 
 const executionColumns = `e.id, e.arn, e.name, e.machine_id, m.name, m.arn, e.version_id, e.status,
-	e.input, e.output, e.error, e.cause, e.started_at, e.stopped_at, e.redrive_count, e.redrive_date, e.wake_at`
+	e.input, e.output, e.error, e.cause, e.started_at, e.stopped_at, e.redrive_count, e.redrive_date, e.wake_at,
+	e.version_arn, e.alias_arn`
 
 func scanExecution(row scanner) (resource.Execution, error) {
 	var e resource.Execution
@@ -76,7 +78,7 @@ func scanExecution(row scanner) (resource.Execution, error) {
 	var stopped, redriven, wake sql.NullInt64
 	err := row.Scan(&e.ID, &e.ARN, &e.Name, &e.StateMachineID, &e.StateMachineName, &e.StateMachineARN,
 		&e.VersionID, &e.Status, &input, &output, &e.Error, &e.Cause, &started, &stopped,
-		&e.RedriveCount, &redriven, &wake)
+		&e.RedriveCount, &redriven, &wake, &e.VersionARN, &e.AliasARN)
 	e.Input = []byte(input)
 	if output.Valid {
 		e.Output = []byte(output.String)
@@ -215,6 +217,18 @@ func executionWhere(f resource.ExecutionFilter) (string, []any) {
 	}
 	if f.Status != "" {
 		conds, args = append(conds, "e.status = ?"), append(args, f.Status)
+	}
+	switch f.Redriven {
+	case "REDRIVEN":
+		conds = append(conds, "e.redrive_count > 0")
+	case "NOT_REDRIVEN":
+		conds = append(conds, "e.redrive_count = 0")
+	}
+	if f.VersionARN != "" {
+		conds, args = append(conds, "e.version_arn = ?"), append(args, f.VersionARN)
+	}
+	if f.AliasARN != "" {
+		conds, args = append(conds, "e.alias_arn = ?"), append(args, f.AliasARN)
 	}
 	if f.NameContains != "" {
 		conds, args = append(conds, `e.name LIKE ? ESCAPE '\'`), append(args, "%"+likeEscaper.Replace(f.NameContains)+"%")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
@@ -19,15 +20,20 @@ func (db *DB) CreateMachine(ctx context.Context, m resource.StateMachine) (resou
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx,
-			`INSERT INTO state_machines (name, arn, type, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
-			m.Name, m.ARN, m.Type, millis(now), millis(now))
+			`INSERT INTO state_machines (name, arn, type, created_at, updated_at, logging, tracing) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			m.Name, m.ARN, m.Type, millis(now), millis(now), m.Logging, m.Tracing)
 		if err != nil {
 			return err
 		}
 		if m.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		m.VersionID, err = insertVersion(ctx, tx, m.ID, 1, m.Definition, now)
+		if m.VersionID, err = insertVersion(ctx, tx, m.ID, 1, m.Definition, m.RoleARN, now); err != nil {
+			return err
+		}
+		if m.Published > 0 {
+			m.Published, err = publish(ctx, tx, m.ID, m.VersionID, m.Description, now)
+		}
 		return err
 	})
 	if isUniqueViolation(err) {
@@ -37,54 +43,110 @@ func (db *DB) CreateMachine(ctx context.Context, m resource.StateMachine) (resou
 		return resource.StateMachine{}, fmt.Errorf("store: create machine %q: %w", m.Name, err)
 	}
 	m.Version, m.CreatedAt, m.UpdatedAt = 1, fromMillis(millis(now)), fromMillis(millis(now))
+	if m.Published > 0 {
+		m.PublishedAt = m.CreatedAt
+	}
 	return m, nil
 }
 
-// UpdateMachine stores definition as the machine's next version and returns the machine at it.
+// UpdateMachine stores definition as the machine's next version, with the role of the one
+// before, and returns the machine at it.
 func (db *DB) UpdateMachine(ctx context.Context, name string, definition []byte) (resource.StateMachine, error) {
+	m, err := db.FindMachine(ctx, name)
+	if err != nil {
+		return m, err
+	}
+	m.Definition = definition
+	return db.SaveMachineRevision(ctx, m, false)
+}
+
+// SaveMachineRevision stores m.Definition and m.RoleARN as the next revision of the machine
+// m.ID, with its m.Logging and m.Tracing, and publishes it as the next version when publish
+// is set (with m.Description). It returns the machine at the new revision.
+func (db *DB) SaveMachineRevision(ctx context.Context, m resource.StateMachine, publishIt bool) (resource.StateMachine, error) {
 	now := time.Now().UTC()
+	var revision int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var id int64
 		var last int
-		err := tx.QueryRowContext(ctx, `
-			SELECT m.id, coalesce(max(v.version), 0)
-			FROM state_machines m LEFT JOIN state_machine_versions v ON v.machine_id = m.id
-			WHERE m.name = ? GROUP BY m.id`, name).Scan(&id, &last)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
+		err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM state_machine_versions WHERE machine_id = ?`, m.ID).Scan(&last)
 		if err != nil {
 			return err
 		}
-		if _, err := insertVersion(ctx, tx, id, last+1, definition, now); err != nil {
+		if revision, err = insertVersion(ctx, tx, m.ID, last+1, m.Definition, m.RoleARN, now); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE state_machines SET updated_at = ? WHERE id = ?`, millis(now), id)
-		return err
+		if publishIt {
+			if _, err := publish(ctx, tx, m.ID, revision, m.Description, now); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE state_machines SET updated_at = ?, logging = ?, tracing = ? WHERE id = ?`,
+			millis(now), m.Logging, m.Tracing, m.ID)
+		if err != nil {
+			return err
+		}
+		return oneRow(res)
 	})
 	if err != nil {
-		return resource.StateMachine{}, fmt.Errorf("store: update machine %q: %w", name, err)
+		return resource.StateMachine{}, fmt.Errorf("store: update machine %q: %w", m.Name, err)
 	}
-	return db.FindMachine(ctx, name)
+	return db.FindMachineVersion(ctx, revision)
 }
 
-func insertVersion(ctx context.Context, tx *sql.Tx, machineID int64, version int, definition []byte, now time.Time) (int64, error) {
+func insertVersion(ctx context.Context, tx *sql.Tx, machineID int64, version int, definition []byte, role string, now time.Time) (int64, error) {
 	res, err := tx.ExecContext(ctx,
-		`INSERT INTO state_machine_versions (machine_id, version, definition, created_at) VALUES (?, ?, ?, ?)`,
-		machineID, version, definition, millis(now))
+		`INSERT INTO state_machine_versions (machine_id, version, definition, role_arn, created_at) VALUES (?, ?, ?, ?, ?)`,
+		machineID, version, definition, role, millis(now))
 	if err != nil {
 		return 0, err
 	}
 	return res.LastInsertId()
 }
 
-const machineColumns = `m.id, m.name, m.arn, m.type, m.created_at, m.updated_at, v.id, v.version, v.definition`
+// publish makes revision the machine's next published version, unless it is one already,
+// and returns its number.
+func publish(ctx context.Context, tx *sql.Tx, machineID, revision int64, description string, now time.Time) (int, error) {
+	var n sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT published FROM state_machine_versions WHERE id = ? AND machine_id = ?`,
+		revision, machineID).Scan(&n); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, ErrNotFound
+		}
+		return 0, err
+	}
+	if n.Valid {
+		return int(n.Int64), nil
+	}
+	var next int
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(published), 0) + 1 FROM state_machine_versions WHERE machine_id = ?`,
+		machineID).Scan(&next); err != nil {
+		return 0, err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE state_machine_versions SET published = ?, published_at = ?, description = ? WHERE id = ?`,
+		next, millis(now), description, revision)
+	return next, err
+}
+
+// oneRow turns an UPDATE or DELETE that touched no row into ErrNotFound.
+func oneRow(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err == nil && n == 0 {
+		err = ErrNotFound
+	}
+	return err
+}
+
+const machineColumns = `m.id, m.name, m.arn, m.type, m.created_at, m.updated_at, v.id, v.version, v.definition,
+	v.role_arn, v.description, v.published, v.published_at, m.logging, m.tracing, m.deleting`
 
 func scanMachine(row scanner) (resource.StateMachine, error) {
 	var m resource.StateMachine
 	var created, updated int64
-	err := row.Scan(&m.ID, &m.Name, &m.ARN, &m.Type, &created, &updated, &m.VersionID, &m.Version, &m.Definition)
+	var published, publishedAt sql.NullInt64
+	err := row.Scan(&m.ID, &m.Name, &m.ARN, &m.Type, &created, &updated, &m.VersionID, &m.Version, &m.Definition,
+		&m.RoleARN, &m.Description, &published, &publishedAt, &m.Logging, &m.Tracing, &m.Deleting)
 	m.CreatedAt, m.UpdatedAt = fromMillis(created), fromMillis(updated)
+	m.Published, m.PublishedAt = int(published.Int64), fromNullMillis(publishedAt)
 	return m, err
 }
 
@@ -126,4 +188,115 @@ func (db *DB) FindMachines(ctx context.Context) ([]resource.StateMachine, error)
 		WHERE v.version = (SELECT max(version) FROM state_machine_versions WHERE machine_id = m.id)
 		ORDER BY m.name`)
 	return collect(rows, err, "find machines", scanMachine)
+}
+
+// PublishMachineVersion publishes a revision of the machine (its latest when revision is 0)
+// as its next version, or returns the version it is already, and the machine at it.
+func (db *DB) PublishMachineVersion(ctx context.Context, machineID, revision int64, description string) (resource.StateMachine, error) {
+	now := time.Now().UTC()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if revision == 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT max(id) FROM state_machine_versions WHERE machine_id = ?`, machineID).Scan(&revision); err != nil {
+				return err
+			}
+		}
+		_, err := publish(ctx, tx, machineID, revision, description, now)
+		return err
+	})
+	if err != nil {
+		return resource.StateMachine{}, fmt.Errorf("store: publish a version of machine %d: %w", machineID, err)
+	}
+	return db.FindMachineVersion(ctx, revision)
+}
+
+// FindPublishedVersion returns the machine at its published version n.
+func (db *DB) FindPublishedVersion(ctx context.Context, machineID int64, n int) (resource.StateMachine, error) {
+	m, err := scanMachine(db.sql.QueryRowContext(ctx, `
+		SELECT `+machineColumns+`
+		FROM state_machines m JOIN state_machine_versions v ON v.machine_id = m.id
+		WHERE m.id = ? AND v.published = ?`, machineID, n))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return resource.StateMachine{}, fmt.Errorf("store: find version %d of machine %d: %w", n, machineID, err)
+	}
+	return m, nil
+}
+
+// FindPublishedVersions returns the published versions of a machine, newest first.
+func (db *DB) FindPublishedVersions(ctx context.Context, machineID int64) ([]resource.StateMachine, error) {
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT `+machineColumns+`
+		FROM state_machines m JOIN state_machine_versions v ON v.machine_id = m.id
+		WHERE m.id = ? AND v.published IS NOT NULL ORDER BY v.published DESC`, machineID)
+	return collect(rows, err, "find published versions", scanMachine)
+}
+
+// ErrVersionInUse says a published version cannot be deleted: an alias routes to it.
+var ErrVersionInUse = resource.ErrVersionInUse
+
+// DeletePublishedVersion takes a machine's published version n back. Its revision stays
+// (the executions that ran it point at it); its version ARN no longer names anything.
+// ErrVersionInUse while an alias routes to it.
+func (db *DB) DeletePublishedVersion(ctx context.Context, machineID int64, n int) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT routing FROM state_machine_aliases WHERE machine_id = ?`, machineID)
+		if err != nil {
+			return err
+		}
+		aliases, err := collect(rows, nil, "find aliases", scanRouting)
+		if err != nil {
+			return err
+		}
+		for _, routing := range aliases {
+			for _, r := range routing {
+				if r.Version == n {
+					return ErrVersionInUse
+				}
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE state_machine_versions SET published = NULL, published_at = NULL
+			WHERE machine_id = ? AND published = ?`, machineID, n)
+		if err != nil {
+			return err
+		}
+		return oneRow(res)
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete version %d of machine %d: %w", n, machineID, err)
+	}
+	return nil
+}
+
+// DeleteMachine deletes a state machine with its versions, aliases, executions and tags,
+// or, while executions of it run, marks it deleting (they finish; nothing new starts) and
+// reports false.
+func (db *DB) DeleteMachine(ctx context.Context, id int64) (deleted bool, err error) {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		var arn string
+		var running int
+		if err := tx.QueryRowContext(ctx, `SELECT arn, (SELECT count(*) FROM executions WHERE machine_id = m.id AND status = ?)
+			FROM state_machines m WHERE id = ?`, runtime.StatusRunning, id).Scan(&arn, &running); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			return err
+		}
+		if running > 0 {
+			_, err := tx.ExecContext(ctx, `UPDATE state_machines SET deleting = 1 WHERE id = ?`, id)
+			return err
+		}
+		deleted = true
+		if _, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE resource_arn = ? OR resource_arn LIKE ? ESCAPE '\'`,
+			arn, likeEscaper.Replace(arn+":")+"%"); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM state_machines WHERE id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: delete machine %d: %w", id, err)
+	}
+	return deleted, nil
 }

@@ -229,7 +229,7 @@ func (w *Writer) commit(batch []writeItem) {
 					}
 					w.docs.compact(it.arn, &it.ev)
 					ev := it.ev.ev
-					if ev.Type == runtime.TaskSubmitted && ev.Details.TaskToken != "" {
+					if (ev.Type == runtime.TaskSubmitted || ev.Type == runtime.ActivityScheduled) && ev.Details.TaskToken != "" {
 						delete(w.taskless, it.arn)
 					}
 					it.ev.noTasks = w.taskless[it.arn]

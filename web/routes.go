@@ -12,6 +12,9 @@ func (s *Server) routes() {
 	e := s.echo
 	// Before routing, so that nothing answers a name that is not the studio's (hosts.go).
 	e.Pre(s.checkHost)
+	// The Step Functions API (POST / with X-Amz-Target, api.go) is answered here, before
+	// routing: its body limit (maxAPIBody), identification and errors are its own.
+	e.Pre(s.serveAPI)
 	// Before authenticate, which reads the CSRF token of a form.
 	e.Use(s.limitBody)
 	// Every route, websockets included, is for an identified user and checks CSRF tokens.
@@ -59,7 +62,6 @@ func (s *Server) routes() {
 	r.get("/audit", s.handleAuditList)
 	r.get("/favicon.ico", s.handleFavicon)
 	r.get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServerFS(s.cfg.Static))))
-	// The Step Functions API (POST / with X-Amz-Target) is to take AWS's request limit, 1 MiB.
 }
 
 // routeTable registers routes with their body limits.

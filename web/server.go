@@ -47,6 +47,35 @@ type CallbackStore interface {
 	FindAuditEvents(ctx context.Context, f resource.AuditFilter) ([]resource.AuditEvent, error)
 }
 
+// APIStore keeps what the Step Functions API reads and changes besides the pages' resources:
+// revisions, published versions and aliases, tags, activities and their tasks.
+type APIStore interface {
+	SaveMachineRevision(ctx context.Context, m resource.StateMachine, publish bool) (resource.StateMachine, error)
+	DeleteMachine(ctx context.Context, id int64) (deleted bool, err error)
+	PublishMachineVersion(ctx context.Context, machineID, revision int64, description string) (resource.StateMachine, error)
+	FindPublishedVersion(ctx context.Context, machineID int64, n int) (resource.StateMachine, error)
+	FindPublishedVersions(ctx context.Context, machineID int64) ([]resource.StateMachine, error)
+	DeletePublishedVersion(ctx context.Context, machineID int64, n int) error
+	CreateAlias(ctx context.Context, a resource.Alias) (resource.Alias, error)
+	UpdateAlias(ctx context.Context, a resource.Alias) (resource.Alias, error)
+	FindAlias(ctx context.Context, machineID int64, name string) (resource.Alias, error)
+	FindAliases(ctx context.Context, machineID int64) ([]resource.Alias, error)
+	DeleteAlias(ctx context.Context, machineID int64, name string) error
+	FindTags(ctx context.Context, arn string) ([]resource.Tag, error)
+	TagResource(ctx context.Context, arn string, tags []resource.Tag, limit int) error
+	UntagResource(ctx context.Context, arn string, keys []string) error
+	CreateActivity(ctx context.Context, a resource.Activity) (resource.Activity, error)
+	FindActivity(ctx context.Context, arn string) (resource.Activity, error)
+	FindActivities(ctx context.Context) ([]resource.Activity, error)
+	DeleteActivity(ctx context.Context, arn string) error
+	// TakeActivityTask gives the longest waiting task of an activity to a worker, once
+	// (resource.ErrNotFound when none waits).
+	TakeActivityTask(ctx context.Context, activityARN, worker string, at time.Time) (resource.CallbackTask, error)
+	CountActivityTasks(ctx context.Context, activityARN string) (waiting, started int, err error)
+	FindCallbackTaskByToken(ctx context.Context, token string) (resource.CallbackTask, error)
+	LastEventID(ctx context.Context, executionID int64) (int64, error)
+}
+
 // Store is everything the web handlers keep.
 type Store interface {
 	MachineStore
@@ -55,6 +84,7 @@ type Store interface {
 	ListStore
 	InputStore
 	InboxStore
+	APIStore
 }
 
 // Lifecycle changes executions and callback tasks: the one place that starts, stops and
@@ -62,6 +92,13 @@ type Store interface {
 type Lifecycle interface {
 	// Start stores an execution with its start in one transaction and runs it.
 	Start(ctx context.Context, m resource.StateMachine, arn, name string, input []byte) (resource.Execution, error)
+	// StartExecution is Start with the published version and alias it is started through
+	// (e's ARN, Name, Input, VersionARN, AliasARN); resource.ErrExists for a taken ARN.
+	StartExecution(ctx context.Context, m resource.StateMachine, e resource.Execution) (resource.Execution, error)
+	// AwaitEnd waits until the execution's run here has ended (or ctx ends).
+	AwaitEnd(ctx context.Context, e resource.Execution)
+	// StartActivityTask tells an activity task's execution that a worker took it.
+	StartActivityTask(ctx context.Context, t resource.CallbackTask, worker string) error
 	// Stop aborts a running execution (runtime.ErrExecutionNotRunning when it is not).
 	Stop(ctx context.Context, e resource.Execution, errName, cause string) error
 	// Redrive restarts a failed, timed-out or aborted execution (*runtime.RedriveError
@@ -106,6 +143,8 @@ type Config struct {
 	// hosts.go), each with a port or, for any port, without; CheckHostName says which are
 	// valid, and the others are left out.
 	Hosts []string
+	// ActivityPollTime is how long GetActivityTask waits for a task; 0 means AWS's minute.
+	ActivityPollTime time.Duration
 	// NowFunc is the clock of the login throttle and of the audit rows of refused logins;
 	// nil means time.Now. Tests pass a fake one to let a wait pass at once.
 	NowFunc func() time.Time
@@ -129,6 +168,8 @@ type Server struct {
 	limits routeLimits
 	// logins throttles failed logins by name and by client address.
 	logins *loginThrottle
+	// polls wakes GetActivityTask's long polls and remembers the workers seen.
+	polls activityPolls
 }
 
 // New builds the server and its routes.

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/stepstudio/stepstudio/designer"
@@ -99,6 +100,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// Executions end with the server, where they are: their history is stored (the writer
 	// commits what they recorded before it closes).
 	runCtx, stopRuns := context.WithCancel(context.Background())
+	// The server, once made, wakes the activity pollers; executions resumed before it exist
+	// schedule theirs unheard, and the pollers' rechecks find them.
+	var server atomic.Pointer[web.Server]
 	executions := lifecycle.New(lifecycle.Config{
 		Store:            db,
 		Clock:            systemClock{},
@@ -110,6 +114,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ParkAfter:        parkAfter,
 		Publish:          hub.Publish,
 		RunContext:       runCtx,
+		ActivityScheduledFunc: func(activityARN string) {
+			if s := server.Load(); s != nil {
+				s.ActivityScheduled(activityARN)
+			}
+		},
 	})
 	waking := make(chan struct{})
 	defer func() {
@@ -148,7 +157,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		// Without users, only this machine may come in, as the local user (no login).
 		LocalWithoutUsers: local,
 		Hosts:             opts.hosts,
+		Region:            opts.region,
+		AccountID:         opts.account,
 	})
+	server.Store(handler)
 
 	ln, err := net.Listen("tcp", opts.addr)
 	if err != nil {
@@ -186,6 +198,7 @@ type serveOptions struct {
 	retainDays           int64
 	retainExecutions     int64
 	hosts                hostList
+	region, account      string
 }
 
 // serveFlags declares the flags of serve, for serve itself and for the program's help.
@@ -197,6 +210,8 @@ func serveFlags(getenv func(string) string, output io.Writer) (*flag.FlagSet, *s
 	fset.StringVar(&o.dbPath, "db", envOr(getenv, "STEPSTUDIO_DB", filepath.Join("data", "stepstudio.db")), "SQLite file, created if missing (env STEPSTUDIO_DB)")
 	fset.StringVar(&o.sync, "sync", envOr(getenv, "STEPSTUDIO_SYNC", "normal"),
 		"when a commit waits for the disk: normal keeps every commit through a crash of the studio, full through a power loss or OS crash too, at the cost of an fsync per commit (env STEPSTUDIO_SYNC)")
+	fset.StringVar(&o.region, "region", envOr(getenv, "STEPSTUDIO_REGION", "us-east-1"), "the region in the ARNs the studio makes, as the API answers them (env STEPSTUDIO_REGION)")
+	fset.StringVar(&o.account, "account", envOr(getenv, "STEPSTUDIO_ACCOUNT", "123456789012"), "the account id in the ARNs the studio makes (env STEPSTUDIO_ACCOUNT)")
 	fset.BoolVar(&o.dev, "dev", false, "serve the browser assets from static/dist on disk instead of the embedded copy")
 	fset.BoolVar(&o.inProcessLayout, "layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")
 	fset.Int64Var(&o.maxHistory, "max-history-events", envInt(getenv, "STEPSTUDIO_MAX_HISTORY_EVENTS", runtime.DefaultMaxHistoryEvents),

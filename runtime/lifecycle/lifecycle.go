@@ -51,6 +51,8 @@ type Config struct {
 	ParkAfter time.Duration
 	// Publish tells the live pages of events the lifecycle stores itself (a start's).
 	Publish func(executionARN string, events ...runtime.Event)
+	// ActivityScheduledFunc hears of each activity task stored and waiting for a worker.
+	ActivityScheduledFunc func(activityARN string)
 	// RunContext bounds the executions: they outlive the requests that start them and stop
 	// (to be resumed) when it ends.
 	RunContext context.Context
@@ -94,7 +96,7 @@ func New(cfg Config) *Executions {
 		rec = byType{standard: cfg.Recorder, express: cfg.Express}
 	}
 	ecfg := runtime.EngineConfig{Clock: cfg.Clock, Invoker: cfg.Invoker, Recorder: rec, Logger: cfg.Logger,
-		MaxHistoryEvents: cfg.MaxHistoryEvents}
+		MaxHistoryEvents: cfg.MaxHistoryEvents, ActivityScheduledFunc: cfg.ActivityScheduledFunc}
 	if cfg.ParkAfter > 0 {
 		ecfg.Parker, ecfg.ParkAfter = l, cfg.ParkAfter
 	}
@@ -110,21 +112,28 @@ func (l *Executions) Wait() { l.engine.Wait() }
 // returns, and the engine runs it from there, as a restart would. An input that is not JSON
 // is an error before anything is stored.
 func (l *Executions) Start(ctx context.Context, m resource.StateMachine, arn, name string, input []byte) (resource.Execution, error) {
+	return l.StartExecution(ctx, m, resource.Execution{ARN: arn, Name: name, Input: input})
+}
+
+// StartExecution is Start for an execution started through a published version or an alias:
+// e's ARN, Name, Input, VersionARN and AliasARN are used, and m is the version to run.
+func (l *Executions) StartExecution(ctx context.Context, m resource.StateMachine, e resource.Execution) (resource.Execution, error) {
 	def, err := l.defs.Of(m)
 	if err != nil {
 		return resource.Execution{}, err
 	}
-	info := resource.Execution{ARN: arn, Name: name, StateMachineID: m.ID, VersionID: m.VersionID, Input: input,
-		StartedAt: l.cfg.Clock.Now()}
+	info := resource.Execution{ARN: e.ARN, Name: e.Name, StateMachineID: m.ID, VersionID: m.VersionID, Input: e.Input,
+		StartedAt: l.cfg.Clock.Now(), VersionARN: e.VersionARN, AliasARN: e.AliasARN}
 	in := runtime.StartInputOf(info, m, def)
 	started, err := runtime.StartedEvent(in, info.StartedAt)
 	if err != nil {
 		return resource.Execution{}, err
 	}
+	started.Details.StateMachineVersionArn, started.Details.StateMachineAliasArn = e.VersionARN, e.AliasARN
 	if m.Type == "EXPRESS" {
 		return l.startExpress(ctx, info, in, def)
 	}
-	e, err := l.cfg.Store.CreateExecution(ctx, info, started)
+	e, err = l.cfg.Store.CreateExecution(ctx, info, started)
 	if err != nil {
 		return resource.Execution{}, err
 	}
@@ -300,4 +309,32 @@ func (l *Executions) definitionOf(ctx context.Context, e resource.Execution) (re
 	}
 	def, err := l.defs.Of(m)
 	return m, def, err
+}
+
+// AwaitEnd waits until the execution's run in this studio has ended (or ctx ends); an
+// execution that is not running here returns at once. StartSyncExecution answers after it.
+func (l *Executions) AwaitEnd(ctx context.Context, e resource.Execution) {
+	l.engine.AwaitEnd(ctx, e.ARN)
+}
+
+// StartActivityTask tells the execution of an activity task that a worker took it: the store
+// has marked the task as the worker's (the one claim), and the execution records its
+// ActivityStarted and starts counting its HeartbeatSeconds. An execution parked meanwhile is
+// woken; its resume reads the worker from the store.
+func (l *Executions) StartActivityTask(ctx context.Context, t resource.CallbackTask, worker string) error {
+	if err := l.engine.StartActivityTask(t.Token, worker); !errors.Is(err, runtime.ErrTaskDoesNotExist) {
+		return err
+	}
+	l.engine.AwaitEnding(ctx, t.ExecutionARN)
+	l.parking.Lock()
+	defer l.parking.Unlock()
+	err := l.engine.StartActivityTask(t.Token, worker)
+	if !errors.Is(err, runtime.ErrTaskDoesNotExist) {
+		return err
+	}
+	e, ferr := l.cfg.Store.FindExecution(ctx, t.ExecutionID)
+	if ferr != nil || e.Status != runtime.StatusRunning || e.WakeAt.IsZero() {
+		return err
+	}
+	return l.wakeParked(ctx, e, false)
 }

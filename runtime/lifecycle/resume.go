@@ -164,6 +164,10 @@ func giveTokensBack(history []runtime.Event, waiting []resource.CallbackTask, be
 	give := func(ev *runtime.Event, t resource.CallbackTask) {
 		ev.Details.TaskToken = t.Token
 		from := ev.Timestamp
+		if t.Worker != "" {
+			// An activity task a worker took: its heartbeats count from then.
+			ev.Details.WorkerName, from = t.Worker, t.StartedAt
+		}
 		for _, at := range []time.Time{t.LastHeartbeatAt, began} {
 			if at.After(from) {
 				from = at
@@ -178,7 +182,7 @@ func giveTokensBack(history []runtime.Event, waiting []resource.CallbackTask, be
 		}
 		// Stored before the event was kept: the state's last submission.
 		for i := len(history) - 1; i >= 0; i-- {
-			if history[i].Type == runtime.TaskSubmitted && history[i].State == t.State {
+			if (history[i].Type == runtime.TaskSubmitted || history[i].Type == runtime.ActivityScheduled) && history[i].State == t.State {
 				give(&history[i], t)
 				break
 			}

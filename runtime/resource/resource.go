@@ -21,6 +21,12 @@ var ErrTaskChanged = errors.New("the task changed meanwhile")
 // ErrExists says a resource with the same name already exists.
 var ErrExists = errors.New("already exists")
 
+// ErrTooManyTags says a resource would have more tags than allowed.
+var ErrTooManyTags = errors.New("too many tags")
+
+// ErrVersionInUse says a published version cannot be deleted: an alias routes to it.
+var ErrVersionInUse = errors.New("an alias routes to the version")
+
 // StateMachine is a stored state machine at one version.
 type StateMachine struct {
 	ID   int64
@@ -35,6 +41,52 @@ type StateMachine struct {
 	Definition []byte
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// RoleARN is the role this revision was saved with (the API's roleArn; the pages keep
+	// the one before). Description is what it was published with.
+	RoleARN     string
+	Description string
+	// Published is the version number this revision was published as
+	// (PublishStateMachineVersion), counted from 1 per machine; 0 when it was not.
+	Published   int
+	PublishedAt time.Time
+	// Logging is the loggingConfiguration the API was given (JSON text, "" for none);
+	// Tracing its tracingConfiguration.enabled.
+	Logging string
+	Tracing bool
+	// Deleting is set by DeleteStateMachine while executions of the machine still run.
+	Deleting bool
+}
+
+// Alias routes the executions started through it to one or two published versions of a
+// state machine, by weight.
+type Alias struct {
+	ID          int64
+	MachineID   int64
+	Name        string
+	Description string
+	Routing     []Route
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Route is one published version of an alias's routing and its weight, out of 100.
+type Route struct {
+	Version int `json:"version"`
+	Weight  int `json:"weight"`
+}
+
+// Activity is a kind of work that workers poll for (GetActivityTask).
+type Activity struct {
+	ID        int64
+	Name      string
+	ARN       string
+	CreatedAt time.Time
+}
+
+// Tag is one tag of a resource.
+type Tag struct {
+	Key   string
+	Value string
 }
 
 // Execution is a stored execution: what DescribeExecution tells about it.
@@ -58,6 +110,10 @@ type Execution struct {
 	// time, zero when never redriven.
 	RedriveCount int
 	RedriveDate  time.Time
+	// VersionARN and AliasARN name the published version and the alias the execution was
+	// started through ("" when it was started on the machine itself).
+	VersionARN string
+	AliasARN   string
 	// WakeAt is when a RUNNING execution that sleeps, let go by the engine, is to be woken;
 	// zero while its run is in memory.
 	WakeAt time.Time
@@ -97,6 +153,10 @@ type CallbackTask struct {
 	// Decision is a decision stored and on its way to the execution while the task still
 	// waits: CallbackSucceeded (Output) or CallbackFailed (Error, Cause); "" for none.
 	Decision CallbackStatus
+	// Worker is the worker that took an activity task (GetActivityTask's workerName), at
+	// StartedAt; "" while the task waits for one.
+	Worker    string
+	StartedAt time.Time
 }
 
 // AuditAction is what a user (or the studio) did to a callback task, or a refused login.
@@ -179,6 +239,12 @@ type ExecutionFilter struct {
 	Status Status
 	// NameContains keeps the executions whose name contains it (ASCII case ignored).
 	NameContains string
+	// Redriven keeps, when "REDRIVEN", the executions redriven at least once, when
+	// "NOT_REDRIVEN" the others (ListExecutions' redriveFilter).
+	Redriven string
+	// VersionARN and AliasARN keep the executions started through that published version or
+	// alias.
+	VersionARN, AliasARN string
 	// Before and After are keyset cursors (execution ids): Before asks for the page of older
 	// executions, After for the page of newer ones. With neither, the newest page. Keyset
 	// rather than offset paging, so executions that start meanwhile do not shift the pages.
