@@ -108,10 +108,14 @@ type denial struct {
 func (d *denial) Error() string { return d.message }
 
 // signedFailure is a refusal (or a failure) of identifying a signed request, which an AWS
-// client is answered in the API's shape, {"__type", "message"}, rather than refuse's.
+// client is answered in the API's shape, {"__type", "message"}, rather than refuse's. It
+// unwraps to the *apiError, so callers of identify that answer in that shape themselves
+// (the API's, api.go) find the refusal's code.
 type signedFailure struct{ err error }
 
 func (f *signedFailure) Error() string { return f.err.Error() }
+
+func (f *signedFailure) Unwrap() error { return f.err }
 
 // identify finds who made the request: a Signature Version 4 or an API key in the
 // Authorization header, else a session cookie, else the local user when the studio has no
