@@ -111,7 +111,7 @@ func TestCompactMigrationKeepsHistory(t *testing.T) {
 			execution_id INTEGER NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
 			id INTEGER NOT NULL, previous_id INTEGER NOT NULL, type TEXT NOT NULL, state TEXT NOT NULL,
 			timestamp INTEGER NOT NULL, details TEXT NOT NULL, PRIMARY KEY (execution_id, id)) WITHOUT ROWID`,
-		`DELETE FROM schema_migrations WHERE version >= 12`,
+		`DELETE FROM schema_migrations WHERE version = 12`,
 	} {
 		if _, err := db.sql.Exec(q); err != nil {
 			t.Fatal(err)
