@@ -98,3 +98,12 @@ func (db *DB) CountActivityTasks(ctx context.Context, activityARN string) (waiti
 	}
 	return waiting, started, err
 }
+
+// FindActivityTasks returns up to limit tasks of an activity that wait, for a worker or for
+// the result of the worker that took them, the longest waiting first (by the
+// callback_tasks(resource, id) index).
+func (db *DB) FindActivityTasks(ctx context.Context, activityARN string, limit int) ([]resource.CallbackTask, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+callbackColumns+` FROM `+callbackJoins+`
+		WHERE t.resource = ? AND t.status = ? ORDER BY t.id LIMIT ?`, activityARN, resource.CallbackWaiting, limit)
+	return collect(rows, err, "find the tasks of "+activityARN, scanCallback)
+}

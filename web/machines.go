@@ -239,7 +239,8 @@ func (s *Server) handleMachineShow(c echo.Context) error {
 }
 
 // renderMachine fills in what every rendering of the machine page needs: the graph of the
-// stored version, recent executions and the last input used.
+// stored version, recent executions, the last input used, and the published versions and
+// aliases.
 func (s *Server) renderMachine(c echo.Context, status int, d views.MachineData) error {
 	ctx := c.Request().Context()
 	svg, err := s.cfg.Graphs.RenderSVG(ctx, d.Machine.Definition)
@@ -248,6 +249,12 @@ func (s *Server) renderMachine(c echo.Context, status int, d views.MachineData) 
 	}
 	d.Graph = svg
 	if d.Executions, err = s.cfg.Store.FindExecutions(ctx, d.Machine.ID, 20); err != nil {
+		return err
+	}
+	if d.Versions, err = s.cfg.Store.FindPublishedVersions(ctx, d.Machine.ID); err != nil {
+		return err
+	}
+	if d.Aliases, err = s.cfg.Store.FindAliases(ctx, d.Machine.ID); err != nil {
 		return err
 	}
 	if d.RunInput == "" {

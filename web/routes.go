@@ -59,6 +59,7 @@ func (s *Server) routes() {
 	r.add(http.MethodPost, "/inbox/:id/claim", s.handleTaskClaim, smallForm)
 	r.add(http.MethodPost, "/inbox/:id/release", s.handleTaskRelease, smallForm)
 	r.add(http.MethodPost, "/inbox/:id/heartbeat", s.handleTaskHeartbeat, smallForm)
+	r.get("/activities", s.handleActivityList)
 	r.get("/audit", s.handleAuditList)
 	r.get("/favicon.ico", s.handleFavicon)
 	r.get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServerFS(s.cfg.Static))))

@@ -74,6 +74,9 @@ type APIStore interface {
 	CountActivityTasks(ctx context.Context, activityARN string) (waiting, started int, err error)
 	FindCallbackTaskByToken(ctx context.Context, token string) (resource.CallbackTask, error)
 	LastEventID(ctx context.Context, executionID int64) (int64, error)
+	// FindActivityTasks gives up to limit waiting tasks of an activity, the oldest first,
+	// for the activities page.
+	FindActivityTasks(ctx context.Context, activityARN string, limit int) ([]resource.CallbackTask, error)
 }
 
 // Store is everything the web handlers keep.
