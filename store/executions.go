@@ -211,7 +211,8 @@ func (db *DB) findPageRows(ctx context.Context, f resource.ExecutionFilter, wher
 // executionWhere is the SQL condition (on executions as e) and its arguments for f's
 // machine, status and name; the cursors are the caller's.
 func executionWhere(f resource.ExecutionFilter) (string, []any) {
-	conds, args := []string{"1 = 1"}, []any{}
+	// The executions of deleted machines are kept (see DeleteMachine) but listed no more.
+	conds, args := []string{"e.machine_id NOT IN (SELECT id FROM state_machines WHERE deleted_at IS NOT NULL)"}, []any{}
 	if f.MachineID != 0 {
 		conds, args = append(conds, "e.machine_id = ?"), append(args, f.MachineID)
 	}

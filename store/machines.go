@@ -118,8 +118,8 @@ func publish(ctx context.Context, tx *sql.Tx, machineID, revision int64, descrip
 		return int(n.Int64), nil
 	}
 	var next int
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(published), 0) + 1 FROM state_machine_versions WHERE machine_id = ?`,
-		machineID).Scan(&next); err != nil {
+	if err := tx.QueryRowContext(ctx, `UPDATE state_machines SET last_published = last_published + 1 WHERE id = ?
+		RETURNING last_published`, machineID).Scan(&next); err != nil {
 		return 0, err
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE state_machine_versions SET published = ?, published_at = ?, description = ? WHERE id = ?`,
@@ -186,6 +186,7 @@ func (db *DB) FindMachines(ctx context.Context) ([]resource.StateMachine, error)
 		SELECT `+machineColumns+`
 		FROM state_machines m JOIN state_machine_versions v ON v.machine_id = m.id
 		WHERE v.version = (SELECT max(version) FROM state_machine_versions WHERE machine_id = m.id)
+		AND m.deleted_at IS NULL
 		ORDER BY m.name`)
 	return collect(rows, err, "find machines", scanMachine)
 }
@@ -269,15 +270,16 @@ func (db *DB) DeletePublishedVersion(ctx context.Context, machineID int64, n int
 	return nil
 }
 
-// DeleteMachine deletes a state machine with its versions, aliases, executions and tags,
-// or, while executions of it run, marks it deleting (they finish; nothing new starts) and
-// reports false.
+// DeleteMachine deletes a state machine: it is renamed out of the way (its name is free at
+// once), hidden from every list with its executions, and its aliases and tags go. While
+// executions of it run, it is only marked deleting (they finish; nothing new starts) and
+// DeleteMachine reports false; DeleteFinishedMachines deletes it once they have ended.
 func (db *DB) DeleteMachine(ctx context.Context, id int64) (deleted bool, err error) {
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		var arn string
 		var running int
 		if err := tx.QueryRowContext(ctx, `SELECT arn, (SELECT count(*) FROM executions WHERE machine_id = m.id AND status = ?)
-			FROM state_machines m WHERE id = ?`, runtime.StatusRunning, id).Scan(&arn, &running); err != nil {
+			FROM state_machines m WHERE id = ? AND deleted_at IS NULL`, runtime.StatusRunning, id).Scan(&arn, &running); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return ErrNotFound
 			}
@@ -292,11 +294,46 @@ func (db *DB) DeleteMachine(ctx context.Context, id int64) (deleted bool, err er
 			arn, likeEscaper.Replace(arn+":")+"%"); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM state_machines WHERE id = ?`, id)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM state_machine_aliases WHERE machine_id = ?`, id); err != nil {
+			return err
+		}
+		// The suffix has a space, which no name may have: the machine's name and ARN, and
+		// its executions' ARNs, are free for new ones at once.
+		suffix := fmt.Sprintf(" (deleted #%d)", id)
+		if _, err := tx.ExecContext(ctx, `UPDATE executions SET arn = arn || ? WHERE machine_id = ?`, suffix, id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE state_machines SET name = name || ?, arn = arn || ?, deleted_at = ?, deleting = 0
+			WHERE id = ?`, suffix, suffix, millis(time.Now()), id)
 		return err
 	})
 	if err != nil {
 		return false, fmt.Errorf("store: delete machine %d: %w", id, err)
 	}
 	return deleted, nil
+}
+
+// DeleteFinishedMachines deletes the machines DeleteMachine marked deleting whose executions
+// have all ended, and returns how many it deleted.
+func (db *DB) DeleteFinishedMachines(ctx context.Context) (int, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT id FROM state_machines m WHERE deleting = 1 AND deleted_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM executions WHERE machine_id = m.id AND status = ?)`, runtime.StatusRunning)
+	ids, err := collect(rows, err, "find machines to delete", func(r scanner) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		deleted, err := db.DeleteMachine(ctx, id)
+		if err != nil {
+			return n, err
+		}
+		if deleted {
+			n++
+		}
+	}
+	return n, nil
 }

@@ -28,7 +28,7 @@ const activityRecheck = time.Second
 // remembers the workers seen polling.
 type activityPolls struct {
 	mu      sync.Mutex
-	waiting map[string]chan struct{}         // activity ARN -> closed at its next task
+	waiting map[string]chan struct{}        // activity ARN -> closed at its next task
 	workers map[string]map[string]time.Time // activity ARN -> worker name -> last poll
 }
 

@@ -3,9 +3,9 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"encoding/json"
 	"math/rand/v2"
 	"slices"
 	"time"

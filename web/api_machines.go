@@ -183,17 +183,17 @@ type stateMachineRef struct {
 }
 
 type describeStateMachineResponse struct {
-	StateMachineArn      string                `json:"stateMachineArn"`
-	Name                 string                `json:"name"`
-	Status               string                `json:"status"`
-	Definition           string                `json:"definition"`
-	RoleArn              string                `json:"roleArn"`
-	Type                 string                `json:"type"`
-	CreationDate         epoch                 `json:"creationDate"`
-	LoggingConfiguration json.RawMessage       `json:"loggingConfiguration"`
-	TracingConfiguration tracingConfiguration  `json:"tracingConfiguration"`
-	RevisionID           string                `json:"revisionId"`
-	Description          string                `json:"description,omitempty"`
+	StateMachineArn      string               `json:"stateMachineArn"`
+	Name                 string               `json:"name"`
+	Status               string               `json:"status"`
+	Definition           string               `json:"definition"`
+	RoleArn              string               `json:"roleArn"`
+	Type                 string               `json:"type"`
+	CreationDate         epoch                `json:"creationDate"`
+	LoggingConfiguration json.RawMessage      `json:"loggingConfiguration"`
+	TracingConfiguration tracingConfiguration `json:"tracingConfiguration"`
+	RevisionID           string               `json:"revisionId"`
+	Description          string               `json:"description,omitempty"`
 }
 
 func (s *Server) apiDescribeStateMachine(ctx context.Context, req *stateMachineRef) (describeStateMachineResponse, error) {

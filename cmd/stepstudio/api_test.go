@@ -316,8 +316,26 @@ func TestAPIExecutions(t *testing.T) {
 	if again.RedriveCount == nil || *again.RedriveCount != 1 {
 		t.Fatalf("redrive count %v", again.RedriveCount)
 	}
+	redriven := must[*sfn.ListExecutionsOutput](t, "redriven")(c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(waiting), RedriveFilter: types.ExecutionRedriveFilterRedriven}))
+	if len(redriven.Executions) != 1 {
+		t.Fatalf("redriven %+v", redriven.Executions)
+	}
 	_, err = c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: first.ExecutionArn})
 	wantCode(t, "redrive a success", err, "ExecutionNotRedrivable")
+	// Deleting a machine while an execution of it runs: it is DELETING, starts nothing new,
+	// and goes once its last execution has ended.
+	must[*sfn.DeleteStateMachineOutput](t, "delete while running")(c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(waiting)}))
+	deleting := must[*sfn.DescribeStateMachineOutput](t, "describe deleting")(c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(waiting)}))
+	if deleting.Status != types.StateMachineStatusDeleting {
+		t.Fatalf("status %s while its execution runs", deleting.Status)
+	}
+	_, err = c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(waiting)})
+	wantCode(t, "start a deleting machine", err, "StateMachineDeleting")
+	must[*sfn.StopExecutionOutput](t, "stop the last")(c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: a.ExecutionArn}))
+	eventually(t, "the deleting machine to go", func() bool {
+		_, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(waiting)})
+		return errorCode(err) == "StateMachineDoesNotExist"
+	})
 	forExec := must[*sfn.DescribeStateMachineForExecutionOutput](t, "machine for execution")(c.DescribeStateMachineForExecution(ctx, &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: first.ExecutionArn}))
 	if *forExec.Definition != apiPassDefinition || *forExec.StateMachineArn != arn {
 		t.Fatalf("machine for execution: %+v", forExec)
@@ -372,10 +390,6 @@ func TestAPIExecutions(t *testing.T) {
 	}
 	if len(listed) != 6 || listed[0] != "more-4" || listed[5] != "one" {
 		t.Fatalf("listed %v", listed)
-	}
-	redriven := must[*sfn.ListExecutionsOutput](t, "redriven")(c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(waiting), RedriveFilter: types.ExecutionRedriveFilterRedriven}))
-	if len(redriven.Executions) != 1 {
-		t.Fatalf("redriven %+v", redriven.Executions)
 	}
 	_, err = c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(arn), StatusFilter: "LOST"})
 	wantCode(t, "list with a bad status", err, "ValidationException")

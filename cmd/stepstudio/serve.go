@@ -140,6 +140,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		defer close(waking)
 		executions.WakeSleepers(runCtx)
 	}()
+	go finishDeletions(runCtx, db, log)
 
 	assets := static.FS()
 	if opts.dev {
@@ -342,4 +343,23 @@ func (g graphRenderer) RenderSVG(ctx context.Context, definition []byte) ([]byte
 
 func (g graphRenderer) RenderSVGWith(ctx context.Context, definition []byte, opts designer.DOTOptions) ([]byte, error) {
 	return designer.RenderDefinition(ctx, g.r, definition, opts)
+}
+
+// finishDeletions deletes, every few seconds, the state machines DeleteStateMachine marked
+// deleting once their last execution has ended (AWS lets running executions finish).
+func finishDeletions(ctx context.Context, db *store.DB, log *slog.Logger) {
+	tick := time.NewTicker(5 * time.Second)
+	defer tick.Stop()
+	for {
+		if n, err := db.DeleteFinishedMachines(ctx); err != nil && ctx.Err() == nil {
+			log.Error("delete state machines", "err", err)
+		} else if n > 0 {
+			log.Info("deleted state machines whose executions ended", "machines", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

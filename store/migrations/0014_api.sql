@@ -14,6 +14,13 @@ ALTER TABLE state_machines ADD COLUMN logging  TEXT    NOT NULL DEFAULT '';
 ALTER TABLE state_machines ADD COLUMN tracing  INTEGER NOT NULL DEFAULT 0;
 -- DeleteStateMachine on a machine with running executions: they finish, nothing new starts.
 ALTER TABLE state_machines ADD COLUMN deleting INTEGER NOT NULL DEFAULT 0;
+-- A deleted machine is kept, renamed out of the way, with its versions and executions: its
+-- rows may hold the highest ids, which SQLite (without AUTOINCREMENT) would hand to the next
+-- rows, and the caches keyed by id (parsed definitions, the pages' folds) would then speak
+-- of the wrong one. Retention deletes its executions in time, as everyone's.
+ALTER TABLE state_machines ADD COLUMN deleted_at INTEGER;
+-- The last version number published: a number is never given twice, even once deleted.
+ALTER TABLE state_machines ADD COLUMN last_published INTEGER NOT NULL DEFAULT 0;
 
 -- routing is JSON: [{"version": n, "weight": w}], one or two published versions.
 CREATE TABLE state_machine_aliases (
