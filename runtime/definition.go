@@ -152,7 +152,8 @@ func Validate(data []byte) []Diagnostic {
 	return diags
 }
 
-// WaitsForTaskToken reports whether a Task anywhere in the machine, in its branches and item
+// WaitsForTaskToken reports whether a Task anywhere in the machine waits for a callback or
+// for an activity's worker (with a task token either way), in its branches and item
 // processors too, waits for a callback (.waitForTaskToken), which Express machines cannot.
 func (d *Definition) WaitsForTaskToken() bool {
 	if d == nil {
@@ -161,7 +162,7 @@ func (d *Definition) WaitsForTaskToken() bool {
 	for _, st := range d.States {
 		switch s := st.(type) {
 		case *TaskState:
-			if s.waitForToken {
+			if s.waitForToken || s.activity {
 				return true
 			}
 		case *MapState:

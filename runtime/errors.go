@@ -50,7 +50,7 @@ var (
 	ErrInvalidOutput = errors.New("runtime: task output is not valid JSON")
 	// ErrExpressCallback refuses an Express execution of a machine with a Task that waits
 	// for a callback, which AWS does not run either.
-	ErrExpressCallback = errors.New("an Express state machine cannot wait for a task token (.waitForTaskToken), as on AWS; make it Standard to wait for a callback")
+	ErrExpressCallback = errors.New("an Express state machine cannot wait for a task token (.waitForTaskToken) or run an activity, as on AWS; make it Standard to wait for a callback or a worker")
 )
 
 // Status is the status of an execution, with AWS's names (resource.Status).

@@ -138,7 +138,7 @@ func checkDefinition(definition []byte, machineType string) error {
 		return newAPIError("InvalidDefinition", "Invalid State Machine Definition: '"+err.Error()+"'")
 	}
 	if machineType == "EXPRESS" && def.WaitsForTaskToken() {
-		return newAPIError("InvalidDefinition", "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Express state machine does not support '.waitForTaskToken' service integration'")
+		return newAPIError("InvalidDefinition", "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Express state machine does not support '.waitForTaskToken' service integration or activities'")
 	}
 	return nil
 }
