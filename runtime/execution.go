@@ -487,7 +487,25 @@ func (x *execution) contextObject(sr *stateRun) any {
 		task.set("Token", sr.token)
 		root.set("Task", task)
 	}
+	if x.probe != nil && x.probe.context != nil {
+		overlay(root, x.probe.context)
+	}
 	return root
+}
+
+// overlay lays over's members over o: an object over an object replaces the fields it has,
+// anything else replaces the member.
+func overlay(o, over *object) {
+	for _, m := range over.members {
+		inner, isObject := m.val.(*object)
+		if old, ok := o.get(m.key); ok && isObject {
+			if target, ok := old.(*object); ok {
+				overlay(target, inner)
+				continue
+			}
+		}
+		o.set(m.key, m.val)
+	}
 }
 
 // mayLetGo says the run may end while the execution sleeps (EngineConfig.Parker): a Standard

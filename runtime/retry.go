@@ -172,6 +172,13 @@ func (x *execution) withRetryAndCatch(b *StateBase, retry []Retrier, catch []Cat
 	counts := make([]int, len(retry))
 	copy(counts, sr.retryCounts) // the retries before a restart
 	sr.retryCounts = nil
+	if x.probe != nil && x.probe.retries > 0 {
+		// TestState, told how many retries the matching retrier has made.
+		for i := range counts {
+			counts[i] = x.probe.retries
+		}
+		sr.retryCount = x.probe.retries
+	}
 	fromTask := b.Type == "Task"
 	for {
 		var out any

@@ -40,6 +40,9 @@ const (
 // ErrNoSuchState says TestState was asked for a state the definition does not have.
 var ErrNoSuchState = errors.New("runtime: no such state")
 
+// ErrBadTestOptions says a TestStateOptions value cannot be used.
+var ErrBadTestOptions = errors.New("runtime: test state")
+
 // TestStateOptions says how TestState runs the state.
 type TestStateOptions struct {
 	// Invoker runs a Task's resource. Without one, a Task returns MockResult, fails with
@@ -50,6 +53,14 @@ type TestStateOptions struct {
 	MockError  *Error
 	// Variables are the workflow variables the state can read, each value as JSON.
 	Variables map[string]json.RawMessage
+	// RetrierRetryCount is how many retries the retrier that matches a failure has made
+	// already (AWS's stateConfiguration.retrierRetryCount): one at its MaxAttempts lets the
+	// failure through to the Catch.
+	RetrierRetryCount int
+	// Context, a JSON object, is laid over the context object ($$) the state sees: each of
+	// its objects (Execution, State, Task...) replaces the fields it has, other values
+	// replace whole members.
+	Context json.RawMessage
 	// Start is the time of the virtual clock the state runs on ($$.Execution.StartTime,
 	// $$.State.EnteredTime); the caller passes it because the runtime never reads the wall
 	// clock. Waits move this clock and take no real time.
@@ -130,7 +141,15 @@ func TestState(ctx context.Context, def *Definition, state string, input json.Ra
 		return TestStateResult{}, fmt.Errorf("runtime: test state %q: %w", state, err)
 	}
 	x.vars = newScope(outer)
-	p := &probe{steps: map[string]any{}}
+	p := &probe{steps: map[string]any{}, retries: opts.RetrierRetryCount}
+	if len(opts.Context) > 0 {
+		v, err := decodeJSON(opts.Context)
+		o, ok := v.(*object)
+		if err != nil || !ok {
+			return TestStateResult{}, fmt.Errorf("%w: the context must be a JSON object", ErrBadTestOptions)
+		}
+		p.context = o
+	}
 	x.probe = p
 
 	res := TestStateResult{State: state, Type: b.Type, Input: encodeJSON(x.input)}
@@ -203,6 +222,10 @@ type probe struct {
 	items     []any
 	retriable bool
 	caught    *Error
+	// retries is how many times the matching retrier has retried already (TestState's
+	// stateConfiguration.retrierRetryCount); context is laid over $$ (its context).
+	retries int
+	context *object
 }
 
 // observe records the value after a step of the tested state; a no-op in normal runs.

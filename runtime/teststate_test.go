@@ -166,3 +166,44 @@ func TestTestStateRefusesWhatItCannotRun(t *testing.T) {
 		t.Error("an input that is not JSON was accepted")
 	}
 }
+
+func TestTestStateWithContextAndRetriesSpent(t *testing.T) {
+	t.Parallel()
+	def, err := runtime.Parse([]byte(`{"StartAt":"T","States":{
+		"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+			"Parameters":{"who.$":"$$.Execution.Name","state.$":"$$.State.Name","retries.$":"$$.State.RetryCount"},
+			"Retry":[{"ErrorEquals":["Boom"],"MaxAttempts":3}],"Catch":[{"ErrorEquals":["Boom"],"Next":"H"}],"End":true},
+		"H":{"Type":"Succeed"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, tc := range []struct {
+		name    string
+		retries int
+		want    string
+	}{
+		{"a retrier with attempts left would retry", 2, runtime.TestRetriable},
+		{"a retrier at its MaxAttempts lets the Catch act", 3, runtime.TestCaughtError},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := runtime.TestState(context.Background(), def, "T", json.RawMessage(`{}`), runtime.TestStateOptions{
+				Start: start, MockError: &runtime.Error{Name: "Boom"}, RetrierRetryCount: tc.retries,
+				Context: json.RawMessage(`{"Execution":{"Name":"run-7"},"Extra":1}`)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != tc.want {
+				t.Fatalf("status %s, want %s", res.Status, tc.want)
+			}
+			want := `{"who":"run-7","state":"T","retries":` + map[int]string{2: "2", 3: "3"}[tc.retries] + `}`
+			if string(res.AfterParameters) != want {
+				t.Fatalf("parameters %s, want %s", res.AfterParameters, want)
+			}
+		})
+	}
+	if _, err := runtime.TestState(context.Background(), def, "T", nil, runtime.TestStateOptions{Start: start,
+		Context: json.RawMessage(`[1]`)}); !errors.Is(err, runtime.ErrBadTestOptions) {
+		t.Fatalf("a context that is not an object: %v", err)
+	}
+}

@@ -13,7 +13,8 @@ import (
 
 // TestState runs one state, as AWS's TestState does, with the same code as the designer's
 // Test state (runtime.TestState): the definition of one state, or of a whole machine with
-// stateName; a mock of the task's result or error; the workflow's variables.
+// stateName; a mock of the task's result or error; the workflow's variables; a context
+// object laid over $$; how many retries the matching retrier has made.
 
 type testStateAPIRequest struct {
 	Definition         string          `json:"definition"`
@@ -25,7 +26,12 @@ type testStateAPIRequest struct {
 	Variables          string          `json:"variables"`
 	Context            string          `json:"context"`
 	Mock               *testStateMock  `json:"mock"`
-	StateConfiguration json.RawMessage `json:"stateConfiguration"`
+	StateConfiguration *struct {
+		RetrierRetryCount        *int   `json:"retrierRetryCount"`
+		ErrorCausedByState       string `json:"errorCausedByState"`
+		MapIterationFailureCount *int   `json:"mapIterationFailureCount"`
+		MapItemReaderData        string `json:"mapItemReaderData"`
+	} `json:"stateConfiguration"`
 }
 
 type testStateMock struct {
@@ -66,11 +72,23 @@ func (s *Server) apiTestState(ctx context.Context, req *testStateAPIRequest) (te
 	if err := required("definition", req.Definition); err != nil {
 		return out, err
 	}
-	if len(req.StateConfiguration) > 0 && string(req.StateConfiguration) != "null" {
-		return out, newAPIError("ValidationException", "stateConfiguration (retrierRetryCount, errorCausedByState, mapIterationFailureCount, mapItemReaderData) is not supported by stepstudio yet; leave it out.")
+	opts := runtime.TestStateOptions{Start: time.Now().UTC()}
+	if sc := req.StateConfiguration; sc != nil {
+		switch {
+		case sc.ErrorCausedByState != "" || sc.MapIterationFailureCount != nil || sc.MapItemReaderData != "":
+			return out, newAPIError("ValidationException", "stateConfiguration's errorCausedByState, mapIterationFailureCount and mapItemReaderData are not supported by stepstudio yet; retrierRetryCount is.")
+		case sc.RetrierRetryCount != nil && (*sc.RetrierRetryCount < 0 || *sc.RetrierRetryCount > 99999999):
+			return out, invalidValue("stateConfiguration.retrierRetryCount", *sc.RetrierRetryCount, "Member must have value greater than or equal to 0")
+		case sc.RetrierRetryCount != nil:
+			opts.RetrierRetryCount = *sc.RetrierRetryCount
+		}
 	}
-	if strings.TrimSpace(req.Context) != "" {
-		return out, newAPIError("ValidationException", "A context object is not supported by stepstudio's TestState yet; leave it out.")
+	if c := strings.TrimSpace(req.Context); c != "" {
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(c), &obj); err != nil {
+			return out, newAPIError("ValidationException", fmt.Sprintf("The context must be a JSON object, as $$ is: %v", err))
+		}
+		opts.Context = json.RawMessage(c)
 	}
 	level := req.InspectionLevel
 	if level == "" {
@@ -94,7 +112,6 @@ func (s *Server) apiTestState(ctx context.Context, req *testStateAPIRequest) (te
 	if err := checkJSON([]byte(input)); err != nil {
 		return out, newAPIError("InvalidExecutionInput", fmt.Sprintf("Invalid State Machine Execution Input: '%v'", err))
 	}
-	opts := runtime.TestStateOptions{Start: time.Now().UTC()}
 	if req.Variables != "" {
 		if err := json.Unmarshal([]byte(req.Variables), &opts.Variables); err != nil {
 			return out, newAPIError("ValidationException", fmt.Sprintf("The variables must be a JSON object of the workflow's variables: %v", err))
@@ -117,6 +134,8 @@ func (s *Server) apiTestState(ctx context.Context, req *testStateAPIRequest) (te
 	defer cancel()
 	res, err := runtime.TestState(ctx, def, state, json.RawMessage(input), opts)
 	switch {
+	case errors.Is(err, runtime.ErrBadTestOptions):
+		return out, newAPIError("ValidationException", err.Error())
 	case errors.Is(err, runtime.ErrNoSuchState):
 		return out, newAPIError("ValidationException", fmt.Sprintf("There is no state named %q in the definition.", state))
 	case err != nil && ctx.Err() != nil:

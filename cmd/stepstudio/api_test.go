@@ -419,6 +419,24 @@ func TestAPIExecutions(t *testing.T) {
 	if caught.Status != types.TestExecutionStatusCaughtError || aws.ToString(caught.NextState) != "H" || aws.ToString(caught.Error) != "Boom" {
 		t.Fatalf("test state with an error mock: %+v", caught)
 	}
+	retryDef := `{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","Retry":[{"ErrorEquals":["Boom"],"MaxAttempts":2}],
+		"Catch":[{"ErrorEquals":["States.ALL"],"Next":"H"}],"Parameters":{"token.$":"$$.Task.Token","name.$":"$$.Execution.Name"},"End":true}`
+	boom := &types.MockInput{ErrorOutput: &types.MockErrorOutput{Error: aws.String("Boom")}}
+	retriable := must[*sfn.TestStateOutput](t, "retriable")(c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(retryDef), Mock: boom}))
+	if retriable.Status != types.TestExecutionStatusRetriable {
+		t.Fatalf("a first failure with a retrier: %s", retriable.Status)
+	}
+	spent := must[*sfn.TestStateOutput](t, "retries spent")(c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(retryDef), Mock: boom,
+		StateConfiguration: &types.TestStateConfiguration{RetrierRetryCount: aws.Int32(2)}}))
+	if spent.Status != types.TestExecutionStatusCaughtError || aws.ToString(spent.NextState) != "H" {
+		t.Fatalf("a failure after the retries: %s %v", spent.Status, aws.ToString(spent.NextState))
+	}
+	withContext := must[*sfn.TestStateOutput](t, "context")(c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(retryDef),
+		Mock: &types.MockInput{Result: aws.String(`{}`)}, InspectionLevel: types.InspectionLevelDebug,
+		Context: aws.String(`{"Task":{"Token":"my-token"},"Execution":{"Name":"run-7"}}`)}))
+	if got := aws.ToString(withContext.InspectionData.AfterParameters); got != `{"token":"my-token","name":"run-7"}` {
+		t.Fatalf("parameters with the given context: %s", got)
+	}
 }
 
 // historyToken finds the task token a .waitForTaskToken task passed in its parameters.
