@@ -17,15 +17,15 @@ import (
 // object laid over $$; how many retries the matching retrier has made.
 
 type testStateAPIRequest struct {
-	Definition         string          `json:"definition"`
-	StateName          string          `json:"stateName"`
-	Input              string          `json:"input"`
-	RoleArn            string          `json:"roleArn"`
-	InspectionLevel    string          `json:"inspectionLevel"`
-	RevealSecrets      bool            `json:"revealSecrets"`
-	Variables          string          `json:"variables"`
-	Context            string          `json:"context"`
-	Mock               *testStateMock  `json:"mock"`
+	Definition         string         `json:"definition"`
+	StateName          string         `json:"stateName"`
+	Input              string         `json:"input"`
+	RoleArn            string         `json:"roleArn"`
+	InspectionLevel    string         `json:"inspectionLevel"`
+	RevealSecrets      bool           `json:"revealSecrets"`
+	Variables          string         `json:"variables"`
+	Context            string         `json:"context"`
+	Mock               *testStateMock `json:"mock"`
 	StateConfiguration *struct {
 		RetrierRetryCount        *int   `json:"retrierRetryCount"`
 		ErrorCausedByState       string `json:"errorCausedByState"`
