@@ -37,6 +37,9 @@ type EngineConfig struct {
 	// runs with StartInput.KeepInMemory are never let go.
 	Parker    Parker
 	ParkAfter time.Duration
+	// MapRuns, when set, runs the iterations of a distributed Map as child executions of a
+	// map run (maprun.go); without it they run inside the execution, as inline ones do.
+	MapRuns MapRunner
 	// ActivityScheduledFunc, when set, hears of each activity task once it is stored and
 	// waits for a worker, with the activity's ARN, so that pollers waiting for it wake.
 	ActivityScheduledFunc func(activityARN string)
@@ -59,6 +62,7 @@ type Engine struct {
 	mu      sync.Mutex
 	waiters map[string]*waiter // task token -> the task waiting for its callback
 	runs    map[string]*run    // execution ARN -> its run in the background (Start, Resume, Redrive)
+	mapRuns map[string]*mapRun // map run ARN -> its distributed Map, while its children run
 
 	running sync.WaitGroup
 }

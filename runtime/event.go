@@ -68,6 +68,12 @@ const (
 	ActivitySucceeded EventType = "ActivitySucceeded"
 	ActivityFailed    EventType = "ActivityFailed"
 	ActivityTimedOut  EventType = "ActivityTimedOut"
+
+	// A distributed Map run by a MapRunner: its children are executions of their own.
+	MapRunStarted   EventType = "MapRunStarted"
+	MapRunSucceeded EventType = "MapRunSucceeded"
+	MapRunFailed    EventType = "MapRunFailed"
+	MapRunAborted   EventType = "MapRunAborted"
 )
 
 // Event is one entry of an execution's history, numbered as AWS numbers them.
@@ -124,6 +130,8 @@ type EventDetails struct {
 	// Resume on an ActivityScheduled, it says a worker took the task (HeartbeatFrom then
 	// counts from when it did) even if the history has no ActivityStarted yet.
 	WorkerName string `json:"workerName,omitempty"`
+	// MapRunArn is on MapRunStarted.
+	MapRunArn string `json:"mapRunArn,omitempty"`
 	// RedriveCount is on ExecutionRedriven: 1 for the first redrive.
 	RedriveCount int `json:"redriveCount,omitempty"`
 }

@@ -112,6 +112,7 @@ type visit struct {
 	started   *Event // an activity task's ActivityStarted
 	taskEnd   *Event // TaskSucceeded, TaskFailed or TaskTimedOut after the last TaskScheduled
 	failed    *Event // the ParallelStateFailed or MapStateFailed of the last attempt
+	mapRun    *Event // the MapRunStarted of the last attempt of a distributed Map
 	// partial is, for a top-level Map or Parallel state, which of its iterations or
 	// branches finished (see partial.go).
 	partial *partial
@@ -208,7 +209,9 @@ func (v *visit) note(history []Event, i int) {
 			v.taskFailures = append(v.taskFailures, ev)
 		}
 	case ev.Type == ParallelStateStarted || ev.Type == MapStateStarted:
-		v.failed = nil // a retry
+		v.failed, v.mapRun = nil, nil // a retry
+	case ev.Type == MapRunStarted:
+		v.mapRun = ev
 	case ev.Type == ParallelStateFailed || ev.Type == MapStateFailed:
 		v.failed = ev
 	}

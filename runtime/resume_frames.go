@@ -202,6 +202,8 @@ type innerResume struct {
 	running map[int]*frameResume
 	// startedID is the MapStateStarted or ParallelStateStarted event.
 	startedID int64
+	// mapRunARN is the map run a distributed Map's attempt started (MapRunStarted).
+	mapRunARN string
 }
 
 // resumeFrame works out where frame f goes on, with vars the scope its variables live in
@@ -341,6 +343,9 @@ func (x *execution) resumeInner(sr *stateRun, v *visit, vars *scope, waiting *[]
 		return nil
 	}
 	in.started, in.startedID = true, a.started.ID
+	if v.mapRun != nil {
+		in.mapRunARN = v.mapRun.Details.MapRunArn
+	}
 	for i, c := range a.children {
 		f := c.frame
 		if c.end != nil {

@@ -282,6 +282,9 @@ type mapRun struct {
 	distributed bool
 	ctx         context.Context
 	cancel      context.CancelFunc
+	// children is the map run whose child executions run the iterations (maprun.go); nil
+	// when they run here.
+	children *childRuns
 
 	mu       sync.Mutex
 	next     int
@@ -334,9 +337,17 @@ func (x *execution) runItems(s *MapState, sr *stateRun, input any) (any, error) 
 		m.jobs = len(m.batches)
 	}
 	m.kept = sr.kept.keptFor(len(items), m.jobs)
+	mapRunARN := ""
 	if in := sr.inner; in != nil {
 		sr.inner = nil // a retry is a new attempt
+		mapRunARN = in.mapRunARN
 		m.resume(in)
+	}
+	if m.distributed && x.eng.cfg.MapRuns != nil && x.probe == nil {
+		if err := m.startChildren(mapRunARN, concurrency); err != nil {
+			return nil, err
+		}
+		return m.runChildren()
 	}
 	return m.run(concurrency)
 }
@@ -586,6 +597,12 @@ func (m *mapRun) run(concurrency int) (any, error) {
 		return nil, m.stopErr
 	}
 	x.followLast(m.lastEnd)
+	if m.children != nil {
+		if _, err := x.record(MapRunSucceeded, m.s.Name, EventDetails{}); err != nil {
+			return nil, err
+		}
+		m.endChildren("SUCCEEDED", nil)
+	}
 	if _, err := x.record(MapStateSucceeded, m.s.Name, EventDetails{}); err != nil {
 		return nil, err
 	}
@@ -638,6 +655,10 @@ func (m *mapRun) iterate(i int) {
 	}
 	if x.probe != nil {
 		x.probe.item(i, m.jobs, in)
+	}
+	if m.children != nil {
+		m.runChild(i, in)
+		return
 	}
 	index := i
 	var f *execution

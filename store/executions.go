@@ -31,10 +31,11 @@ func (db *DB) CreateExecution(ctx context.Context, e resource.Execution, events 
 	jobCtx := context.WithoutCancel(ctx)
 	create := func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(jobCtx, `
-			INSERT INTO executions (arn, name, machine_id, version_id, status, input, started_at, version_arn, alias_arn)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			INSERT INTO executions (arn, name, machine_id, version_id, status, input, started_at, version_arn, alias_arn,
+				map_run_arn, map_state)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.ARN, e.Name, e.StateMachineID, e.VersionID, runtime.StatusRunning, string(e.Input), millis(e.StartedAt),
-			e.VersionARN, e.AliasARN)
+			e.VersionARN, e.AliasARN, e.MapRunARN, e.MapState)
 		if isUniqueViolation(err) {
 			return ErrExists
 		}
@@ -68,7 +69,7 @@ func (db *DB) CreateExecution(ctx context.Context, e resource.Execution, events 
 
 const executionColumns = `e.id, e.arn, e.name, e.machine_id, m.name, m.arn, e.version_id, e.status,
 	e.input, e.output, e.error, e.cause, e.started_at, e.stopped_at, e.redrive_count, e.redrive_date, e.wake_at,
-	e.version_arn, e.alias_arn`
+	e.version_arn, e.alias_arn, e.map_run_arn, e.map_state`
 
 func scanExecution(row scanner) (resource.Execution, error) {
 	var e resource.Execution
@@ -78,7 +79,8 @@ func scanExecution(row scanner) (resource.Execution, error) {
 	var stopped, redriven, wake sql.NullInt64
 	err := row.Scan(&e.ID, &e.ARN, &e.Name, &e.StateMachineID, &e.StateMachineName, &e.StateMachineARN,
 		&e.VersionID, &e.Status, &input, &output, &e.Error, &e.Cause, &started, &stopped,
-		&e.RedriveCount, &redriven, &wake, &e.VersionARN, &e.AliasARN)
+		&e.RedriveCount, &redriven, &wake, &e.VersionARN, &e.AliasARN,
+		&e.MapRunARN, &e.MapState)
 	e.Input = []byte(input)
 	if output.Valid {
 		e.Output = []byte(output.String)
@@ -219,6 +221,8 @@ func executionWhere(f resource.ExecutionFilter) (string, []any) {
 	if f.Status != "" {
 		conds, args = append(conds, "e.status = ?"), append(args, f.Status)
 	}
+	// A map run's children are listed under it only, as on AWS.
+	conds, args = append(conds, "e.map_run_arn = ?"), append(args, f.MapRunARN)
 	switch f.Redriven {
 	case "REDRIVEN":
 		conds = append(conds, "e.redrive_count > 0")

@@ -1,10 +1,5 @@
 package web
 
-import (
-	"context"
-	"fmt"
-)
-
 // apiActions are the 37 actions of the Step Functions API, by name.
 var apiActions = map[string]apiAction{
 	"CreateStateMachine":               action((*Server).apiCreateStateMachine),
@@ -44,45 +39,4 @@ var apiActions = map[string]apiAction{
 	"DescribeMapRun":                   action((*Server).apiDescribeMapRun),
 	"ListMapRuns":                      action((*Server).apiListMapRuns),
 	"UpdateMapRun":                     action((*Server).apiUpdateMapRun),
-}
-
-// Map runs are what a Map in DISTRIBUTED mode starts its child executions under. The studio
-// runs a distributed Map's items inside the execution (as an inline Map), so it makes no map
-// runs: each map run ARN names nothing, and an execution lists none.
-
-type mapRunRef struct {
-	MapRunArn    string `json:"mapRunArn"`
-	ExecutionArn string `json:"executionArn"`
-	MaxResults   int    `json:"maxResults"`
-	NextToken    string `json:"nextToken"`
-}
-
-func (s *Server) mapRunNotFound(arn string) error {
-	if err := required("mapRunArn", arn); err != nil {
-		return err
-	}
-	if _, err := parseStepsARN("mapRunArn", arn, "mapRun"); err != nil {
-		return err
-	}
-	return newAPIError("ResourceNotFound", fmt.Sprintf("Resource not found: '%s'", clip(arn, 200)))
-}
-
-func (s *Server) apiDescribeMapRun(ctx context.Context, req *mapRunRef) (struct{}, error) {
-	return struct{}{}, s.mapRunNotFound(req.MapRunArn)
-}
-
-func (s *Server) apiUpdateMapRun(ctx context.Context, req *mapRunRef) (struct{}, error) {
-	return struct{}{}, s.mapRunNotFound(req.MapRunArn)
-}
-
-type listMapRunsResponse struct {
-	MapRuns   []struct{} `json:"mapRuns"`
-	NextToken string     `json:"nextToken,omitempty"`
-}
-
-func (s *Server) apiListMapRuns(ctx context.Context, req *mapRunRef) (listMapRunsResponse, error) {
-	if _, err := s.execution(ctx, req.ExecutionArn); err != nil {
-		return listMapRunsResponse{}, err
-	}
-	return listMapRunsResponse{MapRuns: []struct{}{}}, nil
 }

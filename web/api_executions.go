@@ -172,7 +172,7 @@ func (s *Server) apiStartSyncExecution(ctx context.Context, req *startExecutionR
 	if e, err = s.cfg.Store.FindExecution(ctx, e.ID); err != nil {
 		return out, err
 	}
-	out = startSyncExecutionResponse{ExecutionArn: e.ARN, StateMachineArn: e.StateMachineARN, Name: e.Name,
+	out = startSyncExecutionResponse{ExecutionArn: e.ARN, StateMachineArn: machineARNOf(e), Name: e.Name,
 		StartDate: epoch(e.StartedAt), StopDate: epoch(e.StoppedAt), Status: string(e.Status),
 		Input: string(e.Input), InputDetails: &dataDetails{Included: &yes}, Error: e.Error, Cause: e.Cause,
 		TraceHeader: req.TraceHeader}
@@ -226,6 +226,7 @@ type describeExecutionResponse struct {
 	RedriveStatusReason    string       `json:"redriveStatusReason,omitempty"`
 	StateMachineVersionArn string       `json:"stateMachineVersionArn,omitempty"`
 	StateMachineAliasArn   string       `json:"stateMachineAliasArn,omitempty"`
+	MapRunArn              string       `json:"mapRunArn,omitempty"`
 }
 
 func (s *Server) apiDescribeExecution(ctx context.Context, req *executionRef) (describeExecutionResponse, error) {
@@ -236,7 +237,7 @@ func (s *Server) apiDescribeExecution(ctx context.Context, req *executionRef) (d
 	if req.IncludedData != "" && req.IncludedData != "ALL_DATA" && req.IncludedData != "METADATA_ONLY" {
 		return describeExecutionResponse{}, invalidValue("includedData", req.IncludedData, "Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]")
 	}
-	out := describeExecutionResponse{ExecutionArn: e.ARN, StateMachineArn: e.StateMachineARN, Name: e.Name, Status: string(e.Status),
+	out := describeExecutionResponse{ExecutionArn: e.ARN, StateMachineArn: machineARNOf(e), MapRunArn: e.MapRunARN, Name: e.Name, Status: string(e.Status),
 		StartDate: epoch(e.StartedAt), StopDate: epoch(e.StoppedAt), Error: e.Error, Cause: e.Cause,
 		RedriveCount: e.RedriveCount, RedriveDate: epoch(e.RedriveDate),
 		StateMachineVersionArn: e.VersionARN, StateMachineAliasArn: e.AliasARN}
@@ -293,6 +294,16 @@ type executionListItem struct {
 	RedriveDate            epoch  `json:"redriveDate,omitzero"`
 	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
 	StateMachineAliasArn   string `json:"stateMachineAliasArn,omitempty"`
+	MapRunArn              string `json:"mapRunArn,omitempty"`
+}
+
+// machineARNOf is the state machine an execution is of: a map run's child is of the map
+// run's machine, parent/label, as AWS names it.
+func machineARNOf(e resource.Execution) string {
+	if e.MapRunARN != "" {
+		return runtime.MapRunMachineARN(e.MapRunARN)
+	}
+	return e.StateMachineARN
 }
 
 type listExecutionsResponse struct {
@@ -307,13 +318,6 @@ func (s *Server) apiListExecutions(ctx context.Context, req *listExecutionsReque
 	if req.StateMachineArn == "" && req.MapRunArn == "" {
 		return out, newAPIError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
 	}
-	if req.MapRunArn != "" {
-		// Distributed Map runs are not made yet: no map run has executions.
-		if _, err := parseStepsARN("mapRunArn", req.MapRunArn, "mapRun"); err != nil {
-			return out, err
-		}
-		return out, newAPIError("ResourceNotFound", fmt.Sprintf("Resource not found: '%s'", clip(req.MapRunArn, 200)))
-	}
 	f := resource.ExecutionFilter{Status: resource.Status(req.StatusFilter), Redriven: req.RedriveFilter}
 	if req.StatusFilter != "" && !containsString(executionStatuses, req.StatusFilter) {
 		return out, invalidValue("statusFilter", req.StatusFilter, "Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]")
@@ -321,11 +325,20 @@ func (s *Server) apiListExecutions(ctx context.Context, req *listExecutionsReque
 	if req.RedriveFilter != "" && req.RedriveFilter != "REDRIVEN" && req.RedriveFilter != "NOT_REDRIVEN" {
 		return out, invalidValue("redriveFilter", req.RedriveFilter, "Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]")
 	}
-	m, via, err := s.machineFilter(ctx, req.StateMachineArn)
-	if err != nil {
-		return out, err
+	if req.MapRunArn != "" {
+		r, err := s.mapRun(ctx, req.MapRunArn)
+		if err != nil {
+			return out, err
+		}
+		f.MapRunARN = r.ARN
+	} else {
+		m, via, err := s.machineFilter(ctx, req.StateMachineArn)
+		if err != nil {
+			return out, err
+		}
+		f.MachineID, f.VersionARN, f.AliasARN = m.ID, via.VersionARN, via.AliasARN
 	}
-	f.MachineID, f.VersionARN, f.AliasARN = m.ID, via.VersionARN, via.AliasARN
+	var err error
 	if f.Limit, err = pageSize(req.MaxResults, 100); err != nil {
 		return out, err
 	}
@@ -339,7 +352,7 @@ func (s *Server) apiListExecutions(ctx context.Context, req *listExecutionsReque
 		return out, err
 	}
 	for _, e := range page.Executions {
-		out.Executions = append(out.Executions, executionListItem{ExecutionArn: e.ARN, StateMachineArn: e.StateMachineARN,
+		out.Executions = append(out.Executions, executionListItem{ExecutionArn: e.ARN, StateMachineArn: machineARNOf(e), MapRunArn: e.MapRunARN,
 			Name: e.Name, Status: string(e.Status), StartDate: epoch(e.StartedAt), StopDate: epoch(e.StoppedAt),
 			RedriveCount: e.RedriveCount, RedriveDate: epoch(e.RedriveDate),
 			StateMachineVersionArn: e.VersionARN, StateMachineAliasArn: e.AliasARN})

@@ -74,6 +74,9 @@ type APIStore interface {
 	CountActivityTasks(ctx context.Context, activityARN string) (waiting, started int, err error)
 	FindCallbackTaskByToken(ctx context.Context, token string) (resource.CallbackTask, error)
 	LastEventID(ctx context.Context, executionID int64) (int64, error)
+	FindMapRun(ctx context.Context, arn string) (resource.MapRun, error)
+	FindMapRuns(ctx context.Context, executionID int64) ([]resource.MapRun, error)
+	CountMapRunChildren(ctx context.Context, arn string) (map[resource.Status]int, error)
 	// FindActivityTasks gives up to limit waiting tasks of an activity, the oldest first,
 	// for the activities page.
 	FindActivityTasks(ctx context.Context, activityARN string, limit int) ([]resource.CallbackTask, error)
@@ -100,6 +103,8 @@ type Lifecycle interface {
 	StartExecution(ctx context.Context, m resource.StateMachine, e resource.Execution) (resource.Execution, error)
 	// AwaitEnd waits until the execution's run here has ended (or ctx ends).
 	AwaitEnd(ctx context.Context, e resource.Execution)
+	// UpdateMapRun changes a running map run's MaxConcurrency and tolerated failures.
+	UpdateMapRun(ctx context.Context, arn string, maxConcurrency, toleratedCount *int, toleratedPercentage *float64) error
 	// StartActivityTask tells an activity task's execution that a worker took it.
 	StartActivityTask(ctx context.Context, t resource.CallbackTask, worker string) error
 	// Stop aborts a running execution (runtime.ErrExecutionNotRunning when it is not).

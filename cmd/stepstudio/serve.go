@@ -114,6 +114,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ParkAfter:        parkAfter,
 		Publish:          hub.Publish,
 		RunContext:       runCtx,
+		MapRuns:          db,
 		ActivityScheduledFunc: func(activityARN string) {
 			if s := server.Load(); s != nil {
 				s.ActivityScheduled(activityARN)

@@ -51,6 +51,9 @@ type Config struct {
 	ParkAfter time.Duration
 	// Publish tells the live pages of events the lifecycle stores itself (a start's).
 	Publish func(executionARN string, events ...runtime.Event)
+	// MapRuns, when set, keeps the map runs of distributed Maps, whose iterations then run as
+	// child executions (mapruns.go); without it they run inside their execution.
+	MapRuns MapRunStore
 	// ActivityScheduledFunc hears of each activity task stored and waiting for a worker.
 	ActivityScheduledFunc func(activityARN string)
 	// RunContext bounds the executions: they outlive the requests that start them and stop
@@ -99,6 +102,9 @@ func New(cfg Config) *Executions {
 		MaxHistoryEvents: cfg.MaxHistoryEvents, ActivityScheduledFunc: cfg.ActivityScheduledFunc}
 	if cfg.ParkAfter > 0 {
 		ecfg.Parker, ecfg.ParkAfter = l, cfg.ParkAfter
+	}
+	if cfg.MapRuns != nil {
+		ecfg.MapRuns = l
 	}
 	l.engine = runtime.NewEngine(ecfg)
 	return l
@@ -213,7 +219,7 @@ func (l *Executions) Redrive(ctx context.Context, e resource.Execution) error {
 	if err != nil {
 		return err
 	}
-	return l.engine.Redrive(l.cfg.RunContext, runtime.StartInputOf(e, m, def), history)
+	return l.engine.Redrive(l.cfg.RunContext, childInput(runtime.StartInputOf(e, m, def), e), history)
 }
 
 // Decide takes a decision on a waiting callback task, an approval (ev.Output, AuditApproved)
@@ -308,6 +314,12 @@ func (l *Executions) definitionOf(ctx context.Context, e resource.Execution) (re
 		return m, nil, err
 	}
 	def, err := l.defs.Of(m)
+	if err == nil && e.MapState != "" {
+		// A map run's child runs its Map state's ItemProcessor.
+		if def = def.Processor(e.MapState); def == nil {
+			err = fmt.Errorf("its machine has no Map state %q", e.MapState)
+		}
+	}
 	return m, def, err
 }
 

@@ -63,7 +63,7 @@ func (l *Executions) rerunExpress(ctx context.Context, e resource.Execution) err
 	if err != nil {
 		return err
 	}
-	return l.engine.Start(l.cfg.RunContext, runtime.StartInputOf(e, m, def))
+	return l.engine.Start(l.cfg.RunContext, childInput(runtime.StartInputOf(e, m, def), e))
 }
 
 // Park keeps an execution the engine let go while it sleeps, until wakeAt. It implements
@@ -121,7 +121,7 @@ func (l *Executions) resume(ctx context.Context, e resource.Execution, keep, wok
 		return err
 	}
 	giveTokensBack(history, waiting, l.began)
-	in := runtime.StartInputOf(e, m, def)
+	in := childInput(runtime.StartInputOf(e, m, def), e)
 	in.KeepInMemory = keep
 	if err := l.engine.Resume(l.cfg.RunContext, in, history); err != nil {
 		return err

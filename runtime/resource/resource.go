@@ -83,6 +83,24 @@ type Activity struct {
 	CreatedAt time.Time
 }
 
+// MapRun is a distributed Map's run of child executions.
+type MapRun struct {
+	ID            int64
+	ARN           string
+	ExecutionID   int64
+	ExecutionARN  string
+	State         string
+	ExecutionType string
+	// Status is RUNNING, SUCCEEDED, FAILED or ABORTED.
+	Status                     string
+	Items                      int
+	MaxConcurrency             int
+	ToleratedFailureCount      int
+	ToleratedFailurePercentage float64
+	StartedAt, StoppedAt       time.Time
+	Error, Cause               string
+}
+
 // Tag is one tag of a resource.
 type Tag struct {
 	Key   string
@@ -114,6 +132,10 @@ type Execution struct {
 	// started through ("" when it was started on the machine itself).
 	VersionARN string
 	AliasARN   string
+	// MapRunARN is, for a child execution of a distributed Map, its map run; MapState the
+	// Map state (of the parent's definition) whose ItemProcessor it runs.
+	MapRunARN string
+	MapState  string
 	// WakeAt is when a RUNNING execution that sleeps, let go by the engine, is to be woken;
 	// zero while its run is in memory.
 	WakeAt time.Time
@@ -245,6 +267,8 @@ type ExecutionFilter struct {
 	// VersionARN and AliasARN keep the executions started through that published version or
 	// alias.
 	VersionARN, AliasARN string
+	// MapRunARN keeps the child executions of a map run; without it, children are left out.
+	MapRunARN string
 	// Before and After are keyset cursors (execution ids): Before asks for the page of older
 	// executions, After for the page of newer ones. With neither, the newest page. Keyset
 	// rather than offset paging, so executions that start meanwhile do not shift the pages.
