@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -63,7 +64,43 @@ func (s *Server) handleExecutionShow(c echo.Context) error {
 	if d.Decisions, err = s.cfg.Store.FindAuditEvents(ctx, resource.AuditFilter{ExecutionID: e.ID}); err != nil {
 		return err
 	}
+	if err := s.mapRunsOf(ctx, e, &d); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, views.Execution(d))
+}
+
+// mapRunChildrenShown is how many children of each map run the execution page lists.
+const mapRunChildrenShown = 50
+
+// mapRunsOf fills the page's map runs (an execution with distributed Maps) and the map run
+// of a map run's child.
+func (s *Server) mapRunsOf(ctx context.Context, e resource.Execution, d *views.ExecutionData) error {
+	if e.MapRunARN != "" {
+		r, err := s.cfg.Store.FindMapRun(ctx, e.MapRunARN)
+		if err == nil {
+			d.MapRunOf = &r
+		} else if !errors.Is(err, resource.ErrNotFound) {
+			return err
+		}
+	}
+	runs, err := s.cfg.Store.FindMapRuns(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		v := views.MapRunView{Run: r}
+		if v.Counts, err = s.cfg.Store.CountMapRunChildren(ctx, r.ARN); err != nil {
+			return err
+		}
+		page, err := s.cfg.Store.FindExecutionPage(ctx, resource.ExecutionFilter{MapRunARN: r.ARN, Limit: mapRunChildrenShown})
+		if err != nil {
+			return err
+		}
+		v.Children, v.More = page.Executions, page.Total-len(page.Executions)
+		d.MapRuns = append(d.MapRuns, v)
+	}
+	return nil
 }
 
 // eventsByID reads the events with the given ids, their task tokens masked: those the run

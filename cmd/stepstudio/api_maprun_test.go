@@ -81,13 +81,31 @@ func TestAPIDistributedMapRuns(t *testing.T) {
 				*h.Events[3].MapRunStartedEventDetails.MapRunArn != *run {
 				t.Fatalf("parent history %v", kinds)
 			}
+			// The pages: the parent lists its map run and children, a child links its parent.
+			db := s.readDB(t)
+			parent, err := db.FindExecutionByARN(ctx, *start.ExecutionArn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, page := s.get(t, fmt.Sprintf("/executions/%d", parent.ID))
+			if !strings.Contains(page, `data-testid="map-run"`) || !strings.Contains(page, *run) || strings.Count(page, `href="/executions/`) < 20 {
+				t.Fatalf("the parent's page does not show its map run and children")
+			}
+			first, err := db.FindExecutionByARN(ctx, *children.Executions[0].ExecutionArn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, page = s.get(t, fmt.Sprintf("/executions/%d", first.ID))
+			if !strings.Contains(page, `data-testid="execution-parent"`) || !strings.Contains(page, fmt.Sprintf(`href="/executions/%d"`, parent.ID)) {
+				t.Fatalf("a child's page does not link its parent")
+			}
 			if typ == "STANDARD" {
 				child := must[*sfn.GetExecutionHistoryOutput](t, "child history")(c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: children.Executions[0].ExecutionArn}))
 				if child.Events[0].Type != types.HistoryEventTypeExecutionStarted || len(child.Events) < 5 {
 					t.Fatalf("child history %+v", child.Events)
 				}
 			}
-			_, err := c.UpdateMapRun(ctx, &sfn.UpdateMapRunInput{MapRunArn: run, MaxConcurrency: aws.Int32(2)})
+			_, err = c.UpdateMapRun(ctx, &sfn.UpdateMapRunInput{MapRunArn: run, MaxConcurrency: aws.Int32(2)})
 			wantCode(t, "update an ended map run", err, "ValidationException")
 		})
 	}
@@ -144,4 +162,43 @@ func TestDistributedMapSurvivesRestart(t *testing.T) {
 	if len(again.Executions) != 3 {
 		t.Fatalf("%d children in the end: some started twice", len(again.Executions))
 	}
+}
+
+// TestMapRunUpdateAndStop: UpdateMapRun widens a running map run at once; stopping the parent
+// aborts its children and the map run.
+func TestMapRunUpdateAndStop(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	c := anySFN(s)
+	ctx := context.Background()
+	def := `{"StartAt":"Fan","States":{"Fan":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":1,
+  "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"Ask","States":{
+    "Ask":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+      "Parameters":{"QueueUrl":"q","MessageBody":{"Token.$":"$$.Task.Token"}},"End":true}}},"End":true}}}`
+	arn := createAPIMachine(t, c, "fan-one", def, "")
+	start := must[*sfn.StartExecutionOutput](t, "start")(c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(itemsInput(3))}))
+	eventually(t, "the first child to wait", func() bool { return len(s.waitingTaskIDs(t)) == 1 })
+	runs := must[*sfn.ListMapRunsOutput](t, "map runs")(c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: start.ExecutionArn}))
+	run := runs.MapRuns[0].MapRunArn
+	// The first child waits for ever: under MaxConcurrency 1 no second one can have started.
+	children := must[*sfn.ListExecutionsOutput](t, "children")(c.ListExecutions(ctx, &sfn.ListExecutionsInput{MapRunArn: run}))
+	if len(children.Executions) != 1 {
+		t.Fatalf("%d children under MaxConcurrency 1", len(children.Executions))
+	}
+	must[*sfn.UpdateMapRunOutput](t, "update")(c.UpdateMapRun(ctx, &sfn.UpdateMapRunInput{MapRunArn: run, MaxConcurrency: aws.Int32(3)}))
+	eventually(t, "three children to wait", func() bool { return len(s.waitingTaskIDs(t)) == 3 })
+	d := must[*sfn.DescribeMapRunOutput](t, "describe")(c.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: run}))
+	if d.MaxConcurrency != 3 || d.ExecutionCounts.Running != 3 {
+		t.Fatalf("map run %d %+v", d.MaxConcurrency, d.ExecutionCounts)
+	}
+
+	must[*sfn.StopExecutionOutput](t, "stop")(c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: start.ExecutionArn, Error: aws.String("Enough")}))
+	awaitStatus(t, c, *start.ExecutionArn, types.ExecutionStatusAborted)
+	eventually(t, "the children and the map run to be aborted", func() bool {
+		d, err := c.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: run})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Status == types.MapRunStatusAborted && d.ExecutionCounts.Aborted == 3
+	})
 }
