@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -36,6 +37,13 @@ func (x *execution) invokeActivity(s *TaskState, sr *stateRun, params any, timeo
 			}
 		}
 	} else {
+		if exists := x.eng.cfg.ActivityExistsFunc; exists != nil && !exists(s.Resource) {
+			failure := &Error{Name: ErrNameRuntime, Cause: fmt.Sprintf("The activity %s does not exist: create it (CreateActivity) before a Task runs it.", s.Resource)}
+			if _, err := x.record(ActivityScheduleFailed, s.Name, EventDetails{Error: failure.Name, Cause: failure.Cause}); err != nil {
+				return nil, err
+			}
+			return nil, failure
+		}
 		if timeout > 0 {
 			deadline = x.now().Add(time.Duration(timeout) * time.Second)
 		}

@@ -40,6 +40,10 @@ type EngineConfig struct {
 	// MapRuns, when set, runs the iterations of a distributed Map as child executions of a
 	// map run (maprun.go); without it they run inside the execution, as inline ones do.
 	MapRuns MapRunner
+	// ActivityExistsFunc, when set, says whether an activity exists: a Task of one that does
+	// not fails when it is scheduled (ActivityScheduleFailed, States.Runtime) instead of
+	// waiting for a worker that can never come.
+	ActivityExistsFunc func(activityARN string) bool
 	// ActivityScheduledFunc, when set, hears of each activity task once it is stored and
 	// waits for a worker, with the activity's ARN, so that pollers waiting for it wake.
 	ActivityScheduledFunc func(activityARN string)

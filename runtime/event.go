@@ -68,6 +68,8 @@ const (
 	ActivitySucceeded EventType = "ActivitySucceeded"
 	ActivityFailed    EventType = "ActivityFailed"
 	ActivityTimedOut  EventType = "ActivityTimedOut"
+	// ActivityScheduleFailed: the activity does not exist.
+	ActivityScheduleFailed EventType = "ActivityScheduleFailed"
 
 	// A distributed Map run by a MapRunner: its children are executions of their own.
 	MapRunStarted   EventType = "MapRunStarted"

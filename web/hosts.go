@@ -103,6 +103,11 @@ func (s *Server) checkHost(next echo.HandlerFunc) echo.HandlerFunc {
 		if s.acceptsHost(r.Host, port) {
 			return next(c)
 		}
+		if isAPIRequest(r) {
+			// An API client reads an AWS-shaped error best.
+			return s.writeAPIError(c, &apiError{status: http.StatusMisdirectedRequest, code: "MisdirectedRequestException",
+				message: s.hostRefused(r.Host, port)})
+		}
 		return refuse(c, http.StatusMisdirectedRequest, s.hostRefused(r.Host, port))
 	}
 }

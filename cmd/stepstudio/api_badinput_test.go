@@ -154,6 +154,20 @@ func TestAPIBadInput(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a Host that is not the studio's is refused (DNS rebinding)", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodPost, s.url+"/", strings.NewReader(`{}`))
+		req.Host = "evil.example"
+		req.Header.Set("X-Amz-Target", "AWSStepFunctions.ListStateMachines")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusMisdirectedRequest || apiErrorType(resp, string(body)) != "MisdirectedRequestException" {
+			t.Fatalf("evil.example: %d %s", resp.StatusCode, body)
+		}
+	})
 	t.Run("an oversized body is refused before it is read", func(t *testing.T) {
 		resp, body := apiCall(t, s, "StartExecution", `{"input":"`+strings.Repeat("x", 3<<20)+`"}`)
 		if resp.StatusCode != http.StatusRequestEntityTooLarge || apiErrorType(resp, body) != "ValidationException" {

@@ -628,6 +628,18 @@ func TestAPIActivities(t *testing.T) {
 		t.Fatal("a poll with no task answered before its wait ended")
 	}
 
+	// A Task of an activity that does not exist fails at once, as it can never get a worker.
+	ghost := createAPIMachine(t, c, "ghost", fmt.Sprintf(`{"StartAt":"W","States":{"W":{"Type":"Task","Resource":%q,"End":true}}}`, activityARN+"ghost"), "")
+	gr := must[*sfn.StartExecutionOutput](t, "start ghost")(c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(ghost)}))
+	gd := awaitStatus(t, c, *gr.ExecutionArn, types.ExecutionStatusFailed)
+	if aws.ToString(gd.Error) != "States.Runtime" || !strings.Contains(aws.ToString(gd.Cause), "does not exist") {
+		t.Fatalf("a missing activity: %v %v", aws.ToString(gd.Error), aws.ToString(gd.Cause))
+	}
+	gh := must[*sfn.GetExecutionHistoryOutput](t, "ghost history")(c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: gr.ExecutionArn}))
+	if gh.Events[2].Type != types.HistoryEventTypeActivityScheduleFailed || gh.Events[2].ActivityScheduleFailedEventDetails == nil {
+		t.Fatalf("ghost history: %v", gh.Events[2].Type)
+	}
+
 	list := must[*sfn.ListActivitiesOutput](t, "list activities")(c.ListActivities(ctx, &sfn.ListActivitiesInput{}))
 	if len(list.Activities) != 1 {
 		t.Fatalf("activities %+v", list.Activities)

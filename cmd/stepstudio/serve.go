@@ -115,6 +115,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Publish:          hub.Publish,
 		RunContext:       runCtx,
 		MapRuns:          db,
+		ActivityExistsFunc: func(activityARN string) bool {
+			_, err := db.FindActivity(context.Background(), activityARN)
+			return !errors.Is(err, store.ErrNotFound) // a failed lookup does not fail the task
+		},
 		ActivityScheduledFunc: func(activityARN string) {
 			if s := server.Load(); s != nil {
 				s.ActivityScheduled(activityARN)

@@ -54,8 +54,10 @@ type Config struct {
 	// MapRuns, when set, keeps the map runs of distributed Maps, whose iterations then run as
 	// child executions (mapruns.go); without it they run inside their execution.
 	MapRuns MapRunStore
-	// ActivityScheduledFunc hears of each activity task stored and waiting for a worker.
+	// ActivityScheduledFunc hears of each activity task stored and waiting for a worker;
+	// ActivityExistsFunc says whether an activity exists (runtime.EngineConfig).
 	ActivityScheduledFunc func(activityARN string)
+	ActivityExistsFunc    func(activityARN string) bool
 	// RunContext bounds the executions: they outlive the requests that start them and stop
 	// (to be resumed) when it ends.
 	RunContext context.Context
@@ -99,7 +101,7 @@ func New(cfg Config) *Executions {
 		rec = byType{standard: cfg.Recorder, express: cfg.Express}
 	}
 	ecfg := runtime.EngineConfig{Clock: cfg.Clock, Invoker: cfg.Invoker, Recorder: rec, Logger: cfg.Logger,
-		MaxHistoryEvents: cfg.MaxHistoryEvents, ActivityScheduledFunc: cfg.ActivityScheduledFunc}
+		MaxHistoryEvents: cfg.MaxHistoryEvents, ActivityScheduledFunc: cfg.ActivityScheduledFunc, ActivityExistsFunc: cfg.ActivityExistsFunc}
 	if cfg.ParkAfter > 0 {
 		ecfg.Parker, ecfg.ParkAfter = l, cfg.ParkAfter
 	}
