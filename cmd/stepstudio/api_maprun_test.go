@@ -202,3 +202,53 @@ func TestMapRunUpdateAndStop(t *testing.T) {
 		return d.Status == types.MapRunStatusAborted && d.ExecutionCounts.Aborted == 3
 	})
 }
+
+// TestActivityTasksSurviveRestart: a task a worker took before a restart is answered after
+// it; one that waited for a worker is handed out after it.
+func TestActivityTasksSurviveRestart(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "data", "studio.db")
+	s := startStudioOn(t, db)
+	c := anySFN(s)
+	ctx := context.Background()
+	act := must[*sfn.CreateActivityOutput](t, "activity")(c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("durable")}))
+	def := fmt.Sprintf(`{"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":%q,"HeartbeatSeconds":600,"End":true}}}`, *act.ActivityArn)
+	arn := createAPIMachine(t, c, "durable", def, "")
+	taken := must[*sfn.StartExecutionOutput](t, "start")(c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(`{"n":1}`)}))
+	task := must[*sfn.GetActivityTaskOutput](t, "poll")(c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn, WorkerName: aws.String("before")}))
+	if aws.ToString(task.Input) != `{"n":1}` {
+		t.Fatalf("input %v", aws.ToString(task.Input))
+	}
+	waiting := must[*sfn.StartExecutionOutput](t, "start")(c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(`{"n":2}`)}))
+	eventually(t, "the second task to be scheduled", func() bool {
+		h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: waiting.ExecutionArn})
+		return err == nil && len(h.Events) >= 3 && h.Events[2].Type == types.HistoryEventTypeActivityScheduled
+	})
+	s.stop()
+
+	s = startStudioOn(t, db)
+	t.Cleanup(s.stop)
+	c = anySFN(s)
+	must[*sfn.SendTaskHeartbeatOutput](t, "heartbeat")(c.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: task.TaskToken}))
+	must[*sfn.SendTaskSuccessOutput](t, "answer")(c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: task.TaskToken, Output: aws.String(`{"done":1}`)}))
+	awaitStatus(t, c, *taken.ExecutionArn, types.ExecutionStatusSucceeded)
+	second := must[*sfn.GetActivityTaskOutput](t, "poll after")(c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn, WorkerName: aws.String("after")}))
+	if aws.ToString(second.Input) != `{"n":2}` {
+		t.Fatalf("after the restart: input %v", aws.ToString(second.Input))
+	}
+	must[*sfn.SendTaskSuccessOutput](t, "answer")(c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: second.TaskToken, Output: aws.String(`{"done":2}`)}))
+	awaitStatus(t, c, *waiting.ExecutionArn, types.ExecutionStatusSucceeded)
+	h := must[*sfn.GetExecutionHistoryOutput](t, "history")(c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: taken.ExecutionArn}))
+	started := 0
+	for _, ev := range h.Events {
+		if ev.Type == types.HistoryEventTypeActivityStarted {
+			started++
+			if aws.ToString(ev.ActivityStartedEventDetails.WorkerName) != "before" {
+				t.Fatalf("worker %v", aws.ToString(ev.ActivityStartedEventDetails.WorkerName))
+			}
+		}
+	}
+	if started != 1 {
+		t.Fatalf("%d ActivityStarted events", started)
+	}
+}
