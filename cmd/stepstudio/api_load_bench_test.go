@@ -127,16 +127,7 @@ func BenchmarkAPILoad1024Executions(b *testing.B) {
 			})
 		}
 		wg.Wait()
-		for {
-			running, err := db.FindRunningExecutions(ctx)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if len(running) == 0 {
-				break
-			}
-			time.Sleep(5 * time.Millisecond) // polling the store for work done by the program
-		}
+		awaitAllEnded(b, db)
 		elapsed += time.Since(begin)
 	}
 	execs, err := db.FindExecutions(ctx, 0, 1<<30)

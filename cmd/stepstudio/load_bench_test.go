@@ -7,13 +7,14 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
+
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/store"
 )
 
 // chainOf20 is 20 Pass states in a row.
@@ -84,16 +85,7 @@ func BenchmarkLoad1024Executions(b *testing.B) {
 			})
 		}
 		wg.Wait()
-		for {
-			running, err := db.FindRunningExecutions(context.Background())
-			if err != nil {
-				b.Fatal(err)
-			}
-			if len(running) == 0 {
-				break
-			}
-			time.Sleep(5 * time.Millisecond) // polling the store for work done by the program
-		}
+		awaitAllEnded(b, db)
 		elapsed += time.Since(begin)
 	}
 	execs, err := db.FindExecutions(context.Background(), 0, 1<<30)
@@ -104,13 +96,6 @@ func BenchmarkLoad1024Executions(b *testing.B) {
 		if e.Status != runtime.StatusSucceeded {
 			b.Fatalf("execution %d ended %s %s %s", e.ID, e.Status, e.Error, e.Cause)
 		}
-	}
-	slices.Sort(latencies)
-	at := func(q float64) float64 {
-		if len(latencies) == 0 {
-			return 0
-		}
-		return float64(latencies[min(len(latencies)-1, int(q*float64(len(latencies))))].Microseconds()) / 1000
 	}
 	// The program logs, as it stops, how long acknowledgements waited for their commit.
 	s.stop()
@@ -126,7 +111,20 @@ func BenchmarkLoad1024Executions(b *testing.B) {
 		b.ReportMetric(float64(d.Microseconds())/1000, name)
 	}
 	b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "executions/s")
-	b.ReportMetric(at(0.5), "start-p50-ms")
-	b.ReportMetric(at(0.99), "start-p99-ms")
+	latencyMetrics(b, "start", latencies)
 	b.ReportMetric(float64(failed), "failed-starts")
+}
+
+// awaitAllEnded polls the store until no execution runs: the program's work is done.
+func awaitAllEnded(b *testing.B, db *store.DB) {
+	for {
+		running, err := db.FindRunningExecutions(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(running) == 0 {
+			return
+		}
+		time.Sleep(5 * time.Millisecond) // polling the store for work done by the program
+	}
 }
