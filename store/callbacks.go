@@ -65,11 +65,16 @@ func (db *DB) FindCallbackTaskByToken(ctx context.Context, token string) (resour
 	return t, nil
 }
 
-// FindCallbackTasks returns the callback tasks with the given status ("" for all), oldest
-// first, so the longest waiting is on top.
+// notActivity leaves activity tasks out (on callback_tasks t): they are the workers', who
+// take them with GetActivityTask, not the inbox's. Their resource is the activity's ARN; a
+// .waitForTaskToken task's is its resource type and name ("sqs:sendMessage.waitForTaskToken").
+const notActivity = `t.resource NOT LIKE 'arn:%'`
+
+// FindCallbackTasks returns the .waitForTaskToken tasks with the given status ("" for all),
+// oldest first, so the longest waiting is on top: the inbox's (activity tasks are left out).
 func (db *DB) FindCallbackTasks(ctx context.Context, status resource.CallbackStatus) ([]resource.CallbackTask, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+callbackColumns+` FROM `+callbackJoins+`
-		WHERE (? = '' OR t.status = ?) ORDER BY t.id`, status, status)
+		WHERE (? = '' OR t.status = ?) AND `+notActivity+` ORDER BY t.id`, status, status)
 	return collect(rows, err, "find callback tasks", scanCallback)
 }
 

@@ -224,6 +224,9 @@ func TestActivityTasksSurviveRestart(t *testing.T) {
 		h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: waiting.ExecutionArn})
 		return err == nil && len(h.Events) >= 3 && h.Events[2].Type == types.HistoryEventTypeActivityScheduled
 	})
+	if ids := s.waitingTaskIDs(t); len(ids) != 0 {
+		t.Fatalf("the inbox lists activity tasks %v: they are the workers'", ids)
+	}
 	s.stop()
 
 	s = startStudioOn(t, db)
