@@ -668,11 +668,12 @@ func TestAPIActivityHeartbeatTimeout(t *testing.T) {
 	_, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: task.TaskToken, Output: aws.String(`{}`)})
 	wantCode(t, "an answer after the timeout", err, "TaskTimedOut")
 
-	// One that sends heartbeats for longer than HeartbeatSeconds keeps it.
-	busy := must[*sfn.StartExecutionOutput](t, "start")(c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn)}))
+	// One that sends heartbeats for longer than HeartbeatSeconds keeps it. HeartbeatSeconds is
+	// 3 here and a heartbeat goes every 250 ms, so a slow machine has seconds of slack.
+	steady := createAPIMachine(t, c, "steady", strings.Replace(def, `"HeartbeatSeconds":1`, `"HeartbeatSeconds":3`, 1), "")
+	busy := must[*sfn.StartExecutionOutput](t, "start")(c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(steady)}))
 	task = must[*sfn.GetActivityTaskOutput](t, "poll")(c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn, WorkerName: aws.String("busy")}))
-	for range 6 {
-		time.Sleep(400 * time.Millisecond)
+	for begin := time.Now(); time.Since(begin) < 4*time.Second; time.Sleep(250 * time.Millisecond) {
 		must[*sfn.SendTaskHeartbeatOutput](t, "heartbeat")(c.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: task.TaskToken}))
 	}
 	must[*sfn.SendTaskSuccessOutput](t, "success")(c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: task.TaskToken, Output: aws.String(`{"done":true}`)}))
