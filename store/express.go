@@ -44,6 +44,18 @@ func NewExpressHistory(db *DB) *ExpressHistory {
 	return h
 }
 
+// Started tells the history the id of an Express execution just stored, so that recording
+// its first event does not look the id up in SQLite (a tenth of an Express start's work).
+func (h *ExpressHistory) Started(executionARN string, id int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.byARN[executionARN] == nil {
+		r := &expressRun{id: id, arn: executionARN}
+		h.byARN[executionARN], h.byID[id] = r, r
+		h.order = append(h.order, r)
+	}
+}
+
 // Record keeps an event of an Express execution; the event that ends it also stores its
 // result in the execution's record (in SQLite, through the history writer if one runs).
 func (h *ExpressHistory) Record(ctx context.Context, executionARN string, ev runtime.Event) error {

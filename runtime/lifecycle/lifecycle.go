@@ -163,11 +163,19 @@ func (l *Executions) startExpress(ctx context.Context, info resource.Execution, 
 	if err != nil {
 		return resource.Execution{}, err
 	}
+	if s, ok := l.cfg.Express.(expressStarter); ok {
+		s.Started(e.ARN, e.ID)
+	}
 	in.ExecutionARN = e.ARN
 	if err := l.engine.Start(l.cfg.RunContext, in); err != nil {
 		return e, fmt.Errorf("lifecycle: start %s: %w", e.ARN, err)
 	}
 	return e, nil
+}
+
+// expressStarter is an Express recorder that can be told an execution's stored id up front.
+type expressStarter interface {
+	Started(executionARN string, id int64)
 }
 
 // byType records the history of Standard executions with one recorder and of Express ones

@@ -134,6 +134,9 @@ func (l *Executions) startChild(ctx context.Context, c runtime.ChildRun, arn, na
 		if err != nil {
 			return e, err
 		}
+		if s, ok := l.cfg.Express.(expressStarter); ok {
+			s.Started(e.ARN, e.ID)
+		}
 		return e, l.engine.Start(l.cfg.RunContext, in)
 	}
 	started, err := runtime.StartedEvent(in, info.StartedAt)
