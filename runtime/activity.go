@@ -20,6 +20,14 @@ func IsActivityARN(resource string) bool {
 	return len(f) == 7 && f[0] == "arn" && f[2] == "states" && f[3] != "" && f[4] != "" && f[5] == "activity" && f[6] != ""
 }
 
+// IsLambdaFunctionARN reports whether resource is a Lambda function's own ARN,
+// arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>], which a Task
+// invokes directly (with LambdaFunction* events), as opposed to arn:aws:states:::lambda:invoke.
+func IsLambdaFunctionARN(resource string) bool {
+	f := strings.Split(resource, ":")
+	return (len(f) == 7 || len(f) == 8) && f[0] == "arn" && f[2] == "lambda" && f[5] == "function" && f[6] != ""
+}
+
 // invokeActivity schedules the activity task, or takes up the one a restart found waiting,
 // and waits for its worker's answer.
 func (x *execution) invokeActivity(s *TaskState, sr *stateRun, params any, timeout, heartbeat int) (any, error) {

@@ -213,8 +213,9 @@ func TestResumeAfterACrashAtEveryEvent(t *testing.T) {
 				"Caught":{"Type":"Pass","Parameters":{"caught":true},"End":true}}}`,
 			input: `{}`,
 			check: func(t *testing.T, events []runtime.Event) {
-				if n := countType(events, runtime.TaskScheduled); n != 3 {
-					t.Errorf("the task was scheduled %d times, want 3 (a call and two retries)", n)
+				// A Lambda function's own ARN: AWS's LambdaFunction* events.
+				if n := countType(events, runtime.LambdaFunctionScheduled); n != 3 {
+					t.Errorf("the function was scheduled %d times, want 3 (a call and two retries)", n)
 				}
 			},
 		},

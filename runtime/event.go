@@ -68,6 +68,13 @@ const (
 	ActivitySucceeded EventType = "ActivitySucceeded"
 	ActivityFailed    EventType = "ActivityFailed"
 	ActivityTimedOut  EventType = "ActivityTimedOut"
+	// The events of a Task whose Resource is a Lambda function's own ARN.
+	LambdaFunctionScheduled EventType = "LambdaFunctionScheduled"
+	LambdaFunctionStarted   EventType = "LambdaFunctionStarted"
+	LambdaFunctionSucceeded EventType = "LambdaFunctionSucceeded"
+	LambdaFunctionFailed    EventType = "LambdaFunctionFailed"
+	LambdaFunctionTimedOut  EventType = "LambdaFunctionTimedOut"
+
 	// ActivityScheduleFailed: the activity does not exist.
 	ActivityScheduleFailed EventType = "ActivityScheduleFailed"
 

@@ -125,7 +125,12 @@ type visit struct {
 // pending reports whether the visit's task failed and nothing followed yet: no retry, no
 // catch, no end; a restart decides what the failure leads to.
 func (v *visit) pending() bool {
-	return v.taskEnd != nil && v.taskEnd.Type != TaskSucceeded && v.taskEnd.Type != ActivitySucceeded && v.exited == nil
+	return v.taskEnd != nil && !succeeded(v.taskEnd.Type) && v.exited == nil
+}
+
+// succeeded reports whether a task's end event is a success.
+func succeeded(t EventType) bool {
+	return t == TaskSucceeded || t == ActivitySucceeded || t == LambdaFunctionSucceeded
 }
 
 // replay reads the history into x: the variables as the states that exited left them,
@@ -194,7 +199,7 @@ func (v *visit) note(history []Event, i int) {
 	switch t := string(ev.Type); {
 	case strings.HasSuffix(t, "StateExited"):
 		v.exited = ev
-	case ev.Type == TaskScheduled:
+	case ev.Type == TaskScheduled || ev.Type == LambdaFunctionScheduled:
 		v.scheduled, v.submitted, v.taskEnd, v.started = ev, nil, nil, nil
 	case ev.Type == ActivityScheduled:
 		v.scheduled, v.submitted, v.taskEnd, v.started = ev, ev, nil, nil
@@ -203,9 +208,10 @@ func (v *visit) note(history []Event, i int) {
 	case ev.Type == ActivityStarted:
 		v.started = ev
 	case ev.Type == TaskSucceeded || ev.Type == TaskFailed || ev.Type == TaskTimedOut,
-		ev.Type == ActivitySucceeded || ev.Type == ActivityFailed || ev.Type == ActivityTimedOut:
+		ev.Type == ActivitySucceeded || ev.Type == ActivityFailed || ev.Type == ActivityTimedOut,
+		ev.Type == LambdaFunctionSucceeded || ev.Type == LambdaFunctionFailed || ev.Type == LambdaFunctionTimedOut:
 		v.taskEnd = ev
-		if ev.Type != TaskSucceeded && ev.Type != ActivitySucceeded {
+		if !succeeded(ev.Type) {
 			v.taskFailures = append(v.taskFailures, ev)
 		}
 	case ev.Type == ParallelStateStarted || ev.Type == MapStateStarted:

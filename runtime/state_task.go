@@ -26,7 +26,10 @@ type TaskState struct {
 
 	waitForToken bool
 	// activity is set for an activity's ARN: the task waits for a worker (activity.go).
-	activity     bool
+	activity bool
+	// lambda is set for a Lambda function's own ARN (not lambda:invoke): its history has
+	// AWS's LambdaFunction* events instead of the Task* ones.
+	lambda       bool
 	resourceType string // "sqs" in history events
 	resourceName string // "sendMessage.waitForTaskToken" in history events
 }
@@ -42,6 +45,7 @@ func (p *parser) parseTask(obj *object, s site, b StateBase) State {
 	}
 	st.waitForToken = strings.HasSuffix(st.Resource, ".waitForTaskToken")
 	st.activity = IsActivityARN(st.Resource)
+	st.lambda = IsLambdaFunctionARN(st.Resource)
 	st.resourceType, st.resourceName = splitResource(st.Resource)
 	st.TimeoutSeconds = p.optInt(obj, s, "TimeoutSeconds", 1, 99999999)
 	st.HeartbeatSeconds = p.optInt(obj, s, "HeartbeatSeconds", 1, 99999999)
@@ -162,15 +166,25 @@ func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, 
 		return x.waitForCallback(s, sr, w.w, w.deadline, w.heartbeatFrom, heartbeat)
 	}
 	paramsText := jsonText(params)
-	if _, err := x.record(TaskScheduled, s.Name, EventDetails{
+	scheduled, started := TaskScheduled, TaskStarted
+	details := EventDetails{
 		ResourceType: s.resourceType, Resource: s.resourceName, Region: x.region, Parameters: paramsText,
 		TimeoutInSeconds: int64(timeout), HeartbeatInSeconds: int64(heartbeat),
 		// Not in the history's JSON: it lets a live page mask the token in Parameters.
 		TaskToken: sr.token,
-	}); err != nil {
+	}
+	if s.lambda {
+		scheduled, started = LambdaFunctionScheduled, LambdaFunctionStarted
+		details = EventDetails{Resource: s.Resource, Input: paramsText, TimeoutInSeconds: int64(timeout)}
+	}
+	if _, err := x.record(scheduled, s.Name, details); err != nil {
 		return nil, err
 	}
-	if _, err := x.record(TaskStarted, s.Name, EventDetails{ResourceType: s.resourceType, Resource: s.resourceName}); err != nil {
+	startedDetails := EventDetails{ResourceType: s.resourceType, Resource: s.resourceName}
+	if s.lambda {
+		startedDetails = EventDetails{} // AWS's LambdaFunctionStarted has no details
+	}
+	if _, err := x.record(started, s.Name, startedDetails); err != nil {
 		return nil, err
 	}
 	var deadline time.Time
@@ -278,6 +292,8 @@ func (x *execution) taskFailed(s *TaskState, sr *stateRun, err error) error {
 		Error: failure.Name, Cause: failure.Cause, TaskToken: sr.token}
 	if s.activity {
 		typ, details = ActivityFailed, EventDetails{Error: failure.Name, Cause: failure.Cause, TaskToken: sr.token}
+	} else if s.lambda {
+		typ, details = LambdaFunctionFailed, EventDetails{Error: failure.Name, Cause: failure.Cause}
 	}
 	if _, rerr := x.record(typ, s.Name, details); rerr != nil {
 		return rerr
@@ -296,6 +312,8 @@ func (x *execution) taskTimedOut(s *TaskState, sr *stateRun, err error) error {
 		Error: failure.Name, TaskToken: sr.token}
 	if s.activity {
 		typ, details = ActivityTimedOut, EventDetails{Error: failure.Name, TaskToken: sr.token}
+	} else if s.lambda {
+		typ, details = LambdaFunctionTimedOut, EventDetails{Error: failure.Name}
 	}
 	if _, rerr := x.record(typ, s.Name, details); rerr != nil {
 		return rerr
@@ -320,6 +338,8 @@ func (x *execution) taskSucceeded(s *TaskState, sr *stateRun, output json.RawMes
 			Output: string(text), TaskToken: sr.token}
 		if s.activity {
 			typ, details = ActivitySucceeded, EventDetails{Output: string(text), TaskToken: sr.token}
+		} else if s.lambda {
+			typ, details = LambdaFunctionSucceeded, EventDetails{Output: string(text)}
 		}
 		if _, err := x.record(typ, s.Name, details); err != nil {
 			return nil, err

@@ -19,6 +19,7 @@ import (
 
 	"github.com/stepstudio/stepstudio/designer"
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/integration"
 	"github.com/stepstudio/stepstudio/runtime/lifecycle"
 	"github.com/stepstudio/stepstudio/static"
 	"github.com/stepstudio/stepstudio/store"
@@ -106,7 +107,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	executions := lifecycle.New(lifecycle.Config{
 		Store:            db,
 		Clock:            systemClock{},
-		Invoker:          localInvoker{},
+		Invoker:          integration.Invoker{Lambda: opts.lambda()},
 		Recorder:         writer,
 		Express:          express,
 		Logger:           log,
@@ -205,6 +206,41 @@ type serveOptions struct {
 	retainExecutions     int64
 	hosts                hostList
 	region, account      string
+	// lambdaEndpoint is the Lambda Invoke API the functions are invoked through;
+	// lambdaFunctions route single functions elsewhere.
+	lambdaEndpoint  string
+	lambdaFunctions functionRoutes
+}
+
+// lambda is the Lambda integration the flags describe, nil when they name no endpoint.
+func (o *serveOptions) lambda() *integration.Lambda {
+	if o.lambdaEndpoint == "" && len(o.lambdaFunctions) == 0 {
+		return nil
+	}
+	return &integration.Lambda{Endpoint: o.lambdaEndpoint, Functions: o.lambdaFunctions, Region: o.region}
+}
+
+// functionRoutes are the --lambda-function NAME=URL flags: a function's own endpoint.
+type functionRoutes map[string]string
+
+func (f *functionRoutes) String() string {
+	var parts []string
+	for name, url := range *f {
+		parts = append(parts, name+"="+url)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (f *functionRoutes) Set(v string) error {
+	name, url, ok := strings.Cut(v, "=")
+	if !ok || name == "" || !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
+		return fmt.Errorf("%q is not NAME=URL, such as resize=http://127.0.0.1:3001", v)
+	}
+	if *f == nil {
+		*f = functionRoutes{}
+	}
+	(*f)[name] = url
+	return nil
 }
 
 // serveFlags declares the flags of serve, for serve itself and for the program's help.
@@ -218,6 +254,9 @@ func serveFlags(getenv func(string) string, output io.Writer) (*flag.FlagSet, *s
 		"when a commit waits for the disk: normal keeps every commit through a crash of the studio, full through a power loss or OS crash too, at the cost of an fsync per commit (env STEPSTUDIO_SYNC)")
 	fset.StringVar(&o.region, "region", envOr(getenv, "STEPSTUDIO_REGION", "us-east-1"), "the region in the ARNs the studio makes, as the API answers them (env STEPSTUDIO_REGION)")
 	fset.StringVar(&o.account, "account", envOr(getenv, "STEPSTUDIO_ACCOUNT", "123456789012"), "the account id in the ARNs the studio makes (env STEPSTUDIO_ACCOUNT)")
+	fset.StringVar(&o.lambdaEndpoint, "lambda-endpoint", envOr(getenv, "LAMBDA_ENDPOINT", ""),
+		"the Lambda Invoke API that Lambda tasks call, such as http://127.0.0.1:3001 of \"sam local start-lambda\" (env LAMBDA_ENDPOINT)")
+	fset.Var(&o.lambdaFunctions, "lambda-function", "NAME=URL: invoke the function NAME through another endpoint (repeatable)")
 	fset.BoolVar(&o.dev, "dev", false, "serve the browser assets from static/dist on disk instead of the embedded copy")
 	fset.BoolVar(&o.inProcessLayout, "layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")
 	fset.Int64Var(&o.maxHistory, "max-history-events", envInt(getenv, "STEPSTUDIO_MAX_HISTORY_EVENTS", runtime.DefaultMaxHistoryEvents),
