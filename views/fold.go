@@ -199,12 +199,17 @@ func (f *Fold) Apply(ev runtime.Event) Delta {
 		// An event of a state with no open visit here changes no state.
 	case ev.Type == runtime.TaskScheduled, ev.Type == runtime.MapStateStarted, ev.Type == runtime.ParallelStateStarted:
 		f.attempt(v)
+	case ev.Type == runtime.ActivityScheduled:
+		// An activity task waits for a worker, then for the worker's answer.
+		f.attempt(v)
+		f.setStatus(v, StateWaiting)
 	case ev.Type == runtime.TaskSubmitted && (ev.Details.TaskToken != "" || strings.HasSuffix(ev.Details.Resource, ".waitForTaskToken")):
 		f.setStatus(v, StateWaiting)
-	case ev.Type == runtime.TaskSucceeded:
+	case ev.Type == runtime.TaskSucceeded, ev.Type == runtime.ActivitySucceeded:
 		v.ResultEvent = ev.ID
 		f.setStatus(v, StateRunning)
 	case ev.Type == runtime.TaskFailed, ev.Type == runtime.TaskTimedOut,
+		ev.Type == runtime.ActivityFailed, ev.Type == runtime.ActivityTimedOut, ev.Type == runtime.ActivityScheduleFailed,
 		ev.Type == runtime.MapStateFailed, ev.Type == runtime.ParallelStateFailed:
 		f.fail(v, ev.Details)
 		f.stopInside(s, v.State, StateAborted, touched)

@@ -366,3 +366,52 @@ func (p *picture) json(t *testing.T) string {
 	}
 	return string(b)
 }
+
+// TestFoldActivity: an activity task waits (for a worker, then for its answer) and its result
+// is its ActivitySucceeded's output; a failed one fails the visit.
+func TestFoldActivity(t *testing.T) {
+	t.Parallel()
+	const definition = `{"StartAt":"Work","States":{
+	 "Work":{"Type":"Task","Resource":"arn:aws:states:us-east-1:123456789012:activity:work","End":true}}}`
+	for _, fail := range []bool{false, true} {
+		def, err := runtime.Parse([]byte(definition))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := &history{seen: make(chan runtime.EventType, 64)}
+		eng := runtime.NewEngine(runtime.EngineConfig{Clock: fakeclock.NewVirtual(time.Unix(1e9, 0)), Recorder: h,
+			NewToken: func() (string, error) { return "tok", nil }})
+		if err := eng.Start(context.Background(), runtime.StartInput{ExecutionARN: "arn:x", Definition: def}); err != nil {
+			t.Fatal(err)
+		}
+		for typ := range h.seen {
+			if typ == runtime.ActivityScheduled {
+				break
+			}
+		}
+		g := graphOf(t, definition)
+		if got := views.FoldEvents(g, h.all()).Node("", "state-Work"); got.Status != views.StateWaiting {
+			t.Errorf("waiting for a worker: %+v, want waiting", got)
+		}
+		if fail {
+			err = eng.SendTaskFailure("tok", "Broken", "the worker failed")
+		} else {
+			err = eng.SendTaskSuccess("tok", json.RawMessage(`{"done":true}`))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		eng.Wait()
+		f := views.FoldEvents(g, h.all())
+		want := views.StateSucceeded
+		if fail {
+			want = views.StateFailed
+		}
+		if got := f.Node("", "state-Work"); got.Status != want {
+			t.Errorf("fail=%v: %+v, want %s", fail, got, want)
+		}
+		if !fail && f.Visits[0].ResultEvent == 0 {
+			t.Errorf("no result event for the activity's answer")
+		}
+	}
+}
