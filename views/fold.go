@@ -197,7 +197,8 @@ func (f *Fold) Apply(ev runtime.Event) Delta {
 		fe.opened = f.openScope(s, ev.State, "#", *ev.Details.Index)
 	case v == nil:
 		// An event of a state with no open visit here changes no state.
-	case ev.Type == runtime.TaskScheduled, ev.Type == runtime.MapStateStarted, ev.Type == runtime.ParallelStateStarted:
+	case ev.Type == runtime.TaskScheduled, ev.Type == runtime.LambdaFunctionScheduled,
+		ev.Type == runtime.MapStateStarted, ev.Type == runtime.ParallelStateStarted:
 		f.attempt(v)
 	case ev.Type == runtime.ActivityScheduled:
 		// An activity task waits for a worker, then for the worker's answer.
@@ -205,11 +206,12 @@ func (f *Fold) Apply(ev runtime.Event) Delta {
 		f.setStatus(v, StateWaiting)
 	case ev.Type == runtime.TaskSubmitted && (ev.Details.TaskToken != "" || strings.HasSuffix(ev.Details.Resource, ".waitForTaskToken")):
 		f.setStatus(v, StateWaiting)
-	case ev.Type == runtime.TaskSucceeded, ev.Type == runtime.ActivitySucceeded:
+	case ev.Type == runtime.TaskSucceeded, ev.Type == runtime.ActivitySucceeded, ev.Type == runtime.LambdaFunctionSucceeded:
 		v.ResultEvent = ev.ID
 		f.setStatus(v, StateRunning)
 	case ev.Type == runtime.TaskFailed, ev.Type == runtime.TaskTimedOut,
 		ev.Type == runtime.ActivityFailed, ev.Type == runtime.ActivityTimedOut, ev.Type == runtime.ActivityScheduleFailed,
+		ev.Type == runtime.LambdaFunctionFailed, ev.Type == runtime.LambdaFunctionTimedOut,
 		ev.Type == runtime.MapStateFailed, ev.Type == runtime.ParallelStateFailed:
 		f.fail(v, ev.Details)
 		f.stopInside(s, v.State, StateAborted, touched)
