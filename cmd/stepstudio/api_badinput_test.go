@@ -185,3 +185,13 @@ func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+func TestServeRefusesARNBreakingRegionAndAccount(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--region", "us:east"}, {"--account", "12 34"}} {
+		_, err := startStudioArgs(t, append([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "s.db")}, args...)...)
+		if err == nil || !strings.Contains(err.Error(), args[0]) {
+			t.Fatalf("%v: %v", args, err)
+		}
+	}
+}

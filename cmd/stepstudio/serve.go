@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -48,6 +49,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := checkRetention("--retain-days (or STEPSTUDIO_RETAIN_DAYS)", opts.retainDays,
 		"--retain-executions (or STEPSTUDIO_RETAIN_EXECUTIONS)", opts.retainExecutions); err != nil {
 		return usageError(fset, "%w", err)
+	}
+	if !arnPart.MatchString(opts.region) {
+		return usageError(fset, "--region (or STEPSTUDIO_REGION) must be a region name such as us-east-1, not %q", opts.region)
+	}
+	if !arnPart.MatchString(opts.account) {
+		return usageError(fset, "--account (or STEPSTUDIO_ACCOUNT) must be an account id such as 123456789012, not %q", opts.account)
 	}
 	sync, err := store.ParseSynchronous(opts.sync)
 	if err != nil {
@@ -407,3 +414,6 @@ func finishDeletions(ctx context.Context, db *store.DB, log *slog.Logger) {
 		}
 	}
 }
+
+// arnPart is what a region or an account id may be, inside the ARNs the studio makes.
+var arnPart = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
