@@ -18,7 +18,8 @@ const definition = JSON.stringify({
       ItemProcessor: { StartAt: 'Double', States: { Double: { Type: 'Pass', Parameters: { 'value.$': '$', 'twice.$': 'States.MathAdd($, $)' }, End: true } } },
       Next: 'Flaky',
     },
-    // The studio runs no Lambda: this task fails each time, is retried twice, then caught.
+    // No Lambda endpoint is configured: this task fails each time (Lambda.SdkClientException),
+    // is retried twice (States.TaskFailed matches any task failure), then caught.
     Flaky: {
       Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:flaky',
       Retry: [{ ErrorEquals: ['States.TaskFailed'], MaxAttempts: 2, IntervalSeconds: 1, BackoffRate: 1 }],
@@ -148,7 +149,7 @@ test('watch a Map, a retried and caught task and a callback live; table, events,
   await page.getByTestId('event-next').click();
   await page.getByTestId('event-page').filter({ hasText: /page 2 of 2/ }).waitFor();
   assert.equal(await page.locator('[data-testid="events"] tr.event-row').first().getAttribute('data-event-id'), '26');
-  await page.getByTestId('event-filter').fill('TaskFailed');
+  await page.getByTestId('event-filter').fill('LambdaFunctionFailed');
   await page.getByTestId('event-page').filter({ hasText: 'page 1 of 1 · 3 events' }).waitFor();
   const failedRows = page.locator('[data-testid="events"] tr.event-row:visible');
   assert.equal(await failedRows.count(), 3);
@@ -156,7 +157,7 @@ test('watch a Map, a retried and caught task and a callback live; table, events,
   await failedRows.first().click();
   const details = page.getByTestId('event-details');
   await details.waitFor();
-  assert.match(await details.textContent(), /"error": "States.TaskFailed"/);
+  assert.match(await details.textContent(), /"error": "Lambda.SdkClientException"/);
   await shot(page, 'execution-events.png');
   await page.getByTestId('event-filter').fill('');
 
