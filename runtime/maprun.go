@@ -67,7 +67,7 @@ func MapRunARN(executionARN, label string) string {
 	if len(f) >= 7 {
 		region, account, machine = f[3], f[4], f[6]
 	}
-	return fmt.Sprintf("arn:aws:states:%s:%s:mapRun:%s/%s:%s", region, account, machine, label, newUUID())
+	return fmt.Sprintf("arn:aws:states:%s:%s:mapRun:%s/%s:%s", region, account, machine, label, NewUUID())
 }
 
 // MapRunMachineARN is the state machine ARN a map run's children run under:
@@ -80,7 +80,8 @@ func MapRunMachineARN(mapRunARN string) string {
 	return arn
 }
 
-func newUUID() string {
+// NewUUID returns a random (version 4) UUID, as AWS's generated names are.
+func NewUUID() string {
 	var b [16]byte
 	rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40

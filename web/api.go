@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -99,7 +100,7 @@ func tooLargeAPI(n int64) error {
 // The pages' login and CSRF token do not apply to the API.
 func (s *Server) identifyAPI(c echo.Context, body []byte) (User, error) {
 	r := c.Request()
-	r.Body = io.NopCloser(strings.NewReader(string(body)))
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	id, err := s.identify(c)
 	var d *denial
 	if errors.As(err, &d) {
@@ -130,7 +131,7 @@ func apiCaller(ctx context.Context) User {
 // decodeAPIRequest reads a request body into v; an empty body is an empty request. Fields
 // of the wrong type are SerializationException, as AWS answers them, naming the field.
 func decodeAPIRequest(body []byte, v any) error {
-	if len(strings.TrimSpace(string(body))) == 0 {
+	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
 	err := json.Unmarshal(body, v)

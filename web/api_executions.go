@@ -319,7 +319,7 @@ func (s *Server) apiListExecutions(ctx context.Context, req *listExecutionsReque
 		return out, newAPIError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
 	}
 	f := resource.ExecutionFilter{Status: resource.Status(req.StatusFilter), Redriven: req.RedriveFilter}
-	if req.StatusFilter != "" && !containsString(executionStatuses, req.StatusFilter) {
+	if req.StatusFilter != "" && !slices.Contains(executionStatuses, req.StatusFilter) {
 		return out, invalidValue("statusFilter", req.StatusFilter, "Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]")
 	}
 	if req.RedriveFilter != "" && req.RedriveFilter != "REDRIVEN" && req.RedriveFilter != "NOT_REDRIVEN" {
@@ -383,15 +383,6 @@ func (s *Server) machineFilter(ctx context.Context, arn string) (resource.StateM
 	}
 	m, _, err := s.alias(ctx, arn)
 	return m, resource.Execution{AliasARN: arn}, err
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 type stopExecutionRequest struct {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -77,13 +76,7 @@ func position(text []byte, offset int64) (line, col int) {
 }
 
 // newExecutionName makes a unique execution name shaped like the UUIDs AWS gives.
-func newExecutionName() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
+func newExecutionName() string { return runtime.NewUUID() }
 
 func (s *Server) definition(m resource.StateMachine) (*runtime.Definition, error) {
 	return s.definitions.Of(m)

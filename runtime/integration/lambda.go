@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -30,6 +31,10 @@ type Lambda struct {
 	Region      string
 	Credentials aws.CredentialsProvider
 	HTTPClient  *http.Client
+
+	// clients are made once per endpoint, not once per call.
+	mu      sync.Mutex
+	clients map[string]*lambda.Client
 }
 
 // InvokeFunction invokes a function by its own ARN (a Task whose Resource is the ARN): the
@@ -115,6 +120,20 @@ func (l *Lambda) invoke(ctx context.Context, in *lambda.InvokeInput) (*lambda.In
 	if endpoint == "" {
 		return nil, noEndpoint(aws.ToString(in.FunctionName))
 	}
+	out, err := l.client(endpoint).Invoke(ctx, in)
+	if err != nil {
+		return nil, serviceError(ctx, err)
+	}
+	return out, nil
+}
+
+// client is the Lambda client of an endpoint.
+func (l *Lambda) client(endpoint string) *lambda.Client {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if c, ok := l.clients[endpoint]; ok {
+		return c
+	}
 	creds := l.Credentials
 	if creds == nil {
 		creds = credentials.NewStaticCredentialsProvider("stepstudio", "stepstudio", "")
@@ -127,12 +146,12 @@ func (l *Lambda) invoke(ctx context.Context, in *lambda.InvokeInput) (*lambda.In
 	if l.HTTPClient != nil { // a nil *http.Client in the interface would be used, and panic
 		opts.HTTPClient = l.HTTPClient
 	}
-	client := lambda.New(opts)
-	out, err := client.Invoke(ctx, in)
-	if err != nil {
-		return nil, serviceError(ctx, err)
+	if l.clients == nil {
+		l.clients = map[string]*lambda.Client{}
 	}
-	return out, nil
+	c := lambda.New(opts)
+	l.clients[endpoint] = c
+	return c
 }
 
 // functionError is the failure of a function that raised an error (X-Amz-Function-Error):
