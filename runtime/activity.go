@@ -78,7 +78,7 @@ func (x *execution) invokeActivity(s *TaskState, sr *stateRun, params any, timeo
 			f.started = w.started
 		}
 		cb, err := x.await(w.result, w.heartbeat, f)
-		if err == nil && cb.startedBy != "" {
+		if err == nil && cb.started {
 			worker, heartbeatFrom = cb.startedBy, time.Time{}
 			if _, err := x.record(ActivityStarted, s.Name, EventDetails{WorkerName: worker, TaskToken: sr.token}); err != nil {
 				return nil, err

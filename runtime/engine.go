@@ -21,6 +21,9 @@ type EngineConfig struct {
 	// Invoker runs Task resources. Without one, plain Tasks fail with States.Runtime and
 	// .waitForTaskToken Tasks only wait for their callback.
 	Invoker TaskInvoker
+	// Mocks, when set, answers the calls of executions started with a test case before
+	// the Invoker is asked.
+	Mocks Mocks
 	// Recorder receives the history events; nil drops them.
 	Recorder Recorder
 	// NewToken makes task tokens; the default is 256 random bits, base64url-encoded.
@@ -121,6 +124,9 @@ type StartInput struct {
 	Definition       *Definition
 	// Input is any JSON value; empty means {}.
 	Input json.RawMessage
+	// TestCase names the mock test case the execution runs with (EngineConfig.Mocks), ""
+	// for none.
+	TestCase string
 	// KeepInMemory keeps the run in memory while it sleeps, whatever EngineConfig.Parker:
 	// for a parked execution woken to be stopped.
 	KeepInMemory bool

@@ -45,6 +45,29 @@ type TaskRequest struct {
 	// TaskToken is set for .waitForTaskToken resources; the execution then waits for
 	// Engine.SendTaskSuccess or Engine.SendTaskFailure with this token.
 	TaskToken string
+	// StateMachineName is the machine's name ("parent/label" in a map run's child);
+	// TestCase the mock test case the execution runs with ("" for none); Invocation
+	// numbers the calls of this state in the execution from 0, across retries, Map
+	// iterations and restarts. A mock file's responses are picked by the three.
+	StateMachineName string
+	TestCase         string
+	Invocation       int
+}
+
+// JobRunner is a TaskInvoker that runs .sync resources (the "run a job" pattern) as AWS
+// does: Invoke starts the job and returns what started it, recorded as TaskSubmitted, and
+// AwaitJob waits for the job's end and gives the task's result. A restart that finds the
+// job submitted awaits it again instead of failing the call: the job lives on its own.
+type JobRunner interface {
+	AwaitJob(ctx context.Context, req TaskRequest, submitted json.RawMessage) (json.RawMessage, error)
+}
+
+// Mocks answers task calls in place of their resources (Step Functions Local's mock file).
+// ok is false for a call that is not mocked; otherwise output is the call's result or err
+// (a *Error) its failure. A mocked .waitForTaskToken or .sync task does not wait: the
+// mocked response is its result.
+type Mocks interface {
+	Mock(req TaskRequest) (output json.RawMessage, err error, ok bool)
 }
 
 // TaskInvoker runs the Resource of a Task state. An error that is a *Error fails the task

@@ -143,4 +143,7 @@ type EventDetails struct {
 	MapRunArn string `json:"mapRunArn,omitempty"`
 	// RedriveCount is on ExecutionRedriven: 1 for the first redrive.
 	RedriveCount int `json:"redriveCount,omitempty"`
+	// Mocked is on the TaskScheduled (LambdaFunctionScheduled) of a call a mock answered:
+	// the studio's own mark, left out of the API's history.
+	Mocked bool `json:"mocked,omitempty"`
 }

@@ -79,6 +79,21 @@ type history struct {
 	// end in the store knows that its run is only committing it (Redrive waits for that).
 	ending    chan struct{}
 	endingOne sync.Once
+	// calls counts the task calls of each state so far, from 0, across retries, iterations
+	// and restarts (TaskRequest.Invocation). Under mu.
+	calls map[string]int
+}
+
+// nextInvocation numbers a call of the Task state named state.
+func (x *execution) nextInvocation(state string) int {
+	x.hist.mu.Lock()
+	defer x.hist.mu.Unlock()
+	if x.hist.calls == nil {
+		x.hist.calls = map[string]int{}
+	}
+	n := x.hist.calls[state]
+	x.hist.calls[state] = n + 1
+	return n
 }
 
 // end marks the run as ending (history.ending).
@@ -146,6 +161,13 @@ type stateRun struct {
 	gaveUp      *Error
 	result      *Event
 	interrupted *Event
+	job         *submittedJob
+}
+
+// submittedJob is a .sync task's job that a restart found submitted: it is awaited again.
+type submittedJob struct {
+	submitted json.RawMessage
+	deadline  time.Time
 }
 
 // hasRetryCount reports whether the state type shows $$.State.RetryCount: the types that
@@ -632,7 +654,7 @@ func (x *execution) await(ch <-chan outcome, hb <-chan struct{}, f awaitFor) (ou
 			return r, nil
 		case worker := <-f.started:
 			stop()
-			return outcome{startedBy: worker}, nil
+			return outcome{started: true, startedBy: worker}, nil
 		case <-hb:
 			stop()
 			if f.heartbeat > 0 { // without HeartbeatSeconds a heartbeat has no deadline to push back

@@ -14,5 +14,6 @@ func StartInputOf(e resource.Execution, m resource.StateMachine, def *Definition
 		Definition:       def,
 		Input:            e.Input,
 		RoleARN:          m.RoleARN,
+		TestCase:         e.TestCase,
 	}
 }

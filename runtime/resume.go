@@ -98,6 +98,12 @@ func (e *Engine) continued(ctx context.Context, in StartInput, history []Event) 
 	}
 	x.start = history[0].Timestamp
 	x.deadline = deadlineOf(in, x.start)
+	x.hist.calls = map[string]int{}
+	for _, ev := range history {
+		if ev.Type == TaskScheduled || ev.Type == LambdaFunctionScheduled {
+			x.hist.calls[ev.State]++
+		}
+	}
 	x.hist.lastID.Store(history[len(history)-1].ID)
 	x.chain.prev = x.hist.lastID.Load()
 	return x, nil

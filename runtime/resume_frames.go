@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -307,6 +308,12 @@ func (x *execution) resumeTask(s *TaskState, sr *stateRun, v *visit, waiting *[]
 	case v.taskEnd != nil:
 		// Succeeded: the data flow after the task ran again from its result.
 		sr.result = v.taskEnd
+	case v.submitted != nil && s.sync:
+		j := &submittedJob{submitted: json.RawMessage(v.submitted.Details.Output)}
+		if secs := v.scheduled.Details.TimeoutInSeconds; secs > 0 {
+			j.deadline = v.scheduled.Timestamp.Add(time.Duration(secs) * time.Second)
+		}
+		sr.job = j
 	case v.submitted != nil:
 		token := v.submitted.Details.TaskToken
 		if token == "" {

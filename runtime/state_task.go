@@ -25,6 +25,8 @@ type TaskState struct {
 	Catch                []Catcher
 
 	waitForToken bool
+	// sync is set for a .sync or .sync:2 resource: a job the invoker may run (JobRunner).
+	sync bool
 	// activity is set for an activity's ARN: the task waits for a worker (activity.go).
 	activity bool
 	// lambda is set for a Lambda function's own ARN (not lambda:invoke): its history has
@@ -44,6 +46,7 @@ func (p *parser) parseTask(obj *object, s site, b StateBase) State {
 		p.errorf(CodeInvalidResource, s, "Resource", "%q is not a resource ARN such as arn:aws:states:::sqs:sendMessage.waitForTaskToken", st.Resource)
 	}
 	st.waitForToken = strings.HasSuffix(st.Resource, ".waitForTaskToken")
+	st.sync = strings.HasSuffix(st.Resource, ".sync") || strings.HasSuffix(st.Resource, ".sync:2")
 	st.activity = IsActivityARN(st.Resource)
 	st.lambda = IsLambdaFunctionARN(st.Resource)
 	st.resourceType, st.resourceName = splitResource(st.Resource)
@@ -75,8 +78,13 @@ func (p *parser) parseTask(obj *object, s site, b StateBase) State {
 // "getObject"; any other ARN (a Lambda function, an activity) is its service and itself.
 func splitResource(arn string) (resourceType, resource string) {
 	if rest, ok := strings.CutPrefix(arn, "arn:aws:states:::"); ok {
-		if i := strings.LastIndexByte(rest, ':'); i >= 0 {
-			return rest[:i], rest[i+1:]
+		// The action follows the last colon, but for the one of the .sync:2 pattern.
+		action, pattern := rest, ""
+		if cut, ok := strings.CutSuffix(rest, ".sync:2"); ok {
+			action, pattern = cut, ".sync:2"
+		}
+		if i := strings.LastIndexByte(action, ':'); i >= 0 {
+			return action[:i], action[i+1:] + pattern
 		}
 		return rest, rest
 	}
@@ -141,7 +149,9 @@ func (x *execution) seconds(literal int, path *Path, field string, raw any, sr *
 type outcome struct {
 	output json.RawMessage
 	err    error
-	// startedBy is a worker that took an activity task: not the task's end (awaitFor.started).
+	// started says a worker took an activity task, startedBy which (a worker may give no
+	// name): not the task's end (awaitFor.started).
+	started   bool
 	startedBy string
 }
 
@@ -166,16 +176,28 @@ func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, 
 		return x.waitForCallback(s, sr, w.w, w.deadline, w.heartbeatFrom, heartbeat)
 	}
 	paramsText := jsonText(params)
+	req := TaskRequest{ExecutionARN: x.in.ExecutionARN, StateName: s.Name, Resource: s.Resource,
+		Input: json.RawMessage(paramsText), TaskToken: sr.token, StateMachineName: x.in.StateMachineName, TestCase: x.in.TestCase}
+	if j := sr.job; j != nil {
+		// A restart found the job submitted: it is awaited again, not started again.
+		sr.job = nil
+		return x.awaitJob(s, sr, req, j.submitted, j.deadline)
+	}
+	req.Invocation = x.nextInvocation(s.Name)
+	mocked, isMocked := outcome{}, false
+	if m := x.eng.cfg.Mocks; m != nil && req.TestCase != "" {
+		mocked.output, mocked.err, isMocked = m.Mock(req)
+	}
 	scheduled, started := TaskScheduled, TaskStarted
 	details := EventDetails{
 		ResourceType: s.resourceType, Resource: s.resourceName, Region: x.region, Parameters: paramsText,
 		TimeoutInSeconds: int64(timeout), HeartbeatInSeconds: int64(heartbeat),
 		// Not in the history's JSON: it lets a live page mask the token in Parameters.
-		TaskToken: sr.token,
+		TaskToken: sr.token, Mocked: isMocked,
 	}
 	if s.lambda {
 		scheduled, started = LambdaFunctionScheduled, LambdaFunctionStarted
-		details = EventDetails{Resource: s.Resource, Input: paramsText, TimeoutInSeconds: int64(timeout)}
+		details = EventDetails{Resource: s.Resource, Input: paramsText, TimeoutInSeconds: int64(timeout), Mocked: isMocked}
 	}
 	if _, err := x.record(scheduled, s.Name, details); err != nil {
 		return nil, err
@@ -186,6 +208,13 @@ func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, 
 	}
 	if _, err := x.record(started, s.Name, startedDetails); err != nil {
 		return nil, err
+	}
+	if isMocked {
+		// The mocked response is the task's result, whatever its pattern: nothing to wait for.
+		if mocked.err != nil {
+			return nil, x.taskFailed(s, sr, mocked.err)
+		}
+		return x.taskSucceeded(s, sr, mocked.output)
 	}
 	var deadline time.Time
 	if timeout > 0 {
@@ -203,21 +232,23 @@ func (x *execution) invokeTask(s *TaskState, sr *stateRun, params any, timeout, 
 		return nil, err
 	}
 
-	res, err := x.call(s, sr, paramsText, deadline)
-	if x.ctx.Err() != nil {
-		// Stopping (shutdown): whatever the call says now is an effect of the stop.
-		return nil, x.ctx.Err()
+	res, err := x.call(s, req, deadline)
+	_, isJob := x.eng.cfg.Invoker.(JobRunner)
+	isJob = isJob && s.sync
+	if err != nil || res.err != nil || x.ctx.Err() != nil || (!isJob && !s.waitForToken) {
+		return x.taskOutcome(s, sr, res, err)
 	}
-	if err != nil {
-		return nil, x.taskTimedOut(s, sr, err)
+	if isJob {
+		submitted := EventDetails{ResourceType: s.resourceType, Resource: s.resourceName, Output: string(res.output)}
+		if _, err := x.record(TaskSubmitted, s.Name, submitted); err != nil {
+			return nil, err
+		}
+		// Submitted before it is awaited: a restart awaits the job instead of failing the call.
+		if err := x.flush(); err != nil {
+			return nil, err
+		}
+		return x.awaitJob(s, sr, req, res.output, deadline)
 	}
-	if res.err != nil {
-		return nil, x.taskFailed(s, sr, res.err)
-	}
-	if !s.waitForToken {
-		return x.taskSucceeded(s, sr, res.output)
-	}
-
 	submitted := EventDetails{ResourceType: s.resourceType, Resource: s.resourceName, TaskToken: sr.token}
 	if v, err := decodeJSON(res.output); len(res.output) > 0 && err == nil {
 		submitted.Output = jsonText(v)
@@ -248,7 +279,7 @@ func (x *execution) waitForCallback(s *TaskState, sr *stateRun, w *waiter, deadl
 }
 
 // call runs the TaskInvoker, bounded by the task's deadline and the execution's.
-func (x *execution) call(s *TaskState, sr *stateRun, params string, deadline time.Time) (outcome, error) {
+func (x *execution) call(s *TaskState, req TaskRequest, deadline time.Time) (outcome, error) {
 	inv := x.eng.cfg.Invoker
 	if inv == nil {
 		if s.waitForToken {
@@ -257,21 +288,47 @@ func (x *execution) call(s *TaskState, sr *stateRun, params string, deadline tim
 		}
 		return outcome{err: runtimeError("stepstudio: no task invoker is configured to run %s", s.Resource)}, nil
 	}
-	req := TaskRequest{ExecutionARN: x.in.ExecutionARN, StateName: s.Name, Resource: s.Resource,
-		Input: json.RawMessage(params), TaskToken: sr.token}
+	return x.bounded(deadline, func(ctx context.Context) (json.RawMessage, error) { return inv.Invoke(ctx, req) })
+}
+
+// awaitJob waits for the end of a .sync task's job (JobRunner) and records the task's end.
+func (x *execution) awaitJob(s *TaskState, sr *stateRun, req TaskRequest, submitted json.RawMessage, deadline time.Time) (any, error) {
+	jr := x.eng.cfg.Invoker.(JobRunner)
+	res, err := x.bounded(deadline, func(ctx context.Context) (json.RawMessage, error) { return jr.AwaitJob(ctx, req, submitted) })
+	return x.taskOutcome(s, sr, res, err)
+}
+
+// taskOutcome records how the call (or job) that decides a task ended: err is the task's
+// own timeout, res the call's result or failure.
+func (x *execution) taskOutcome(s *TaskState, sr *stateRun, res outcome, err error) (any, error) {
+	if x.ctx.Err() != nil {
+		// Stopping (shutdown): whatever the call says now is an effect of the stop.
+		return nil, x.ctx.Err()
+	}
+	if err != nil {
+		return nil, x.taskTimedOut(s, sr, err)
+	}
+	if res.err != nil {
+		return nil, x.taskFailed(s, sr, res.err)
+	}
+	return x.taskSucceeded(s, sr, res.output)
+}
+
+// bounded runs fn, bounded by the task's deadline and the execution's.
+func (x *execution) bounded(deadline time.Time, fn func(context.Context) (json.RawMessage, error)) (outcome, error) {
 	if isVirtual(x.eng.cfg.Clock) || (deadline.IsZero() && x.deadline.IsZero()) {
 		// On virtual time a call takes no time at all, so it always beats the task's
 		// timeout; racing it against a timer that fires at once would not. Without a
 		// deadline nothing but the execution's context can cut the call short, and the
 		// invoker is given that: it is made here, without a goroutine of its own.
-		out, err := inv.Invoke(x.ctx, req)
+		out, err := fn(x.ctx)
 		return outcome{output: out, err: err}, nil
 	}
 	ctx, cancel := context.WithCancel(x.ctx)
 	defer cancel()
 	ch := make(chan outcome, 1)
 	go func() {
-		out, err := inv.Invoke(ctx, req)
+		out, err := fn(ctx)
 		ch <- outcome{output: out, err: err}
 	}()
 	return x.await(ch, nil, awaitFor{taskDeadline: deadline})

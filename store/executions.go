@@ -32,10 +32,10 @@ func (db *DB) CreateExecution(ctx context.Context, e resource.Execution, events 
 	create := func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(jobCtx, `
 			INSERT INTO executions (arn, name, machine_id, version_id, status, input, started_at, version_arn, alias_arn,
-				map_run_arn, map_state)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				map_run_arn, map_state, parent_arn, test_case)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.ARN, e.Name, e.StateMachineID, e.VersionID, runtime.StatusRunning, string(e.Input), millis(e.StartedAt),
-			e.VersionARN, e.AliasARN, e.MapRunARN, e.MapState)
+			e.VersionARN, e.AliasARN, e.MapRunARN, e.MapState, e.ParentARN, e.TestCase)
 		if isUniqueViolation(err) {
 			return ErrExists
 		}
@@ -69,7 +69,7 @@ func (db *DB) CreateExecution(ctx context.Context, e resource.Execution, events 
 
 const executionColumns = `e.id, e.arn, e.name, e.machine_id, m.name, m.arn, e.version_id, e.status,
 	e.input, e.output, e.error, e.cause, e.started_at, e.stopped_at, e.redrive_count, e.redrive_date, e.wake_at,
-	e.version_arn, e.alias_arn, e.map_run_arn, e.map_state`
+	e.version_arn, e.alias_arn, e.map_run_arn, e.map_state, e.parent_arn, e.test_case`
 
 func scanExecution(row scanner) (resource.Execution, error) {
 	var e resource.Execution
@@ -80,7 +80,7 @@ func scanExecution(row scanner) (resource.Execution, error) {
 	err := row.Scan(&e.ID, &e.ARN, &e.Name, &e.StateMachineID, &e.StateMachineName, &e.StateMachineARN,
 		&e.VersionID, &e.Status, &input, &output, &e.Error, &e.Cause, &started, &stopped,
 		&e.RedriveCount, &redriven, &wake, &e.VersionARN, &e.AliasARN,
-		&e.MapRunARN, &e.MapState)
+		&e.MapRunARN, &e.MapState, &e.ParentARN, &e.TestCase)
 	e.Input = []byte(input)
 	if output.Valid {
 		e.Output = []byte(output.String)
@@ -127,6 +127,16 @@ func (db *DB) FindRunningExecutions(ctx context.Context) ([]resource.Execution, 
 		FROM executions e JOIN state_machines m ON m.id = e.machine_id
 		WHERE e.status = ? ORDER BY e.id`, runtime.StatusRunning)
 	return collect(rows, err, "find running executions", scanExecution)
+}
+
+// FindChildExecutions returns the executions that parentARN's states:startExecution tasks
+// started, oldest first, at most 1,000.
+func (db *DB) FindChildExecutions(ctx context.Context, parentARN string) ([]resource.Execution, error) {
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT `+executionColumns+`
+		FROM executions e JOIN state_machines m ON m.id = e.machine_id
+		WHERE e.parent_arn = ? ORDER BY e.id LIMIT 1000`, parentARN)
+	return collect(rows, err, "find child executions", scanExecution)
 }
 
 // FindExecutionByARN returns the execution with the given ARN.

@@ -20,6 +20,8 @@ type startExecutionRequest struct {
 	Name            string `json:"name"`
 	Input           string `json:"input"`
 	TraceHeader     string `json:"traceHeader"`
+	// parent is the execution whose states:startExecution task starts this one (nested.go).
+	parent string
 }
 
 type startExecutionResponse struct {
@@ -69,7 +71,7 @@ func (s *Server) startThroughAPI(ctx context.Context, req *startExecutionRequest
 	if err := checkJSON(input); err != nil {
 		return resource.Execution{}, newAPIError("InvalidExecutionInput", fmt.Sprintf("Invalid State Machine Execution Input: '%v'", err))
 	}
-	via.ARN, via.Name, via.Input = s.executionARN(m, req.Name), req.Name, input
+	via.ARN, via.Name, via.Input, via.ParentARN = s.executionARN(m, req.Name), req.Name, input, req.parent
 	e, err := s.cfg.Lifecycle.StartExecution(ctx, m, via)
 	switch {
 	case errors.Is(err, resource.ErrExists):

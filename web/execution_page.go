@@ -67,6 +67,9 @@ func (s *Server) handleExecutionShow(c echo.Context) error {
 	if err := s.mapRunsOf(ctx, e, &d); err != nil {
 		return err
 	}
+	if err := s.nestedOf(ctx, e, &d); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, views.Execution(d))
 }
 
@@ -101,6 +104,22 @@ func (s *Server) mapRunsOf(ctx context.Context, e resource.Execution, d *views.E
 		d.MapRuns = append(d.MapRuns, v)
 	}
 	return nil
+}
+
+// nestedOf fills the page's links of nested executions: the parent whose task started the
+// execution, and the children its tasks started.
+func (s *Server) nestedOf(ctx context.Context, e resource.Execution, d *views.ExecutionData) error {
+	if e.ParentARN != "" {
+		p, err := s.cfg.Store.FindExecutionByARN(ctx, e.ParentARN)
+		if err == nil {
+			d.Parent = &p
+		} else if !errors.Is(err, resource.ErrNotFound) {
+			return err
+		}
+	}
+	var err error
+	d.Children, err = s.cfg.Store.FindChildExecutions(ctx, e.ARN)
+	return err
 }
 
 // eventsByID reads the events with the given ids, their task tokens masked: those the run

@@ -76,6 +76,7 @@ type APIStore interface {
 	LastEventID(ctx context.Context, executionID int64) (int64, error)
 	FindMapRun(ctx context.Context, arn string) (resource.MapRun, error)
 	FindMapRuns(ctx context.Context, executionID int64) ([]resource.MapRun, error)
+	FindChildExecutions(ctx context.Context, parentARN string) ([]resource.Execution, error)
 	CountMapRunChildren(ctx context.Context, arn string) (map[resource.Status]int, error)
 	// FindActivityTasks gives up to limit waiting tasks of an activity, the oldest first,
 	// for the activities page.

@@ -111,10 +111,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// The server, once made, wakes the activity pollers; executions resumed before it exist
 	// schedule theirs unheard, and the pollers' rechecks find them.
 	var server atomic.Pointer[web.Server]
+	nested := newLaterServer()
 	executions := lifecycle.New(lifecycle.Config{
 		Store:            db,
 		Clock:            systemClock{},
-		Invoker:          integration.Invoker{Lambda: opts.lambda()},
+		Invoker:          integration.Invoker{Lambda: opts.lambda(), Nested: &integration.Nested{Executions: nested}},
 		Recorder:         writer,
 		Express:          express,
 		Logger:           log,
@@ -175,6 +176,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		AccountID:         opts.account,
 	})
 	server.Store(handler)
+	nested.set(handler)
 
 	ln, err := net.Listen("tcp", opts.addr)
 	if err != nil {

@@ -15,6 +15,8 @@ import (
 type Invoker struct {
 	// Lambda invokes functions; nil refuses them with how to configure an endpoint.
 	Lambda *Lambda
+	// Nested starts the studio's own executions (states:startExecution); nil refuses them.
+	Nested *Nested
 }
 
 // Invoke runs req.Resource.
@@ -30,12 +32,22 @@ func (inv Invoker) Invoke(ctx context.Context, req runtime.TaskRequest) (json.Ra
 			return nil, noEndpoint(req.Resource)
 		}
 		return inv.Lambda.Invoke(ctx, req.Input)
+	case isStartExecution(req.Resource) && inv.Nested != nil:
+		return inv.Nested.Start(ctx, req)
 	case strings.HasSuffix(req.Resource, ".waitForTaskToken"):
 		// The message goes nowhere: the token waits in the inbox, and SendTaskSuccess answers.
 		return json.RawMessage(`{}`), nil
 	}
 	return nil, &runtime.Error{Name: runtime.ErrNameTaskFailed, Cause: fmt.Sprintf(
 		"stepstudio cannot run the resource %q locally yet; use a .waitForTaskToken resource to answer the task from the inbox.", req.Resource)}
+}
+
+// AwaitJob awaits the job a .sync task started (runtime.JobRunner): a nested execution.
+func (inv Invoker) AwaitJob(ctx context.Context, req runtime.TaskRequest, submitted json.RawMessage) (json.RawMessage, error) {
+	if isStartExecution(req.Resource) && inv.Nested != nil {
+		return inv.Nested.AwaitJob(ctx, req, submitted)
+	}
+	return nil, &runtime.Error{Name: runtime.ErrNameTaskFailed, Cause: fmt.Sprintf("stepstudio cannot await the job of %q", req.Resource)}
 }
 
 // isLambdaInvoke reports whether resource is the optimized integration, lambda:invoke (with

@@ -123,15 +123,16 @@ func (l *Executions) Start(ctx context.Context, m resource.StateMachine, arn, na
 	return l.StartExecution(ctx, m, resource.Execution{ARN: arn, Name: name, Input: input})
 }
 
-// StartExecution is Start for an execution started through a published version or an alias:
-// e's ARN, Name, Input, VersionARN and AliasARN are used, and m is the version to run.
+// StartExecution is Start for an execution started through a published version or an alias,
+// by a parent execution or with a mock test case: e's ARN, Name, Input, VersionARN, AliasARN,
+// ParentARN and TestCase are used, and m is the version to run.
 func (l *Executions) StartExecution(ctx context.Context, m resource.StateMachine, e resource.Execution) (resource.Execution, error) {
 	def, err := l.defs.Of(m)
 	if err != nil {
 		return resource.Execution{}, err
 	}
 	info := resource.Execution{ARN: e.ARN, Name: e.Name, StateMachineID: m.ID, VersionID: m.VersionID, Input: e.Input,
-		StartedAt: l.cfg.Clock.Now(), VersionARN: e.VersionARN, AliasARN: e.AliasARN}
+		StartedAt: l.cfg.Clock.Now(), VersionARN: e.VersionARN, AliasARN: e.AliasARN, ParentARN: e.ParentARN, TestCase: e.TestCase}
 	in := runtime.StartInputOf(info, m, def)
 	started, err := runtime.StartedEvent(in, info.StartedAt)
 	if err != nil {

@@ -136,6 +136,10 @@ type Execution struct {
 	// Map state (of the parent's definition) whose ItemProcessor it runs.
 	MapRunARN string
 	MapState  string
+	// ParentARN is the execution whose states:startExecution task started this one ("" for
+	// none); TestCase the mock test case it runs with (StartExecution's arn#TestCase).
+	ParentARN string
+	TestCase  string
 	// WakeAt is when a RUNNING execution that sleeps, let go by the engine, is to be woken;
 	// zero while its run is in memory.
 	WakeAt time.Time
