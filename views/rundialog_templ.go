@@ -12,8 +12,9 @@ import "github.com/stepstudio/stepstudio/runtime/resource"
 
 // RunDialog starts an execution from the designer: an input to edit (checked as it is
 // typed), the inputs saved for this machine, and a warning when the designer has unsaved
-// changes, since a run always uses the saved version.
-func RunDialog(m resource.StateMachine) templ.Component {
+// changes, since a run always uses the saved version; with a mock file, the test case to
+// run with.
+func RunDialog(m resource.StateMachine, testCases []string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -41,7 +42,7 @@ func RunDialog(m resource.StateMachine) templ.Component {
 		var templ_7745c5c3_Var2 string
 		templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(MachineURL(m.Name) + "/inputs")
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rundialog.templ`, Line: 9, Col: 125}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rundialog.templ`, Line: 10, Col: 125}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
 		if templ_7745c5c3_Err != nil {
@@ -54,7 +55,7 @@ func RunDialog(m resource.StateMachine) templ.Component {
 		var templ_7745c5c3_Var3 string
 		templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(MachineURL(m.Name) + "/executions")
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rundialog.templ`, Line: 9, Col: 175}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rundialog.templ`, Line: 10, Col: 175}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 		if templ_7745c5c3_Err != nil {
@@ -67,7 +68,7 @@ func RunDialog(m resource.StateMachine) templ.Component {
 		var templ_7745c5c3_Var4 string
 		templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(m.Name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rundialog.templ`, Line: 12, Col: 35}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rundialog.templ`, Line: 13, Col: 35}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 		if templ_7745c5c3_Err != nil {
@@ -80,7 +81,7 @@ func RunDialog(m resource.StateMachine) templ.Component {
 		var templ_7745c5c3_Var5 string
 		templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(typeHint(m.Type))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rundialog.templ`, Line: 13, Col: 46}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rundialog.templ`, Line: 14, Col: 46}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 		if templ_7745c5c3_Err != nil {
@@ -93,13 +94,90 @@ func RunDialog(m resource.StateMachine) templ.Component {
 		var templ_7745c5c3_Var6 string
 		templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(m.Type)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rundialog.templ`, Line: 13, Col: 57}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rundialog.templ`, Line: 14, Col: 57}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</span> <span class=\"spacer\"></span> <button type=\"button\" class=\"link\" data-run=\"close\" aria-label=\"Close\" data-testid=\"run-close\">✕</button></div><p class=\"alert alert-warn\" data-testid=\"run-unsaved\" hidden>The designer has unsaved changes. A run uses the <strong>saved</strong> version (<span data-run-version></span>).</p><div class=\"run-grid\"><label class=\"run-input\">Input (JSON) <textarea rows=\"12\" spellcheck=\"false\" wrap=\"off\" class=\"code\" data-testid=\"run-input\" aria-describedby=\"run-input-check\"></textarea> <small id=\"run-input-check\" class=\"input-check\" data-testid=\"run-input-check\" aria-live=\"polite\"></small></label><div class=\"saved-inputs\"><h3>Saved inputs</h3><ul data-testid=\"saved-inputs\"><li class=\"empty\">None yet.</li></ul><div class=\"row save-as\"><input type=\"text\" maxlength=\"80\" placeholder=\"Name this input\" aria-label=\"Name to save the input under\" data-testid=\"save-input-name\"> <button type=\"button\" data-run=\"save-input\" data-testid=\"save-input\">Save input</button></div><small class=\"muted\" data-testid=\"saved-inputs-note\" aria-live=\"polite\"></small></div></div><p class=\"alert alert-error\" role=\"alert\" data-testid=\"run-error\" hidden></p><div class=\"form-actions\"><button type=\"button\" class=\"primary\" data-run=\"start\" data-testid=\"run-start\">Run</button> <button type=\"button\" data-run=\"save-and-start\" data-testid=\"run-save-and-start\" hidden>Save, then run</button> <button type=\"button\" data-run=\"close\">Cancel</button></div></form></dialog>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</span> <span class=\"spacer\"></span> <button type=\"button\" class=\"link\" data-run=\"close\" aria-label=\"Close\" data-testid=\"run-close\">✕</button></div><p class=\"alert alert-warn\" data-testid=\"run-unsaved\" hidden>The designer has unsaved changes. A run uses the <strong>saved</strong> version (<span data-run-version></span>).</p><div class=\"run-grid\"><label class=\"run-input\">Input (JSON) <textarea rows=\"12\" spellcheck=\"false\" wrap=\"off\" class=\"code\" data-testid=\"run-input\" aria-describedby=\"run-input-check\"></textarea> <small id=\"run-input-check\" class=\"input-check\" data-testid=\"run-input-check\" aria-live=\"polite\"></small></label><div class=\"saved-inputs\"><h3>Saved inputs</h3><ul data-testid=\"saved-inputs\"><li class=\"empty\">None yet.</li></ul><div class=\"row save-as\"><input type=\"text\" maxlength=\"80\" placeholder=\"Name this input\" aria-label=\"Name to save the input under\" data-testid=\"save-input-name\"> <button type=\"button\" data-run=\"save-input\" data-testid=\"save-input\">Save input</button></div><small class=\"muted\" data-testid=\"saved-inputs-note\" aria-live=\"polite\"></small></div></div>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		if len(testCases) > 0 {
+			templ_7745c5c3_Err = testCaseField(testCases).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<p class=\"alert alert-error\" role=\"alert\" data-testid=\"run-error\" hidden></p><div class=\"form-actions\"><button type=\"button\" class=\"primary\" data-run=\"start\" data-testid=\"run-start\">Run</button> <button type=\"button\" data-run=\"save-and-start\" data-testid=\"run-save-and-start\" hidden>Save, then run</button> <button type=\"button\" data-run=\"close\">Cancel</button></div></form></dialog>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		return nil
+	})
+}
+
+// testCaseField picks the mock file's test case a run uses (Step Functions Local's
+// "<machine ARN>#<test case>"): the states it names get their mocked responses.
+func testCaseField(testCases []string) templ.Component {
+	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
+		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
+		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
+			return templ_7745c5c3_CtxErr
+		}
+		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
+		if !templ_7745c5c3_IsBuffer {
+			defer func() {
+				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err == nil {
+					templ_7745c5c3_Err = templ_7745c5c3_BufErr
+				}
+			}()
+		}
+		ctx = templ.InitializeContext(ctx)
+		templ_7745c5c3_Var7 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var7 == nil {
+			templ_7745c5c3_Var7 = templ.NopComponent
+		}
+		ctx = templ.ClearChildren(ctx)
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<label class=\"test-case\">Test case (mock file) <select name=\"testCase\" data-testid=\"run-test-case\"><option value=\"\">None: call every resource</option> ")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		for _, tc := range testCases {
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<option value=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var8 string
+			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(tc)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rundialog.templ`, Line: 58, Col: 22}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "\">")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var9 string
+			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(tc)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rundialog.templ`, Line: 58, Col: 29}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "</option>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "</select></label>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
@@ -44,9 +45,17 @@ func (s *Server) startThroughAPI(ctx context.Context, req *startExecutionRequest
 	if err := required("stateMachineArn", req.StateMachineArn); err != nil {
 		return resource.Execution{}, err
 	}
-	m, via, err := s.machineToRun(ctx, req.StateMachineArn)
+	// Step Functions Local's way to pick a mock test case: "<machine ARN>#<test case>".
+	machineARN, testCase, withCase := strings.Cut(req.StateMachineArn, "#")
+	m, via, err := s.machineToRun(ctx, machineARN)
 	if err != nil {
 		return resource.Execution{}, err
+	}
+	if withCase {
+		if err := s.checkTestCase(m, testCase); err != nil {
+			return resource.Execution{}, newAPIError("ValidationException", err.Error())
+		}
+		via.TestCase = testCase
 	}
 	if m.Deleting {
 		return resource.Execution{}, newAPIError("StateMachineDeleting", fmt.Sprintf("State Machine is being deleted: '%s'", m.ARN))
@@ -548,6 +557,7 @@ func apiEventOf(ev runtime.Event, withData bool) historyEvent {
 	if err := json.Unmarshal(mustJSON(ev.Details), &d); err != nil {
 		return h
 	}
+	delete(d, "mocked") // the studio's own mark
 	for field, details := range map[string]string{"input": "inputDetails", "output": "outputDetails", "parameters": "", "assignedVariables": "assignedVariablesDetails"} {
 		if _, ok := d[field]; !ok {
 			continue

@@ -86,7 +86,7 @@ func (s *Server) handleDesigner(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.Designer(views.DesignerData{Machine: m, Graph: svg}))
+	return render(c, http.StatusOK, views.Designer(views.DesignerData{Machine: m, Graph: svg, TestCases: s.testCases(m)}))
 }
 
 func (s *Server) handleDesignApply(c echo.Context) error {

@@ -70,6 +70,7 @@ func (s *Server) handleExecutionShow(c echo.Context) error {
 	if err := s.nestedOf(ctx, e, &d); err != nil {
 		return err
 	}
+	d.MockedStates = s.mockedStates(e)
 	return render(c, http.StatusOK, views.Execution(d))
 }
 

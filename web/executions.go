@@ -42,8 +42,14 @@ func (s *Server) handleExecutionStart(c echo.Context) error {
 		// Only a definition stored before a validator change can fail here.
 		return refuse("The stored definition is not valid: " + err.Error())
 	}
+	testCase := c.FormValue("testCase")
+	if testCase != "" {
+		if err := s.checkTestCase(m, testCase); err != nil {
+			return refuse("This run cannot use its test case: " + err.Error() + ".")
+		}
+	}
 	name := newExecutionName()
-	exec, err := s.cfg.Lifecycle.Start(ctx, m, s.executionARN(m, name), name, input)
+	exec, err := s.cfg.Lifecycle.StartExecution(ctx, m, resource.Execution{ARN: s.executionARN(m, name), Name: name, Input: input, TestCase: testCase})
 	if errors.Is(err, runtime.ErrExpressCallback) {
 		return refuse("This execution cannot start: " + err.Error() + ".")
 	}

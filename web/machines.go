@@ -248,6 +248,7 @@ func (s *Server) renderMachine(c echo.Context, status int, d views.MachineData) 
 		return err
 	}
 	d.Graph = svg
+	d.TestCases = s.testCases(d.Machine)
 	if d.Executions, err = s.cfg.Store.FindExecutions(ctx, d.Machine.ID, 20); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/stepstudio/stepstudio/auth"
 	"github.com/stepstudio/stepstudio/designer"
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/mockconfig"
 	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
@@ -145,6 +146,9 @@ type Config struct {
 	// LocalWithoutUsers lets everyone in, as the user "local" with admin rights, while no
 	// user exists. Set it only for a studio that listens on a loopback address.
 	LocalWithoutUsers bool
+	// Mocks is Step Functions Local's mock file (serve --mock-config), nil without one:
+	// executions started with one of its test cases get its responses.
+	Mocks *mockconfig.File
 	// Region and AccountID go into the ARNs the studio makes.
 	Region    string
 	AccountID string

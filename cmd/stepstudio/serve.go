@@ -22,6 +22,7 @@ import (
 	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/runtime/integration"
 	"github.com/stepstudio/stepstudio/runtime/lifecycle"
+	"github.com/stepstudio/stepstudio/runtime/mockconfig"
 	"github.com/stepstudio/stepstudio/static"
 	"github.com/stepstudio/stepstudio/store"
 	"github.com/stepstudio/stepstudio/web"
@@ -66,6 +67,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	var mocks *mockconfig.File
+	var runtimeMocks runtime.Mocks // nil without a file: a nil *mockconfig.File is not a nil interface
+	if opts.mockConfig != "" {
+		if mocks, err = mockconfig.Load(opts.mockConfig); err != nil {
+			return fmt.Errorf("--mock-config (or SFN_MOCK_CONFIG): %w", err)
+		}
+		runtimeMocks = mocks
+	}
 
 	db, err := store.Open(ctx, opts.dbPath, store.Options{Synchronous: sync})
 	if err != nil {
@@ -116,6 +125,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Store:            db,
 		Clock:            systemClock{},
 		Invoker:          integration.Invoker{Lambda: opts.lambda(), Nested: &integration.Nested{Executions: nested}},
+		Mocks:            runtimeMocks,
 		Recorder:         writer,
 		Express:          express,
 		Logger:           log,
@@ -174,6 +184,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Hosts:             opts.hosts,
 		Region:            opts.region,
 		AccountID:         opts.account,
+		Mocks:             mocks,
 	})
 	server.Store(handler)
 	nested.set(handler)
@@ -219,6 +230,8 @@ type serveOptions struct {
 	// lambdaFunctions route single functions elsewhere.
 	lambdaEndpoint  string
 	lambdaFunctions functionRoutes
+	// mockConfig is Step Functions Local's mock file ("" for none).
+	mockConfig string
 }
 
 // lambda is the Lambda integration the flags describe, nil when they name no endpoint.
@@ -266,6 +279,8 @@ func serveFlags(getenv func(string) string, output io.Writer) (*flag.FlagSet, *s
 	fset.StringVar(&o.lambdaEndpoint, "lambda-endpoint", envOr(getenv, "LAMBDA_ENDPOINT", ""),
 		"the Lambda Invoke API that Lambda tasks call, such as http://127.0.0.1:3001 of \"sam local start-lambda\" (env LAMBDA_ENDPOINT)")
 	fset.Var(&o.lambdaFunctions, "lambda-function", "NAME=URL: invoke the function NAME through another endpoint (repeatable)")
+	fset.StringVar(&o.mockConfig, "mock-config", envOr(getenv, "SFN_MOCK_CONFIG", ""),
+		"a Step Functions Local mock file: StartExecution with MACHINE_ARN#TEST_CASE (or the Run dialog's test case) answers the states the case names with its mocked responses (env SFN_MOCK_CONFIG)")
 	fset.BoolVar(&o.dev, "dev", false, "serve the browser assets from static/dist on disk instead of the embedded copy")
 	fset.BoolVar(&o.inProcessLayout, "layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")
 	fset.Int64Var(&o.maxHistory, "max-history-events", envInt(getenv, "STEPSTUDIO_MAX_HISTORY_EVENTS", runtime.DefaultMaxHistoryEvents),

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/stepstudio/stepstudio/runtime/mockconfig"
 )
 
 // Case is one case file.
@@ -26,6 +28,12 @@ type Case struct {
 	Expect Expect
 	// Path is the file the case was read from.
 	Path string
+	// Mocks, TestCase and StateMachine run the case with a test case of a Step Functions
+	// Local mock file ("mockConfig", a path relative to the case file): the machine runs
+	// under the name StateMachine ("stateMachine"; the file's only machine when not given).
+	Mocks        *mockconfig.Config
+	TestCase     string
+	StateMachine string
 }
 
 // Expect is the end an execution must reach.
@@ -82,7 +90,7 @@ func parse(data []byte, path string) (*Case, error) {
 	}
 	// Unknown keys are refused: a misspelt "expect" or "ouput" would otherwise make a case
 	// check less than its author meant, and pass.
-	if err := onlyKeys(top, "", "name", "source", "definition", "input", "expect"); err != nil {
+	if err := onlyKeys(top, "", "name", "source", "definition", "input", "expect", "mockConfig", "testCase", "stateMachine"); err != nil {
 		return nil, err
 	}
 	c := &Case{Path: path, Input: top["input"]}
@@ -103,7 +111,47 @@ func parse(data []byte, path string) (*Case, error) {
 	if c.Expect, err = parseExpect(top["expect"]); err != nil {
 		return nil, err
 	}
+	if err := c.readMocks(top, path); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// readMocks reads the case's mock file and checks its test case.
+func (c *Case) readMocks(top map[string]json.RawMessage, path string) error {
+	var file string
+	for key, to := range map[string]*string{"mockConfig": &file, "testCase": &c.TestCase, "stateMachine": &c.StateMachine} {
+		if err := optString(top, key, to); err != nil {
+			return err
+		}
+	}
+	if file == "" {
+		if c.TestCase != "" || c.StateMachine != "" {
+			return errors.New(`"testCase" and "stateMachine" need a "mockConfig": the Step Functions Local mock file they come from`)
+		}
+		return nil
+	}
+	if c.TestCase == "" {
+		return errors.New(`"mockConfig" needs a "testCase": the test case of the mock file to run with`)
+	}
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(filepath.Dir(path), file)
+	}
+	data, err := os.ReadFile(file)
+	if err == nil {
+		c.Mocks, err = mockconfig.Parse(data)
+	}
+	if err != nil {
+		return fmt.Errorf("mockConfig %s: %w", file, err)
+	}
+	if c.StateMachine == "" {
+		if names := c.Mocks.Machines(); len(names) == 1 {
+			c.StateMachine = names[0]
+		} else {
+			return fmt.Errorf(`"stateMachine" is needed: the mock file %s has the machines %s`, file, strings.Join(names, ", "))
+		}
+	}
+	return c.Mocks.CheckTestCase(c.StateMachine, c.TestCase)
 }
 
 // definition returns the case's definition: the object itself, or the file a string names.

@@ -84,17 +84,23 @@ func Run(ctx context.Context, c *Case, opt Options) *Outcome {
 	defer cancel()
 	// A clock per case: each execution's virtual time is its own. The cases were recorded on
 	// AWS, whose history quota applies to them too.
-	eng := runtime.NewEngine(runtime.EngineConfig{Clock: fakeclock.NewVirtual(VirtualStart), Invoker: opt.Invoker,
-		MaxHistoryEvents: runtime.DefaultMaxHistoryEvents})
+	cfg := runtime.EngineConfig{Clock: fakeclock.NewVirtual(VirtualStart), Invoker: opt.Invoker,
+		MaxHistoryEvents: runtime.DefaultMaxHistoryEvents}
+	name := stateMachineName
+	if c.Mocks != nil {
+		cfg.Mocks, name = c.Mocks, c.StateMachine
+	}
+	eng := runtime.NewEngine(cfg)
 	machineType := "STANDARD"
 	if strings.Contains(c.Source, "/express/") {
 		machineType = "EXPRESS"
 	}
 	res, err := eng.Run(ctx, runtime.StartInput{
-		ExecutionARN:     "arn:aws:states:us-east-1:" + account + ":execution:" + stateMachineName + ":" + executionName,
+		ExecutionARN:     "arn:aws:states:us-east-1:" + account + ":execution:" + name + ":" + executionName,
 		ExecutionName:    executionName,
-		StateMachineARN:  "arn:aws:states:us-east-1:" + account + ":stateMachine:" + stateMachineName,
-		StateMachineName: stateMachineName,
+		StateMachineARN:  "arn:aws:states:us-east-1:" + account + ":stateMachine:" + name,
+		StateMachineName: name,
+		TestCase:         c.TestCase,
 		RoleARN:          "arn:aws:iam::" + account + ":role/" + stateMachineName,
 		StateMachineType: machineType,
 		Definition:       def,

@@ -39,6 +39,8 @@ type Config struct {
 	Store   Store
 	Clock   runtime.Clock
 	Invoker runtime.TaskInvoker
+	// Mocks answers the calls of executions started with a mock test case.
+	Mocks runtime.Mocks
 	// Recorder receives the history of Standard executions (the store's writer), Express the
 	// history of Express ones (kept in memory; only their record and result are stored).
 	Recorder runtime.Recorder
@@ -100,7 +102,7 @@ func New(cfg Config) *Executions {
 	if cfg.Express != nil {
 		rec = byType{standard: cfg.Recorder, express: cfg.Express}
 	}
-	ecfg := runtime.EngineConfig{Clock: cfg.Clock, Invoker: cfg.Invoker, Recorder: rec, Logger: cfg.Logger,
+	ecfg := runtime.EngineConfig{Clock: cfg.Clock, Invoker: cfg.Invoker, Mocks: cfg.Mocks, Recorder: rec, Logger: cfg.Logger,
 		MaxHistoryEvents: cfg.MaxHistoryEvents, ActivityScheduledFunc: cfg.ActivityScheduledFunc, ActivityExistsFunc: cfg.ActivityExistsFunc}
 	if cfg.ParkAfter > 0 {
 		ecfg.Parker, ecfg.ParkAfter = l, cfg.ParkAfter

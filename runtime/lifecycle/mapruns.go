@@ -127,7 +127,7 @@ func (l *Executions) startChild(ctx context.Context, c runtime.ChildRun, arn, na
 		return resource.Execution{}, err
 	}
 	info := resource.Execution{ARN: arn, Name: name, StateMachineID: m.ID, VersionID: m.VersionID, Input: c.Input,
-		StartedAt: l.cfg.Clock.Now(), MapRunARN: c.MapRunARN, MapState: c.StateName}
+		StartedAt: l.cfg.Clock.Now(), MapRunARN: c.MapRunARN, MapState: c.StateName, TestCase: parent.TestCase}
 	in := childInput(runtime.StartInputOf(info, m, c.Definition), info)
 	if c.ExecutionType == "EXPRESS" {
 		e, err := l.cfg.Store.CreateExecution(ctx, info)

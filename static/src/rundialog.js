@@ -113,7 +113,10 @@ export function startRunDialog(root) {
     problem('');
     $('run-start').disabled = true;
     try {
-      const res = await fetch(dialog.dataset.start, { method: 'POST', body: new URLSearchParams({ input: input.value }) });
+      const body = new URLSearchParams({ input: input.value });
+      const testCase = dialog.querySelector('[data-testid="run-test-case"]');
+      if (testCase?.value) body.set('testCase', testCase.value);
+      const res = await fetch(dialog.dataset.start, { method: 'POST', body });
       if (res.ok && res.redirected) { root.designer.leave(res.url); return; }
       const page = new DOMParser().parseFromString(await res.text(), 'text/html');
       const why = page.querySelector('[data-testid="run-problem"], [data-testid="error-message"]');
