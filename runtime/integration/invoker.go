@@ -15,6 +15,8 @@ import (
 type Invoker struct {
 	// Lambda invokes functions; nil refuses them with how to configure an endpoint.
 	Lambda *Lambda
+	// HTTP runs HTTP Tasks; nil runs them without connections.
+	HTTP *HTTP
 }
 
 // Invoke runs req.Resource.
@@ -30,6 +32,11 @@ func (inv Invoker) Invoke(ctx context.Context, req runtime.TaskRequest) (json.Ra
 			return nil, noEndpoint(req.Resource)
 		}
 		return inv.Lambda.Invoke(ctx, req.Input)
+	case req.Resource == httpInvokeResource:
+		if inv.HTTP == nil {
+			return (&HTTP{}).Invoke(ctx, req)
+		}
+		return inv.HTTP.Invoke(ctx, req)
 	case strings.HasSuffix(req.Resource, ".waitForTaskToken"):
 		// The message goes nowhere: the token waits in the inbox, and SendTaskSuccess answers.
 		return json.RawMessage(`{}`), nil
