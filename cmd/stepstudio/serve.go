@@ -61,6 +61,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return usageError(fset, "--sync (or STEPSTUDIO_SYNC) must be full or normal, not %q", opts.sync)
 	}
+	httpTasks, err := opts.httpTasks()
+	if err != nil {
+		return err
+	}
 	if len(opts.hosts) == 0 {
 		if err := opts.hosts.Set(getenv("STEPSTUDIO_HOSTS")); err != nil {
 			return fmt.Errorf("STEPSTUDIO_HOSTS: %w", err)
@@ -124,7 +128,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	executions := lifecycle.New(lifecycle.Config{
 		Store:            db,
 		Clock:            systemClock{},
-		Invoker:          integration.Invoker{Lambda: opts.lambda(), Nested: &integration.Nested{Executions: nested}},
+		Invoker:          integration.Invoker{Lambda: opts.lambda(), Nested: &integration.Nested{Executions: nested}, HTTP: httpTasks},
 		Mocks:            runtimeMocks,
 		Recorder:         writer,
 		Express:          express,
@@ -232,6 +236,8 @@ type serveOptions struct {
 	lambdaFunctions functionRoutes
 	// mockConfig is Step Functions Local's mock file ("" for none).
 	mockConfig string
+	// httpConnections is the file of the connections' credentials for HTTP Tasks.
+	httpConnections string
 }
 
 // lambda is the Lambda integration the flags describe, nil when they name no endpoint.
@@ -240,6 +246,21 @@ func (o *serveOptions) lambda() *integration.Lambda {
 		return nil
 	}
 	return &integration.Lambda{Endpoint: o.lambdaEndpoint, Functions: o.lambdaFunctions, Region: o.region}
+}
+
+// httpTasks is the HTTP Task integration, with the connections of --http-connections when
+// it names a file; a file that cannot be read stops the studio from starting.
+func (o *serveOptions) httpTasks() (*integration.HTTP, error) {
+	h := &integration.HTTP{Region: o.region}
+	if o.httpConnections == "" {
+		return h, nil
+	}
+	conns, err := integration.LoadConnections(o.httpConnections)
+	if err != nil {
+		return nil, fmt.Errorf("--http-connections (or STEPSTUDIO_HTTP_CONNECTIONS): %w", err)
+	}
+	h.Connections = conns
+	return h, nil
 }
 
 // functionRoutes are the --lambda-function NAME=URL flags: a function's own endpoint.
@@ -281,6 +302,8 @@ func serveFlags(getenv func(string) string, output io.Writer) (*flag.FlagSet, *s
 	fset.Var(&o.lambdaFunctions, "lambda-function", "NAME=URL: invoke the function NAME through another endpoint (repeatable)")
 	fset.StringVar(&o.mockConfig, "mock-config", envOr(getenv, "SFN_MOCK_CONFIG", ""),
 		"a Step Functions Local mock file: StartExecution with MACHINE_ARN#TEST_CASE (or the Run dialog's test case) answers the states the case names with its mocked responses (env SFN_MOCK_CONFIG)")
+	fset.StringVar(&o.httpConnections, "http-connections", envOr(getenv, "STEPSTUDIO_HTTP_CONNECTIONS", ""),
+		"a JSON file of the credentials of the EventBridge connections that HTTP Tasks name, by connection ARN; without it they send no credentials (env STEPSTUDIO_HTTP_CONNECTIONS)")
 	fset.BoolVar(&o.dev, "dev", false, "serve the browser assets from static/dist on disk instead of the embedded copy")
 	fset.BoolVar(&o.inProcessLayout, "layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")
 	fset.Int64Var(&o.maxHistory, "max-history-events", envInt(getenv, "STEPSTUDIO_MAX_HISTORY_EVENTS", runtime.DefaultMaxHistoryEvents),

@@ -17,6 +17,8 @@ type Invoker struct {
 	Lambda *Lambda
 	// Nested starts the studio's own executions (states:startExecution); nil refuses them.
 	Nested *Nested
+	// HTTP runs HTTP Tasks; nil runs them without connections.
+	HTTP *HTTP
 }
 
 // Invoke runs req.Resource.
@@ -34,6 +36,11 @@ func (inv Invoker) Invoke(ctx context.Context, req runtime.TaskRequest) (json.Ra
 		return inv.Lambda.Invoke(ctx, req.Input)
 	case isStartExecution(req.Resource) && inv.Nested != nil:
 		return inv.Nested.Start(ctx, req)
+	case req.Resource == httpInvokeResource:
+		if inv.HTTP == nil {
+			return (&HTTP{}).Invoke(ctx, req)
+		}
+		return inv.HTTP.Invoke(ctx, req)
 	case strings.HasSuffix(req.Resource, ".waitForTaskToken"):
 		// The message goes nowhere: the token waits in the inbox, and SendTaskSuccess answers.
 		return json.RawMessage(`{}`), nil
