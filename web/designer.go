@@ -164,6 +164,7 @@ func (s *Server) handleDesignApply(c echo.Context) error {
 		}
 		resp.Diagnostics = append(resp.Diagnostics, dj)
 	}
+	resp.Diagnostics = append(resp.Diagnostics, s.taskWarnings(c.Param("name"), doc.Bytes())...)
 	// A document that cannot be drawn (not a state machine yet) keeps the browser's last graph.
 	if svg, err := s.cfg.Graphs.RenderSVGWith(c.Request().Context(), doc.Bytes(), opts); err == nil {
 		resp.SVG = string(svg)

@@ -34,6 +34,26 @@ func (s *Server) checkTestCase(m resource.StateMachine, testCase string) error {
 	return c.CheckTestCase(m.Name, testCase)
 }
 
+// casesMocking lists the test cases of the machine named machine that mock state.
+func (s *Server) casesMocking(machine, state string) []string {
+	if s.cfg.Mocks == nil {
+		return nil
+	}
+	c, err := s.cfg.Mocks.Current()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, tc := range c.TestCases(machine) {
+		for _, st := range c.MockedStates(machine, tc) {
+			if st == state {
+				out = append(out, tc)
+			}
+		}
+	}
+	return out
+}
+
 // mockedStates lists the states the test case of e mocks, as the mock file says now.
 func (s *Server) mockedStates(e resource.Execution) []string {
 	if e.TestCase == "" || s.cfg.Mocks == nil {

@@ -146,6 +146,9 @@ type Config struct {
 	// LocalWithoutUsers lets everyone in, as the user "local" with admin rights, while no
 	// user exists. Set it only for a studio that listens on a loopback address.
 	LocalWithoutUsers bool
+	// Tasks says which Task resources the studio cannot run as configured, and how to route
+	// or mock them (integration.Invoker); the designer warns of them. nil warns of none.
+	Tasks interface{ Explain(resource string) string }
 	// Mocks is Step Functions Local's mock file (serve --mock-config), nil without one:
 	// executions started with one of its test cases get its responses.
 	Mocks *mockconfig.File

@@ -125,3 +125,48 @@ func TestTestCommandWithAMockFile(t *testing.T) {
 		t.Errorf("an unknown test case: %s", stdout)
 	}
 }
+
+// TestDesignerWarnsOfTasksThatCannotRun: the designer's diagnostics name each Task whose
+// resource the studio cannot run as started (here Lambda without an endpoint, and an AWS SDK
+// call), at its Resource, with how to route or mock it and the test cases that mock it; the
+// tasks it can run (HTTP, callbacks, nested executions, activities) get no warning.
+func TestDesignerWarnsOfTasksThatCannotRun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mockFile := filepath.Join(dir, "MockConfigFile.json")
+	if err := os.WriteFile(mockFile, []byte(ordersMocks), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := startStudioArgs(t, "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "studio.db"), "--mock-config", mockFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.stop)
+	s.createMachine(t, "Orders", passDefinition)
+	doc := `{"StartAt":"Charge","States":{
+  "Charge":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"charge"},"Next":"Each"},
+  "Each":{"Type":"Map","ItemProcessor":{"StartAt":"Tag","States":{"Tag":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:s3:putObjectTagging","End":true}}},"Next":"Call"},
+  "Call":{"Type":"Task","Resource":"arn:aws:states:::http:invoke","Parameters":{"ApiEndpoint":"http://127.0.0.1:1","Method":"GET"},"Next":"Approve"},
+  "Approve":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Next":"Child"},
+  "Child":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2","Parameters":{"StateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:x"},"Next":"Work"},
+  "Work":{"Type":"Task","Resource":"arn:aws:states:us-east-1:123456789012:activity:work","End":true}}}`
+	var got applyAnswer
+	if status := s.postJSON(t, "/machines/Orders/design/apply", map[string]any{"document": doc}, &got); status != 200 {
+		t.Fatalf("apply: %d %s", status, got.Error)
+	}
+	warned := map[string]string{}
+	for _, d := range got.Diagnostics {
+		if d.Code == "STEPSTUDIO_CANNOT_RUN" {
+			warned[d.Location] = d.Severity + " " + d.Message
+		}
+	}
+	if len(warned) != 2 {
+		t.Fatalf("warnings %v", warned)
+	}
+	if w := warned["/States/Charge/Resource"]; !strings.Contains(w, "WARNING Runs only with a test case that mocks it (Declined, HappyPath).") || !strings.Contains(w, "--lambda-endpoint") {
+		t.Errorf("Charge: %q", w)
+	}
+	if w := warned["/States/Each/ItemProcessor/States/Tag/Resource"]; !strings.Contains(w, "--mock-config") {
+		t.Errorf("Tag: %q", w)
+	}
+}

@@ -125,10 +125,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// schedule theirs unheard, and the pollers' rechecks find them.
 	var server atomic.Pointer[web.Server]
 	nested := newLaterServer()
+	invoker := integration.Invoker{Lambda: opts.lambda(), Nested: &integration.Nested{Executions: nested}, HTTP: httpTasks}
 	executions := lifecycle.New(lifecycle.Config{
 		Store:            db,
 		Clock:            systemClock{},
-		Invoker:          integration.Invoker{Lambda: opts.lambda(), Nested: &integration.Nested{Executions: nested}, HTTP: httpTasks},
+		Invoker:          invoker,
 		Mocks:            runtimeMocks,
 		Recorder:         writer,
 		Express:          express,
@@ -189,6 +190,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Region:            opts.region,
 		AccountID:         opts.account,
 		Mocks:             mocks,
+		Tasks:             invoker,
 	})
 	server.Store(handler)
 	nested.set(handler)

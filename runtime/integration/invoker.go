@@ -3,15 +3,16 @@ package integration
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/stepstudio/stepstudio/runtime"
 )
 
-// Invoker is the studio's runtime.TaskInvoker: Lambda functions through Lambda, callbacks
-// (.waitForTaskToken with nothing to call) left to the inbox, anything else refused with a
-// cause that says how to route it.
+// Invoker is the studio's runtime.TaskInvoker: Lambda functions through Lambda, HTTP Tasks,
+// nested executions, callbacks (.waitForTaskToken with nothing to call) left to the inbox,
+// anything else refused with a cause that says how to route or mock it.
 type Invoker struct {
 	// Lambda invokes functions; nil refuses them with how to configure an endpoint.
 	Lambda *Lambda
@@ -23,30 +24,63 @@ type Invoker struct {
 
 // Invoke runs req.Resource.
 func (inv Invoker) Invoke(ctx context.Context, req runtime.TaskRequest) (json.RawMessage, error) {
+	call, err := inv.route(req.Resource)
+	if err != nil {
+		return nil, err
+	}
+	return call(ctx, req)
+}
+
+// Explain says why the studio cannot run resource as it is configured, and how to route or
+// mock it; "" when it can. The designer warns with it before a run.
+func (inv Invoker) Explain(resource string) string {
+	var failure *runtime.Error
+	if _, err := inv.route(resource); errors.As(err, &failure) {
+		return failure.Cause
+	}
+	return ""
+}
+
+// call is how an integration runs a task.
+type call func(ctx context.Context, req runtime.TaskRequest) (json.RawMessage, error)
+
+// route finds the integration that runs resource, or the failure that says why none can.
+func (inv Invoker) route(resource string) (call, error) {
 	switch {
-	case runtime.IsLambdaFunctionARN(req.Resource):
+	case runtime.IsActivityARN(resource):
+		// The engine gives activity tasks to their workers; nothing calls them.
+		return func(context.Context, runtime.TaskRequest) (json.RawMessage, error) {
+			return nil, &runtime.Error{Name: runtime.ErrNameRuntime, Cause: "stepstudio: an activity's task is not called but given to its workers"}
+		}, nil
+	case runtime.IsLambdaFunctionARN(resource):
 		if inv.Lambda == nil {
-			return nil, noEndpoint(req.Resource)
+			return nil, noEndpoint(resource)
 		}
-		return inv.Lambda.InvokeFunction(ctx, req.Resource, req.Input)
-	case isLambdaInvoke(req.Resource):
+		return func(ctx context.Context, req runtime.TaskRequest) (json.RawMessage, error) {
+			return inv.Lambda.InvokeFunction(ctx, req.Resource, req.Input)
+		}, nil
+	case isLambdaInvoke(resource):
 		if inv.Lambda == nil {
-			return nil, noEndpoint(req.Resource)
+			return nil, noEndpoint(resource)
 		}
-		return inv.Lambda.Invoke(ctx, req.Input)
-	case isStartExecution(req.Resource) && inv.Nested != nil:
-		return inv.Nested.Start(ctx, req)
-	case req.Resource == httpInvokeResource:
-		if inv.HTTP == nil {
-			return (&HTTP{}).Invoke(ctx, req)
+		return func(ctx context.Context, req runtime.TaskRequest) (json.RawMessage, error) {
+			return inv.Lambda.Invoke(ctx, req.Input)
+		}, nil
+	case isStartExecution(resource) && inv.Nested != nil:
+		return inv.Nested.Start, nil
+	case resource == httpInvokeResource:
+		h := inv.HTTP
+		if h == nil {
+			h = &HTTP{}
 		}
-		return inv.HTTP.Invoke(ctx, req)
-	case strings.HasSuffix(req.Resource, ".waitForTaskToken"):
+		return h.Invoke, nil
+	case strings.HasSuffix(resource, ".waitForTaskToken"):
 		// The message goes nowhere: the token waits in the inbox, and SendTaskSuccess answers.
-		return json.RawMessage(`{}`), nil
+		return func(context.Context, runtime.TaskRequest) (json.RawMessage, error) { return json.RawMessage(`{}`), nil }, nil
 	}
 	return nil, &runtime.Error{Name: runtime.ErrNameTaskFailed, Cause: fmt.Sprintf(
-		"stepstudio cannot run the resource %q locally yet; use a .waitForTaskToken resource to answer the task from the inbox.", req.Resource)}
+		"stepstudio has no integration that calls %s. Mock it: start the studio with --mock-config FILE (a Step Functions Local mock file) "+
+			"and run with a test case that names this state; or make it a callback (a .waitForTaskToken resource) and answer it from the inbox.", resource)}
 }
 
 // AwaitJob awaits the job a .sync task started (runtime.JobRunner): a nested execution.
@@ -67,5 +101,5 @@ func isLambdaInvoke(resource string) bool {
 func noEndpoint(resource string) error {
 	return &runtime.Error{Name: "Lambda.SdkClientException", Cause: fmt.Sprintf(
 		"stepstudio has no Lambda endpoint to invoke %s: start the studio with --lambda-endpoint URL (or LAMBDA_ENDPOINT), "+
-			"for example the http://127.0.0.1:3001 of \"sam local start-lambda\".", resource)}
+			"for example the http://127.0.0.1:3001 of \"sam local start-lambda\"; or mock it with a test case of a Step Functions Local mock file (--mock-config FILE).", resource)}
 }
