@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startServer, launchBrowser, screenshotDir, eventually } from './harness.js';
+import { documentText, dragOnto, editField } from './designer-page.js';
 
 const start = `{
   "StartAt": "Start",
@@ -79,40 +80,8 @@ after(async () => {
 
 const shot = (page, name) => page.screenshot({ path: join(screenshotDir, name), fullPage: true });
 
-// dragOnto drags a palette item onto the middle of an edge of the graph, as a mouse does.
-async function dragOnto(page, item, edgeId) {
-  const edge = page.locator(`[id="${edgeId}"] path`);
-  await edge.waitFor({ state: 'attached' });
-  const before = await documentText(page);
-  await page.getByTestId(`palette-${item}`).hover();
-  // Where the edge is once the palette item is in view: hovering may scroll the page.
-  const p = await edge.evaluate((path) => {
-    const pt = path.getPointAtLength(path.getTotalLength() / 2);
-    const m = path.getScreenCTM();
-    return { x: m.a * pt.x + m.c * pt.y + m.e, y: m.b * pt.x + m.d * pt.y + m.f };
-  });
-  await page.mouse.down();
-  await page.mouse.move(p.x + 20, p.y + 20, { steps: 5 });
-  await page.mouse.move(p.x, p.y, { steps: 5 });
-  await page.mouse.up();
-  try {
-    await page.waitForFunction((b) => document.getElementById('designer').designer.current() !== b, before, { timeout: 30000 });
-  } catch (err) {
-    await shot(page, 'designer-failed-drop.png');
-    throw new Error(`dropping ${item} on ${edgeId} changed nothing: ${await page.getByTestId('designer-error').textContent()}`);
-  }
-}
-
-const documentText = (page) => page.evaluate(() => document.getElementById('designer').designer.current());
 const editorText = (page) => page.evaluate(() => document.getElementById('designer').designer.editor.state.doc.toString());
 const node = (page, id) => page.locator(`.canvas [id="${id}"]`);
-
-async function editField(page, field, value) {
-  const before = await documentText(page);
-  await page.getByTestId(`field-${field}`).fill(value);
-  await page.getByTestId(`field-${field}`).blur();
-  await page.waitForFunction((b) => document.getElementById('designer').designer.current() !== b, before);
-}
 
 test('build a workflow by drag and drop, edit, undo, type, save and export', async () => {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1500, height: 1000 } });

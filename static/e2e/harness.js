@@ -12,18 +12,22 @@ export const screenshotDir = join(here, 'screenshots');
 
 // startServer starts the studio; users ([{ name, password, admin }]) are added first, which
 // makes it ask for a login. addr is where it listens: beyond loopback (0.0.0.0:0) it refuses
-// to start without users; the returned url then names 127.0.0.1 and the port.
-export async function startServer({ users = [], addr = '127.0.0.1:0' } = {}) {
+// to start without users; the returned url then names 127.0.0.1 and the port. args are more
+// serve flags (['--lambda-endpoint', url]) and env more environment variables, over the
+// test's own.
+export async function startServer({ users = [], addr = '127.0.0.1:0', args = [], env = {} } = {}) {
   const bin = process.env.STEPSTUDIO_BIN;
   if (!bin) throw new Error('STEPSTUDIO_BIN must name the built binary (make browser-test sets it)');
   const dir = mkdtempSync(join(tmpdir(), 'stepstudio-e2e-'));
   const db = join(dir, 'studio.db');
   for (const u of users) {
-    const args = ['user', 'add', u.name, '--db', db, ...(u.admin ? ['--admin'] : [])];
-    const added = spawnSync(bin, args, { input: u.password + '\n', encoding: 'utf8' });
+    const add = ['user', 'add', u.name, '--db', db, ...(u.admin ? ['--admin'] : [])];
+    const added = spawnSync(bin, add, { input: u.password + '\n', encoding: 'utf8' });
     if (added.status !== 0) throw new Error(`user add ${u.name}: ${added.stderr}`);
   }
-  const proc = spawn(bin, ['serve', '--addr', addr, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(bin, ['serve', '--addr', addr, '--db', db, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
+  });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const url = await new Promise((resolve, reject) => {

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, launchBrowser, screenshotDir } from './harness.js';
+import { nodeIdOf } from '../src/designer-names.js';
 
 const definition = `{
   "Comment": "Orders over 100 wait for a person.",
@@ -48,18 +49,7 @@ after(async () => {
   await server?.stop();
 });
 
-// The SVG id of a state, as designer.NodeID writes it.
-function nodeId(name) {
-  let id = 'state-';
-  for (const ch of name) {
-    if (/^[A-Za-z0-9-]$/.test(ch) || (ch.codePointAt(0) > 127 && /[\p{L}\p{N}]/u.test(ch))) id += ch;
-    else if (ch === '_') id += '__';
-    else id += `_${ch.codePointAt(0).toString(16)}_`;
-  }
-  return id;
-}
-
-const node = (page, state) => page.locator(`[id="${nodeId(state)}"]`);
+const node = (page, state) => page.locator(`[id="${nodeIdOf(state)}"]`);
 
 async function importMachine(page, name) {
   await page.goto(server.url + '/');
