@@ -360,7 +360,7 @@ func (a *aslEdit) connect(st *node, successor string) error {
 	switch typ := typeOf(st); {
 	case typ == "Choice":
 		if successor == "" {
-			return a.failf("", "a Choice state must lead somewhere: drop it on a transition, or at the start of a scope that has states")
+			return a.failf("", "a Choice state must lead somewhere, so it cannot end the flow: drop it on an arrow into another state (add a Succeed first, then drop the Choice before it)")
 		}
 		rules := st.get("Choices")
 		if rules == nil || rules.kind != kindArray || len(rules.members) == 0 {
