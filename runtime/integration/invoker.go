@@ -15,6 +15,8 @@ import (
 type Invoker struct {
 	// Lambda invokes functions; nil refuses them with how to configure an endpoint.
 	Lambda *Lambda
+	// AWS calls SQS, SNS, DynamoDB and EventBridge; nil leaves their callbacks to the inbox.
+	AWS *AWS
 }
 
 // Invoke runs req.Resource.
@@ -30,6 +32,8 @@ func (inv Invoker) Invoke(ctx context.Context, req runtime.TaskRequest) (json.Ra
 			return nil, noEndpoint(req.Resource)
 		}
 		return inv.Lambda.Invoke(ctx, req.Input)
+	case inv.AWS != nil && inv.AWS.Serves(req.Resource):
+		return inv.AWS.Invoke(ctx, req)
 	case strings.HasSuffix(req.Resource, ".waitForTaskToken"):
 		// The message goes nowhere: the token waits in the inbox, and SendTaskSuccess answers.
 		return json.RawMessage(`{}`), nil
