@@ -114,7 +114,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	executions := lifecycle.New(lifecycle.Config{
 		Store:            db,
 		Clock:            systemClock{},
-		Invoker:          integration.Invoker{Lambda: opts.lambda()},
+		Invoker:          integration.Invoker{Lambda: opts.lambda(), AWS: opts.aws()},
 		Recorder:         writer,
 		Express:          express,
 		Logger:           log,
@@ -217,6 +217,10 @@ type serveOptions struct {
 	// lambdaFunctions route single functions elsewhere.
 	lambdaEndpoint  string
 	lambdaFunctions functionRoutes
+	// awsEndpoint is where the AWS service integrations (SQS, SNS, DynamoDB, EventBridge)
+	// call; awsEndpoints route one service elsewhere, by integration.AWSService.ID.
+	awsEndpoint  string
+	awsEndpoints map[string]string
 }
 
 // lambda is the Lambda integration the flags describe, nil when they name no endpoint.
@@ -225,6 +229,11 @@ func (o *serveOptions) lambda() *integration.Lambda {
 		return nil
 	}
 	return &integration.Lambda{Endpoint: o.lambdaEndpoint, Functions: o.lambdaFunctions, Region: o.region}
+}
+
+// aws is the AWS services' integration the flags describe: their endpoints, else AWS.
+func (o *serveOptions) aws() *integration.AWS {
+	return &integration.AWS{Endpoint: o.awsEndpoint, Endpoints: o.awsEndpoints, Region: o.region}
 }
 
 // functionRoutes are the --lambda-function NAME=URL flags: a function's own endpoint.
@@ -250,6 +259,19 @@ func (f *functionRoutes) Set(v string) error {
 	return nil
 }
 
+// serviceEndpoint is the flag of one AWS service's endpoint, kept in a map by its id.
+type serviceEndpoint struct {
+	endpoints map[string]string
+	id        string
+}
+
+func (e serviceEndpoint) String() string { return e.endpoints[e.id] }
+
+func (e serviceEndpoint) Set(v string) error {
+	e.endpoints[e.id] = v
+	return nil
+}
+
 // serveFlags declares the flags of serve, for serve itself and for the program's help.
 func serveFlags(getenv func(string) string, output io.Writer) (*flag.FlagSet, *serveOptions) {
 	var o serveOptions
@@ -264,6 +286,15 @@ func serveFlags(getenv func(string) string, output io.Writer) (*flag.FlagSet, *s
 	fset.StringVar(&o.lambdaEndpoint, "lambda-endpoint", envOr(getenv, "LAMBDA_ENDPOINT", ""),
 		"the Lambda Invoke API that Lambda tasks call, such as http://127.0.0.1:3001 of \"sam local start-lambda\" (env LAMBDA_ENDPOINT)")
 	fset.Var(&o.lambdaFunctions, "lambda-function", "NAME=URL: invoke the function NAME through another endpoint (repeatable)")
+	fset.StringVar(&o.awsEndpoint, "aws-endpoint", envOr(getenv, "AWS_ENDPOINT_URL", ""),
+		"the `URL` that SQS, SNS, DynamoDB and EventBridge tasks call, such as LocalStack's http://127.0.0.1:4566; a service with no endpoint is called on AWS with the default credentials (env AWS_ENDPOINT_URL)")
+	o.awsEndpoints = map[string]string{}
+	for _, s := range integration.AWSServices() {
+		if v := getenv(s.Env); v != "" {
+			o.awsEndpoints[s.ID] = v
+		}
+		fset.Var(serviceEndpoint{o.awsEndpoints, s.ID}, s.Flag, fmt.Sprintf("the `URL` that %s tasks call, instead of --aws-endpoint's (env %s)", s.Name, s.Env))
+	}
 	fset.BoolVar(&o.dev, "dev", false, "serve the browser assets from static/dist on disk instead of the embedded copy")
 	fset.BoolVar(&o.inProcessLayout, "layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")
 	fset.Int64Var(&o.maxHistory, "max-history-events", envInt(getenv, "STEPSTUDIO_MAX_HISTORY_EVENTS", runtime.DefaultMaxHistoryEvents),
