@@ -125,7 +125,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// schedule theirs unheard, and the pollers' rechecks find them.
 	var server atomic.Pointer[web.Server]
 	nested := newLaterServer()
-	invoker := integration.Invoker{Lambda: opts.lambda(), Nested: &integration.Nested{Executions: nested}, HTTP: httpTasks}
+	invoker := integration.Invoker{Lambda: opts.lambda(), Nested: &integration.Nested{Executions: nested}, HTTP: httpTasks, AWS: opts.aws()}
 	executions := lifecycle.New(lifecycle.Config{
 		Store:            db,
 		Clock:            systemClock{},
@@ -240,6 +240,10 @@ type serveOptions struct {
 	mockConfig string
 	// httpConnections is the file of the connections' credentials for HTTP Tasks.
 	httpConnections string
+	// awsEndpoint is where the AWS service integrations (SQS, SNS, DynamoDB, EventBridge)
+	// call; awsEndpoints route one service elsewhere, by integration.AWSService.ID.
+	awsEndpoint  string
+	awsEndpoints map[string]string
 }
 
 // lambda is the Lambda integration the flags describe, nil when they name no endpoint.
@@ -265,6 +269,11 @@ func (o *serveOptions) httpTasks() (*integration.HTTP, error) {
 	return h, nil
 }
 
+// aws is the AWS services' integration the flags describe: their endpoints, else AWS.
+func (o *serveOptions) aws() *integration.AWS {
+	return &integration.AWS{Endpoint: o.awsEndpoint, Endpoints: o.awsEndpoints, Region: o.region}
+}
+
 // functionRoutes are the --lambda-function NAME=URL flags: a function's own endpoint.
 type functionRoutes map[string]string
 
@@ -288,6 +297,19 @@ func (f *functionRoutes) Set(v string) error {
 	return nil
 }
 
+// serviceEndpoint is the flag of one AWS service's endpoint, kept in a map by its id.
+type serviceEndpoint struct {
+	endpoints map[string]string
+	id        string
+}
+
+func (e serviceEndpoint) String() string { return e.endpoints[e.id] }
+
+func (e serviceEndpoint) Set(v string) error {
+	e.endpoints[e.id] = v
+	return nil
+}
+
 // serveFlags declares the flags of serve, for serve itself and for the program's help.
 func serveFlags(getenv func(string) string, output io.Writer) (*flag.FlagSet, *serveOptions) {
 	var o serveOptions
@@ -306,6 +328,15 @@ func serveFlags(getenv func(string) string, output io.Writer) (*flag.FlagSet, *s
 		"a Step Functions Local mock file: StartExecution with MACHINE_ARN#TEST_CASE (or the Run dialog's test case) answers the states the case names with its mocked responses (env SFN_MOCK_CONFIG)")
 	fset.StringVar(&o.httpConnections, "http-connections", envOr(getenv, "STEPSTUDIO_HTTP_CONNECTIONS", ""),
 		"a JSON file of the credentials of the EventBridge connections that HTTP Tasks name, by connection ARN; without it they send no credentials (env STEPSTUDIO_HTTP_CONNECTIONS)")
+	fset.StringVar(&o.awsEndpoint, "aws-endpoint", envOr(getenv, "AWS_ENDPOINT_URL", ""),
+		"the `URL` that SQS, SNS, DynamoDB and EventBridge tasks call, such as LocalStack's http://127.0.0.1:4566; a service with no endpoint is called on AWS with the default credentials (env AWS_ENDPOINT_URL)")
+	o.awsEndpoints = map[string]string{}
+	for _, s := range integration.AWSServices() {
+		if v := getenv(s.Env); v != "" {
+			o.awsEndpoints[s.ID] = v
+		}
+		fset.Var(serviceEndpoint{o.awsEndpoints, s.ID}, s.Flag, fmt.Sprintf("the `URL` that %s tasks call, instead of --aws-endpoint's (env %s)", s.Name, s.Env))
+	}
 	fset.BoolVar(&o.dev, "dev", false, "serve the browser assets from static/dist on disk instead of the embedded copy")
 	fset.BoolVar(&o.inProcessLayout, "layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")
 	fset.Int64Var(&o.maxHistory, "max-history-events", envInt(getenv, "STEPSTUDIO_MAX_HISTORY_EVENTS", runtime.DefaultMaxHistoryEvents),

@@ -182,7 +182,7 @@ var forbiddenHeaders = []string{"a-im", "accept-charset", "accept-datetime", "ac
 // parseHeaders takes Headers: an object whose values are strings, numbers, booleans or
 // arrays of them (one header line each).
 func (c *httpCall) parseHeaders(raw json.RawMessage) error {
-	if isAbsent(raw) {
+	if isNullJSON(raw) {
 		return nil
 	}
 	headers, err := object(raw, "The HTTP Task's Headers")
@@ -213,7 +213,7 @@ func (c *httpCall) parseHeaders(raw json.RawMessage) error {
 // parseQuery takes QueryParameters: an object (values may be arrays and objects), or a query
 // string.
 func (c *httpCall) parseQuery(raw json.RawMessage) error {
-	if isAbsent(raw) {
+	if isNullJSON(raw) {
 		return nil
 	}
 	switch v := decodeValue(raw).(type) {
@@ -535,7 +535,7 @@ func object(raw json.RawMessage, what string) (map[string]json.RawMessage, error
 // stringField is a field of fields that must be a string; at is the path to fields.
 func stringField(fields map[string]json.RawMessage, at, name string, mandatory bool) (string, error) {
 	raw, ok := fields[name]
-	if !ok || isAbsent(raw) {
+	if !ok || isNullJSON(raw) {
 		if mandatory {
 			return "", invalidParameters("The HTTP Task's %s%s is missing.", at, name)
 		}
@@ -557,8 +557,8 @@ func enumField(fields map[string]json.RawMessage, at, name string, mandatory boo
 	return "", invalidParameters("The HTTP Task's %s%s must be one of %s, not %q.", at, name, strings.Join(values, ", "), s)
 }
 
-// isAbsent reports whether a field is missing or null.
-func isAbsent(raw json.RawMessage) bool {
+// isNullJSON reports whether a field is missing or null.
+func isNullJSON(raw json.RawMessage) bool {
 	return len(raw) == 0 || string(raw) == "null"
 }
 

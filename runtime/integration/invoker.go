@@ -20,6 +20,8 @@ type Invoker struct {
 	Nested *Nested
 	// HTTP runs HTTP Tasks; nil runs them without connections.
 	HTTP *HTTP
+	// AWS calls SQS, SNS, DynamoDB and EventBridge; nil leaves their callbacks to the inbox.
+	AWS *AWS
 }
 
 // Invoke runs req.Resource.
@@ -41,11 +43,11 @@ func (inv Invoker) Explain(resource string) string {
 	return ""
 }
 
-// call is how an integration runs a task.
-type call func(ctx context.Context, req runtime.TaskRequest) (json.RawMessage, error)
+// taskCall is how an integration runs a task.
+type taskCall func(ctx context.Context, req runtime.TaskRequest) (json.RawMessage, error)
 
 // route finds the integration that runs resource, or the failure that says why none can.
-func (inv Invoker) route(resource string) (call, error) {
+func (inv Invoker) route(resource string) (taskCall, error) {
 	switch {
 	case runtime.IsActivityARN(resource):
 		// The engine gives activity tasks to their workers; nothing calls them.
@@ -74,6 +76,8 @@ func (inv Invoker) route(resource string) (call, error) {
 			h = &HTTP{}
 		}
 		return h.Invoke, nil
+	case inv.AWS != nil && inv.AWS.Serves(resource):
+		return inv.AWS.Invoke, nil
 	case strings.HasSuffix(resource, ".waitForTaskToken"):
 		// The message goes nowhere: the token waits in the inbox, and SendTaskSuccess answers.
 		return func(context.Context, runtime.TaskRequest) (json.RawMessage, error) { return json.RawMessage(`{}`), nil }, nil

@@ -3,8 +3,6 @@ package integration
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -13,10 +11,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/stepstudio/stepstudio/runtime"
 )
+
+// lambdaService names Lambda's errors as the other AWS services' (see AWSService.apiError):
+// Lambda.ResourceNotFoundException, Lambda.AWSLambdaException, Lambda.SdkClientException.
+var lambdaService = AWSService{ID: "lambda", Name: "Lambda", sdkName: "AWSLambda", unmodeled: "AWSLambdaException"}
 
 // Lambda invokes functions through the Lambda Invoke API
 // (POST /2015-03-31/functions/NAME/invocations) of an endpoint: sam local start-lambda, the
@@ -122,7 +123,7 @@ func (l *Lambda) invoke(ctx context.Context, in *lambda.InvokeInput) (*lambda.In
 	}
 	out, err := l.client(endpoint).Invoke(ctx, in)
 	if err != nil {
-		return nil, serviceError(ctx, err)
+		return nil, lambdaService.apiError(ctx, err)
 	}
 	return out, nil
 }
@@ -170,26 +171,6 @@ func functionError(out *lambda.InvokeOutput) error {
 		name = "Lambda.Unknown"
 	}
 	return &runtime.Error{Name: name, Cause: string(out.Payload)}
-}
-
-// serviceError names a failure of the endpoint as Step Functions does: Lambda.<Code> for the
-// service's errors, Lambda.SdkClientException when it could not be reached.
-func serviceError(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		code := ae.ErrorCode()
-		switch code {
-		case "ServiceException", "TooManyRequestsException", "ResourceNotFoundException", "InvalidRequestContentException",
-			"RequestTooLargeException", "ResourceConflictException", "InvalidParameterValueException":
-		default:
-			code = "AWSLambdaException"
-		}
-		return &runtime.Error{Name: "Lambda." + code, Cause: ae.ErrorMessage()}
-	}
-	return &runtime.Error{Name: "Lambda.SdkClientException", Cause: fmt.Sprintf("Unable to execute HTTP request: %v", err)}
 }
 
 // functionName is the name and qualifier in a function's ARN (arn:aws:lambda:R:A:function:

@@ -116,32 +116,18 @@ func TestLambdaInvocations(t *testing.T) {
 func TestLambdaInAWorkflow(t *testing.T) {
 	t.Parallel()
 	ls := startLambda(t)
-	def, err := runtime.Parse([]byte(`{"StartAt":"Double","States":{
-		"Double":{"Type":"Task","Resource":"` + fn + `double","ResultPath":"$.doubled","Next":"Fail"},
-		"Fail":{"Type":"Task","Resource":"` + fn + `fail","Catch":[{"ErrorEquals":["ValueError"],"ResultPath":"$.caught","Next":"Slow"}],"End":true},
-		"Slow":{"Type":"Task","Resource":"` + fn + `slow","TimeoutSeconds":1,"Catch":[{"ErrorEquals":["States.Timeout"],"ResultPath":null,"Next":"Done"}],"End":true},
-		"Done":{"Type":"Succeed"}}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := &recorder{}
-	eng := runtime.NewEngine(runtime.EngineConfig{Clock: realClock{}, Invoker: integration.Invoker{Lambda: &integration.Lambda{Endpoint: ls.URL}}, Recorder: rec})
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	res, err := eng.Run(ctx, runtime.StartInput{ExecutionARN: "arn:aws:states:us-east-1:123456789012:execution:m:e", Definition: def, Input: json.RawMessage(`{"n":5}`)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Status != runtime.StatusSucceeded {
-		t.Fatalf("status %s %s %s", res.Status, res.Error, res.Cause)
-	}
+	output, rec := runToSuccess(t, integration.Invoker{Lambda: &integration.Lambda{Endpoint: ls.URL}}, `{"StartAt":"Double","States":{
+		"Double":{"Type":"Task","Resource":"`+fn+`double","ResultPath":"$.doubled","Next":"Fail"},
+		"Fail":{"Type":"Task","Resource":"`+fn+`fail","Catch":[{"ErrorEquals":["ValueError"],"ResultPath":"$.caught","Next":"Slow"}],"End":true},
+		"Slow":{"Type":"Task","Resource":"`+fn+`slow","TimeoutSeconds":1,"Catch":[{"ErrorEquals":["States.Timeout"],"ResultPath":null,"Next":"Done"}],"End":true},
+		"Done":{"Type":"Succeed"}}}`, `{"n":5}`)
 	var out struct {
 		Doubled struct{ N int }
 		Caught  struct{ Error string }
 	}
-	json.Unmarshal(res.Output, &out)
+	json.Unmarshal(output, &out)
 	if out.Doubled.N != 10 || out.Caught.Error != "ValueError" {
-		t.Fatalf("output %s", res.Output)
+		t.Fatalf("output %s", output)
 	}
 	want := "LambdaFunctionScheduled LambdaFunctionStarted LambdaFunctionSucceeded " +
 		"LambdaFunctionScheduled LambdaFunctionStarted LambdaFunctionFailed " +
@@ -149,6 +135,28 @@ func TestLambdaInAWorkflow(t *testing.T) {
 	if got := rec.lambdaEvents(); got != want {
 		t.Fatalf("events %s\nwant   %s", got, want)
 	}
+}
+
+// runToSuccess runs a definition on the wall clock with inv, fails the test unless the
+// execution succeeds, and answers its output and its history.
+func runToSuccess(t *testing.T, inv integration.Invoker, definition, input string) (json.RawMessage, *recorder) {
+	t.Helper()
+	def, err := runtime.Parse([]byte(definition))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	eng := runtime.NewEngine(runtime.EngineConfig{Clock: realClock{}, Invoker: inv, Recorder: rec})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := eng.Run(ctx, runtime.StartInput{ExecutionARN: executionARN, Definition: def, Input: json.RawMessage(input)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != runtime.StatusSucceeded {
+		t.Fatalf("status %s %s %s", res.Status, res.Error, res.Cause)
+	}
+	return res.Output, rec
 }
 
 type recorder struct {
