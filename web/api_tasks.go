@@ -95,7 +95,7 @@ func (s *Server) waitingTask(ctx context.Context, token string) (resource.Callba
 	if len(token) > maxTokenLength {
 		return resource.CallbackTask{}, nil, invalidValue("taskToken", clip(token, 40), fmt.Sprintf("Member must have length less than or equal to %d", maxTokenLength))
 	}
-	t, err := s.cfg.Store.FindCallbackTaskByToken(ctx, token)
+	t, err := s.findTaskByToken(ctx, token)
 	if errors.Is(err, resource.ErrNotFound) {
 		return t, nil, newAPIError("InvalidToken", "Invalid Token: 'Invalid token'")
 	}
@@ -112,6 +112,30 @@ func (s *Server) waitingTask(ctx context.Context, token string) (resource.Callba
 		return t, nil, taskTimedOut()
 	}
 	return t, unlock, nil
+}
+
+// storedTaskWait bounds how long an answer waits for its task to be stored: the call that
+// carried the token (an SQS message, say) has been made, and its TaskSubmitted, which
+// stores the task, is committed within milliseconds of it returning.
+const storedTaskWait = 10 * time.Second
+
+// findTaskByToken finds the callback task of a token. A worker may answer before the studio
+// has stored the task, as soon as the call that gave it the token reaches it: on AWS the
+// token is valid from then on, so the answer waits for the task to be stored (it is
+// acknowledged only once it is stored itself) while the execution waits with the token.
+func (s *Server) findTaskByToken(ctx context.Context, token string) (resource.CallbackTask, error) {
+	deadline := time.Now().Add(storedTaskWait)
+	for {
+		t, err := s.cfg.Store.FindCallbackTaskByToken(ctx, token)
+		if !errors.Is(err, resource.ErrNotFound) || !s.cfg.Lifecycle.IsWaiting(token) || time.Now().After(deadline) {
+			return t, err
+		}
+		select {
+		case <-ctx.Done():
+			return t, ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 func taskTimedOut() error {

@@ -120,6 +120,9 @@ type Lifecycle interface {
 	Decide(ctx context.Context, t resource.CallbackTask, ev resource.AuditEvent) error
 	// Heartbeat restarts a waiting task's HeartbeatSeconds and records who sent it.
 	Heartbeat(ctx context.Context, t resource.CallbackTask, user string) error
+	// IsWaiting reports whether a task of a running execution waits with token, stored or
+	// not yet (its call is being made).
+	IsWaiting(token string) bool
 }
 
 // GraphRenderer lays a definition out and draws it as an inline SVG element.

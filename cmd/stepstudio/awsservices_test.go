@@ -90,24 +90,21 @@ func TestAWSServiceTasksThroughEndpoints(t *testing.T) {
 	case <-time.After(waitLimit):
 		t.Fatalf("no message in %s", waitLimit)
 	}
-	// The API knows a token once its TaskSubmitted is stored, which is after the message is
-	// sent: a worker as fast as this one would get InvalidToken before then.
+	// Answered at once, as a fast worker does: the message is handed over before SendMessage
+	// has answered, so the task is not stored yet; the answer waits for it, as on AWS the
+	// token is valid as soon as the message is out.
+	must[*sfn.SendTaskSuccessOutput](t, "send task success")(c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(message.TaskToken), Output: aws.String(`{"approved":true}`)}))
+	d := awaitStatus(t, c, *start.ExecutionArn, types.ExecutionStatusSucceeded)
 	var submitted string
-	eventually(t, "TaskSubmitted", func() bool {
-		h := must[*sfn.GetExecutionHistoryOutput](t, "history")(c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: start.ExecutionArn}))
-		for _, ev := range h.Events {
-			if ev.Type == types.HistoryEventTypeTaskSubmitted {
-				submitted = aws.ToString(ev.TaskSubmittedEventDetails.Output)
-				return true
-			}
+	h := must[*sfn.GetExecutionHistoryOutput](t, "history")(c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: start.ExecutionArn}))
+	for _, ev := range h.Events {
+		if ev.Type == types.HistoryEventTypeTaskSubmitted {
+			submitted = aws.ToString(ev.TaskSubmittedEventDetails.Output)
 		}
-		return false
-	})
+	}
 	if !strings.Contains(submitted, `"MessageId":"m-1"`) {
 		t.Fatalf("TaskSubmitted output %q, want SendMessage's response", submitted)
 	}
-	must[*sfn.SendTaskSuccessOutput](t, "send task success")(c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(message.TaskToken), Output: aws.String(`{"approved":true}`)}))
-	d := awaitStatus(t, c, *start.ExecutionArn, types.ExecutionStatusSucceeded)
 	var out struct {
 		Approval struct{ Approved bool }
 		Stored   struct{ Status string }

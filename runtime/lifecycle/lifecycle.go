@@ -336,6 +336,10 @@ func (l *Executions) definitionOf(ctx context.Context, e resource.Execution) (re
 	return m, def, err
 }
 
+// IsWaiting reports whether a task waits with token in this studio: from before its call is
+// made, while its TaskSubmitted (which stores the task) is not yet.
+func (l *Executions) IsWaiting(token string) bool { return l.engine.IsWaiting(token) }
+
 // AwaitEnd waits until the execution's run in this studio has ended (or ctx ends); an
 // execution that is not running here returns at once. StartSyncExecution answers after it.
 func (l *Executions) AwaitEnd(ctx context.Context, e resource.Execution) {
