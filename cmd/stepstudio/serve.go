@@ -18,10 +18,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
 	"github.com/stepstudio/stepstudio/designer"
 	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/runtime/integration"
 	"github.com/stepstudio/stepstudio/runtime/lifecycle"
+	"github.com/stepstudio/stepstudio/runtime/objectstore"
 	"github.com/stepstudio/stepstudio/static"
 	"github.com/stepstudio/stepstudio/store"
 	"github.com/stepstudio/stepstudio/web"
@@ -35,6 +39,9 @@ var (
 	_ lifecycle.Store   = (*store.DB)(nil)
 	_ web.Lifecycle     = (*lifecycle.Executions)(nil)
 	_ web.GraphRenderer = graphRenderer{}
+
+	_ runtime.ObjectStore = objectstore.Folder{}
+	_ runtime.ObjectStore = (*objectstore.Endpoint)(nil)
 )
 
 // serve starts the studio and blocks until ctx is cancelled.
@@ -66,6 +73,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	objects, objectsAt, err := opts.objects()
+	if err != nil {
+		return err
+	}
 
 	db, err := store.Open(ctx, opts.dbPath, store.Options{Synchronous: sync})
 	if err != nil {
@@ -123,6 +134,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Publish:          hub.Publish,
 		RunContext:       runCtx,
 		MapRuns:          db,
+		Objects:          objects,
 		ActivityExistsFunc: func(activityARN string) bool {
 			_, err := db.FindActivity(context.Background(), activityARN)
 			return !errors.Is(err, store.ErrNotFound) // a failed lookup does not fail the task
@@ -181,7 +193,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "stepstudio listening on http://%s (database %s, sync %s)\n", ln.Addr(), opts.dbPath, strings.ToLower(string(sync)))
+	fmt.Fprintf(stdout, "stepstudio listening on http://%s (database %s, S3 %s, sync %s)\n", ln.Addr(), opts.dbPath, objectsAt, strings.ToLower(string(sync)))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -217,6 +229,26 @@ type serveOptions struct {
 	// lambdaFunctions route single functions elsewhere.
 	lambdaEndpoint  string
 	lambdaFunctions functionRoutes
+	// s3Dir is the folder standing in for Amazon S3 (default: s3 beside the database);
+	// s3Endpoint, when set, an S3 endpoint used instead, with s3Keys' credentials.
+	s3Dir, s3Endpoint string
+	s3Keys            aws.CredentialsProvider
+}
+
+// objects is the Amazon S3 of distributed Maps: the S3 endpoint when one is named, or else
+// the folder (made if missing; its subfolders are the buckets).
+func (o *serveOptions) objects() (runtime.ObjectStore, string, error) {
+	if o.s3Endpoint != "" {
+		return objectstore.NewEndpoint(o.s3Endpoint, o.region, o.s3Keys, nil), o.s3Endpoint, nil
+	}
+	dir := o.s3Dir
+	if dir == "" {
+		dir = filepath.Join(filepath.Dir(o.dbPath), "s3")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, "", fmt.Errorf("the folder standing in for S3: %w", err)
+	}
+	return objectstore.Folder{Root: dir}, dir, nil
 }
 
 // lambda is the Lambda integration the flags describe, nil when they name no endpoint.
@@ -264,6 +296,13 @@ func serveFlags(getenv func(string) string, output io.Writer) (*flag.FlagSet, *s
 	fset.StringVar(&o.lambdaEndpoint, "lambda-endpoint", envOr(getenv, "LAMBDA_ENDPOINT", ""),
 		"the Lambda Invoke API that Lambda tasks call, such as http://127.0.0.1:3001 of \"sam local start-lambda\" (env LAMBDA_ENDPOINT)")
 	fset.Var(&o.lambdaFunctions, "lambda-function", "NAME=URL: invoke the function NAME through another endpoint (repeatable)")
+	fset.StringVar(&o.s3Dir, "s3-dir", envOr(getenv, "STEPSTUDIO_S3_DIR", ""),
+		"the folder standing in for Amazon S3 for distributed Maps' ItemReader and ResultWriter: each subfolder is a bucket, the path below it a key (default: s3 beside the --db file; env STEPSTUDIO_S3_DIR)")
+	fset.StringVar(&o.s3Endpoint, "s3-endpoint", envOr(getenv, "S3_ENDPOINT", ""),
+		"an S3 endpoint to use instead of --s3-dir, such as http://127.0.0.1:4566 of LocalStack or MinIO's, with path-style addressing and the keys in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY if set (env S3_ENDPOINT)")
+	if id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"); id != "" && secret != "" {
+		o.s3Keys = credentials.NewStaticCredentialsProvider(id, secret, getenv("AWS_SESSION_TOKEN"))
+	}
 	fset.BoolVar(&o.dev, "dev", false, "serve the browser assets from static/dist on disk instead of the embedded copy")
 	fset.BoolVar(&o.inProcessLayout, "layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")
 	fset.Int64Var(&o.maxHistory, "max-history-events", envInt(getenv, "STEPSTUDIO_MAX_HISTORY_EVENTS", runtime.DefaultMaxHistoryEvents),

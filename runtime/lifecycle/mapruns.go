@@ -2,9 +2,7 @@ package lifecycle
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -61,29 +59,31 @@ const childPoll = 250 * time.Millisecond
 // RunChild runs one item of a map run as a child execution, or waits for the one that runs
 // or ran (a restart asks again for every item), and returns its output or failure
 // (runtime.MapRunner).
-func (l *Executions) RunChild(ctx context.Context, c runtime.ChildRun) (json.RawMessage, error) {
-	arn, name := childARN(c)
+func (l *Executions) RunChild(ctx context.Context, c runtime.ChildRun) (runtime.ChildResult, error) {
+	arn, name := runtime.ChildExecutionARN(c.MapRunARN, c.Index, c.ExecutionType)
 	for {
 		e, err := l.cfg.Store.FindExecutionByARN(ctx, arn)
 		if errors.Is(err, resource.ErrNotFound) {
 			if e, err = l.startChild(ctx, c, arn, name); err != nil && !errors.Is(err, resource.ErrExists) {
-				return nil, err
+				return runtime.ChildResult{}, err
 			}
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return runtime.ChildResult{}, err
 		}
+		res := runtime.ChildResult{Output: e.Output, ExecutionARN: e.ARN, Name: e.Name,
+			StateMachineARN: runtime.MapRunMachineARN(c.MapRunARN), Start: e.StartedAt, Stop: e.StoppedAt}
 		switch e.Status {
 		case runtime.StatusRunning:
 		case runtime.StatusSucceeded:
-			return e.Output, nil
+			return res, nil
 		default:
 			name := e.Error
 			if name == "" {
 				name = map[runtime.Status]string{runtime.StatusTimedOut: runtime.ErrNameTimeout}[e.Status]
 			}
-			return nil, &runtime.Error{Name: name, Cause: e.Cause}
+			return res, &runtime.Error{Name: name, Cause: e.Cause}
 		}
 		if !l.engine.AwaitEnd(ctx, e.ARN) {
 			select {
@@ -98,22 +98,9 @@ func (l *Executions) RunChild(ctx context.Context, c runtime.ChildRun) (json.Raw
 					l.log.Error("stop a map run's child", "execution", e.ARN, "err", err)
 				}
 			}
-			return nil, ctx.Err()
+			return runtime.ChildResult{}, ctx.Err()
 		}
 	}
-}
-
-// childARN is the ARN and name of a map run's child for an item: the same for the same
-// item, so a restart finds the child it had started.
-func childARN(c runtime.ChildRun) (arn, name string) {
-	machine := runtime.MapRunMachineARN(c.MapRunARN) // arn:aws:states:R:A:stateMachine:parent/label
-	f := strings.SplitN(machine, ":", 7)
-	id := c.MapRunARN[strings.LastIndexByte(c.MapRunARN, ':')+1:]
-	name = fmt.Sprintf("%s-%d", id, c.Index)
-	if c.ExecutionType == "EXPRESS" {
-		return fmt.Sprintf("arn:aws:states:%s:%s:express:%s:%s:%s", f[3], f[4], f[6], name, id), name
-	}
-	return fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", f[3], f[4], f[6], name), name
 }
 
 // startChild stores and starts a map run's child, as Start does an execution.
