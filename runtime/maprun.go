@@ -58,16 +58,18 @@ type ChildRun struct {
 	Input         json.RawMessage
 	Definition    *Definition // the ItemProcessor, as a machine
 	ExecutionType string
+	// New says the map run began in this run of the parent, not before a restart: none of
+	// its children can have been started yet, so there is no need to look for one first.
+	New bool
 }
 
 // ChildResult is how a map run's child ended: its output when it succeeded, and what a
 // ResultWriter tells of it.
 type ChildResult struct {
-	Output          json.RawMessage
-	ExecutionARN    string
-	Name            string
-	StateMachineARN string
-	Start, Stop     time.Time
+	Output       json.RawMessage
+	ExecutionARN string
+	Name         string
+	Start, Stop  time.Time
 }
 
 // ChildExecutionARN is the ARN and name of the child of a map run for the item at index:
@@ -120,7 +122,9 @@ func NewUUID() string {
 
 // childRuns is a running map run: its ARN and what limits its children.
 type childRuns struct {
-	arn string
+	arn     string
+	machine string // the children's state machine (MapRunMachineARN)
+	isNew   bool   // begun by this run of the parent (ChildRun.New)
 	// limit is MaxConcurrency (0: no limit of its own); running counts the children in
 	// flight. Both under mapRun.mu; cond wakes the workers waiting for room.
 	limit   int
@@ -135,11 +139,13 @@ func (m *mapRun) beginChildren(arn string, concurrency int) error {
 	x := m.x
 	m.children = &childRuns{arn: arn, limit: concurrency, cond: sync.NewCond(&m.mu)}
 	if arn == "" {
+		m.children.isNew = true
 		m.children.arn = MapRunARN(x.in.ExecutionARN, m.s.label())
 		if _, err := x.record(MapRunStarted, m.s.Name, EventDetails{MapRunArn: m.children.arn}); err != nil {
 			return err
 		}
 	}
+	m.children.machine = MapRunMachineARN(m.children.arn)
 	return x.flush()
 }
 
@@ -180,13 +186,13 @@ func (s *MapState) label() string {
 	return s.Name
 }
 
-// runChildren runs the children, mapWorkerLimit at most at once and no more than the map
+// runChildren runs the children, childWorkerLimit at most at once and no more than the map
 // run's MaxConcurrency, and records how the map run ended.
 func (m *mapRun) runChildren() (any, error) {
 	x := m.x
 	x.eng.registerMapRun(m)
 	defer x.eng.unregisterMapRun(m.children.arn)
-	out, err := m.run(mapWorkerLimit)
+	out, err := m.run(childWorkerLimit)
 	if errors.Is(err, m.stopErr) && m.stopErr != nil && x.ctx.Err() == nil {
 		failure := asFailure(err)
 		if failure != nil {
@@ -234,7 +240,7 @@ func (m *mapRun) runChild(i int, in any) {
 	x, s := m.x, m.s
 	input := encodeJSON(in)
 	res, err := x.eng.cfg.MapRuns.RunChild(m.ctx, ChildRun{MapRunARN: c.arn, ParentARN: x.in.ExecutionARN, StateName: s.Name,
-		Index: i, Input: input, Definition: s.ItemProcessor, ExecutionType: s.ExecutionType})
+		Index: i, Input: input, Definition: s.ItemProcessor, ExecutionType: s.ExecutionType, New: c.isNew})
 	var v any
 	if err == nil {
 		if v, err = decodeJSON(res.Output); err != nil {
@@ -242,7 +248,7 @@ func (m *mapRun) runChild(i int, in any) {
 		}
 	}
 	if m.records != nil && (err == nil || asFailure(err) != nil) {
-		m.records[i] = childRecord{arn: res.ExecutionARN, name: res.Name, machineARN: res.StateMachineARN,
+		m.records[i] = childRecord{arn: res.ExecutionARN, name: res.Name, machineARN: c.machine,
 			start: res.Start, stop: res.Stop, input: input}
 	}
 	switch failure := asFailure(err); {

@@ -131,16 +131,8 @@ func (m *mapRun) writeResults() (any, error) {
 	dir := prefix + arn[strings.LastIndexByte(arn, ':')+1:] + "/"
 	files := newObject(3)
 	for _, status := range []string{"FAILED", "PENDING", "SUCCEEDED"} {
-		var body []byte
-		if status == "SUCCEEDED" && w.transformation != "NONE" {
-			if m.count("SUCCEEDED") > 0 {
-				body = m.encodeFile(m.compact(w.transformation == "FLATTEN"))
-			}
-		} else if entries := m.entries(status); len(entries) > 0 {
-			body = m.encodeFile(entries)
-		}
 		list := []any{}
-		if body != nil {
+		if body := m.fileBody(status); body != nil {
 			key := dir + status + "_0.json"
 			if err := m.put(bucket, key, body); err != nil {
 				return nil, err
@@ -182,16 +174,51 @@ func (m *mapRun) put(bucket, key string, body []byte) error {
 	return nil
 }
 
-// encodeFile is a result file's body: a JSON array, or JSON Lines.
-func (m *mapRun) encodeFile(values []any) []byte {
-	if !m.s.writer.jsonLines {
-		return encodeJSON(values)
-	}
+// fileBody is the file of the children that ended with status (a JSON array, or JSON Lines),
+// nil when none did. Each entry is encoded in turn, never all of them built at once: a map run
+// of 100,000 children writes files of tens of megabytes.
+func (m *mapRun) fileBody(status string) []byte {
+	w := m.s.writer
+	shaped := status == "SUCCEEDED" && w.transformation != "NONE"
 	var b []byte
-	for _, v := range values {
-		b = append(appendJSON(b, v), '\n')
+	n, ended := 0, false
+	add := func(v any) {
+		switch {
+		case w.jsonLines:
+			b = append(appendJSON(b, v), '\n')
+		case n == 0:
+			b = appendJSON(append(b, '['), v)
+		default:
+			b = appendJSON(append(b, ','), v)
+		}
+		n++
 	}
-	return b
+	for i, out := range m.results {
+		if m.status(i) != status {
+			continue
+		}
+		ended = true
+		arr, isArray := out.([]any)
+		switch {
+		case !shaped:
+			add(m.entry(i, status))
+		case isArray && w.transformation == "FLATTEN":
+			for _, v := range arr {
+				add(v)
+			}
+		default:
+			add(out)
+		}
+	}
+	switch {
+	case !ended:
+		return nil
+	case w.jsonLines:
+		return b
+	case n == 0:
+		return []byte("[]")
+	}
+	return append(b, ']')
 }
 
 // status is how job i ended: SUCCEEDED, FAILED, or PENDING when it never ran.
@@ -200,16 +227,6 @@ func (m *mapRun) status(i int) string {
 		return s
 	}
 	return "PENDING"
-}
-
-func (m *mapRun) count(status string) int {
-	n := 0
-	for i := range m.results {
-		if m.status(i) == status {
-			n++
-		}
-	}
-	return n
 }
 
 // compact is the outputs of the children that succeeded, in item order; FLATTEN spreads
@@ -230,55 +247,59 @@ func (m *mapRun) compact(flatten bool) []any {
 }
 
 // entries are the NONE entries of the children that ended with one of statuses, in item
-// order: the execution's description with its input and output as JSON text.
+// order.
 func (m *mapRun) entries(statuses ...string) []any {
 	var out []any
 	for i := range m.results {
-		status := m.status(i)
-		if !slices.Contains(statuses, status) {
-			continue
+		if status := m.status(i); slices.Contains(statuses, status) {
+			out = append(out, m.entry(i, status))
 		}
-		r := m.records[i]
-		e := newObject(13)
-		if status == "FAILED" {
-			if f, ok := m.results[i].(*object); ok {
-				errName, _ := f.get("Error")
-				cause, _ := f.get("Cause")
-				e.set("Cause", orEmpty(cause))
-				e.set("Error", orEmpty(errName))
-			}
-		}
-		named := r.arn != ""
-		if named {
-			e.set("ExecutionArn", r.arn)
-		}
-		e.set("Input", string(r.input))
-		e.set("InputDetails", includedDetails())
-		if named {
-			e.set("Name", r.name)
-		}
-		if status == "SUCCEEDED" {
-			e.set("Output", jsonText(m.results[i]))
-			e.set("OutputDetails", includedDetails())
-		}
-		if named {
-			e.set("RedriveCount", json.Number("0"))
-			if status == "SUCCEEDED" {
-				e.set("RedriveStatus", "NOT_REDRIVABLE")
-				e.set("RedriveStatusReason", "Execution is SUCCEEDED and cannot be redriven")
-			} else {
-				e.set("RedriveStatus", "REDRIVABLE")
-			}
-			e.set("StartDate", formatTimestamp(r.start))
-			e.set("StateMachineArn", r.machineARN)
-		}
-		e.set("Status", status)
-		if named {
-			e.set("StopDate", formatTimestamp(r.stop))
-		}
-		out = append(out, e)
 	}
 	return out
+}
+
+// entry is the NONE entry of job i, which ended with status: the child execution's
+// description with its input and output as JSON text.
+func (m *mapRun) entry(i int, status string) *object {
+	r := m.records[i]
+	e := newObject(13)
+	if status == "FAILED" {
+		if f, ok := m.results[i].(*object); ok {
+			errName, _ := f.get("Error")
+			cause, _ := f.get("Cause")
+			e.set("Cause", orEmpty(cause))
+			e.set("Error", orEmpty(errName))
+		}
+	}
+	named := r.arn != ""
+	if named {
+		e.set("ExecutionArn", r.arn)
+	}
+	e.set("Input", string(r.input))
+	e.set("InputDetails", includedDetails())
+	if named {
+		e.set("Name", r.name)
+	}
+	if status == "SUCCEEDED" {
+		e.set("Output", jsonText(m.results[i]))
+		e.set("OutputDetails", includedDetails())
+	}
+	if named {
+		e.set("RedriveCount", json.Number("0"))
+		if status == "SUCCEEDED" {
+			e.set("RedriveStatus", "NOT_REDRIVABLE")
+			e.set("RedriveStatusReason", "Execution is SUCCEEDED and cannot be redriven")
+		} else {
+			e.set("RedriveStatus", "REDRIVABLE")
+		}
+		e.set("StartDate", formatTimestamp(r.start))
+		e.set("StateMachineArn", r.machineARN)
+	}
+	e.set("Status", status)
+	if named {
+		e.set("StopDate", formatTimestamp(r.stop))
+	}
+	return e
 }
 
 func includedDetails() *object {

@@ -83,6 +83,11 @@ type Executions struct {
 	// handedOver are the tasks whose stored decision a wake handed to the execution
 	// (resume), which a decision that raced the wake reads (decideParked). Under parking.
 	handedOver map[int64]bool
+
+	// parents are the machine versions of parents whose map runs start children
+	// (parentVersion), under parentsMu.
+	parentsMu sync.Mutex
+	parents   map[string]resource.StateMachine
 }
 
 // New builds the lifecycle and its engine. Call Run to resume what was running and to wake

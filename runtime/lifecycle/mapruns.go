@@ -61,19 +61,26 @@ const childPoll = 250 * time.Millisecond
 // (runtime.MapRunner).
 func (l *Executions) RunChild(ctx context.Context, c runtime.ChildRun) (runtime.ChildResult, error) {
 	arn, name := runtime.ChildExecutionARN(c.MapRunARN, c.Index, c.ExecutionType)
+	// A child of a new map run is started without looking for it first; one that exists all
+	// the same (ErrExists) is looked up.
+	lookFirst := !c.New
 	for {
-		e, err := l.cfg.Store.FindExecutionByARN(ctx, arn)
+		var e resource.Execution
+		err := resource.ErrNotFound
+		if lookFirst {
+			e, err = l.cfg.Store.FindExecutionByARN(ctx, arn)
+		}
+		lookFirst = true
 		if errors.Is(err, resource.ErrNotFound) {
-			if e, err = l.startChild(ctx, c, arn, name); err != nil && !errors.Is(err, resource.ErrExists) {
-				return runtime.ChildResult{}, err
+			// Started here, the child is running: no need to read it back before waiting.
+			if e, err = l.startChild(ctx, c, arn, name); errors.Is(err, resource.ErrExists) {
+				continue
 			}
-			continue
 		}
 		if err != nil {
 			return runtime.ChildResult{}, err
 		}
-		res := runtime.ChildResult{Output: e.Output, ExecutionARN: e.ARN, Name: e.Name,
-			StateMachineARN: runtime.MapRunMachineARN(c.MapRunARN), Start: e.StartedAt, Stop: e.StoppedAt}
+		res := runtime.ChildResult{Output: e.Output, ExecutionARN: e.ARN, Name: e.Name, Start: e.StartedAt, Stop: e.StoppedAt}
 		switch e.Status {
 		case runtime.StatusRunning:
 		case runtime.StatusSucceeded:
@@ -105,11 +112,7 @@ func (l *Executions) RunChild(ctx context.Context, c runtime.ChildRun) (runtime.
 
 // startChild stores and starts a map run's child, as Start does an execution.
 func (l *Executions) startChild(ctx context.Context, c runtime.ChildRun, arn, name string) (resource.Execution, error) {
-	parent, err := l.cfg.Store.FindExecutionByARN(ctx, c.ParentARN)
-	if err != nil {
-		return resource.Execution{}, err
-	}
-	m, err := l.cfg.Store.FindMachineVersion(ctx, parent.VersionID)
+	m, err := l.parentVersion(ctx, c.ParentARN)
 	if err != nil {
 		return resource.Execution{}, err
 	}
@@ -137,6 +140,35 @@ func (l *Executions) startChild(ctx context.Context, c runtime.ChildRun, arn, na
 	l.cfg.Publish(e.ARN, started)
 	return e, l.engine.Resume(l.cfg.RunContext, childInput(runtime.StartInputOf(e, m, c.Definition), e), []runtime.Event{started})
 }
+
+// parentVersion is the machine version a parent execution runs, which its children run too:
+// read once per parent while its map runs go on (neither ever changes), not twice per child.
+// Only a few parents are kept: the cache is emptied when it is full.
+func (l *Executions) parentVersion(ctx context.Context, parentARN string) (resource.StateMachine, error) {
+	l.parentsMu.Lock()
+	m, ok := l.parents[parentARN]
+	l.parentsMu.Unlock()
+	if ok {
+		return m, nil
+	}
+	parent, err := l.cfg.Store.FindExecutionByARN(ctx, parentARN)
+	if err != nil {
+		return m, err
+	}
+	if m, err = l.cfg.Store.FindMachineVersion(ctx, parent.VersionID); err != nil {
+		return m, err
+	}
+	l.parentsMu.Lock()
+	defer l.parentsMu.Unlock()
+	if len(l.parents) >= parentsKept || l.parents == nil {
+		l.parents = map[string]resource.StateMachine{}
+	}
+	l.parents[parentARN] = m
+	return m, nil
+}
+
+// parentsKept is how many parents' versions parentVersion keeps.
+const parentsKept = 64
 
 // childInput makes a child's StartInput name the map run's machine (parent/label) and run
 // with the child's type.
