@@ -185,3 +185,16 @@ func TestItemReaderWithoutAnObjectStore(t *testing.T) {
 		t.Fatalf("got %s %s", res.Error, res.Cause)
 	}
 }
+
+func TestItemReaderItemsAreBatchedAndSelected(t *testing.T) {
+	t.Parallel()
+	objects := s3Folder(t, map[string]string{"b/rows.csv": "n\n1\n2\n3\n4\n5\n"})
+	reader := getObject("", `"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW","MaxItems":4`)
+	extra := `,"ItemSelector":{"n.$":"$$.Map.Item.Value.n","i.$":"$$.Map.Item.Index"},"ItemBatcher":{"MaxItemsPerBatch":3,"BatchInput":{"from.$":"$.key"}}`
+	res, events := runWithObjects(t, objects, readerMap(reader, extra), `{"key":"rows.csv"}`)
+	want := `[{"BatchInput":{"from":"rows.csv"},"Items":[{"n":"1","i":0},{"n":"2","i":1},{"n":"3","i":2}]},` +
+		`{"BatchInput":{"from":"rows.csv"},"Items":[{"n":"4","i":3}]}]`
+	if string(res.Output) != want {
+		t.Fatalf("got %s %s, want %s\n%s", res.Output, res.Cause, want, formatHistory(events))
+	}
+}

@@ -167,13 +167,10 @@ func (m *mapRun) failChildren(failure *Error) error {
 }
 
 // runARN is the ARN of this attempt's map run: its children's, or, when the iterations run
-// here, one made for the attempt (a ResultWriter names it).
+// here, the one runItems made for the attempt (a ResultWriter names it).
 func (m *mapRun) runARN() string {
 	if m.children != nil {
 		return m.children.arn
-	}
-	if m.localARN == "" {
-		m.localARN = MapRunARN(m.x.in.ExecutionARN, m.s.label())
 	}
 	return m.localARN
 }

@@ -356,6 +356,8 @@ func (x *execution) runItems(s *MapState, sr *stateRun, input any) (any, error) 
 		if err := m.beginChildren(mapRunARN, concurrency); err != nil {
 			return nil, err
 		}
+	} else if s.writer != nil {
+		m.localARN = MapRunARN(x.in.ExecutionARN, s.label())
 	}
 	if s.reader != nil {
 		// Read again after a restart: the objects of a run are taken not to change, and the
@@ -764,8 +766,8 @@ func (m *mapRun) iterate(i int) {
 	if m.records != nil {
 		// An iteration here stands for the child AWS would start: the ResultWriter names it
 		// as the lifecycle would have.
-		arn, name := ChildExecutionARN(m.runARN(), i, s.ExecutionType)
-		m.records[i] = childRecord{arn: arn, name: name, machineARN: MapRunMachineARN(m.runARN()), start: x.now(), input: encodeJSON(in)}
+		arn, name := ChildExecutionARN(m.localARN, i, s.ExecutionType)
+		m.records[i] = childRecord{arn: arn, name: name, machineARN: MapRunMachineARN(m.localARN), start: x.now(), input: encodeJSON(in)}
 		defer func() { m.records[i].stop = x.now() }()
 	}
 	if r := m.resumed[i]; r != nil {

@@ -178,16 +178,36 @@ func TestDistributedMapFromS3SurvivesRestart(t *testing.T) {
 	}
 }
 
-func TestServeKeepsS3BesideTheDatabase(t *testing.T) {
+func TestServeChoosesItsS3(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	s, err := startStudioArgs(t, "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "data", "studio.db"))
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name  string
+		env   map[string]string
+		where string // what the banner says, and the folder made, if it is one
+	}{
+		{"beside the database by default", nil, filepath.Join(dir, "a", "s3")},
+		{"STEPSTUDIO_S3_DIR", map[string]string{"STEPSTUDIO_S3_DIR": filepath.Join(dir, "elsewhere")}, filepath.Join(dir, "elsewhere")},
+		{"S3_ENDPOINT", map[string]string{"S3_ENDPOINT": "http://127.0.0.1:4566"}, "http://127.0.0.1:4566"},
 	}
-	t.Cleanup(s.stop)
-	want := filepath.Join(dir, "data", "s3")
-	if info, err := os.Stat(want); err != nil || !info.IsDir() || !strings.Contains(s.banner, "S3 "+want) {
-		t.Fatalf("no folder %s (%v), banner %s", want, err, s.banner)
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(dir, string(rune('a'+i)), "studio.db")
+			s, err := startStudioEnv(t, tt.env, "--addr", "127.0.0.1:0", "--db", db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.stop()
+			if !strings.Contains(s.banner, "S3 "+tt.where+",") {
+				t.Errorf("banner %s, want S3 %s", s.banner, tt.where)
+			}
+			if info, err := os.Stat(tt.where); !strings.HasPrefix(tt.where, "http") && (err != nil || !info.IsDir()) {
+				t.Errorf("no folder %s: %v", tt.where, err)
+			}
+			// S3's folder is made after the database's, which stays private.
+			if info, err := os.Stat(filepath.Dir(db)); err != nil || info.Mode().Perm() != 0o700 {
+				t.Errorf("the data folder: %v %v", info.Mode(), err)
+			}
+		})
 	}
 }

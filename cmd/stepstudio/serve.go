@@ -73,16 +73,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	objects, objectsAt, err := opts.objects()
-	if err != nil {
-		return err
-	}
 
 	db, err := store.Open(ctx, opts.dbPath, store.Options{Synchronous: sync})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	// After the database: the data folder it makes is private, and S3's folder goes in it.
+	objects, objectsAt, err := opts.objects()
+	if err != nil {
+		return err
+	}
 	local := isLoopback(opts.addr)
 	if err := checkCanServe(ctx, db, opts.addr, opts.dbPath, local); err != nil {
 		return err
