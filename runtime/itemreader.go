@@ -261,7 +261,7 @@ func (x *execution) readItems(r *itemReader, req readRequest) ([]any, error) {
 	}
 	objects := x.eng.cfg.Objects
 	if objects == nil {
-		return nil, readerFailure("stepstudio has no object store to read s3://%s/%s from: start it with --s3-dir or --s3-endpoint", req.bucket, req.key)
+		return nil, readerFailure("stepstudio has no object store to read s3://%s/%s from: give stepstudio --s3-dir (or serve --s3-endpoint)", req.bucket, req.key)
 	}
 	items := &itemSink{max: req.maxItems}
 	if r.list {

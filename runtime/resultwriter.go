@@ -165,7 +165,7 @@ func (m *mapRun) writeResults() (any, error) {
 func (m *mapRun) put(bucket, key string, body []byte) error {
 	objects := m.x.eng.cfg.Objects
 	if objects == nil {
-		return &Error{Name: ErrNameResultWriterFailed, Cause: "stepstudio has no object store to write s3://" + bucket + "/" + key + " to: start it with --s3-dir or --s3-endpoint"}
+		return &Error{Name: ErrNameResultWriterFailed, Cause: "stepstudio has no object store to write s3://" + bucket + "/" + key + " to: give stepstudio --s3-dir (or serve --s3-endpoint)"}
 	}
 	if err := objects.PutObject(m.x.ctx, bucket, key, body); err != nil {
 		// AWS's cause text is not documented; this one names the object and the problem.

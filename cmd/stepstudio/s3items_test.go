@@ -14,20 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 )
 
-// s3Files writes files ("bucket/key": content) below root, the folder standing in for S3.
-func s3Files(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		path := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // csvRows is a CSV of n rows with the header id,name.
 func csvRows(n int) string {
 	var b strings.Builder
@@ -82,8 +68,7 @@ func resultFiles(t *testing.T, root, output string) (manifest map[string]any, su
 func TestDistributedMapReadsCSVAndWritesResultsToTheS3Folder(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	root := filepath.Join(dir, "s3")
-	s3Files(t, root, map[string]string{"in/rows.csv": csvRows(30), "out/.keep": ""})
+	root := writeFiles(t, map[string]string{"in/rows.csv": csvRows(30), "out/.keep": ""})
 	s, err := startStudioArgs(t, "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "data", "studio.db"), "--s3-dir", root)
 	if err != nil {
 		t.Fatal(err)
@@ -133,9 +118,7 @@ func TestDistributedMapReadsCSVAndWritesResultsToTheS3Folder(t *testing.T) {
 // starts again a child.
 func TestDistributedMapFromS3SurvivesRestart(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	root, db := filepath.Join(dir, "s3"), filepath.Join(dir, "data", "studio.db")
-	s3Files(t, root, map[string]string{"in/rows.csv": csvRows(3), "out/.keep": ""})
+	root, db := writeFiles(t, map[string]string{"in/rows.csv": csvRows(3), "out/.keep": ""}), filepath.Join(t.TempDir(), "data", "studio.db")
 	s, err := startStudioArgs(t, "--addr", "127.0.0.1:0", "--db", db, "--s3-dir", root)
 	if err != nil {
 		t.Fatal(err)
