@@ -289,6 +289,9 @@ func (m *mapRun) entry(i int, status string) *object {
 		if status == "SUCCEEDED" {
 			e.set("RedriveStatus", "NOT_REDRIVABLE")
 			e.set("RedriveStatusReason", "Execution is SUCCEEDED and cannot be redriven")
+		} else if strings.Contains(r.arn, ":express:") {
+			// Express children are redriven by redriving their map run (DescribeExecution).
+			e.set("RedriveStatus", "REDRIVABLE_BY_MAP_RUN")
 		} else {
 			e.set("RedriveStatus", "REDRIVABLE")
 		}

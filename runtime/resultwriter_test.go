@@ -157,3 +157,20 @@ func TestResultWriterFailure(t *testing.T) {
 		t.Fatalf("got %s %s %q", res.Status, res.Error, res.Cause)
 	}
 }
+
+func TestResultWriterNamesExpressChildren(t *testing.T) {
+	t.Parallel()
+	objects := s3Folder(t, map[string]string{"out/.keep": ""})
+	def := strings.Replace(writerMap(`{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out","Prefix":""}}`, `,"ToleratedFailureCount":1`),
+		`"ExecutionType":"STANDARD"`, `"ExecutionType":"EXPRESS"`, 1)
+	res, _ := runWithObjects(t, objects, def, `{"items":[{"fail":true}]}`)
+	var out struct{ ResultWriterDetails struct{ Key string } }
+	if err := json.Unmarshal(res.Output, &out); err != nil {
+		t.Fatalf("%s %s: %v", res.Output, res.Cause, err)
+	}
+	failed := readJSONFile(t, objects.Root, "out/"+strings.Replace(out.ResultWriterDetails.Key, "manifest.json", "FAILED_0.json", 1)).([]any)
+	entry := failed[0].(map[string]any)
+	if !strings.Contains(entry["ExecutionArn"].(string), ":express:machine/M:") || entry["RedriveStatus"] != "REDRIVABLE_BY_MAP_RUN" {
+		t.Fatalf("entry %v", entry)
+	}
+}

@@ -414,6 +414,9 @@ func (m *mapRun) prepare(in *innerResume) error {
 		m.jobs = len(m.batches)
 	}
 	m.kept = m.sr.kept.keptFor(len(m.items), m.jobs)
+	if m.batches != nil {
+		m.items = nil // the batches hold what the iterations get: the items are not kept twice
+	}
 	if m.s.writer != nil {
 		m.records = make([]childRecord, m.jobs)
 		for i, out := range m.kept {
