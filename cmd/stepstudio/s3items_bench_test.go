@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -69,7 +68,6 @@ func BenchmarkDistributedMapCSV100k(b *testing.B) {
 			b.ReportMetric(elapsed.Seconds()/float64(b.N), "s/run")
 			b.ReportMetric(float64(rows*b.N)/elapsed.Seconds(), "rows/s")
 			b.ReportMetric(selfPeakRSSMB(), "peak-RSS-MB")
-			fmt.Fprintf(os.Stderr, "%s children: %d rows in %.1f s\n", typ, rows, elapsed.Seconds()/float64(b.N))
 		})
 	}
 }
