@@ -4,7 +4,7 @@
 // Diagnostic shaped like ValidateStateMachineDefinition's (code, message, location such as
 // /States/Fetch/Next), and executes parsed definitions (Engine). It knows nothing of HTTP, SQL
 // or HTML: what it needs from outside it declares as interfaces (Clock, TaskInvoker,
-// Recorder), so the server, the command line and the tests wire in what they need.
+// Recorder, MapRunner, ObjectStore), so the server, the command line and the tests wire in what they need.
 //
 // # What runs
 //
@@ -16,10 +16,14 @@
 // Java does, intrinsic_java.go); Choice rules; Retry and Catch (retry.go); task timeouts and
 // heartbeats; the 256 KiB payload limit; variables with their scopes (variables.go);
 // Parallel branches and Map iterations as frames sharing the execution's history numbering
-// (frames.go), inline Maps at most 40 iterations at a time.
+// (frames.go), inline Maps at most 40 iterations at a time; distributed Maps' children as
+// executions of a map run when a MapRunner runs them (maprun.go), their items read from Amazon
+// S3 by an ItemReader (itemreader.go) and their results written there by a ResultWriter
+// (resultwriter.go) through an ObjectStore (objects.go; runtime/objectstore has a folder and an
+// S3 endpoint).
 //
-// Not yet: the JSONata query language (Parse refuses it, saying so), Map's S3 ItemReader and
-// ResultWriter, and AWS service integrations, which are the TaskInvoker's business.
+// Not yet: the JSONata query language (Parse refuses it, saying so), PARQUET and MANIFEST
+// item readers, and AWS service integrations, which are the TaskInvoker's business.
 //
 // # Time, tasks and history
 //

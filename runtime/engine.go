@@ -43,6 +43,10 @@ type EngineConfig struct {
 	// MapRuns, when set, runs the iterations of a distributed Map as child executions of a
 	// map run (maprun.go); without it they run inside the execution, as inline ones do.
 	MapRuns MapRunner
+	// Objects is the Amazon S3 that distributed Maps read items from (ItemReader) and write
+	// results to (ResultWriter); without it they fail with States.ItemReaderFailed or
+	// States.ResultWriterFailed.
+	Objects ObjectStore
 	// ActivityExistsFunc, when set, says whether an activity exists: a Task of one that does
 	// not fails when it is scheduled (ActivityScheduleFailed, States.Runtime) instead of
 	// waiting for a worker that can never come.

@@ -28,9 +28,10 @@ type MapRunner interface {
 	// nothing.
 	StartMapRun(ctx context.Context, r MapRunInfo) error
 	// RunChild runs one item of a map run as a child execution, or waits for the one that
-	// runs or ran, and returns its output or its failure (an *Error). A ctx that ends with
-	// a StopExecution of the parent (StopCause) stops the child.
-	RunChild(ctx context.Context, c ChildRun) (json.RawMessage, error)
+	// runs or ran, and returns how it ended: its output, or its failure (an *Error) with the
+	// result still describing the child. A ctx that ends with a StopExecution of the parent
+	// (StopCause) stops the child.
+	RunChild(ctx context.Context, c ChildRun) (ChildResult, error)
 	// EndMapRun keeps how a map run ended: SUCCEEDED, FAILED (failure) or ABORTED.
 	EndMapRun(ctx context.Context, arn, status string, failure *Error) error
 }
@@ -57,6 +58,38 @@ type ChildRun struct {
 	Input         json.RawMessage
 	Definition    *Definition // the ItemProcessor, as a machine
 	ExecutionType string
+	// TestCase is the parent's mock test case, which its children run with too.
+	TestCase string
+	// New says the map run began in this run of the parent, not before a restart: none of
+	// its children can have been started yet, so there is no need to look for one first.
+	New bool
+}
+
+// ChildResult is how a map run's child ended: its output when it succeeded, and what a
+// ResultWriter tells of it.
+type ChildResult struct {
+	Output       json.RawMessage
+	ExecutionARN string
+	Name         string
+	Start, Stop  time.Time
+}
+
+// ChildExecutionARN is the ARN and name of the child of a map run for the item at index:
+// the same for the same item, so that a restart finds the child it had started. Standard
+// children are executions of the map run's machine (parent/label); Express ones carry the
+// map run's id too, as AWS's express ARNs do.
+func ChildExecutionARN(mapRunARN string, index int, executionType string) (arn, name string) {
+	machine := MapRunMachineARN(mapRunARN) // arn:aws:states:R:A:stateMachine:parent/label
+	f := strings.SplitN(machine, ":", 7)
+	for len(f) < 7 {
+		f = append(f, "")
+	}
+	id := mapRunARN[strings.LastIndexByte(mapRunARN, ':')+1:]
+	name = fmt.Sprintf("%s-%d", id, index)
+	if executionType == "EXPRESS" {
+		return fmt.Sprintf("arn:aws:states:%s:%s:express:%s:%s:%s", f[3], f[4], f[6], name, id), name
+	}
+	return fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", f[3], f[4], f[6], name), name
 }
 
 // MapRunARN is the ARN of a new map run of a Map state: the parent machine's name and the
@@ -91,7 +124,9 @@ func NewUUID() string {
 
 // childRuns is a running map run: its ARN and what limits its children.
 type childRuns struct {
-	arn string
+	arn     string
+	machine string // the children's state machine (MapRunMachineARN)
+	isNew   bool   // begun by this run of the parent (ChildRun.New)
 	// limit is MaxConcurrency (0: no limit of its own); running counts the children in
 	// flight. Both under mapRun.mu; cond wakes the workers waiting for room.
 	limit   int
@@ -99,36 +134,64 @@ type childRuns struct {
 	cond    *sync.Cond
 }
 
-// startChildren starts (or, after a restart, takes up again) the map run of this attempt.
-func (m *mapRun) startChildren(arn string, concurrency int) error {
-	x, s := m.x, m.s
-	label := s.Label
-	if label == "" {
-		label = s.Name
-	}
+// beginChildren begins (or, after a restart, takes up again) the map run of this attempt:
+// MapRunStarted is recorded and stored before the items are read (an ItemReader's failure is
+// the map run's) and before any child starts, so that a restart finds the run.
+func (m *mapRun) beginChildren(arn string, concurrency int) error {
+	x := m.x
 	m.children = &childRuns{arn: arn, limit: concurrency, cond: sync.NewCond(&m.mu)}
 	if arn == "" {
-		m.children.arn = MapRunARN(x.in.ExecutionARN, label)
-		if _, err := x.record(MapRunStarted, s.Name, EventDetails{MapRunArn: m.children.arn}); err != nil {
+		m.children.isNew = true
+		m.children.arn = MapRunARN(x.in.ExecutionARN, m.s.label())
+		if _, err := x.record(MapRunStarted, m.s.Name, EventDetails{MapRunArn: m.children.arn}); err != nil {
 			return err
 		}
 	}
-	// The run is stored before any child starts: a restart finds both.
-	if err := x.flush(); err != nil {
-		return err
-	}
+	m.children.machine = MapRunMachineARN(m.children.arn)
+	return x.flush()
+}
+
+// startChildren keeps the map run, its items known, with the MapRunner.
+func (m *mapRun) startChildren() error {
+	x, s := m.x, m.s
 	return x.eng.cfg.MapRuns.StartMapRun(x.ctx, MapRunInfo{ARN: m.children.arn, ExecutionARN: x.in.ExecutionARN,
-		StateName: s.Name, ExecutionType: s.ExecutionType, Items: m.jobs, MaxConcurrency: concurrency,
+		StateName: s.Name, ExecutionType: s.ExecutionType, Items: m.jobs, MaxConcurrency: m.children.limit,
 		ToleratedFailureCount: m.tolerance.n, ToleratedFailurePercentage: m.tolerance.percentage, Start: x.now()})
 }
 
-// runChildren runs the children, mapWorkerLimit at most at once and no more than the map
+// failChildren ends the map run with a failure of its own (its ItemReader's): MapRunFailed.
+func (m *mapRun) failChildren(failure *Error) error {
+	if _, err := m.x.record(MapRunFailed, m.s.Name, EventDetails{Error: failure.Name, Cause: failure.Cause}); err != nil {
+		return err
+	}
+	m.endChildren("FAILED", failure)
+	return failure
+}
+
+// runARN is the ARN of this attempt's map run: its children's, or, when the iterations run
+// here, the one runItems made for the attempt (a ResultWriter names it).
+func (m *mapRun) runARN() string {
+	if m.children != nil {
+		return m.children.arn
+	}
+	return m.localARN
+}
+
+// label is the Label of a distributed Map, or its name.
+func (s *MapState) label() string {
+	if s.Label != "" {
+		return s.Label
+	}
+	return s.Name
+}
+
+// runChildren runs the children, childWorkerLimit at most at once and no more than the map
 // run's MaxConcurrency, and records how the map run ended.
 func (m *mapRun) runChildren() (any, error) {
 	x := m.x
 	x.eng.registerMapRun(m)
 	defer x.eng.unregisterMapRun(m.children.arn)
-	out, err := m.run(mapWorkerLimit)
+	out, err := m.run(childWorkerLimit)
 	if errors.Is(err, m.stopErr) && m.stopErr != nil && x.ctx.Err() == nil {
 		failure := asFailure(err)
 		if failure != nil {
@@ -174,32 +237,54 @@ func (m *mapRun) runChild(i int, in any) {
 		return
 	}
 	x, s := m.x, m.s
-	out, err := x.eng.cfg.MapRuns.RunChild(m.ctx, ChildRun{MapRunARN: c.arn, ParentARN: x.in.ExecutionARN, StateName: s.Name,
-		Index: i, Input: encodeJSON(in), Definition: s.ItemProcessor, ExecutionType: s.ExecutionType})
+	input := encodeJSON(in)
+	res, err := x.eng.cfg.MapRuns.RunChild(m.ctx, ChildRun{MapRunARN: c.arn, ParentARN: x.in.ExecutionARN, StateName: s.Name, TestCase: x.in.TestCase,
+		Index: i, Input: input, Definition: s.ItemProcessor, ExecutionType: s.ExecutionType, New: c.isNew})
 	var v any
 	if err == nil {
-		if v, err = decodeJSON(out); err != nil {
+		if v, err = decodeJSON(res.Output); err != nil {
 			err = runtimeError("stepstudio: the child execution's output is not JSON: %v", err)
 		}
+	}
+	if m.records != nil && (err == nil || asFailure(err) != nil) {
+		m.records[i] = childRecord{arn: res.ExecutionARN, name: res.Name, machineARN: c.machine,
+			start: res.Start, stop: res.Stop, input: input}
 	}
 	switch failure := asFailure(err); {
 	case err == nil:
 		m.mu.Lock()
 		m.results[i] = v
 		m.mu.Unlock()
+		m.recorded(i, "SUCCEEDED")
 	case failure != nil:
-		m.mu.Lock()
-		m.failures++
-		m.results[i] = errorOutput(failure)
-		exceeded := m.tolerance.exceeded(m.failures, m.jobs)
-		m.mu.Unlock()
-		if exceeded {
-			m.stop(&Error{Name: ErrNameExceedTolerated, Cause: "The specified tolerated failure threshold was exceeded"}, nil)
-		}
+		m.failed(i, failure, nil)
 	case m.ctx.Err() != nil && errors.Is(err, context.Canceled):
 		// Stopped: by another failure, StopExecution or a shutdown; run says which.
 	default:
 		m.stop(err, nil)
+	}
+}
+
+// recorded notes how job i ended, for a ResultWriter.
+func (m *mapRun) recorded(i int, status string) {
+	if m.records != nil {
+		m.records[i].status = status
+	}
+}
+
+// failed counts job i's failure against the tolerated failures, stopping the run beyond
+// them (at the iteration's frame at, if any). A tolerated failure keeps its place in the
+// result with the error output: AWS (without a ResultWriter) leaves no record of what a
+// failed child contributes.
+func (m *mapRun) failed(i int, failure *Error, at *execution) {
+	m.recorded(i, "FAILED")
+	m.mu.Lock()
+	m.failures++
+	m.results[i] = errorOutput(failure)
+	exceeded := m.tolerance.exceeded(m.failures, m.jobs)
+	m.mu.Unlock()
+	if exceeded {
+		m.stop(&Error{Name: ErrNameExceedTolerated, Cause: "The specified tolerated failure threshold was exceeded"}, at)
 	}
 }
 

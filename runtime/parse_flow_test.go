@@ -1,11 +1,7 @@
 package runtime_test
 
 import (
-	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/stepstudio/stepstudio/runtime"
 )
@@ -78,7 +74,10 @@ func TestValidateParallelMapAndVariables(t *testing.T) {
 				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/M/ToleratedFailureCountPath", "M", "ToleratedFailureCountPath", "cannot have both ToleratedFailureCount and ToleratedFailureCountPath"},
 				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/M/ToleratedFailurePercentage", "M", "ToleratedFailurePercentage", "must be between 0 and 100"},
 				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/M/ItemBatcher", "M", "ItemBatcher", "only for a Map state whose ProcessorConfig Mode is DISTRIBUTED"},
-				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/M/ItemReader", "M", "ItemReader", "Amazon S3"},
+				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/M/ItemReader", "M", "ItemReader", "only for a Map state whose ProcessorConfig Mode is DISTRIBUTED"},
+				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/M/ItemReader", "M", "ItemReader", "[Resource]"},
+				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/M/ItemReader", "M", "ItemReader", "[Parameters]"},
+				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/M/ItemReader", "M", "ItemReader", "[ReaderConfig]"},
 			},
 		},
 		{
@@ -123,21 +122,7 @@ func TestValidateParallelMapAndVariables(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := []diag{}
-			for _, d := range runtime.Validate([]byte(tt.def)) {
-				got = append(got, diag{d.Severity, d.Code, d.Location, d.State, d.Field, d.Message})
-			}
-			messageContains := cmp.Comparer(func(a, b diag) bool {
-				if strings.Contains(a.Message, b.Message) {
-					a.Message = b.Message
-				} else if strings.Contains(b.Message, a.Message) {
-					b.Message = a.Message
-				}
-				return a == b
-			})
-			if diff := cmp.Diff(tt.want, got, messageContains, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("diagnostics (-want +got):\n%s", diff)
-			}
+			checkDiagnostics(t, tt.def, tt.want)
 		})
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/stepstudio/stepstudio/runtime"
 )
@@ -183,21 +182,7 @@ func TestValidate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := []diag{}
-			for _, d := range runtime.Validate([]byte(tt.def)) {
-				got = append(got, diag{d.Severity, d.Code, d.Location, d.State, d.Field, d.Message})
-			}
-			messageContains := cmp.Comparer(func(a, b diag) bool {
-				if strings.Contains(a.Message, b.Message) {
-					a.Message = b.Message
-				} else if strings.Contains(b.Message, a.Message) {
-					b.Message = a.Message
-				}
-				return a == b
-			})
-			if diff := cmp.Diff(tt.want, got, messageContains, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("diagnostics (-want +got):\n%s", diff)
-			}
+			checkDiagnostics(t, tt.def, tt.want)
 		})
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/stepstudio/stepstudio/runtime"
+	"github.com/stepstudio/stepstudio/runtime/objectstore"
 )
 
 // runMachine runs one execution in memory, on the real clock, with nothing stored. The
@@ -24,8 +25,9 @@ func runMachine(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	input := fset.String("input", "{}", "the execution input: JSON text, or @FILE to read it from FILE")
 	maxHistory := fset.Int64("max-history-events", runtime.DefaultMaxHistoryEvents,
 		"events the history may hold before the execution fails with States.Runtime, as on AWS; 0 for no limit")
+	s3Dir := fset.String("s3-dir", "", "a folder standing in for Amazon S3 for distributed Maps' ItemReader and ResultWriter: each subfolder is a bucket")
 	fset.Usage = func() {
-		fmt.Fprintln(stderr, "usage: stepstudio run FILE [--input JSON|@FILE] [--max-history-events N]\n\n"+
+		fmt.Fprintln(stderr, "usage: stepstudio run FILE [--input JSON|@FILE] [--max-history-events N] [--s3-dir DIR]\n\n"+
 			"Runs the state machine in FILE once, in memory and in real time, and prints its output.\n"+
 			"On failure prints status, error and cause on stderr and exits 1. Tasks cannot call AWS:\n"+
 			"they fail with States.TaskFailed, and a .waitForTaskToken task fails with States.Runtime\n"+
@@ -66,8 +68,11 @@ func runMachine(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	eng := runtime.NewEngine(runtime.EngineConfig{Clock: systemClock{}, Invoker: offlineInvoker{command: "run"},
-		MaxHistoryEvents: *maxHistory})
+	cfg := runtime.EngineConfig{Clock: systemClock{}, Invoker: offlineInvoker{command: "run"}, MaxHistoryEvents: *maxHistory}
+	if *s3Dir != "" {
+		cfg.Objects = objectstore.Folder{Root: *s3Dir}
+	}
+	eng := runtime.NewEngine(cfg)
 	res, err := eng.Run(ctx, runtime.StartInput{
 		ExecutionARN:     "arn:aws:states:us-east-1:123456789012:execution:" + name + ":" + execName,
 		ExecutionName:    execName,

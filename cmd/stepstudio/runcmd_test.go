@@ -16,6 +16,11 @@ func TestRunCommand(t *testing.T) {
 		"callback.asl.json": `{"StartAt":"Ask","States":{"Ask":{"Type":"Task",
 			"Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}`,
 		"invalid.asl.json": `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}`,
+		"s3.asl.json": `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+			"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","Parameters":{"Bucket":"in","Key":"rows.csv"},
+				"ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"}},
+			"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}`,
+		"s3/in/rows.csv": "a,b\n1,2\n",
 	})
 	path := func(name string) string { return filepath.Join(dir, name) }
 	tests := []struct {
@@ -25,6 +30,9 @@ func TestRunCommand(t *testing.T) {
 		stderr []string // lines stderr must hold
 		err    string
 	}{
+		{name: "S3 items from --s3-dir",
+			args:   []string{path("s3.asl.json"), "--s3-dir", path("s3")},
+			stdout: `[{"a":"1","b":"2"}]` + "\n"},
 		{name: "literal input, flag after the file",
 			args:   []string{path("greet.asl.json"), "--input", `{"name":"Grace"}`},
 			stdout: `{"greeting":"Grace","machine":"greet"}` + "\n"},

@@ -18,11 +18,15 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
 	"github.com/stepstudio/stepstudio/designer"
 	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/runtime/integration"
 	"github.com/stepstudio/stepstudio/runtime/lifecycle"
 	"github.com/stepstudio/stepstudio/runtime/mockconfig"
+	"github.com/stepstudio/stepstudio/runtime/objectstore"
 	"github.com/stepstudio/stepstudio/static"
 	"github.com/stepstudio/stepstudio/store"
 	"github.com/stepstudio/stepstudio/web"
@@ -36,6 +40,9 @@ var (
 	_ lifecycle.Store   = (*store.DB)(nil)
 	_ web.Lifecycle     = (*lifecycle.Executions)(nil)
 	_ web.GraphRenderer = graphRenderer{}
+
+	_ runtime.ObjectStore = objectstore.Folder{}
+	_ runtime.ObjectStore = (*objectstore.Endpoint)(nil)
 )
 
 // serve starts the studio and blocks until ctx is cancelled.
@@ -85,6 +92,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer db.Close()
+	// After the database: the data folder it makes is private, and S3's folder goes in it.
+	objects, objectsAt, err := opts.objects()
+	if err != nil {
+		return err
+	}
 	local := isLoopback(opts.addr)
 	if err := checkCanServe(ctx, db, opts.addr, opts.dbPath, local); err != nil {
 		return err
@@ -139,6 +151,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Publish:          hub.Publish,
 		RunContext:       runCtx,
 		MapRuns:          db,
+		Objects:          objects,
 		ActivityExistsFunc: func(activityARN string) bool {
 			_, err := db.FindActivity(context.Background(), activityARN)
 			return !errors.Is(err, store.ErrNotFound) // a failed lookup does not fail the task
@@ -200,7 +213,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "stepstudio listening on http://%s (database %s, sync %s)\n", ln.Addr(), opts.dbPath, strings.ToLower(string(sync)))
+	fmt.Fprintf(stdout, "stepstudio listening on http://%s (database %s, S3 %s, sync %s)\n", ln.Addr(), opts.dbPath, objectsAt, strings.ToLower(string(sync)))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -244,6 +257,26 @@ type serveOptions struct {
 	// call; awsEndpoints route one service elsewhere, by integration.AWSService.ID.
 	awsEndpoint  string
 	awsEndpoints map[string]string
+	// s3Dir is the folder standing in for Amazon S3 (default: s3 beside the database);
+	// s3Endpoint, when set, an S3 endpoint used instead, with s3Keys' credentials.
+	s3Dir, s3Endpoint string
+	s3Keys            aws.CredentialsProvider
+}
+
+// objects is the Amazon S3 of distributed Maps: the S3 endpoint when one is named, or else
+// the folder (made if missing; its subfolders are the buckets).
+func (o *serveOptions) objects() (runtime.ObjectStore, string, error) {
+	if o.s3Endpoint != "" {
+		return objectstore.NewEndpoint(o.s3Endpoint, o.region, o.s3Keys, nil), o.s3Endpoint, nil
+	}
+	dir := o.s3Dir
+	if dir == "" {
+		dir = filepath.Join(filepath.Dir(o.dbPath), "s3")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, "", fmt.Errorf("the folder standing in for S3: %w", err)
+	}
+	return objectstore.Folder{Root: dir}, dir, nil
 }
 
 // lambda is the Lambda integration the flags describe, nil when they name no endpoint.
@@ -336,6 +369,13 @@ func serveFlags(getenv func(string) string, output io.Writer) (*flag.FlagSet, *s
 			o.awsEndpoints[s.ID] = v
 		}
 		fset.Var(serviceEndpoint{o.awsEndpoints, s.ID}, s.Flag, fmt.Sprintf("the `URL` that %s tasks call, instead of --aws-endpoint's (env %s)", s.Name, s.Env))
+	}
+	fset.StringVar(&o.s3Dir, "s3-dir", envOr(getenv, "STEPSTUDIO_S3_DIR", ""),
+		"the folder standing in for Amazon S3 for distributed Maps' ItemReader and ResultWriter: each subfolder is a bucket, the path below it a key (default: s3 beside the --db file; env STEPSTUDIO_S3_DIR)")
+	fset.StringVar(&o.s3Endpoint, "s3-endpoint", envOr(getenv, "S3_ENDPOINT", ""),
+		"an S3 endpoint to use instead of --s3-dir, such as http://127.0.0.1:4566 of LocalStack or MinIO's, with path-style addressing and the keys in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY if set (env S3_ENDPOINT)")
+	if id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"); id != "" && secret != "" {
+		o.s3Keys = credentials.NewStaticCredentialsProvider(id, secret, getenv("AWS_SESSION_TOKEN"))
 	}
 	fset.BoolVar(&o.dev, "dev", false, "serve the browser assets from static/dist on disk instead of the embedded copy")
 	fset.BoolVar(&o.inProcessLayout, "layout-in-process", false, "lay graphs out in this process instead of a worker process (graphviz leaks memory with every layout)")

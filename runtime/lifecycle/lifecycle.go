@@ -56,6 +56,9 @@ type Config struct {
 	// MapRuns, when set, keeps the map runs of distributed Maps, whose iterations then run as
 	// child executions (mapruns.go); without it they run inside their execution.
 	MapRuns MapRunStore
+	// Objects is the Amazon S3 of distributed Maps' ItemReader and ResultWriter
+	// (runtime.EngineConfig).
+	Objects runtime.ObjectStore
 	// ActivityScheduledFunc hears of each activity task stored and waiting for a worker;
 	// ActivityExistsFunc says whether an activity exists (runtime.EngineConfig).
 	ActivityScheduledFunc func(activityARN string)
@@ -82,6 +85,11 @@ type Executions struct {
 	// handedOver are the tasks whose stored decision a wake handed to the execution
 	// (resume), which a decision that raced the wake reads (decideParked). Under parking.
 	handedOver map[int64]bool
+
+	// parents are the machine versions of parents whose map runs start children
+	// (parentVersion), under parentsMu.
+	parentsMu sync.Mutex
+	parents   map[string]resource.StateMachine
 }
 
 // New builds the lifecycle and its engine. Call Run to resume what was running and to wake
@@ -103,7 +111,7 @@ func New(cfg Config) *Executions {
 		rec = byType{standard: cfg.Recorder, express: cfg.Express}
 	}
 	ecfg := runtime.EngineConfig{Clock: cfg.Clock, Invoker: cfg.Invoker, Mocks: cfg.Mocks, Recorder: rec, Logger: cfg.Logger,
-		MaxHistoryEvents: cfg.MaxHistoryEvents, ActivityScheduledFunc: cfg.ActivityScheduledFunc, ActivityExistsFunc: cfg.ActivityExistsFunc}
+		MaxHistoryEvents: cfg.MaxHistoryEvents, Objects: cfg.Objects, ActivityScheduledFunc: cfg.ActivityScheduledFunc, ActivityExistsFunc: cfg.ActivityExistsFunc}
 	if cfg.ParkAfter > 0 {
 		ecfg.Parker, ecfg.ParkAfter = l, cfg.ParkAfter
 	}

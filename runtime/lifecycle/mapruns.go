@@ -2,9 +2,7 @@ package lifecycle
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -61,29 +59,38 @@ const childPoll = 250 * time.Millisecond
 // RunChild runs one item of a map run as a child execution, or waits for the one that runs
 // or ran (a restart asks again for every item), and returns its output or failure
 // (runtime.MapRunner).
-func (l *Executions) RunChild(ctx context.Context, c runtime.ChildRun) (json.RawMessage, error) {
-	arn, name := childARN(c)
+func (l *Executions) RunChild(ctx context.Context, c runtime.ChildRun) (runtime.ChildResult, error) {
+	arn, name := runtime.ChildExecutionARN(c.MapRunARN, c.Index, c.ExecutionType)
+	// A child of a new map run is started without looking for it first; one that exists all
+	// the same (ErrExists) is looked up.
+	lookFirst := !c.New
 	for {
-		e, err := l.cfg.Store.FindExecutionByARN(ctx, arn)
+		var e resource.Execution
+		err := resource.ErrNotFound
+		if lookFirst {
+			e, err = l.cfg.Store.FindExecutionByARN(ctx, arn)
+		}
+		lookFirst = true
 		if errors.Is(err, resource.ErrNotFound) {
-			if e, err = l.startChild(ctx, c, arn, name); err != nil && !errors.Is(err, resource.ErrExists) {
-				return nil, err
+			// Started here, the child is running: no need to read it back before waiting.
+			if e, err = l.startChild(ctx, c, arn, name); errors.Is(err, resource.ErrExists) {
+				continue
 			}
-			continue
 		}
 		if err != nil {
-			return nil, err
+			return runtime.ChildResult{}, err
 		}
+		res := runtime.ChildResult{Output: e.Output, ExecutionARN: e.ARN, Name: e.Name, Start: e.StartedAt, Stop: e.StoppedAt}
 		switch e.Status {
 		case runtime.StatusRunning:
 		case runtime.StatusSucceeded:
-			return e.Output, nil
+			return res, nil
 		default:
 			name := e.Error
 			if name == "" {
 				name = map[runtime.Status]string{runtime.StatusTimedOut: runtime.ErrNameTimeout}[e.Status]
 			}
-			return nil, &runtime.Error{Name: name, Cause: e.Cause}
+			return res, &runtime.Error{Name: name, Cause: e.Cause}
 		}
 		if !l.engine.AwaitEnd(ctx, e.ARN) {
 			select {
@@ -98,36 +105,19 @@ func (l *Executions) RunChild(ctx context.Context, c runtime.ChildRun) (json.Raw
 					l.log.Error("stop a map run's child", "execution", e.ARN, "err", err)
 				}
 			}
-			return nil, ctx.Err()
+			return runtime.ChildResult{}, ctx.Err()
 		}
 	}
 }
 
-// childARN is the ARN and name of a map run's child for an item: the same for the same
-// item, so a restart finds the child it had started.
-func childARN(c runtime.ChildRun) (arn, name string) {
-	machine := runtime.MapRunMachineARN(c.MapRunARN) // arn:aws:states:R:A:stateMachine:parent/label
-	f := strings.SplitN(machine, ":", 7)
-	id := c.MapRunARN[strings.LastIndexByte(c.MapRunARN, ':')+1:]
-	name = fmt.Sprintf("%s-%d", id, c.Index)
-	if c.ExecutionType == "EXPRESS" {
-		return fmt.Sprintf("arn:aws:states:%s:%s:express:%s:%s:%s", f[3], f[4], f[6], name, id), name
-	}
-	return fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", f[3], f[4], f[6], name), name
-}
-
 // startChild stores and starts a map run's child, as Start does an execution.
 func (l *Executions) startChild(ctx context.Context, c runtime.ChildRun, arn, name string) (resource.Execution, error) {
-	parent, err := l.cfg.Store.FindExecutionByARN(ctx, c.ParentARN)
-	if err != nil {
-		return resource.Execution{}, err
-	}
-	m, err := l.cfg.Store.FindMachineVersion(ctx, parent.VersionID)
+	m, err := l.parentVersion(ctx, c.ParentARN)
 	if err != nil {
 		return resource.Execution{}, err
 	}
 	info := resource.Execution{ARN: arn, Name: name, StateMachineID: m.ID, VersionID: m.VersionID, Input: c.Input,
-		StartedAt: l.cfg.Clock.Now(), MapRunARN: c.MapRunARN, MapState: c.StateName, TestCase: parent.TestCase}
+		StartedAt: l.cfg.Clock.Now(), MapRunARN: c.MapRunARN, MapState: c.StateName, TestCase: c.TestCase}
 	in := childInput(runtime.StartInputOf(info, m, c.Definition), info)
 	if c.ExecutionType == "EXPRESS" {
 		e, err := l.cfg.Store.CreateExecution(ctx, info)
@@ -150,6 +140,35 @@ func (l *Executions) startChild(ctx context.Context, c runtime.ChildRun, arn, na
 	l.cfg.Publish(e.ARN, started)
 	return e, l.engine.Resume(l.cfg.RunContext, childInput(runtime.StartInputOf(e, m, c.Definition), e), []runtime.Event{started})
 }
+
+// parentVersion is the machine version a parent execution runs, which its children run too:
+// read once per parent while its map runs go on (neither ever changes), not twice per child.
+// Only a few parents are kept: the cache is emptied when it is full.
+func (l *Executions) parentVersion(ctx context.Context, parentARN string) (resource.StateMachine, error) {
+	l.parentsMu.Lock()
+	m, ok := l.parents[parentARN]
+	l.parentsMu.Unlock()
+	if ok {
+		return m, nil
+	}
+	parent, err := l.cfg.Store.FindExecutionByARN(ctx, parentARN)
+	if err != nil {
+		return m, err
+	}
+	if m, err = l.cfg.Store.FindMachineVersion(ctx, parent.VersionID); err != nil {
+		return m, err
+	}
+	l.parentsMu.Lock()
+	defer l.parentsMu.Unlock()
+	if len(l.parents) >= parentsKept || l.parents == nil {
+		l.parents = map[string]resource.StateMachine{}
+	}
+	l.parents[parentARN] = m
+	return m, nil
+}
+
+// parentsKept is how many parents' versions parentVersion keeps.
+const parentsKept = 64
 
 // childInput makes a child's StartInput name the map run's machine (parent/label) and run
 // with the child's type.
