@@ -22,8 +22,14 @@
 // (resultwriter.go) through an ObjectStore (objects.go; runtime/objectstore has a folder and an
 // S3 endpoint).
 //
-// Not yet: the JSONata query language (Parse refuses it, saying so), PARQUET and MANIFEST
-// item readers, and AWS service integrations, which are the TaskInvoker's business.
+// Task resources are the TaskInvoker's business (runtime/integration calls Lambda, HTTP,
+// nested executions and AWS services); the runtime runs the three patterns around the call:
+// request-response, .waitForTaskToken (a callback) and .sync (a JobRunner's job, awaited
+// again after a restart). Mocks (runtime/mockconfig, Step Functions Local's file) answer
+// the calls of executions started with a test case instead.
+//
+// Not yet: the JSONata query language (Parse refuses it, saying so), and PARQUET and
+// MANIFEST item readers.
 //
 // # Time, tasks and history
 //
