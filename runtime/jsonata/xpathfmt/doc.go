@@ -5,9 +5,14 @@
 // The functions follow jsonata.js 2.0.6 (src/datetime.js and the
 // formatNumber and formatBase functions of src/functions.js) rather than the
 // XPath F&O 3.1 specification where the two differ, because that is what
-// JSONata users see; the few places where jsonata.js never returns or
-// depends on the host (an exponent picture applied to zero or a negative
-// number, a timestamp without a zone) are documented on the function.
+// JSONata users see, down to its quirks (a negative half-hour time zone is
+// read as hours and minutes both negative, a parsed 0 counts as a missing
+// component). The few places where jsonata.js fails with a JavaScript
+// TypeError, never returns, or depends on the host (a picture without
+// digits, an exponent picture applied to zero or a negative number, a
+// timestamp without a zone) are documented on the function; the tests
+// record them, with jsonata.js's own outcomes for several hundred tricky
+// pictures (picture_test.go).
 //
 // Errors are *Error values carrying jsonata.js's code (D3080, D3131, ...) and
 // message; the JSONata engine wraps them with the position of the call.
