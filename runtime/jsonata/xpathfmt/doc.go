@@ -24,4 +24,18 @@
 //
 // Nothing here reads the clock: ToMillis, which fills the parts a picture
 // leaves out from the current time, is given that time.
+//
+// The engine's calls, after its own signature checks (T04xx) and with an
+// undefined first argument already answered with undefined:
+//
+//	$formatNumber(n, picture[, options])  FormatNumber(n, picture, options)  // nil options when absent
+//	$formatInteger(n, picture)            FormatInteger(n, picture)
+//	$parseInteger(s, picture)             ParseInteger(s, picture)
+//	$formatBase(n[, radix])               FormatBase(n, radix)               // radix 10 when absent
+//	$fromMillis(n[, picture[, tz]])       FromMillis(n, picture, tz)         // nil when absent or ()
+//	$toMillis(s[, picture])               ToMillis(s, picture, now)          // ok false: undefined
+//	$now([picture[, tz]])                 FromMillis(nowMillis, picture, tz)
+//
+// where now is the evaluation's fixed timestamp, the one $now() and
+// $millis() give.
 package xpathfmt
