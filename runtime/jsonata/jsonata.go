@@ -1,0 +1,94 @@
+package jsonata
+
+import (
+	"errors"
+	"time"
+)
+
+// Expr is a compiled expression. It is immutable and safe for concurrent use.
+type Expr struct {
+	src string
+	ast *node
+}
+
+// Limits bound one evaluation. Zero values mean the defaults.
+type Limits struct {
+	// Depth is the deepest nesting of evaluation allowed before U1001.
+	Depth int
+	// Timeout is how long evaluation may run before U1002; zero means none.
+	Timeout time.Duration
+	// Now is the time $now() and $millis() report; zero means the wall clock.
+	Now time.Time
+}
+
+// DefaultDepth is the evaluation depth allowed when Limits.Depth is zero; it
+// keeps a runaway non-tail recursion from exhausting the Go stack.
+const DefaultDepth = 10000
+
+// Compile parses an expression once.
+func Compile(expr string) (*Expr, error) {
+	ast, err := parse(expr)
+	if err != nil {
+		var x *Error
+		if errors.As(err, &x) {
+			x.populate()
+			return nil, x
+		}
+		return nil, err
+	}
+	return &Expr{src: expr, ast: ast}, nil
+}
+
+// MustCompile is Compile that panics on error, for expressions in code.
+func MustCompile(expr string) *Expr {
+	e, err := Compile(expr)
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+// String returns the expression's source text.
+func (e *Expr) String() string { return e.src }
+
+// Eval evaluates against input (a JSON value in this package's model, or
+// Undefined) with per-call bindings ($name -> value, GoFunc or Function);
+// it returns Undefined for no result.
+func (e *Expr) Eval(input any, bindings map[string]any) (any, error) {
+	return e.EvalWithLimits(input, bindings, Limits{})
+}
+
+// EvalWithLimits is Eval with depth, time and clock limits.
+func (e *Expr) EvalWithLimits(input any, bindings map[string]any, lim Limits) (any, error) {
+	ev := &evaluator{maxDepth: lim.Depth, now: lim.Now}
+	if ev.maxDepth <= 0 {
+		ev.maxDepth = DefaultDepth
+	}
+	if lim.Timeout > 0 {
+		ev.timed = true
+		ev.deadline = time.Now().Add(lim.Timeout)
+	}
+	if ev.now.IsZero() {
+		ev.now = time.Now()
+	}
+	env := newFrame(builtins)
+	for k, v := range bindings {
+		env.bind(k, toInternal(v))
+	}
+	in := toInternal(input)
+	env.bind("$", in)
+	if a, ok := in.(*arr); ok && !a.seq {
+		in = &arr{items: a.items, seq: true, outerWrapper: true}
+	}
+	r, err := ev.eval(e.ast, in, env)
+	if err != nil {
+		var x *Error
+		if errors.As(err, &x) {
+			x.populate()
+			x.Value = toExternal(x.Value)
+			return nil, x
+		}
+		return nil, err
+	}
+	return toExternal(r), nil
+}

@@ -1,0 +1,61 @@
+package jsonata
+
+import (
+	"github.com/dlclark/regexp2/v2"
+)
+
+// compiledRegex is a regular expression literal compiled with ECMAScript
+// semantics (JSONata regexes are JavaScript's); regexp2 is used because Go's
+// regexp (RE2) has no lookaround or backreferences.
+type compiledRegex struct {
+	lit *regexLit
+	re  *regexp2.Regexp
+}
+
+func compileRegex(lit *regexLit) (*compiledRegex, *Error) {
+	opts := regexp2.ECMAScript
+	for _, f := range lit.flags {
+		switch f {
+		case 'i':
+			opts |= regexp2.IgnoreCase
+		case 'm':
+			opts |= regexp2.Multiline
+		}
+	}
+	re, err := regexp2.Compile(lit.source, opts)
+	if err != nil {
+		e := newErr("S0301", 0, lit.source)
+		e.Message = "Invalid regular expression: /" + lit.source + "/: " + err.Error()
+		return nil, e
+	}
+	return &compiledRegex{lit: lit, re: re}, nil
+}
+
+// regexMatch is one match: rune offsets into the subject.
+type regexMatch struct {
+	match      string
+	start, end int
+	groups     []any
+}
+
+// exec finds the first match at or after rune offset from.
+func (c *compiledRegex) exec(s []rune, from int) (*regexMatch, error) {
+	if from > len(s) {
+		return nil, nil
+	}
+	m, err := c.re.FindRunesMatchStartingAt(s, from)
+	if err != nil || m == nil {
+		return nil, err
+	}
+	r := &regexMatch{start: m.RuneIndex, end: m.RuneIndex + m.RuneLength, match: string(s[m.RuneIndex : m.RuneIndex+m.RuneLength])}
+	gs := m.Groups()
+	for i := 1; i < len(gs); i++ {
+		g := gs[i]
+		if len(g.Captures) == 0 {
+			r.groups = append(r.groups, "")
+			continue
+		}
+		r.groups = append(r.groups, string(s[g.RuneIndex:g.RuneIndex+g.RuneLength]))
+	}
+	return r, nil
+}
