@@ -77,7 +77,11 @@ func init() {
 			return nil, nil
 		}
 		pretty := len(a) > 1 && a[1] == true
-		return stringifyPretty(a[0], pretty)
+		s, err := stringifyPretty(a[0], pretty)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	})
 	def("substring", "<s-nn?:s>", 3, func(c *call, a []any) (any, error) {
 		if a[0] == nil {

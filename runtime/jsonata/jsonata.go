@@ -78,7 +78,7 @@ func (e *Expr) EvalWithLimits(input any, bindings map[string]any, lim Limits) (a
 	in := toInternal(input)
 	env.bind("$", in)
 	if a, ok := in.(*arr); ok && !a.seq {
-		in = &arr{items: a.items, seq: true, outerWrapper: true}
+		in = &arr{items: []any{a}, seq: true, outerWrapper: true}
 	}
 	r, err := ev.eval(e.ast, in, env)
 	if err != nil {

@@ -73,10 +73,11 @@ type parser struct {
 
 func (p *parser) lbp() int {
 	switch p.id {
-	case "(end)", "(name)", "(literal)", "(regex)":
-		return 0
+	case ".", "[", "{", "(", "@", "#", "?", "+", "-", "*", "/", "%", "=", "<", ">", "^",
+		"!=", "<=", ">=", "~>", "and", "or", "in", "&", ":=":
+		return operatorChars[p.id]
 	}
-	return operatorChars[p.id]
+	return 0
 }
 
 // advance moves to the next token, checking that the current one is id.
@@ -106,7 +107,7 @@ func (p *parser) advance(id string, infix bool) error {
 		p.id = "(name)"
 	case "operator":
 		op := t.value.(string)
-		if _, ok := operatorChars[op]; !ok {
+		if op == "!" || op == "~" {
 			return newErr("S0204", t.pos, op)
 		}
 		p.id = op

@@ -105,6 +105,14 @@ func runSuiteCase(c suiteCase, datasets map[string]any) (why string) {
 	spec := c.spec
 	exprText, _ := spec.Get("expr")
 	wantCode, hasCode := spec.Get("code")
+	if eo, ok := spec.Get("error"); ok {
+		if o, ok := eo.(*Object); ok {
+			wantCode, hasCode = func() any { v, _ := o.Get("code"); return v }(), true
+			if m, ok := o.Get("message"); ok {
+				spec.Set("message", m)
+			}
+		}
+	}
 	expr, err := Compile(exprText.(string))
 	if err != nil {
 		if hasCode {
@@ -167,6 +175,9 @@ func checkErr(err error, want any, spec *Object) string {
 	}
 	if x.Code != want {
 		return fmt.Sprintf("want code %v, got %s", want, err)
+	}
+	if msg, ok := spec.Get("message"); ok && msg != x.Message {
+		return fmt.Sprintf("want message %q, got %q", msg, x.Message)
 	}
 	if tok, ok := spec.Get("token"); ok && tok != x.Token {
 		return fmt.Sprintf("want token %v, got %q (%s)", tok, x.Token, err)
