@@ -1,60 +1,109 @@
 package jsonata
 
 import (
-	"math"
+	"errors"
 	"regexp"
-	"strings"
-	"time"
+
+	"github.com/stepstudio/stepstudio/runtime/jsonata/xpathfmt"
 )
 
 func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }
 
-// formatISO prints milliseconds since the epoch as JavaScript's toISOString.
-func formatISO(ms int64) string {
-	return time.UnixMilli(ms).UTC().Format("2006-01-02T15:04:05.000Z")
+// fmtErr turns an xpathfmt error into this package's error type.
+func fmtErr(err error) error {
+	var x *xpathfmt.Error
+	if errors.As(err, &x) {
+		return &Error{Code: x.Code, Message: x.Message}
+	}
+	return err
+}
+
+// optString reads an optional string argument as xpathfmt wants it.
+func optString(a []any, i int) *string {
+	if s, ok := argAt(a, i).(string); ok {
+		return &s
+	}
+	return nil
 }
 
 func fnFromMillis(c *call, a []any) (any, error) {
 	if a[0] == nil {
 		return nil, nil
 	}
-	if argAt(a, 1) != nil || argAt(a, 2) != nil {
-		return nil, &Error{Code: "D3137", Message: "$fromMillis() with a picture string is not yet implemented"}
+	s, err := xpathfmt.FromMillis(a[0].(float64), optString(a, 1), optString(a, 2))
+	if err != nil {
+		return nil, fmtErr(err)
 	}
-	return formatISO(int64(math.Floor(a[0].(float64)))), nil
-}
-
-var isoLayouts = []string{
-	"2006-01-02T15:04:05.999999999Z07:00",
-	"2006-01-02T15:04:05.999999999Z0700",
-	"2006-01-02T15:04:05Z07:00",
-	"2006-01-02T15:04:05Z0700",
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02T15:04:05",
-	"2006-01-02T15:04Z07:00",
-	"2006-01-02T15:04",
-	"2006-01-02",
-	"2006-01",
-	"2006",
+	return s, nil
 }
 
 func fnToMillis(c *call, a []any) (any, error) {
 	if a[0] == nil {
 		return nil, nil
 	}
-	if argAt(a, 1) != nil {
-		return nil, &Error{Code: "D3137", Message: "$toMillis() with a picture string is not yet implemented"}
+	v, ok, err := xpathfmt.ToMillis(a[0].(string), optString(a, 1), c.ev.now)
+	if err != nil {
+		return nil, fmtErr(err)
 	}
-	s := a[0].(string)
-	for _, l := range isoLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return float64(t.UnixMilli()), nil
-		}
-		if strings.HasSuffix(s, "Z") {
-			if t, err := time.Parse(l, strings.TrimSuffix(s, "Z")); err == nil {
-				return float64(t.UnixMilli()), nil
+	if !ok {
+		return nil, nil
+	}
+	return v, nil
+}
+
+func fnFormatNumber(c *call, a []any) (any, error) {
+	if a[0] == nil {
+		return nil, nil
+	}
+	var opts map[string]string
+	if o, ok := argAt(a, 2).(*Object); ok {
+		opts = map[string]string{}
+		for _, k := range o.keys {
+			if s, ok := o.vals[k].(string); ok {
+				opts[k] = s
 			}
 		}
 	}
-	return nil, errVal("D3110", 0, "", s)
+	s, err := xpathfmt.FormatNumber(a[0].(float64), a[1].(string), opts)
+	if err != nil {
+		return nil, fmtErr(err)
+	}
+	return s, nil
+}
+
+func fnFormatInteger(c *call, a []any) (any, error) {
+	if a[0] == nil {
+		return nil, nil
+	}
+	s, err := xpathfmt.FormatInteger(a[0].(float64), a[1].(string))
+	if err != nil {
+		return nil, fmtErr(err)
+	}
+	return s, nil
+}
+
+func fnParseInteger(c *call, a []any) (any, error) {
+	if a[0] == nil {
+		return nil, nil
+	}
+	v, err := xpathfmt.ParseInteger(a[0].(string), a[1].(string))
+	if err != nil {
+		return nil, fmtErr(err)
+	}
+	return v, nil
+}
+
+func fnFormatBase(c *call, a []any) (any, error) {
+	if a[0] == nil {
+		return nil, nil
+	}
+	radix := 10.0
+	if r, ok := argAt(a, 1).(float64); ok {
+		radix = r
+	}
+	s, err := xpathfmt.FormatBase(a[0].(float64), radix)
+	if err != nil {
+		return nil, fmtErr(err)
+	}
+	return s, nil
 }

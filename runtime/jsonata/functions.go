@@ -536,35 +536,14 @@ func init() {
 	def("encodeUrl", "<s-:s>", 1, urlFn("encodeUrl", func(s string) (string, bool) { return encodeURI(s, uriUnreservedFull) }))
 	def("decodeUrlComponent", "<s-:s>", 1, urlFn("decodeUrlComponent", func(s string) (string, bool) { return decodeURI(s, "") }))
 	def("decodeUrl", "<s-:s>", 1, urlFn("decodeUrl", func(s string) (string, bool) { return decodeURI(s, ";/?:@&=+$,#") }))
-	def("formatBase", "<n-n?:s>", 2, func(c *call, a []any) (any, error) {
-		if a[0] == nil {
-			return nil, nil
-		}
-		v := roundHalfEven(a[0].(float64), 0)
-		radix := 10.0
-		if len(a) > 1 && a[1] != nil {
-			radix = roundHalfEven(a[1].(float64), 0)
-		}
-		if radix < 2 || radix > 36 {
-			return nil, errVal("D3100", 0, "", radix)
-		}
-		return strconv.FormatInt(int64(v), int(radix)), nil
-	})
-	notYet := func(name string) func(c *call, a []any) (any, error) {
-		return func(c *call, a []any) (any, error) {
-			return nil, &Error{Code: "D3137", Message: "$" + name + "() is not yet implemented"}
-		}
-	}
-	def("formatNumber", "<n-so?:s>", 3, notYet("formatNumber"))
-	def("formatInteger", "<n-s:s>", 2, notYet("formatInteger"))
-	def("parseInteger", "<s-s:n>", 2, notYet("parseInteger"))
+	def("formatBase", "<n-n?:s>", 2, fnFormatBase)
+	def("formatNumber", "<n-so?:s>", 3, fnFormatNumber)
+	def("formatInteger", "<n-s:s>", 2, fnFormatInteger)
+	def("parseInteger", "<s-s:n>", 2, fnParseInteger)
 	def("toMillis", "<s-s?:n>", 2, fnToMillis)
 	def("fromMillis", "<n-s?s?:s>", 3, fnFromMillis)
 	def("now", "<s?s?:s>", 2, func(c *call, a []any) (any, error) {
-		if len(a) > 0 && a[0] != nil {
-			return fnFromMillis(c, []any{float64(c.ev.now.UnixMilli()), a[0], argAt(a, 1)})
-		}
-		return formatISO(c.ev.now.UnixMilli()), nil
+		return fnFromMillis(c, []any{float64(c.ev.now.UnixMilli()), argAt(a, 0), argAt(a, 1)})
 	})
 	def("millis", "<:n>", 0, func(c *call, a []any) (any, error) { return float64(c.ev.now.UnixMilli()), nil })
 	def("clone", "<(oa)-:o>", 1, func(c *call, a []any) (any, error) { return deepClone(a[0]), nil })
