@@ -231,9 +231,17 @@ func wildcard(input any) any {
 	if a, ok := input.(*arr); ok && a.outerWrapper && len(a.items) > 0 {
 		input = a.items[0]
 	}
-	if o, ok := input.(*Object); ok {
-		for _, k := range o.keys {
-			v := o.vals[k]
+	var vals []any
+	switch x := input.(type) {
+	case *Object:
+		for _, k := range x.keys {
+			vals = append(vals, x.vals[k])
+		}
+	case *arr:
+		vals = x.items
+	}
+	{
+		for _, v := range vals {
 			if a, ok := v.(*arr); ok {
 				results = appendValues(results, &arr{items: flatten(a, nil)})
 			} else {
@@ -312,7 +320,7 @@ func (ev *evaluator) path(e *node, input any, env *frame) (any, error) {
 	if a, ok := input.(*arr); ok && e.steps[0].typ != "variable" {
 		inputSeq = a
 	} else {
-		inputSeq = seqOf(input)
+		inputSeq = newSeq(input) // even an undefined input is one item, as in jsonata.js
 	}
 	var result *arr
 	isTuple := false
@@ -361,7 +369,7 @@ func (ev *evaluator) path(e *node, input any, env *frame) (any, error) {
 			result = newSeq()
 		}
 		if result.cons && !result.seq {
-			result = newSeq(result.items...)
+			result = newSeq(any(result))
 		}
 		result.keepSingleton = true
 	}
@@ -655,6 +663,11 @@ func (ev *evaluator) binary(e *node, input any, env *frame) (any, error) {
 func binaryOp(op string, lhs, rhs any) (any, *Error) {
 	switch op {
 	case "+", "-", "*", "/", "%":
+		for _, x := range []any{lhs, rhs} {
+			if f, ok := x.(float64); ok && math.IsInf(f, 0) {
+				return nil, errVal("D1001", 0, "", f)
+			}
+		}
 		if lhs != nil && !isNumber(lhs) {
 			return nil, errVal("T2001", 0, "", lhs)
 		}
@@ -677,9 +690,6 @@ func binaryOp(op string, lhs, rhs any) (any, *Error) {
 			v = l / r
 		case "%":
 			v = math.Mod(l, r)
-		}
-		if math.IsInf(v, 0) {
-			return nil, errVal("D1001", 0, "", v)
 		}
 		return v, nil
 	case "=", "!=":

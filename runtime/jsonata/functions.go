@@ -72,7 +72,7 @@ func init() {
 		}
 		return t / float64(len(items)), nil
 	})
-	def("string", "<x-b?:s>", 2, func(c *call, a []any) (any, error) {
+	def("string", "<x-b?:s>", 1, func(c *call, a []any) (any, error) {
 		if a[0] == nil {
 			return nil, nil
 		}
@@ -673,7 +673,12 @@ func stringifyPretty(v any, pretty bool) (string, *Error) {
 		if math.IsInf(x, 0) || math.IsNaN(x) {
 			return "", errVal("D3001", 0, "", x)
 		}
-	case *arr:
+	case *arr, *Object:
+		if f, ok := findInfinite(v); ok {
+			return "", errVal("D1001", 0, "", f)
+		}
+	}
+	if x, ok := v.(*arr); ok {
 		if x.outerWrapper && len(x.items) > 0 {
 			v = x.items[0]
 		}
@@ -685,6 +690,27 @@ func stringifyPretty(v any, pretty bool) (string, *Error) {
 	}
 	writeJSON(&b, v, indent, "", true)
 	return b.String(), nil
+}
+
+// findInfinite finds an infinite number inside v, which JSON cannot hold.
+func findInfinite(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, math.IsInf(x, 0)
+	case *arr:
+		for _, e := range x.items {
+			if f, ok := findInfinite(e); ok {
+				return f, true
+			}
+		}
+	case *Object:
+		for _, k := range x.keys {
+			if f, ok := findInfinite(x.vals[k]); ok {
+				return f, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // roundHalfEven rounds to precision decimal places, ties to even, working
@@ -1063,6 +1089,7 @@ func fnSplit(c *call, a []any) (any, error) {
 		if limit < 0 {
 			return nil, errVal("D3020", 0, "", limit)
 		}
+		limit = math.Floor(limit)
 	}
 	res := &arr{items: []any{}}
 	if limit == 0 {

@@ -13,7 +13,7 @@ import (
 
 // minSuitePassRate is the share of the JSONata 2.0.6 suite (without $eval)
 // that must pass; raise it as the engine improves.
-const minSuitePassRate = 0.985
+const minSuitePassRate = 0.998
 
 // suiteExcludedGroups are groups that do not apply to Step Functions.
 var suiteExcludedGroups = map[string]string{
@@ -172,6 +172,10 @@ func checkErr(err error, want any, spec *Object) string {
 	x, ok := err.(*Error)
 	if !ok {
 		return "non-JSONata error: " + err.Error()
+	}
+	// the suite's runner reports its timeout with U1001 too; we say U1002
+	if _, timed := spec.Get("timelimit"); timed && want == "U1001" && x.Code == "U1002" {
+		return ""
 	}
 	if x.Code != want {
 		return fmt.Sprintf("want code %v, got %s", want, err)

@@ -292,7 +292,7 @@ func writeJSON(b *strings.Builder, v any, indent, cur string, prec15 bool) {
 			if indent != "" {
 				b.WriteString("\n" + inner)
 			}
-			if e == nil || isFunc(e) {
+			if e == nil || (isFunc(e) && !prec15) {
 				b.WriteString("null")
 			} else {
 				writeJSON(b, e, indent, inner, prec15)
@@ -308,7 +308,7 @@ func writeJSON(b *strings.Builder, v any, indent, cur string, prec15 bool) {
 		first := true
 		for _, k := range x.keys {
 			e := x.vals[k]
-			if e == nil || isFunc(e) {
+			if e == nil || (isFunc(e) && !prec15) {
 				continue
 			}
 			if !first {
