@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"sort"
 	"strconv"
@@ -186,7 +187,7 @@ func FromJSON(data []byte) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jsonata: decode JSON: %w", err)
 	}
-	if _, err := dec.Token(); err == nil {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("jsonata: decode JSON: trailing data")
 	}
 	return v, nil
