@@ -16,17 +16,27 @@ func procName(e *node) string {
 	return ""
 }
 
+// didYouMeanVariable reports a call of a field (foo()) when a variable of
+// that name ($foo) holds something: the user most likely meant $foo.
+func didYouMeanVariable(proc any, e *node, env *frame, code string) error {
+	if proc != nil || e.procedure.typ != "path" {
+		return nil
+	}
+	if name, ok := e.procedure.steps[0].value.(string); ok {
+		if v, found := env.lookup(name); found && v != nil {
+			return newErr(code, e.pos, name)
+		}
+	}
+	return nil
+}
+
 func (ev *evaluator) function(e *node, input any, env *frame, applyTo any, hasApplyTo bool) (any, error) {
 	proc, err := ev.eval(e.procedure, input, env)
 	if err != nil {
 		return nil, err
 	}
-	if proc == nil && e.procedure.typ == "path" {
-		if name, ok := e.procedure.steps[0].value.(string); ok {
-			if v, found := env.lookup(name); found && v != nil {
-				return nil, newErr("T1005", e.pos, name)
-			}
-		}
+	if err := didYouMeanVariable(proc, e, env, "T1005"); err != nil {
+		return nil, err
 	}
 	var args []any
 	if hasApplyTo {
@@ -165,12 +175,8 @@ func (ev *evaluator) partial(e *node, input any, env *frame) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if proc == nil && e.procedure.typ == "path" {
-		if name, ok := e.procedure.steps[0].value.(string); ok {
-			if v, found := env.lookup(name); found && v != nil {
-				return nil, newErr("T1007", e.pos, name)
-			}
-		}
+	if err := didYouMeanVariable(proc, e, env, "T1007"); err != nil {
+		return nil, err
 	}
 	switch p := proc.(type) {
 	case *lambda:

@@ -243,38 +243,15 @@ func init() {
 		return !toBool(a[0]), nil
 	})
 	def("map", "<af>", 2, func(c *call, a []any) (any, error) {
-		if a[0] == nil {
-			return nil, nil
-		}
-		in := a[0].(*arr)
-		res := newSeq()
-		for i, x := range in.items {
-			v, err := c.hof(a[1], x, float64(i), in)
-			if err != nil {
-				return nil, err
-			}
-			if v != nil {
-				res.items = append(res.items, v)
-			}
-		}
-		return res, nil
+		return c.mapItems(a[0], a[1], func(x, v any) any { return v })
 	})
 	def("filter", "<af>", 2, func(c *call, a []any) (any, error) {
-		if a[0] == nil {
-			return nil, nil
-		}
-		in := a[0].(*arr)
-		res := newSeq()
-		for i, x := range in.items {
-			v, err := c.hof(a[1], x, float64(i), in)
-			if err != nil {
-				return nil, err
-			}
+		return c.mapItems(a[0], a[1], func(x, v any) any {
 			if toBool(v) {
-				res.items = append(res.items, x)
+				return x
 			}
-		}
-		return res, nil
+			return nil
+		})
 	})
 	def("single", "<af?>", 2, func(c *call, a []any) (any, error) {
 		if a[0] == nil {
@@ -833,6 +810,26 @@ func spread(v any) any {
 		return res
 	}
 	return v
+}
+
+// mapItems calls fn on each item of array (as $map does) and keeps
+// keep(item, result) where that is defined.
+func (c *call) mapItems(array, fn any, keep func(x, v any) any) (any, error) {
+	if array == nil {
+		return nil, nil
+	}
+	in := array.(*arr)
+	res := newSeq()
+	for i, x := range in.items {
+		v, err := c.hof(fn, x, float64(i), in)
+		if err != nil {
+			return nil, err
+		}
+		if k := keep(x, v); k != nil {
+			res.items = append(res.items, k)
+		}
+	}
+	return res, nil
 }
 
 // hof calls fn with as many of (value, index/key, collection) as it takes.
