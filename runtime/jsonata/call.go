@@ -10,10 +10,7 @@ func procName(e *node) string {
 		}
 		return ""
 	}
-	if s, ok := e.value.(string); ok {
-		return s
-	}
-	return ""
+	return tokenText(&token{value: e.value})
 }
 
 // didYouMeanVariable reports a call of a field (foo()) when a variable of
@@ -50,7 +47,7 @@ func (ev *evaluator) function(e *node, input any, env *frame, applyTo any, hasAp
 		args = append(args, v)
 	}
 	name := procName(e.procedure)
-	r, err := ev.apply(proc, args, input, env)
+	r, err := ev.applyAt(proc, args, input, env, e.pos)
 	if err != nil {
 		if x, ok := err.(*Error); ok {
 			if x.Position == 0 {
@@ -68,7 +65,17 @@ func (ev *evaluator) function(e *node, input any, env *frame, applyTo any, hasAp
 // apply calls a function, running tail calls (thunks) in a loop so that
 // tail recursion does not deepen the stack.
 func (ev *evaluator) apply(proc any, args []any, input any, env *frame) (any, error) {
+	return ev.applyAt(proc, args, input, env, 0)
+}
+
+// applyAt is apply for a call written at pos: as in jsonata.js, an error
+// raised inside the called function is reported at the call, unless it
+// arose in a tail call made from there, which reports its own call.
+func (ev *evaluator) applyAt(proc any, args []any, input any, env *frame, pos int) (any, error) {
 	r, err := ev.applyInner(proc, args, input, env)
+	if x, ok := err.(*Error); ok && pos > 0 && isFunc(proc) {
+		x.Position = pos
+	}
 	for err == nil {
 		l, ok := r.(*lambda)
 		if !ok || !l.thunk {
@@ -88,11 +95,11 @@ func (ev *evaluator) apply(proc any, args []any, input any, env *frame) (any, er
 			targs = append(targs, v)
 		}
 		r, err = ev.applyInner(next, targs, input, env)
-		if err != nil {
-			if x, ok := err.(*Error); ok && x.Token == "" && call.procedure.typ == "variable" {
+		if x, ok := err.(*Error); ok && isFunc(next) {
+			if x.Token == "" && call.procedure.typ == "variable" {
 				x.Token = call.procedure.value.(string)
-				x.Position = call.procedure.pos
 			}
+			x.Position = call.procedure.pos
 		}
 	}
 	return r, err

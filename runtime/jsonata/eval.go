@@ -2,7 +2,6 @@ package jsonata
 
 import (
 	"math"
-	"sort"
 	"time"
 )
 
@@ -643,6 +642,10 @@ func (ev *evaluator) binary(e *node, input any, env *frame) (any, error) {
 		}
 		rhs, err := ev.eval(e.rhs, input, env)
 		if err != nil {
+			// jsonata.js reports errors on the right of and/or at the operator
+			if x, ok := err.(*Error); ok {
+				x.Position, x.Token = e.pos, op
+			}
 			return nil, err
 		}
 		return toBool(rhs), nil
@@ -983,7 +986,8 @@ func reduceTuples(v any) tuple {
 func (ev *evaluator) sortExpr(e *node, input *arr, env *frame) (*arr, error) {
 	isTuple := input.tupleStream
 	var firstErr error
-	less := func(a, b any) bool {
+	// after says whether a sorts after b, as jsonata.js's comparator does
+	after := func(a, b any) bool {
 		for _, term := range e.terms {
 			ca, ea := a, env
 			if isTuple {
@@ -1009,10 +1013,10 @@ func (ev *evaluator) sortExpr(e *node, input *arr, env *frame) (*arr, error) {
 				if bb == nil {
 					continue
 				}
-				return false
+				return true
 			}
 			if bb == nil {
-				return true
+				return false
 			}
 			_, an := aa.(float64)
 			_, as := aa.(string)
@@ -1049,19 +1053,17 @@ func (ev *evaluator) sortExpr(e *node, input *arr, env *frame) (*arr, error) {
 			if term.descending {
 				c = -c
 			}
-			return c < 0
+			return c > 0
 		}
 		return false
 	}
-	items := append([]any(nil), input.items...)
-	sort.SliceStable(items, func(i, j int) bool {
-		if firstErr != nil {
-			return false
-		}
-		return less(items[i], items[j])
+	// the same merge sort as $sort, so that comparisons (and so the values
+	// an error names) come in jsonata.js's order
+	items, err := mergeSort(append([]any(nil), input.items...), func(a, b any) (bool, error) {
+		return after(a, b), firstErr
 	})
-	if firstErr != nil {
-		return nil, firstErr
+	if err != nil {
+		return nil, err
 	}
 	out := &arr{items: items, seq: true, tupleStream: input.tupleStream}
 	return out, nil

@@ -164,7 +164,7 @@ func (p *parser) nud(t *token, id string) (*node, error) {
 	n := &node{pos: t.pos, value: t.value}
 	switch id {
 	case "(end)":
-		return nil, newErr("S0207", t.pos, "")
+		return nil, newErr("S0207", t.pos, "(end)")
 	case "(name)", "(literal)", "(regex)":
 		n.typ = t.typ
 		if t.typ == "regex" {

@@ -1,0 +1,92 @@
+package jsonata
+
+import (
+	"os"
+	"testing"
+)
+
+// TestDiffDump evaluates the cases of $JSONATA_DIFF_IN and writes results
+// as the jsonata.js harness does, for comparing the two engines by hand.
+func TestDiffDump(t *testing.T) {
+	in := os.Getenv("JSONATA_DIFF_IN")
+	if in == "" {
+		t.Skip("JSONATA_DIFF_IN not set")
+	}
+	b, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := FromJSON(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []any
+	for _, c := range v.([]any) {
+		co := c.(*Object)
+		r := NewObject()
+		expr, _ := co.Get("expr")
+		var data any = Undefined
+		if d, ok := co.Get("data"); ok {
+			data = d
+		}
+		var bindings map[string]any
+		if bo, ok := co.Get("bindings"); ok {
+			if o, ok := bo.(*Object); ok {
+				bindings = map[string]any{}
+				for _, k := range o.Keys() {
+					bindings[k], _ = o.Get(k)
+				}
+			}
+		}
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					r.Set("code", "PANIC")
+				}
+			}()
+			e, err := Compile(expr.(string))
+			var res any
+			if err == nil {
+				res, err = e.Eval(data, bindings)
+			}
+			if err != nil {
+				if x, ok := err.(*Error); ok {
+					r.Set("code", x.Code)
+					r.Set("message", x.Message)
+					r.Set("position", float64(x.Position))
+					if x.Token != "" {
+						r.Set("token", x.Token)
+					}
+				}
+				return
+			}
+			if res == Undefined {
+				r.Set("result", "<undefined>")
+				return
+			}
+			res = replaceFuncs(res)
+			r.Set("result", res)
+		}()
+		out = append(out, r)
+	}
+	if err := os.WriteFile(os.Getenv("JSONATA_DIFF_OUT"), ToJSON(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func replaceFuncs(v any) any {
+	switch x := v.(type) {
+	case Function:
+		return "<function>"
+	case []any:
+		for i := range x {
+			x[i] = replaceFuncs(x[i])
+		}
+	case *Object:
+		for _, k := range x.Keys() {
+			e, _ := x.Get(k)
+			x.Set(k, replaceFuncs(e))
+		}
+	}
+	return v
+}
