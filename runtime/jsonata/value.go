@@ -34,12 +34,45 @@ func (o *Object) Get(key string) (any, bool) {
 	return v, ok
 }
 
-// Set sets key to v; a new key goes last.
+// Set sets key to v. A new key goes last, except that keys which are
+// array indexes ("0", "42") come first in numeric order, as in a JavaScript
+// object, so that results keep jsonata.js's key order.
 func (o *Object) Set(key string, v any) {
 	if _, ok := o.vals[key]; !ok {
-		o.keys = append(o.keys, key)
+		if n, ok := arrayIndex(key); ok {
+			i := 0
+			for i < len(o.keys) {
+				m, isIndex := arrayIndex(o.keys[i])
+				if !isIndex || m > n {
+					break
+				}
+				i++
+			}
+			o.keys = append(o.keys, "")
+			copy(o.keys[i+1:], o.keys[i:])
+			o.keys[i] = key
+		} else {
+			o.keys = append(o.keys, key)
+		}
 	}
 	o.vals[key] = v
+}
+
+// arrayIndex reports whether key is a canonical array index, a key that
+// JavaScript orders numerically before all others.
+func arrayIndex(key string) (uint64, bool) {
+	if key == "" || len(key) > 10 || (key[0] == '0' && len(key) > 1) {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, n < 1<<32-1
 }
 
 // Delete removes key.

@@ -54,6 +54,10 @@ func TestJSONRoundTripKeepsKeyOrder(t *testing.T) {
 	if got := o.Keys(); len(got) != 3 || got[0] != "z" || got[1] != "a" || got[2] != "m" {
 		t.Errorf("keys = %v, want [z a m]", got)
 	}
+	v, _ = FromJSON([]byte(`{"b":1,"10":2,"a":3,"2":4,"01":5}`))
+	if got, want := string(ToJSON(v)), `{"2":4,"10":2,"b":1,"a":3,"01":5}`; got != want {
+		t.Errorf("index keys: got %s, want %s (JavaScript's order)", got, want)
+	}
 	if _, err := FromJSON([]byte(`{"a":1} x`)); err == nil {
 		t.Error("FromJSON accepted trailing data")
 	}
