@@ -487,10 +487,10 @@ func init() {
 		if a[0] == nil {
 			return nil, nil
 		}
-		// btoa works on Latin-1 code units
+		// jsonata.js encodes the low byte of each UTF-16 code unit ('binary')
 		var b []byte
-		for _, r := range a[0].(string) {
-			b = append(b, byte(r))
+		for _, u := range utf16Units(a[0].(string)) {
+			b = append(b, byte(u))
 		}
 		return base64.StdEncoding.EncodeToString(b), nil
 	})

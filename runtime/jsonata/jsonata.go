@@ -85,10 +85,15 @@ func (e *Expr) EvalWithLimits(input any, bindings map[string]any, lim Limits) (a
 		var x *Error
 		if errors.As(err, &x) {
 			x.populate()
-			x.Value = toExternal(x.Value)
+			if x.Value != nil {
+				x.Value = toExternal(x.Value)
+			}
 			return nil, x
 		}
 		return nil, err
+	}
+	if r == nil {
+		return Undefined, nil
 	}
 	return toExternal(r), nil
 }

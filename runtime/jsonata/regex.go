@@ -52,7 +52,7 @@ func (c *compiledRegex) exec(s []rune, from int) (*regexMatch, error) {
 	for i := 1; i < len(gs); i++ {
 		g := gs[i]
 		if len(g.Captures) == 0 {
-			r.groups = append(r.groups, "")
+			r.groups = append(r.groups, nil) // undefined, as in JavaScript
 			continue
 		}
 		r.groups = append(r.groups, string(s[g.RuneIndex:g.RuneIndex+g.RuneLength]))

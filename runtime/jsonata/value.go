@@ -167,7 +167,10 @@ func toInternal(v any) any {
 		return &native{name: "", fn: func(_ *call, args []any) (any, error) {
 			ext := make([]any, len(args))
 			for i, a := range args {
-				ext[i] = toExternal(a)
+				ext[i] = Undefined
+				if a != nil {
+					ext[i] = toExternal(a)
+				}
 			}
 			r, err := x(ext...)
 			if err != nil {
@@ -184,16 +187,13 @@ func toInternal(v any) any {
 // toExternal converts an evaluator value to the external model.
 func toExternal(v any) any {
 	switch x := v.(type) {
-	case nil:
-		return Undefined
-	case jnullType:
+	case nil, jnullType:
 		return nil
 	case *arr:
 		out := make([]any, 0, len(x.items))
 		for _, e := range x.items {
-			if e == nil {
-				continue
-			}
+			// an undefined item (a regex group that took no part in a
+			// match) is JSON null, as JSON.stringify writes it
 			out = append(out, toExternal(e))
 		}
 		return out
