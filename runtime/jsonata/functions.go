@@ -851,6 +851,7 @@ type matchResult struct {
 	start, end int
 	groups     []any
 	next       any
+	raw        *Object // what the matcher returned; a replacer function gets it
 }
 
 // matcher calls a matcher function (a regex or a user function that follows
@@ -879,7 +880,7 @@ func (c *call) readMatch(r any) (*matchResult, error) {
 	if !ok1 || !ok2 || !ok3 || !ok4 {
 		return nil, newErr("T1010", 0, "")
 	}
-	m.match, m.start, m.end, m.groups = ms, int(st), int(en), gs.items
+	m.match, m.start, m.end, m.groups, m.raw = ms, int(st), int(en), gs.items, o
 	m.next = o.vals["next"]
 	return m, nil
 }
@@ -981,11 +982,7 @@ func fnReplace(c *call, a []any) (any, error) {
 		if rep, ok := a[2].(string); ok {
 			sub = expandReplacement(rep, m)
 		} else {
-			mo := NewObject()
-			mo.Set("match", m.match)
-			mo.Set("index", float64(m.start))
-			mo.Set("groups", &arr{items: m.groups})
-			r, err := c.ev.apply(a[2], []any{mo}, nil, c.env)
+			r, err := c.ev.apply(a[2], []any{m.raw}, nil, c.env)
 			if err != nil {
 				return nil, err
 			}
