@@ -275,7 +275,15 @@ func (ev *evaluator) transformFunc(e *node, env *frame) any {
 		if obj == nil {
 			return nil, nil
 		}
-		result := deepClone(obj)
+		// the transform copies its input with $clone, which a binding may replace
+		cloneFn, _ := env.lookup("clone")
+		if !isFunc(cloneFn) {
+			return nil, newErr("T2013", e.pos, "")
+		}
+		result, err := c.ev.apply(cloneFn, []any{obj}, nil, env)
+		if err != nil {
+			return nil, err
+		}
 		matches, err := c.ev.eval(e.pattern, result, env)
 		if err != nil {
 			return nil, err
