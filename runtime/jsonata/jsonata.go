@@ -97,3 +97,23 @@ func (e *Expr) EvalWithLimits(input any, bindings map[string]any, lim Limits) (a
 	}
 	return toExternal(r), nil
 }
+
+// NewFunction makes a function to bind in Eval's bindings, with a JSONata
+// signature (such as "<a<j>n:a>") that its arguments are checked against as
+// the built-ins' are: a mismatch is T0410/T0412, and a "-" parameter takes
+// the context value when left out. fn receives external values; Undefined
+// stands for a missing argument.
+func NewFunction(name, signature string, fn GoFunc) (Function, error) {
+	f := toInternal(fn).(*native)
+	f.name = name
+	if signature != "" {
+		s, err := parseSignature(signature)
+		if err != nil {
+			err.populate()
+			return nil, err
+		}
+		f.sig = s
+		f.arity = len(s.params)
+	}
+	return f, nil
+}

@@ -167,3 +167,28 @@ func TestExprIsSafeForConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestNewFunctionChecksItsSignature(t *testing.T) {
+	t.Parallel()
+	partition, err := NewFunction("partition", "<an:a>", func(args ...any) (any, error) {
+		items, size := args[0].([]any), int(args[1].(float64))
+		var out []any
+		for i := 0; i < len(items); i += size {
+			out = append(out, items[i:min(i+size, len(items))])
+		}
+		return out, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := map[string]any{"partition": partition}
+	r, err := MustCompile(`$partition([1,2,3], 2)`).Eval(nil, b)
+	if got := string(ToJSON(r)); err != nil || got != `[[1,2],[3]]` {
+		t.Errorf("got %s, %v; want [[1,2],[3]]", got, err)
+	}
+	_, err = MustCompile(`$partition([1,2,3], "2")`).Eval(nil, b)
+	var x *Error
+	if !errors.As(err, &x) || x.Code != "T0410" || x.Token != "partition" {
+		t.Errorf("got %v; want T0410 for partition", err)
+	}
+}
