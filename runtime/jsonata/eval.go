@@ -563,14 +563,14 @@ func (ev *evaluator) filter(pred *node, input any, env *frame) (any, error) {
 		results.tupleStream = true
 	}
 	if !ok {
-		in = seqOf(input)
+		in = newSeq(input) // an undefined input is still filtered once, as in jsonata.js
 	}
 	if pred.typ == "number" {
 		idx := int(math.Floor(pred.value.(float64)))
 		if idx < 0 {
 			idx += len(in.items)
 		}
-		if idx >= 0 && idx < len(in.items) {
+		if idx >= 0 && idx < len(in.items) && in.items[idx] != nil {
 			item := in.items[idx]
 			if a, ok := item.(*arr); ok {
 				return a, nil
@@ -915,8 +915,9 @@ func (ev *evaluator) group(g *groupClause, input any, env *frame) (any, error) {
 		ienv := env
 		ctx := item
 		if reduce {
-			ienv = tupleFrame(env, item.(tuple))
-			ctx = item.(tuple)["@"]
+			t, _ := item.(tuple) // nil when the stream is empty
+			ienv = tupleFrame(env, t)
+			ctx = t["@"]
 		}
 		for pi, pair := range g.pairs {
 			k, err := ev.eval(pair[0], ctx, ienv)

@@ -234,13 +234,13 @@ func init() {
 		if a[0] == nil {
 			return nil, nil
 		}
-		return toBool(a[0]), nil
+		return argBool(a[0]), nil
 	})
 	def("not", "<x-:b>", 1, func(c *call, a []any) (any, error) {
 		if a[0] == nil {
 			return nil, nil
 		}
-		return !toBool(a[0]), nil
+		return !argBool(a[0]), nil
 	})
 	def("map", "<af>", 2, func(c *call, a []any) (any, error) {
 		return c.mapItems(a[0], a[1], func(x, v any) any { return v })
@@ -633,8 +633,21 @@ func toBool(v any) bool {
 		return false
 	case *Object:
 		return len(x.keys) > 0
+	case *lambda:
+		return true // a jsonata.js function value is a non-empty object
+	case *native:
+		return x.regex == nil // a regex is a bare JavaScript function, which is falsy here
 	}
 	return false
+}
+
+// argBool is toBool of a function argument: jsonata.js hands functions to
+// built-ins wrapped as JavaScript functions, which $boolean finds false.
+func argBool(v any) bool {
+	if isFunc(v) {
+		return false
+	}
+	return toBool(v)
 }
 
 // stringify is $string without prettifying.

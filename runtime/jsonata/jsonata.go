@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -59,7 +60,13 @@ func (e *Expr) Eval(input any, bindings map[string]any) (any, error) {
 }
 
 // EvalWithLimits is Eval with depth, time and clock limits.
-func (e *Expr) EvalWithLimits(input any, bindings map[string]any, lim Limits) (any, error) {
+func (e *Expr) EvalWithLimits(input any, bindings map[string]any, lim Limits) (result any, err error) {
+	defer func() {
+		// a bug in the engine must not take down the process that embeds it
+		if p := recover(); p != nil {
+			result, err = nil, fmt.Errorf("jsonata: internal error evaluating %q: %v", e.src, p)
+		}
+	}()
 	ev := &evaluator{maxDepth: lim.Depth, now: lim.Now}
 	if ev.maxDepth <= 0 {
 		ev.maxDepth = DefaultDepth
