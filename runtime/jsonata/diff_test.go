@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -12,14 +13,7 @@ func TestDiffDump(t *testing.T) {
 	if in == "" {
 		t.Skip("JSONATA_DIFF_IN not set")
 	}
-	b, err := os.ReadFile(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := FromJSON(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := readJSONFile(t, in)
 	var out []any
 	for _, c := range v.([]any) {
 		co := c.(*Object)
@@ -29,15 +23,7 @@ func TestDiffDump(t *testing.T) {
 		if d, ok := co.Get("data"); ok {
 			data = d
 		}
-		var bindings map[string]any
-		if bo, ok := co.Get("bindings"); ok {
-			if o, ok := bo.(*Object); ok {
-				bindings = map[string]any{}
-				for _, k := range o.Keys() {
-					bindings[k], _ = o.Get(k)
-				}
-			}
-		}
+		bindings := bindingsOf(co)
 		func() {
 			defer func() {
 				if p := recover(); p != nil {
@@ -96,15 +82,7 @@ func replaceFuncs(v any) any {
 // (so key order too), errors by code, message, position and token.
 func TestRecordedFromJSONataJS(t *testing.T) {
 	t.Parallel()
-	b, err := os.ReadFile("testdata/jsonatajs.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := FromJSON(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := v.(*Object)
+	rec := readJSONFile(t, filepath.Join("testdata", "jsonatajs.json")).(*Object)
 	inputs, _ := rec.Get("inputs")
 	cases, _ := rec.Get("cases")
 	for _, c := range cases.([]any) {

@@ -107,32 +107,8 @@ func init() {
 		}
 		return sliceRunes(s, start, end), nil
 	})
-	def("substringBefore", "<s-s:s>", 2, func(c *call, a []any) (any, error) {
-		if a[0] == nil {
-			return nil, nil
-		}
-		s := a[0].(string)
-		if a[1] == nil {
-			return s, nil
-		}
-		if i := strings.Index(s, a[1].(string)); i >= 0 {
-			return s[:i], nil
-		}
-		return s, nil
-	})
-	def("substringAfter", "<s-s:s>", 2, func(c *call, a []any) (any, error) {
-		if a[0] == nil {
-			return nil, nil
-		}
-		s := a[0].(string)
-		if a[1] == nil {
-			return s, nil
-		}
-		if i := strings.Index(s, a[1].(string)); i >= 0 {
-			return s[i+len(a[1].(string)):], nil
-		}
-		return s, nil
-	})
+	def("substringBefore", "<s-s:s>", 2, substringAround(false))
+	def("substringAfter", "<s-s:s>", 2, substringAround(true))
 	def("lowercase", "<s-:s>", 1, strFn(strings.ToLower))
 	def("uppercase", "<s-:s>", 1, strFn(strings.ToUpper))
 	def("length", "<s-:n>", 1, func(c *call, a []any) (any, error) {
@@ -531,6 +507,29 @@ func argAt(a []any, i int) any {
 		return a[i]
 	}
 	return nil
+}
+
+// substringAround is $substringBefore, or with after $substringAfter: the
+// part of the string before (after) the first occurrence of the separator.
+func substringAround(after bool) func(c *call, a []any) (any, error) {
+	return func(c *call, a []any) (any, error) {
+		if a[0] == nil {
+			return nil, nil
+		}
+		s := a[0].(string)
+		sep, ok := a[1].(string)
+		if !ok {
+			return s, nil
+		}
+		i := strings.Index(s, sep)
+		switch {
+		case i < 0:
+			return s, nil
+		case after:
+			return s[i+len(sep):], nil
+		}
+		return s[:i], nil
+	}
 }
 
 func strFn(f func(string) string) func(c *call, a []any) (any, error) {

@@ -64,12 +64,8 @@ func (p *parser) process(e *node) (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			step := r
-			isStages := false
-			if r.typ == "path" {
-				step = r.steps[len(r.steps)-1]
-				isStages = true
-			}
+			step := lastStep(r)
+			isStages := r.typ == "path"
 			if step.group != nil {
 				return nil, newErr("S0209", e.pos, "")
 			}
@@ -151,10 +147,7 @@ func (p *parser) process(e *node) (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			step := r
-			if r.typ == "path" {
-				step = r.steps[len(r.steps)-1]
-			}
+			step := lastStep(r)
 			if step.stages != nil || step.predicate != nil {
 				return nil, newErr("S0215", e.pos, "")
 			}
@@ -331,6 +324,15 @@ func (p *parser) process(e *node) (*node, error) {
 		r.keepArray = true
 	}
 	return r, nil
+}
+
+// lastStep is the step an operator applies to: the last of a path, or the
+// expression itself.
+func lastStep(r *node) *node {
+	if r.typ == "path" {
+		return r.steps[len(r.steps)-1]
+	}
+	return r
 }
 
 func tailCallOptimize(e *node) *node {

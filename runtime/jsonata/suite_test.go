@@ -40,15 +40,7 @@ func loadSuite(t *testing.T) ([]suiteCase, map[string]any) {
 	datasets := map[string]any{}
 	files, _ := filepath.Glob(filepath.Join(dir, "datasets", "*.json"))
 	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, err := FromJSON(b)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		datasets[strings.TrimSuffix(filepath.Base(f), ".json")] = v
+		datasets[strings.TrimSuffix(filepath.Base(f), ".json")] = readJSONFile(t, f)
 	}
 	var cases []suiteCase
 	groups, _ := os.ReadDir(filepath.Join(dir, "groups"))
@@ -63,14 +55,7 @@ func loadSuite(t *testing.T) ([]suiteCase, map[string]any) {
 		names, _ := filepath.Glob(filepath.Join(gdir, "*.json"))
 		sort.Strings(names)
 		for _, f := range names {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			v, err := FromJSON(b)
-			if err != nil {
-				t.Fatalf("%s: %v", f, err)
-			}
+			v := readJSONFile(t, f)
 			base := strings.TrimSuffix(filepath.Base(f), ".json")
 			add := func(o *Object, name string) {
 				if ef, ok := o.Get("expr-file"); ok {
@@ -93,6 +78,33 @@ func loadSuite(t *testing.T) ([]suiteCase, map[string]any) {
 		}
 	}
 	return cases, datasets
+}
+
+func readJSONFile(t *testing.T, path string) any {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := FromJSON(b)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return v
+}
+
+// bindingsOf reads a case's "bindings" object.
+func bindingsOf(spec *Object) map[string]any {
+	b, _ := spec.Get("bindings")
+	bo, ok := b.(*Object)
+	if !ok {
+		return nil
+	}
+	bindings := map[string]any{}
+	for _, k := range bo.Keys() {
+		bindings[k], _ = bo.Get(k)
+	}
+	return bindings
 }
 
 // runSuiteCase returns "" when the case passes, else why not.
@@ -126,15 +138,7 @@ func runSuiteCase(c suiteCase, datasets map[string]any) (why string) {
 	} else if ds, ok := spec.Get("dataset"); ok && ds != nil {
 		input = datasets[ds.(string)]
 	}
-	var bindings map[string]any
-	if b, ok := spec.Get("bindings"); ok {
-		if bo, ok := b.(*Object); ok {
-			bindings = map[string]any{}
-			for _, k := range bo.Keys() {
-				bindings[k], _ = bo.Get(k)
-			}
-		}
-	}
+	bindings := bindingsOf(spec)
 	lim := Limits{Timeout: 10 * time.Second}
 	if d, ok := spec.Get("depth"); ok {
 		lim.Depth = int(d.(float64))
