@@ -589,6 +589,16 @@ func sliceRunes(s []rune, start, end int) string {
 	return string(s[start:end])
 }
 
+// sliceUnits is JavaScript's substring over UTF-16 code units.
+func sliceUnits(u []uint16, start, end int) string {
+	start = max(0, min(start, len(u)))
+	end = max(0, min(end, len(u)))
+	if start > end {
+		start, end = end, start
+	}
+	return string(utf16.Decode(u[start:end]))
+}
+
 func trimString(s string) string {
 	var b strings.Builder
 	inWS := false
@@ -978,7 +988,8 @@ func fnReplace(c *call, a []any) (any, error) {
 		b.WriteString(str[pos:])
 		return b.String(), nil
 	}
-	runes := []rune(str)
+	// match offsets are UTF-16 code units, as in JavaScript
+	units := utf16Units(str)
 	m, err := c.matcher(a[1], str)
 	if err != nil {
 		return nil, err
@@ -989,7 +1000,7 @@ func fnReplace(c *call, a []any) (any, error) {
 	var b strings.Builder
 	pos, count := 0, 0.0
 	for m != nil && (limit < 0 || count < limit) {
-		b.WriteString(sliceRunes(runes, pos, m.start))
+		b.WriteString(sliceUnits(units, pos, m.start))
 		var sub string
 		if rep, ok := a[2].(string); ok {
 			sub = expandReplacement(rep, m)
@@ -1005,13 +1016,13 @@ func fnReplace(c *call, a []any) (any, error) {
 			sub = s
 		}
 		b.WriteString(sub)
-		pos = m.start + len([]rune(m.match))
+		pos = m.start + len(utf16Units(m.match))
 		count++
 		if m, err = c.nextMatch(m); err != nil {
 			return nil, err
 		}
 	}
-	b.WriteString(sliceRunes(runes, pos, len(runes)))
+	b.WriteString(sliceUnits(units, pos, len(units)))
 	return b.String(), nil
 }
 
@@ -1118,7 +1129,7 @@ func fnSplit(c *call, a []any) (any, error) {
 		}
 		return res, nil
 	}
-	runes := []rune(str)
+	units := utf16Units(str)
 	m, err := c.matcher(a[1], str)
 	if err != nil {
 		return nil, err
@@ -1129,7 +1140,7 @@ func fnSplit(c *call, a []any) (any, error) {
 	}
 	start, count := 0, 0.0
 	for m != nil && (limit < 0 || count < limit) {
-		res.items = append(res.items, sliceRunes(runes, start, m.start))
+		res.items = append(res.items, sliceUnits(units, start, m.start))
 		start = m.end
 		if m, err = c.nextMatch(m); err != nil {
 			return nil, err
@@ -1137,7 +1148,7 @@ func fnSplit(c *call, a []any) (any, error) {
 		count++
 	}
 	if limit < 0 || count < limit {
-		res.items = append(res.items, sliceRunes(runes, start, len(runes)))
+		res.items = append(res.items, sliceUnits(units, start, len(units)))
 	}
 	return res, nil
 }

@@ -31,11 +31,13 @@ func compileRegex(lit *regexLit) (*compiledRegex, *Error) {
 	return &compiledRegex{lit: lit, re: re}, nil
 }
 
-// regexMatch is one match: rune offsets into the subject.
+// regexMatch is one match: offsets into the subject in runes (to go on
+// matching from) and in UTF-16 code units (what JavaScript reports).
 type regexMatch struct {
-	match      string
-	start, end int
-	groups     []any
+	match          string
+	start, end     int
+	start16, end16 int
+	groups         []any
 }
 
 // exec finds the first match at or after rune offset from.
@@ -48,6 +50,8 @@ func (c *compiledRegex) exec(s []rune, from int) (*regexMatch, error) {
 		return nil, err
 	}
 	r := &regexMatch{start: m.RuneIndex, end: m.RuneIndex + m.RuneLength, match: string(s[m.RuneIndex : m.RuneIndex+m.RuneLength])}
+	r.start16 = utf16Len(s[:r.start])
+	r.end16 = r.start16 + utf16Len(s[r.start:r.end])
 	gs := m.Groups()
 	for i := 1; i < len(gs); i++ {
 		g := gs[i]
@@ -58,4 +62,15 @@ func (c *compiledRegex) exec(s []rune, from int) (*regexMatch, error) {
 		r.groups = append(r.groups, string(s[g.RuneIndex:g.RuneIndex+g.RuneLength]))
 	}
 	return r, nil
+}
+
+// utf16Len is the length of s in UTF-16 code units.
+func utf16Len(s []rune) int {
+	n := len(s)
+	for _, r := range s {
+		if r >= 0x10000 {
+			n++
+		}
+	}
+	return n
 }
