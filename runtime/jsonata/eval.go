@@ -145,6 +145,9 @@ func (ev *evaluator) evalInner(e *node, input any, env *frame) (any, error) {
 		return v, nil
 	case "condition":
 		c, err := ev.eval(e.cond, input, env)
+		if err == nil {
+			err = checkFinite(c)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -590,6 +593,9 @@ func (ev *evaluator) filter(pred *node, input any, env *frame) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := checkFinite(r); err != nil {
+			return nil, err
+		}
 		if isNumber(r) {
 			r = &arr{items: []any{r}}
 		}
@@ -633,6 +639,9 @@ func (ev *evaluator) binary(e *node, input any, env *frame) (any, error) {
 	}
 	op := e.value.(string)
 	if op == "and" || op == "or" {
+		if err := checkFinite(lhs); err != nil {
+			return nil, err
+		}
 		l := toBool(lhs)
 		if op == "and" && !l {
 			return false, nil
@@ -641,6 +650,9 @@ func (ev *evaluator) binary(e *node, input any, env *frame) (any, error) {
 			return true, nil
 		}
 		rhs, err := ev.eval(e.rhs, input, env)
+		if err == nil {
+			err = checkFinite(rhs)
+		}
 		if err != nil {
 			// jsonata.js reports errors on the right of and/or at the operator
 			if x, ok := err.(*Error); ok {
@@ -815,6 +827,15 @@ func binaryOp(op string, lhs, rhs any) (any, *Error) {
 	return nil, nil
 }
 
+// checkFinite is the D1001 error jsonata.js raises wherever it tests a
+// value for being a number and finds an infinity (the result of /0).
+func checkFinite(v any) error {
+	if f, ok := v.(float64); ok && math.IsInf(f, 0) {
+		return errVal("D1001", 0, "", f)
+	}
+	return nil
+}
+
 // strictEqual is JavaScript's ===: values for primitives, identity otherwise.
 func strictEqual(a, b any) bool {
 	switch a.(type) {
@@ -862,6 +883,9 @@ func (ev *evaluator) unary(e *node, input any, env *frame) (any, error) {
 			return nil, nil
 		}
 		if f, ok := r.(float64); ok {
+			if err := checkFinite(f); err != nil {
+				return nil, err
+			}
 			return -f, nil
 		}
 		return nil, errVal("D1002", e.pos, "-", r)

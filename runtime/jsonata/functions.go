@@ -210,11 +210,17 @@ func init() {
 		if a[0] == nil {
 			return nil, nil
 		}
+		if err := checkFinite(a[0]); err != nil {
+			return nil, err
+		}
 		return argBool(a[0]), nil
 	})
 	def("not", "<x-:b>", 1, func(c *call, a []any) (any, error) {
 		if a[0] == nil {
 			return nil, nil
+		}
+		if err := checkFinite(a[0]); err != nil {
+			return nil, err
 		}
 		return !argBool(a[0]), nil
 	})
@@ -414,6 +420,9 @@ func init() {
 		case jnullType:
 			return "null", nil
 		case float64:
+			if err := checkFinite(a[0]); err != nil {
+				return nil, err
+			}
 			return "number", nil
 		case string:
 			return "string", nil
