@@ -3,6 +3,7 @@ package jsonata
 import (
 	"errors"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -190,5 +191,30 @@ func TestNewFunctionChecksItsSignature(t *testing.T) {
 	var x *Error
 	if !errors.As(err, &x) || x.Code != "T0410" || x.Token != "partition" {
 		t.Errorf("got %v; want T0410 for partition", err)
+	}
+}
+
+func TestInputReferences(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		expr string
+		want string
+	}{
+		{`phone`, `phone`},
+		{`$states.input.phone`, ``},
+		{`$count(items[price > 1].name) + total`, `items total`},
+		{`{"a": $, "b": $$.x}`, `$ $$`},
+		{`$map($states.input, function($v){$v.name})`, ``},
+		{`$states.input ~> |item|{"x": y}|`, ``},
+		{`a.b{c: d}^(e)`, `a`},
+	}
+	for _, tt := range tests {
+		var names []string
+		for _, r := range MustCompile(tt.expr).InputReferences() {
+			names = append(names, r.Name)
+		}
+		if got := strings.Join(names, " "); got != tt.want {
+			t.Errorf("%s: references %q, want %q", tt.expr, got, tt.want)
+		}
 	}
 }
