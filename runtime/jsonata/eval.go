@@ -75,6 +75,17 @@ type evaluator struct {
 	now      time.Time
 }
 
+// tick checks the deadline from inside long loops of built-ins.
+func (ev *evaluator) tick() error {
+	if ev.timed {
+		ev.ticks++
+		if ev.ticks&1023 == 0 && time.Now().After(ev.deadline) {
+			return &Error{Code: "U1002"}
+		}
+	}
+	return nil
+}
+
 func (ev *evaluator) enter() error {
 	ev.depth++
 	if ev.maxDepth > 0 && ev.depth > ev.maxDepth {

@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"encoding/base64"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"net/url"
@@ -131,6 +132,10 @@ func init() {
 		padLen := int(math.Abs(width)) - len([]rune(s))
 		if padLen <= 0 {
 			return s, nil
+		}
+		if padLen > maxStringLength {
+			// JavaScript fails here too ("Invalid string length")
+			return nil, fmt.Errorf("jsonata: $pad: a string of %d characters is too long", padLen)
 		}
 		padding := []rune(strings.Repeat(ch, padLen))[:padLen]
 		if width > 0 {
@@ -455,6 +460,9 @@ func init() {
 		}
 		out := &arr{seq: in.seq, items: []any{}}
 		for _, x := range in.items {
+			if err := c.ev.tick(); err != nil {
+				return nil, err
+			}
 			dup := false
 			for _, y := range out.items {
 				if deepEqual(x, y) {
@@ -510,6 +518,9 @@ func init() {
 	def("millis", "<:n>", 0, func(c *call, a []any) (any, error) { return float64(c.ev.now.UnixMilli()), nil })
 	def("clone", "<(oa)-:o>", 1, func(c *call, a []any) (any, error) { return deepClone(a[0]), nil })
 }
+
+// maxStringLength is about V8's limit on a string's length.
+const maxStringLength = 1<<29 - 24
 
 func argAt(a []any, i int) any {
 	if i < len(a) {

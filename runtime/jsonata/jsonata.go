@@ -16,7 +16,8 @@ type Expr struct {
 type Limits struct {
 	// Depth is the deepest nesting of evaluation allowed before U1001.
 	Depth int
-	// Timeout is how long evaluation may run before U1002; zero means none.
+	// Timeout is how long evaluation may run before U1002; zero means
+	// DefaultTimeout.
 	Timeout time.Duration
 	// Now is the time $now() and $millis() report; zero means the wall clock.
 	Now time.Time
@@ -25,6 +26,10 @@ type Limits struct {
 // DefaultDepth is the evaluation depth allowed when Limits.Depth is zero; it
 // keeps a runaway non-tail recursion from exhausting the Go stack.
 const DefaultDepth = 10000
+
+// DefaultTimeout is how long an evaluation may run when Limits.Timeout is
+// zero, so that an endless tail recursion cannot hang its caller.
+const DefaultTimeout = 10 * time.Second
 
 // Compile parses an expression once.
 func Compile(expr string) (*Expr, error) {
@@ -71,10 +76,11 @@ func (e *Expr) EvalWithLimits(input any, bindings map[string]any, lim Limits) (r
 	if ev.maxDepth <= 0 {
 		ev.maxDepth = DefaultDepth
 	}
-	if lim.Timeout > 0 {
-		ev.timed = true
-		ev.deadline = time.Now().Add(lim.Timeout)
+	if lim.Timeout <= 0 {
+		lim.Timeout = DefaultTimeout
 	}
+	ev.timed = true
+	ev.deadline = time.Now().Add(lim.Timeout)
 	if ev.now.IsZero() {
 		ev.now = time.Now()
 	}

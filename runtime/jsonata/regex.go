@@ -1,8 +1,13 @@
 package jsonata
 
 import (
+	"time"
+
 	"github.com/dlclark/regexp2/v2"
 )
+
+// regexMatchTimeout bounds one regular expression match.
+const regexMatchTimeout = 5 * time.Second
 
 // compiledRegex is a regular expression literal compiled with ECMAScript
 // semantics (JSONata regexes are JavaScript's); regexp2 is used because Go's
@@ -28,6 +33,8 @@ func compileRegex(lit *regexLit) (*compiledRegex, *Error) {
 		e.Message = "Invalid regular expression: /" + lit.source + "/: " + err.Error()
 		return nil, e
 	}
+	// a catastrophically backtracking pattern must not hang an evaluation
+	re.MatchTimeout = regexMatchTimeout
 	return &compiledRegex{lit: lit, re: re}, nil
 }
 
@@ -46,8 +53,11 @@ func (c *compiledRegex) exec(s []rune, from int) (*regexMatch, error) {
 		return nil, nil
 	}
 	m, err := c.re.FindRunesMatchStartingAt(s, from)
-	if err != nil || m == nil {
-		return nil, err
+	if err != nil {
+		return nil, &Error{Code: "U1002", Message: "Expression evaluation timeout: regular expression /" + c.lit.source + "/ ran too long"}
+	}
+	if m == nil {
+		return nil, nil
 	}
 	r := &regexMatch{start: m.RuneIndex, end: m.RuneIndex + m.RuneLength, match: string(s[m.RuneIndex : m.RuneIndex+m.RuneLength])}
 	r.start16 = utf16Len(s[:r.start])
