@@ -75,11 +75,13 @@ type evaluator struct {
 	now      time.Time
 }
 
-// tick checks the deadline from inside long loops of built-ins.
-func (ev *evaluator) tick() error {
+// tick checks the deadline from inside long loops of built-ins, after
+// about work more steps.
+func (ev *evaluator) tick(work int) error {
 	if ev.timed {
-		ev.ticks++
-		if ev.ticks&1023 == 0 && time.Now().After(ev.deadline) {
+		before := ev.ticks
+		ev.ticks += work + 1
+		if ev.ticks>>12 != before>>12 && time.Now().After(ev.deadline) {
 			return &Error{Code: "U1002"}
 		}
 	}
@@ -928,9 +930,41 @@ func (ev *evaluator) unary(e *node, input any, env *frame) (any, error) {
 	return nil, nil
 }
 
+// groupEntry gathers the items of one group. It appends as $append does
+// (arrays are spliced in), but in place: appending by copying would make
+// grouping n items into one group cost n².
 type groupEntry struct {
-	data      any
+	first     any
+	rest      []any
+	n         int
 	exprIndex int
+}
+
+func (g *groupEntry) add(item any) {
+	if g.n == 0 {
+		g.first = item
+	} else {
+		if g.n == 1 {
+			if a, ok := g.first.(*arr); ok {
+				g.rest = append(g.rest, a.items...)
+			} else {
+				g.rest = append(g.rest, g.first)
+			}
+		}
+		if a, ok := item.(*arr); ok {
+			g.rest = append(g.rest, a.items...)
+		} else {
+			g.rest = append(g.rest, item)
+		}
+	}
+	g.n++
+}
+
+func (g *groupEntry) data() any {
+	if g.n == 1 {
+		return g.first
+	}
+	return &arr{items: g.rest}
 }
 
 func (ev *evaluator) group(g *groupClause, input any, env *frame) (any, error) {
@@ -970,19 +1004,21 @@ func (ev *evaluator) group(g *groupClause, input any, env *frame) (any, error) {
 				if ge.exprIndex != pi {
 					return nil, errVal("D1009", g.pos, "", ks)
 				}
-				ge.data = appendValues(ge.data, item)
+				ge.add(item)
 			} else {
-				groups[ks] = &groupEntry{data: item, exprIndex: pi}
+				ge := &groupEntry{exprIndex: pi}
+				ge.add(item)
+				groups[ks] = ge
 				order = append(order, ks)
 			}
 		}
 	}
 	for _, k := range order {
 		ge := groups[k]
-		ctx := ge.data
+		ctx := ge.data()
 		genv := env
 		if reduce {
-			t := reduceTuples(ge.data)
+			t := reduceTuples(ctx)
 			ctx = t["@"]
 			delete(t, "@")
 			genv = tupleFrame(env, t)

@@ -460,7 +460,7 @@ func init() {
 		}
 		out := &arr{seq: in.seq, items: []any{}}
 		for _, x := range in.items {
-			if err := c.ev.tick(); err != nil {
+			if err := c.ev.tick(len(out.items)); err != nil {
 				return nil, err
 			}
 			dup := false
