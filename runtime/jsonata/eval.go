@@ -733,14 +733,9 @@ func binaryOp(op string, lhs, rhs any) (any, *Error) {
 		lc := comparable(lhs)
 		rc := comparable(rhs)
 		if !lc || !rc {
-			v := lhs
-			if lc && lhs != nil {
-				v = rhs
-			}
-			if !lc {
+			v := rhs // jsonata.js names the left side unless it is a string or number
+			if _, ok := lhs.(string); !ok && !isNumber(lhs) {
 				v = lhs
-			} else {
-				v = rhs
 			}
 			return nil, errVal("T2010", 0, "", v)
 		}
@@ -849,14 +844,9 @@ func checkFinite(v any) error {
 	return nil
 }
 
-// strictEqual is JavaScript's ===: values for primitives, identity otherwise.
-func strictEqual(a, b any) bool {
-	switch a.(type) {
-	case float64, string, bool, jnullType:
-		return a == b
-	}
-	return a == b
-}
+// strictEqual is JavaScript's ===: values for primitives, identity for
+// arrays, objects and functions (all pointers here).
+func strictEqual(a, b any) bool { return a == b }
 
 func isInteger(v any) bool {
 	f, ok := v.(float64)

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf16"
 )
 
@@ -1372,6 +1370,3 @@ func validUTF8(s string) bool {
 	}
 	return true
 }
-
-var _ = url.QueryEscape
-var _ = time.Now

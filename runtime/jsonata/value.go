@@ -274,10 +274,10 @@ func decodeValue(dec *json.Decoder) (any, error) {
 	}
 }
 
-// ToJSON encodes a value as JSON text: object keys in order, numbers as
-// JavaScript prints doubles. Undefined members are left out; an Undefined
-// top-level value and functions encode as null... except functions in
-// objects and arrays, which are dropped as JSON.stringify drops them.
+// ToJSON encodes a value as JSON text as JSON.stringify does: object keys in
+// order, numbers as JavaScript prints doubles (1e+21, 0.30000000000000004,
+// -0 as 0), infinities as null, members that are Undefined or functions left
+// out, and such array items written as null. Undefined alone is "null".
 func ToJSON(v any) []byte {
 	var b strings.Builder
 	writeJSON(&b, toInternal(v), "", "", false)
