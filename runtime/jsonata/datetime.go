@@ -51,9 +51,25 @@ func fnToMillis(c *call, a []any) (any, error) {
 	return v, nil
 }
 
+// pictureArg is the picture argument, which jsonata.js needs (it fails
+// with a TypeError without one).
+func pictureArg(a []any, name string) (string, error) {
+	s, ok := argAt(a, 1).(string)
+	if !ok {
+		e := errVal("T0410", 0, name, argAt(a, 1))
+		e.index = 2
+		return "", e
+	}
+	return s, nil
+}
+
 func fnFormatNumber(c *call, a []any) (any, error) {
 	if a[0] == nil {
 		return nil, nil
+	}
+	picture, err := pictureArg(a, "formatNumber")
+	if err != nil {
+		return nil, err
 	}
 	var opts map[string]string
 	if o, ok := argAt(a, 2).(*Object); ok {
@@ -64,7 +80,7 @@ func fnFormatNumber(c *call, a []any) (any, error) {
 			}
 		}
 	}
-	s, err := xpathfmt.FormatNumber(a[0].(float64), a[1].(string), opts)
+	s, err := xpathfmt.FormatNumber(a[0].(float64), picture, opts)
 	if err != nil {
 		return nil, fmtErr(err)
 	}
@@ -75,7 +91,11 @@ func fnFormatInteger(c *call, a []any) (any, error) {
 	if a[0] == nil {
 		return nil, nil
 	}
-	s, err := xpathfmt.FormatInteger(a[0].(float64), a[1].(string))
+	picture, err := pictureArg(a, "formatInteger")
+	if err != nil {
+		return nil, err
+	}
+	s, err := xpathfmt.FormatInteger(a[0].(float64), picture)
 	if err != nil {
 		return nil, fmtErr(err)
 	}
@@ -86,7 +106,11 @@ func fnParseInteger(c *call, a []any) (any, error) {
 	if a[0] == nil {
 		return nil, nil
 	}
-	v, err := xpathfmt.ParseInteger(a[0].(string), a[1].(string))
+	picture, err := pictureArg(a, "parseInteger")
+	if err != nil {
+		return nil, err
+	}
+	v, err := xpathfmt.ParseInteger(a[0].(string), picture)
 	if err != nil {
 		return nil, fmtErr(err)
 	}

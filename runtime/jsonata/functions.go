@@ -200,8 +200,9 @@ func init() {
 		if a[0] == nil {
 			return nil, nil
 		}
-		r := math.Pow(a[0].(float64), a[1].(float64))
-		if math.IsNaN(r) || math.IsInf(r, 0) {
+		exp, ok := a[1].(float64)
+		r := math.Pow(a[0].(float64), exp)
+		if !ok || math.IsNaN(r) || math.IsInf(r, 0) { // Math.pow(x, undefined) is NaN
 			e := errVal("D3061", 0, "", a[0])
 			e.exp = a[1]
 			return nil, e
@@ -489,11 +490,26 @@ func init() {
 		if a[0] == nil {
 			return nil, nil
 		}
-		s := strings.TrimRight(a[0].(string), "=")
-		b, err := base64.RawStdEncoding.DecodeString(s)
-		if err != nil {
-			b, _ = base64.RawStdEncoding.DecodeString(s[:len(s)/4*4])
+		// Node's Buffer.from(s, 'base64') skips characters outside the
+		// alphabet, takes - and _ for + and /, and stops at padding
+		var clean []byte
+		for _, r := range a[0].(string) {
+			switch {
+			case r == '=':
+				goto decode
+			case r == '-':
+				clean = append(clean, '+')
+			case r == '_':
+				clean = append(clean, '/')
+			case r < 0x80 && (r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '+' || r == '/'):
+				clean = append(clean, byte(r))
+			}
 		}
+	decode:
+		if len(clean)%4 == 1 {
+			clean = clean[:len(clean)-1]
+		}
+		b, _ := base64.RawStdEncoding.DecodeString(string(clean))
 		rs := make([]rune, len(b))
 		for i, x := range b {
 			rs[i] = rune(x)
@@ -885,6 +901,21 @@ func (c *call) hof(fn any, v, i, all any) (any, error) {
 	return c.ev.apply(fn, args, nil, c.env)
 }
 
+// jsTruthy is JavaScript's truthiness of a value.
+func jsTruthy(v any) bool {
+	switch x := v.(type) {
+	case nil, jnullType:
+		return false
+	case bool:
+		return x
+	case string:
+		return x != ""
+	case float64:
+		return x != 0 && !math.IsNaN(x)
+	}
+	return true
+}
+
 // matchResult is one result of a matcher function.
 type matchResult struct {
 	match      string
@@ -905,7 +936,7 @@ func (c *call) matcher(fn any, s string) (*matchResult, error) {
 }
 
 func (c *call) readMatch(r any) (*matchResult, error) {
-	if r == nil {
+	if !jsTruthy(r) {
 		return nil, nil
 	}
 	o, ok := r.(*Object)
@@ -1124,13 +1155,13 @@ func fnSplit(c *call, a []any) (any, error) {
 		if limit < 0 {
 			return nil, errVal("D3020", 0, "", limit)
 		}
-		limit = math.Floor(limit)
 	}
 	res := &arr{items: []any{}}
 	if limit == 0 {
 		return res, nil
 	}
 	if sep, ok := a[1].(string); ok {
+		limit = math.Floor(limit) // String.prototype.split truncates its limit
 		var parts []string
 		if sep == "" {
 			for _, u := range []rune(str) {
