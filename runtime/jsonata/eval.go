@@ -1032,14 +1032,25 @@ func reduceTuples(v any) tuple {
 		}
 		return out
 	}
+	// each name's values appended as $append would, gathered in place
 	a := v.(*arr)
-	out := tuple{}
-	for k, x := range a.items[0].(tuple) {
-		out[k] = x
-	}
-	for _, item := range a.items[1:] {
+	acc := map[string]*groupEntry{}
+	for _, item := range a.items {
 		for k, x := range item.(tuple) {
-			out[k] = appendValues(out[k], x)
+			g := acc[k]
+			if g == nil {
+				g = &groupEntry{}
+				acc[k] = g
+			}
+			if x != nil {
+				g.add(x)
+			}
+		}
+	}
+	out := make(tuple, len(acc))
+	for k, g := range acc {
+		if g.n > 0 {
+			out[k] = g.data()
 		}
 	}
 	return out
