@@ -47,7 +47,7 @@ func (ev *evaluator) function(e *node, input any, env *frame, applyTo any, hasAp
 		args = append(args, v)
 	}
 	name := procName(e.procedure)
-	r, err := ev.applyAt(proc, args, input, env, e.pos)
+	r, err := ev.applyAt(proc, args, input, env, e.pos, name)
 	if err != nil {
 		if x, ok := err.(*Error); ok {
 			if x.Position == 0 {
@@ -65,14 +65,14 @@ func (ev *evaluator) function(e *node, input any, env *frame, applyTo any, hasAp
 // apply calls a function, running tail calls (thunks) in a loop so that
 // tail recursion does not deepen the stack.
 func (ev *evaluator) apply(proc any, args []any, input any, env *frame) (any, error) {
-	return ev.applyAt(proc, args, input, env, 0)
+	return ev.applyAt(proc, args, input, env, 0, "")
 }
 
 // applyAt is apply for a call written at pos: as in jsonata.js, an error
 // raised inside the called function is reported at the call, unless it
 // arose in a tail call made from there, which reports its own call.
-func (ev *evaluator) applyAt(proc any, args []any, input any, env *frame, pos int) (any, error) {
-	r, err := ev.applyInner(proc, args, input, env)
+func (ev *evaluator) applyAt(proc any, args []any, input any, env *frame, pos int, name string) (any, error) {
+	r, err := ev.applyInner(proc, args, input, env, name)
 	if x, ok := err.(*Error); ok && pos > 0 && isFunc(proc) {
 		x.Position = pos
 	}
@@ -94,8 +94,14 @@ func (ev *evaluator) applyAt(proc any, args []any, input any, env *frame, pos in
 			}
 			targs = append(targs, v)
 		}
-		r, err = ev.applyInner(next, targs, input, env)
-		if x, ok := err.(*Error); ok && isFunc(next) {
+		nextName := ""
+		if call.procedure.typ == "variable" {
+			nextName = call.procedure.value.(string)
+		}
+		r, err = ev.applyInner(next, targs, input, env, nextName)
+		// jsonata.js labels the callee with the call's name and position,
+		// which sticks to functions, arrays and objects but not to primitives
+		if x, ok := err.(*Error); ok && holdsProperties(next) {
 			if x.Token == "" && call.procedure.typ == "variable" {
 				x.Token = call.procedure.value.(string)
 			}
@@ -105,7 +111,20 @@ func (ev *evaluator) applyAt(proc any, args []any, input any, env *frame, pos in
 	return r, err
 }
 
-func (ev *evaluator) applyInner(proc any, args []any, input any, env *frame) (any, error) {
+// applyInner calls proc; name is what the call names it ($f(...) names f),
+// empty for calls from built-ins. An error without a token gets that name,
+// or for a built-in its own name (jsonata.js's built-ins remember the name
+// they were last called by, which is almost always their own).
+func (ev *evaluator) applyInner(proc any, args []any, input any, env *frame, name string) (r any, err error) {
+	defer func() {
+		if x, ok := err.(*Error); ok && x.Token == "" {
+			if name != "" {
+				x.Token = name
+			} else if n, ok := proc.(*native); ok {
+				x.Token = n.name
+			}
+		}
+	}()
 	switch p := proc.(type) {
 	case *lambda:
 		if p.sig != nil {
@@ -120,20 +139,11 @@ func (ev *evaluator) applyInner(proc any, args []any, input any, env *frame) (an
 		if p.sig != nil {
 			v, err := p.sig.validate(args, input)
 			if err != nil {
-				if x, ok := err.(*Error); ok && x.Token == "" {
-					x.Token = p.name
-				}
-				return nil, err
+				return nil, err // named by the caller, as jsonata.js names it
 			}
 			args = v
 		}
-		r, err := p.fn(&call{ev: ev, input: input, env: env}, args)
-		if err != nil {
-			if x, ok := err.(*Error); ok && x.Token == "" && p.name != "" {
-				x.Token = p.name
-			}
-		}
-		return r, err
+		return p.fn(&call{ev: ev, input: input, env: env}, args)
 	}
 	return nil, &Error{Code: "T1006"}
 }
@@ -152,12 +162,22 @@ func (ev *evaluator) applyLambda(p *lambda, args []any) (any, error) {
 		for i, n := range p.natParams {
 			nargs[i], _ = env.lookup(n)
 		}
-		return ev.applyInner(p.nat, nargs, nil, env)
+		return ev.applyInner(p.nat, nargs, nil, env, "")
 	}
 	if p.body == nil {
 		return nil, nil
 	}
 	return ev.eval(p.body, p.input, env)
+}
+
+// holdsProperties is whether v is a JavaScript object (one that keeps
+// properties set on it) in jsonata.js.
+func holdsProperties(v any) bool {
+	switch v.(type) {
+	case *arr, *Object, *lambda, *native:
+		return true
+	}
+	return false
 }
 
 func isPlaceholder(v any) bool {

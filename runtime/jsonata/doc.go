@@ -25,5 +25,9 @@
 // keeps a surrogate pair whole; where several items of one array
 // constructor fail, jsonata.js's asynchronous evaluation may report a later
 // item's error, this package the first; function values are opaque here,
-// while jsonata.js lets paths and $keys look inside them.
+// while jsonata.js lets paths and $keys look inside them; a partially
+// applied built-in ($join(?, "-")) checks its arguments against its
+// signature, where jsonata.js lets JavaScript coerce them; an error raised
+// in a built-in called from another built-in names the built-in, where
+// jsonata.js names whatever call last used it.
 package jsonata
