@@ -58,8 +58,9 @@ func MustCompile(expr string) *Expr {
 func (e *Expr) String() string { return e.src }
 
 // Eval evaluates against input (a JSON value in this package's model, or
-// Undefined) with per-call bindings ($name -> value, GoFunc or Function);
-// it returns Undefined for no result.
+// Undefined) with per-call bindings (name or $name -> value, GoFunc or
+// Function); it returns Undefined for no result. The input and bindings are
+// copied, never modified, and the result shares nothing with them.
 func (e *Expr) Eval(input any, bindings map[string]any) (any, error) {
 	return e.EvalWithLimits(input, bindings, Limits{})
 }
@@ -86,6 +87,9 @@ func (e *Expr) EvalWithLimits(input any, bindings map[string]any, lim Limits) (r
 	}
 	env := newFrame(builtins)
 	for k, v := range bindings {
+		if len(k) > 1 && k[0] == '$' {
+			k = k[1:] // "$states" and "states" both bind $states
+		}
 		env.bind(k, toInternal(v))
 	}
 	in := toInternal(input)

@@ -98,7 +98,7 @@ func TestEvalResultsInTheValueModel(t *testing.T) {
 func TestBindingsAndGoFunctions(t *testing.T) {
 	t.Parallel()
 	double := GoFunc(func(args ...any) (any, error) { return args[0].(float64) * 2, nil })
-	r, err := MustCompile(`$double($n) & $s`).Eval(nil, map[string]any{"n": 21.0, "s": "!", "double": double})
+	r, err := MustCompile(`$double($n) & $s`).Eval(nil, map[string]any{"n": 21.0, "$s": "!", "double": double})
 	if err != nil || r != "42!" {
 		t.Errorf("got %v, %v; want 42!", r, err)
 	}
