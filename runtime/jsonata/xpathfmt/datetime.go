@@ -266,6 +266,11 @@ func formatComponent(d date, p part, offsetHours, offsetMinutes float64) (string
 		}
 		return formatInteger(value, p.format)
 	case p.component == 'f':
+		if p.format == nil {
+			// [fn]: jsonata.js fails with a TypeError; the name
+			// modifier does not apply to fractional seconds
+			return "", newError("D3133", "f")
+		}
 		return formatInteger(v.num, p.format)
 	case p.component == 'Z' || p.component == 'z':
 		return formatTimezone(p, offsetHours, offsetMinutes)

@@ -3,6 +3,7 @@ package xpathfmt
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"strings"
 )
 
@@ -44,6 +45,12 @@ var messages = map[string]string{
 	"D3136": "The date/time picture string is missing specifiers required to parse the timestamp",
 }
 
+// errCallStack is the error jsonata.js fails with where its recursion
+// exceeds JavaScript's call stack; it carries no JSONata code.
+func errCallStack() *Error {
+	return &Error{Code: "RangeError", Message: "Maximum call stack size exceeded"}
+}
+
 // undefinedValue stands for JavaScript's undefined in a message.
 type undefinedValue struct{}
 
@@ -60,6 +67,9 @@ func newError(code string, value any) *Error {
 func stringify(value any) string {
 	switch v := value.(type) {
 	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return "null" // as JSON.stringify writes them
+		}
 		return jsNumberString(v)
 	case int:
 		return jsNumberString(float64(v))

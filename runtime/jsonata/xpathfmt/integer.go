@@ -150,7 +150,9 @@ func regularSeparators(seps []groupingSep) int {
 // written as XPath's fn:format-integer picture says: a decimal digit
 // pattern in any Unicode digit family with grouping separators, "a"/"A"
 // letters, "i"/"I" Roman numerals, "w"/"W"/"Ww" English words, and ";o" for
-// ordinals.
+// ordinals. Roman numerals above ten million and infinite values in letters,
+// Roman numerals or words fail with the error jsonata.js runs into there
+// (Code "RangeError", as JavaScript's exceeded call stack has no D code).
 func FormatInteger(value float64, picture string) (string, error) {
 	f, err := analyseIntegerPicture(picture)
 	if err != nil {
@@ -163,6 +165,14 @@ func FormatInteger(value float64, picture string) (string, error) {
 func formatInteger(value float64, f *integerFormat) (string, error) {
 	negative := value < 0
 	value = math.Abs(value)
+	if f.primary != decimal && f.primary != sequence {
+		if math.IsNaN(value) {
+			return "", nil
+		}
+		if math.IsInf(value, 0) || (f.primary == roman && value > maxRoman) {
+			return "", errCallStack()
+		}
+	}
 	var out string
 	switch f.primary {
 	case letters:
@@ -206,13 +216,18 @@ func formatDecimal(value float64, f *integerFormat) string {
 		}
 	}
 	if f.regular {
-		for i := (len(s) - 1) / f.interval.position; i > 0; i-- {
-			s = insertAt(s, len(s)-i*f.interval.position, []rune{f.interval.char})
+		// a separator before every multiple of the interval from the
+		// right, in one pass (a width can make s long)
+		grouped := make([]rune, 0, len(s)+len(s)/f.interval.position)
+		for i, r := range s {
+			if i > 0 && (len(s)-i)%f.interval.position == 0 {
+				grouped = append(grouped, f.interval.char)
+			}
+			grouped = append(grouped, r)
 		}
+		s = grouped
 	} else {
-		for i := len(f.seps) - 1; i >= 0; i-- {
-			s = insertAt(s, len(s)-f.seps[i].position, []rune{f.seps[i].char})
-		}
+		s = insertSeparators(s, f.seps)
 	}
 	if f.ordinal {
 		suffix := map[rune]string{'1': "st", '2': "nd", '3': "rd"}[s[len(s)-1]]
@@ -222,6 +237,32 @@ func formatDecimal(value float64, f *integerFormat) string {
 		return string(s) + suffix
 	}
 	return string(s)
+}
+
+// insertSeparators puts irregular grouping separators into digits, each
+// the number of digits its position says from the right, as jsonata.js
+// does by inserting them one by one from the leftmost.
+func insertSeparators(s []rune, seps []groupingSep) []rune {
+	byPos := map[int][]rune{}
+	for i := len(seps) - 1; i >= 0; i-- {
+		if seps[i].position > len(s) {
+			// jsonata.js's substr then counts from the end of what
+			// it has built so far; only the one-by-one way gives that.
+			for j := len(seps) - 1; j >= 0; j-- {
+				s = insertAt(s, len(s)-seps[j].position, []rune{seps[j].char})
+			}
+			return s
+		}
+		byPos[seps[i].position] = append(byPos[seps[i].position], seps[i].char)
+	}
+	out := make([]rune, 0, len(s)+len(seps))
+	for i := 0; i <= len(s); i++ {
+		out = append(out, byPos[len(s)-i]...)
+		if i < len(s) {
+			out = append(out, s[i])
+		}
+	}
+	return out
 }
 
 var (
@@ -367,6 +408,11 @@ var romanNumerals = []struct {
 }{{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"}, {50, "l"}, {40, "xl"}, {10, "x"}, {9, "ix"}, {5, "v"}, {4, "iv"}, {1, "i"}}
 
 var romanValues = map[rune]float64{'M': 1000, 'D': 500, 'C': 100, 'L': 50, 'X': 10, 'V': 5, 'I': 1}
+
+// maxRoman is about where jsonata.js's recursive Roman numerals exceed
+// JavaScript's call stack; beyond it FormatInteger fails as jsonata.js does
+// rather than write ten thousand "m"s and more.
+const maxRoman = 1e7
 
 func decimalToRoman(value float64) string {
 	var b strings.Builder

@@ -104,7 +104,7 @@ func jsToFixed(v float64, dp int) string {
 	}
 	// 1100 decimals hold any float64 exactly, so the rounding below sees
 	// the true value, as toFixed does.
-	exact := new(big.Float).SetFloat64(v).Text('f', 1100)
+	exact := new(big.Float).SetFloat64(v).Text('f', max(1100, dp+1))
 	intPart, frac, _ := strings.Cut(exact, ".")
 	digits := []byte(intPart + frac[:dp])
 	if frac[dp] >= '5' {

@@ -343,6 +343,9 @@ func FormatNumber(value float64, picture string, options map[string]string) (str
 		adjusted = value * 1000
 	}
 
+	if math.IsInf(adjusted, 0) { // a percentage or per-mille of a huge number
+		return string(pic.prefix) + props["infinity"] + string(pic.suffix), nil
+	}
 	mantissa := adjusted
 	exponent, hasExponent := 0, pic.minExponent != 0
 	if hasExponent && adjusted != 0 {

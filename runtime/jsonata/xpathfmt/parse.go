@@ -134,7 +134,11 @@ func timezoneMatcher(p part) *matcher {
 		}
 		var hours, minutes float64
 		if sep != "" {
-			i := strings.Index(v, sep)
+			// the match is case-insensitive, a letter separator may differ
+			i := strings.Index(strings.ToLower(v), strings.ToLower(sep))
+			if i < 0 {
+				return math.NaN()
+			}
 			hours, minutes = jsParseInt(v[:i]), jsParseInt(v[i+len(sep):])
 		} else if len(v)-1 <= 2 {
 			hours = jsParseInt(v)

@@ -157,6 +157,11 @@ func analyseMarker(marker string) (part, error) {
 	return p, nil
 }
 
+// maxWidth bounds a width modifier, so that a picture cannot ask for a
+// string of a billion zeros (JavaScript fails on those with "Invalid
+// string length"; here they are cut to a million).
+const maxWidth = 1 << 20
+
 // parseWidth reads one bound of a width modifier: "*", nothing or a
 // number that does not parse leave it absent.
 func parseWidth(s string) (int, bool) {
@@ -167,7 +172,7 @@ func parseWidth(s string) (int, bool) {
 	if v != v {
 		return 0, false
 	}
-	return int(v), true
+	return int(max(min(v, maxWidth), -maxWidth)), true
 }
 
 // componentValue is a component letter as a message value ("" when the

@@ -154,9 +154,9 @@ func runSuiteCase(t *testing.T, dir, name string, c suiteCase) (ok bool, why str
 			t.Fatal(err)
 		}
 		switch want.(type) {
-		case string, float64:
+		case string, float64, bool:
 		default:
-			return false, "result is not a string or a number"
+			return false, "result is not a string, number or boolean"
 		}
 		if got != want {
 			return fail("want %s, got %s", show(want), show(got))
@@ -181,8 +181,10 @@ type errUnsupported string
 func (e errUnsupported) Error() string { return string(e) }
 
 // evaluator runs the subset of JSONata the suite's cases for these
-// functions mostly use. Values are nil (undefined), float64, string and
-// map[string]any.
+// functions mostly use: literals, calls, ~>, =, arithmetic, blocks and
+// variables, and $now, $substringBefore and $substringAfter besides this
+// package's functions. Values are nil (undefined), float64, string, bool
+// and map[string]any.
 type evaluator struct {
 	toks []string
 	pos  int
@@ -256,7 +258,7 @@ func tokenize(s string) ([]string, error) {
 		case i+1 < len(rs) && (string(rs[i:i+2]) == "~>" || string(rs[i:i+2]) == ":="):
 			toks = append(toks, string(rs[i:i+2]))
 			i += 2
-		case strings.ContainsRune("(){},:;*/+-", ch):
+		case strings.ContainsRune("(){},:;*/+-=", ch):
 			toks = append(toks, string(ch))
 			i++
 		default:
@@ -315,8 +317,15 @@ func (ev *evaluator) expr() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	for ev.peek() == "~>" {
-		ev.next()
+	for ev.peek() == "~>" || ev.peek() == "=" {
+		if ev.next() == "=" { // = and ~> bind equally tightly, from the left
+			r, err := ev.additive()
+			if err != nil {
+				return nil, err
+			}
+			v = v == r
+			continue
+		}
 		fn := ev.next()
 		if !strings.HasPrefix(fn, "$") {
 			return nil, errUnsupported("~> to a non-function")
@@ -487,6 +496,19 @@ func call(fn string, args []any) (any, error) {
 	}
 	switch fn {
 	case "$formatNumber", "$formatInteger", "$parseInteger", "$formatBase", "$fromMillis", "$toMillis":
+	case "$now":
+		return wrap(FromMillis(float64(suiteNow.UnixMilli()), nil, nil))
+	case "$substringBefore", "$substringAfter":
+		text, _ := arg(0).(string)
+		sep := *str(1)
+		before, after, found := strings.Cut(text, sep)
+		switch {
+		case !found:
+			return text, nil
+		case fn == "$substringBefore":
+			return before, nil
+		}
+		return after, nil
 	default:
 		return nil, errUnsupported("function " + fn)
 	}
