@@ -1,0 +1,528 @@
+package jsonata
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// undefinedType is the type of Undefined.
+type undefinedType struct{}
+
+// Undefined is the value of an expression that has no result. It is distinct
+// from JSON null, which is nil.
+var Undefined = undefinedType{}
+
+// Object is a JSON object that keeps its keys in insertion order.
+type Object struct {
+	keys []string
+	vals map[string]any
+}
+
+// NewObject returns an empty object.
+func NewObject() *Object { return &Object{vals: map[string]any{}} }
+
+// Get returns the value of key and whether it is present.
+func (o *Object) Get(key string) (any, bool) {
+	v, ok := o.vals[key]
+	return v, ok
+}
+
+// Set sets key to v. A new key goes last, except that keys which are
+// array indexes ("0", "42") come first in numeric order, as in a JavaScript
+// object, so that results keep jsonata.js's key order.
+func (o *Object) Set(key string, v any) {
+	if _, ok := o.vals[key]; !ok {
+		if n, ok := arrayIndex(key); ok {
+			i := 0
+			for i < len(o.keys) {
+				m, isIndex := arrayIndex(o.keys[i])
+				if !isIndex || m > n {
+					break
+				}
+				i++
+			}
+			o.keys = append(o.keys, "")
+			copy(o.keys[i+1:], o.keys[i:])
+			o.keys[i] = key
+		} else {
+			o.keys = append(o.keys, key)
+		}
+	}
+	o.vals[key] = v
+}
+
+// arrayIndex reports whether key is a canonical array index, a key that
+// JavaScript orders numerically before all others.
+func arrayIndex(key string) (uint64, bool) {
+	if key == "" || len(key) > 10 || (key[0] == '0' && len(key) > 1) {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, n < 1<<32-1
+}
+
+// Delete removes key.
+func (o *Object) Delete(key string) {
+	if _, ok := o.vals[key]; !ok {
+		return
+	}
+	delete(o.vals, key)
+	for i, k := range o.keys {
+		if k == key {
+			o.keys = append(o.keys[:i:i], o.keys[i+1:]...)
+			break
+		}
+	}
+}
+
+// Keys returns the keys in insertion order. The caller must not modify it.
+func (o *Object) Keys() []string { return o.keys }
+
+// Len returns the number of keys.
+func (o *Object) Len() int { return len(o.keys) }
+
+// Function is a function value: a lambda, a built-in, a partial application
+// or a Go function bound by the caller. Functions may be returned by Eval and
+// passed back in bindings.
+type Function interface{ isFunction() }
+
+// GoFunc is a Go function that can be bound to a $name in Eval's bindings.
+// It receives and returns values of this package's external model.
+type GoFunc func(args ...any) (any, error)
+
+// jnull is JSON null inside the evaluator, where Go's nil means undefined.
+type jnullType struct{}
+
+var jnull = jnullType{}
+
+// arr is the evaluator's array: a JSON array or a JSONata sequence.
+type arr struct {
+	items         []any
+	seq           bool // a sequence (collapses to its one item)
+	keepSingleton bool
+	cons          bool // built by an array constructor
+	outerWrapper  bool
+	tupleStream   bool // items are tuple values
+}
+
+// tuple binds names for a step of a path that uses @, # or %.
+type tuple map[string]any
+
+func newSeq(items ...any) *arr { return &arr{items: items, seq: true} }
+
+// toInternal converts an external value into the evaluator's model.
+func toInternal(v any) any {
+	switch x := v.(type) {
+	case nil:
+		return jnull
+	case undefinedType:
+		return nil
+	case []any:
+		a := &arr{items: make([]any, len(x))}
+		for i, e := range x {
+			a.items[i] = toInternal(e)
+		}
+		return a
+	case *Object:
+		o := &Object{keys: append([]string(nil), x.keys...), vals: make(map[string]any, len(x.vals))}
+		for k, e := range x.vals {
+			o.vals[k] = toInternal(e)
+		}
+		return o
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		o := NewObject()
+		for _, k := range keys {
+			o.Set(k, toInternal(x[k]))
+		}
+		return o
+	case int:
+		return float64(x)
+	case int64:
+		return float64(x)
+	case float32:
+		return float64(x)
+	case json.Number:
+		f, _ := x.Float64()
+		return f
+	case GoFunc:
+		return &native{name: "", fn: func(_ *call, args []any) (any, error) {
+			ext := make([]any, len(args))
+			for i, a := range args {
+				ext[i] = Undefined
+				if a != nil {
+					ext[i] = toExternal(a)
+				}
+			}
+			r, err := x(ext...)
+			if err != nil {
+				return nil, err
+			}
+			return toInternal(r), nil
+		}, arity: -1}
+	case func(args ...any) (any, error):
+		return toInternal(GoFunc(x))
+	}
+	return v
+}
+
+// toExternal converts an evaluator value to the external model.
+func toExternal(v any) any {
+	switch x := v.(type) {
+	case nil, jnullType:
+		return nil
+	case *arr:
+		out := make([]any, 0, len(x.items))
+		for _, e := range x.items {
+			// an undefined item (a regex group that took no part in a
+			// match) is JSON null, as JSON.stringify writes it
+			out = append(out, toExternal(e))
+		}
+		return out
+	case *Object:
+		o := &Object{keys: make([]string, 0, len(x.keys)), vals: make(map[string]any, len(x.vals))}
+		for _, k := range x.keys {
+			e := x.vals[k]
+			if e == nil {
+				continue
+			}
+			o.keys = append(o.keys, k)
+			o.vals[k] = toExternal(e)
+		}
+		return o
+	}
+	return v
+}
+
+// FromJSON decodes JSON text into the value model, keeping object key order.
+func FromJSON(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	v, err := decodeValue(dec)
+	if err != nil {
+		return nil, fmt.Errorf("jsonata: decode JSON: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("jsonata: decode JSON: trailing data")
+	}
+	return v, nil
+}
+
+func decodeValue(dec *json.Decoder) (any, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			o := NewObject()
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				k, _ := kt.(string)
+				v, err := decodeValue(dec)
+				if err != nil {
+					return nil, err
+				}
+				o.Set(k, v)
+			}
+			_, err := dec.Token()
+			return o, err
+		case '[':
+			a := []any{}
+			for dec.More() {
+				v, err := decodeValue(dec)
+				if err != nil {
+					return nil, err
+				}
+				a = append(a, v)
+			}
+			_, err := dec.Token()
+			return a, err
+		}
+		return nil, fmt.Errorf("unexpected %v", t)
+	case json.Number:
+		f, err := strconv.ParseFloat(string(t), 64)
+		if err != nil && !strings.Contains(err.Error(), "range") {
+			return nil, err
+		}
+		return f, nil
+	default:
+		return t, nil
+	}
+}
+
+// ToJSON encodes a value as JSON text as JSON.stringify does: object keys in
+// order, numbers as JavaScript prints doubles (1e+21, 0.30000000000000004,
+// -0 as 0), infinities as null, members that are Undefined or functions left
+// out, and such array items written as null. Undefined alone is "null".
+func ToJSON(v any) []byte {
+	var b strings.Builder
+	writeJSON(&b, toInternal(v), "", "", false)
+	return []byte(b.String())
+}
+
+// ToJSONIndent is ToJSON with indentation.
+func ToJSONIndent(v any, indent string) []byte {
+	var b strings.Builder
+	writeJSON(&b, toInternal(v), indent, "", false)
+	return []byte(b.String())
+}
+
+// writeJSON writes an internal value as JSON.stringify would; when prec15
+// is set, numbers are first rounded to 15 significant digits as $string does.
+func writeJSON(b *strings.Builder, v any, indent, cur string, prec15 bool) {
+	switch x := v.(type) {
+	case nil, jnullType:
+		b.WriteString("null")
+	case bool:
+		if x {
+			b.WriteString("true")
+		} else {
+			b.WriteString("false")
+		}
+	case float64:
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			b.WriteString("null")
+			return
+		}
+		if prec15 {
+			x = toPrecision15(x)
+		}
+		b.WriteString(formatNumber(x))
+	case string:
+		writeJSONString(b, x)
+	case *arr:
+		b.WriteByte('[')
+		inner := cur + indent
+		first := true
+		for _, e := range x.items {
+			if !first {
+				b.WriteByte(',')
+			}
+			first = false
+			if indent != "" {
+				b.WriteString("\n" + inner)
+			}
+			if e == nil || (isFunc(e) && !prec15) {
+				b.WriteString("null")
+			} else {
+				writeJSON(b, e, indent, inner, prec15)
+			}
+		}
+		if indent != "" && len(x.items) > 0 {
+			b.WriteString("\n" + cur)
+		}
+		b.WriteByte(']')
+	case *Object:
+		b.WriteByte('{')
+		inner := cur + indent
+		first := true
+		for _, k := range x.keys {
+			e := x.vals[k]
+			if e == nil || (isFunc(e) && !prec15) {
+				continue
+			}
+			if !first {
+				b.WriteByte(',')
+			}
+			first = false
+			if indent != "" {
+				b.WriteString("\n" + inner)
+			}
+			writeJSONString(b, k)
+			b.WriteByte(':')
+			if indent != "" {
+				b.WriteByte(' ')
+			}
+			writeJSON(b, e, indent, inner, prec15)
+		}
+		if indent != "" && !first {
+			b.WriteString("\n" + cur)
+		}
+		b.WriteByte('}')
+	default:
+		if isFunc(v) {
+			b.WriteString(`""`)
+			return
+		}
+		b.WriteString("null")
+	}
+}
+
+func writeJSONString(b *strings.Builder, s string) {
+	b.WriteByte('"')
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\b':
+			b.WriteString(`\b`)
+		case r == '\f':
+			b.WriteString(`\f`)
+		case r < 0x20:
+			fmt.Fprintf(b, `\u%04x`, r)
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(b, `\u%04x`, s[i])
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	b.WriteByte('"')
+}
+
+// formatNumber prints a double as JavaScript's Number.prototype.toString.
+func formatNumber(f float64) string {
+	if f == 0 {
+		return "0"
+	}
+	if math.IsNaN(f) {
+		return "NaN"
+	}
+	if math.IsInf(f, 1) {
+		return "Infinity"
+	}
+	if math.IsInf(f, -1) {
+		return "-Infinity"
+	}
+	s := strconv.FormatFloat(f, 'e', -1, 64) // d.ddddde±XX, shortest round-trip
+	neg := false
+	if s[0] == '-' {
+		neg = true
+		s = s[1:]
+	}
+	epos := strings.IndexByte(s, 'e')
+	mant, exp := s[:epos], s[epos+1:]
+	digits := strings.Replace(mant, ".", "", 1)
+	e, _ := strconv.Atoi(exp)
+	n := e + 1 // position of the decimal point relative to digits
+	k := len(digits)
+	var out string
+	switch {
+	case k <= n && n <= 21:
+		out = digits + strings.Repeat("0", n-k)
+	case 0 < n && n <= 21:
+		out = digits[:n] + "." + digits[n:]
+	case -6 < n && n <= 0:
+		out = "0." + strings.Repeat("0", -n) + digits
+	default:
+		sign := "+"
+		if n-1 < 0 {
+			sign = "-"
+		}
+		ee := n - 1
+		if ee < 0 {
+			ee = -ee
+		}
+		if k == 1 {
+			out = digits + "e" + sign + strconv.Itoa(ee)
+		} else {
+			out = digits[:1] + "." + digits[1:] + "e" + sign + strconv.Itoa(ee)
+		}
+	}
+	if neg {
+		return "-" + out
+	}
+	return out
+}
+
+// toPrecision15 rounds to 15 significant digits, as Number(x.toPrecision(15)).
+func toPrecision15(f float64) float64 {
+	if f == 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+		return f
+	}
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 15, 64), 64)
+	return r
+}
+
+func isFunc(v any) bool {
+	switch v.(type) {
+	case *lambda, *native:
+		return true
+	}
+	return false
+}
+
+func isArr(v any) bool { _, ok := v.(*arr); return ok }
+
+func isNumber(v any) bool {
+	f, ok := v.(float64)
+	return ok && !math.IsNaN(f) && !math.IsInf(f, 0)
+}
+
+func isSeq(v any) bool { a, ok := v.(*arr); return ok && a.seq }
+
+// deepEqual is jsonata's isDeepEqual: arrays in order, objects by key set.
+func deepEqual(a, b any) bool {
+	switch x := a.(type) {
+	case *arr:
+		y, ok := b.(*arr)
+		if !ok || len(x.items) != len(y.items) {
+			return false
+		}
+		for i := range x.items {
+			if !deepEqual(x.items[i], y.items[i]) {
+				return false
+			}
+		}
+		return true
+	case *Object:
+		y, ok := b.(*Object)
+		if !ok {
+			return false
+		}
+		if x == y {
+			return true
+		}
+		if len(x.vals) != len(y.vals) {
+			return false
+		}
+		for k, v := range x.vals {
+			w, ok := y.vals[k]
+			if !ok || !deepEqual(v, w) {
+				return false
+			}
+		}
+		return true
+	case float64:
+		y, ok := b.(float64)
+		return ok && x == y
+	case string, bool, jnullType:
+		return a == b
+	case nil:
+		return b == nil
+	}
+	return a == b
+}
