@@ -106,13 +106,15 @@ func NewEngine(cfg EngineConfig) *Engine {
 	return &Engine{cfg: cfg, waiters: map[string]*waiter{}, runs: map[string]*run{}}
 }
 
-// randomToken returns 256 bits from crypto/rand, base64url-encoded without padding.
+// randomToken returns 256 bits from crypto/rand, base64url-encoded without padding, after
+// "AQ" (as AWS's tokens begin): a token that began with "-" (one in 64 would) reads as an
+// option to the AWS CLI, "aws stepfunctions send-task-success --task-token -x…".
 func randomToken() (string, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", fmt.Errorf("runtime: task token: %w", err)
 	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
+	return "AQ" + base64.RawURLEncoding.EncodeToString(b), nil
 }
 
 // StartInput describes an execution to start.

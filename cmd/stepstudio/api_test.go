@@ -35,11 +35,11 @@ func newSFN(s *studio, id, secret string) *sfn.Client {
 		return dialer.DialContext(ctx, network, strings.TrimPrefix(addr, "sync-"))
 	}
 	return sfn.New(sfn.Options{
-		Region:           "us-east-1",
-		BaseEndpoint:     aws.String(s.url),
-		Credentials:      credentials.NewStaticCredentialsProvider(id, secret, ""),
-		HTTPClient:       &http.Client{Transport: transport},
-		Retryer:          connectionRetryer(),
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(s.url),
+		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, ""),
+		HTTPClient:   &http.Client{Transport: transport},
+		Retryer:      connectionRetryer(),
 	})
 }
 

@@ -123,9 +123,16 @@ func TestNestedSyncSurvivesRestartAndStop(t *testing.T) {
 	parent := createAPIMachine(t, c, "nested-waiter", fmt.Sprintf(`{"StartAt":"Run","States":{"Run":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2",
   "Parameters":{"StateMachineArn":%q,"Input.$":"$"},"OutputPath":"$.Output","End":true}}}`, child), "")
 	start := must[*sfn.StartExecutionOutput](t, "start")(c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(parent), Input: aws.String(`{"n":1}`)}))
-	eventually(t, "the child to wait for a worker", func() bool {
-		list := must[*sfn.ListExecutionsOutput](t, "list")(c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(child)}))
-		return len(list.Executions) == 1
+	// Stopped once the parent has recorded the child's start (TaskSubmitted): a stop before
+	// that finds the call in flight, which fails after the restart as any interrupted call does.
+	eventually(t, "the parent to submit its child", func() bool {
+		h := must[*sfn.GetExecutionHistoryOutput](t, "history")(c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: start.ExecutionArn}))
+		for _, ev := range h.Events {
+			if ev.Type == types.HistoryEventTypeTaskSubmitted {
+				return true
+			}
+		}
+		return false
 	})
 	s.stop()
 
