@@ -117,11 +117,22 @@ func TestValidate(t *testing.T) {
 			},
 		},
 		{
-			name: "JSONata is rejected for now",
-			def:  `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% 1 %}","End":true}}}`,
+			name: "JSONata expressions are compiled and JSONPath fields refused in JSONata states",
+			def: `{"QueryLanguage":"JSONata","StartAt":"A","States":{
+				"A":{"Type":"Pass","Output":{"v":"{% $states.input.a + %}","w":"{% phone %}"},"InputPath":"$.a","Next":"B"},
+				"B":{"Type":"Pass","QueryLanguage":"JSONPath","End":true}}}`,
 			want: []diag{
-				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/QueryLanguage", "", "QueryLanguage", "JSONata is not supported yet"},
-				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/A/Output", "A", "Output", "JSONata"},
+				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/A/InputPath", "A", "InputPath", "not supported for the JSONata query language"},
+				{"ERROR", "INVALID_JSONATA_EXPRESSION", "/States/A/Output/v", "A", "Output/v", "Unexpected end of expression"},
+				{"ERROR", "UNSUPPORTED_JSONATA_EXPRESSION", "/States/A/Output/w", "A", "Output/w", "Reference to 'phone' at the top level is not supported."},
+				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/B/QueryLanguage", "B", "QueryLanguage", "cannot use JSONPath"},
+			},
+		},
+		{
+			name: "JSONata fields are refused in JSONPath states",
+			def:  `{"StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% 1 %}","End":true}}}`,
+			want: []diag{
+				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/A/Output", "A", "Output", "only supported for the JSONata query language"},
 			},
 		},
 		{

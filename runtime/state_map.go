@@ -61,7 +61,9 @@ type MapState struct {
 	Retry []Retrier
 	Catch []Catcher
 
-	itemSelector     *template
+	itemSelector *template
+	// jsonata holds the fields of a JSONata Map (nil in a JSONPath one).
+	jsonata          *jsonataMap
 	batcher          *itemBatcher
 	reader           *itemReader
 	writer           *resultWriter
@@ -113,6 +115,10 @@ func (p *parser) parseMap(obj *object, s site, b StateBase) State {
 	if v, ok := obj.get("ItemsPath"); ok {
 		st.ItemsPath = p.referencePath(s, "ItemsPath", v)
 	}
+	if b.jsonata {
+		// Fields written as {% %} expressions are taken out of obj's literal reading.
+		obj = p.parseJSONataMap(obj, s, st)
+	}
 	st.MaxConcurrency, st.MaxConcurrencyPath = p.intOrPath(obj, s, "MaxConcurrency", 0, math.MaxInt32)
 	_, st.hasToleratedCnt = obj.get("ToleratedFailureCount")
 	st.ToleratedFailureCount, st.ToleratedFailureCountPath = p.intOrPath(obj, s, "ToleratedFailureCount", 0, math.MaxInt32)
@@ -135,7 +141,9 @@ func (p *parser) parseMap(obj *object, s site, b StateBase) State {
 	if v, ok := obj.get("ResultWriter"); ok {
 		st.writer = p.parseResultWriter(v, s, distributed)
 	}
-	st.itemSelector = p.templateField(obj, s, "ItemSelector")
+	if !b.jsonata {
+		st.itemSelector = p.templateField(obj, s, "ItemSelector")
+	}
 	if st.parameters != nil {
 		// In a Map, Parameters is the older name of ItemSelector: it shapes each item, not
 		// the state's input, so the common data flow must not apply it.
@@ -387,6 +395,11 @@ func (x *execution) runItems(s *MapState, sr *stateRun, input any) (any, error) 
 
 // mapItems is the array of items in the effective input that ItemsPath selects.
 func (x *execution) mapItems(s *MapState, sr *stateRun, input any) ([]any, error) {
+	if s.jsonata != nil && s.jsonata.items != nil {
+		items, err := sr.jsonata.array(s.jsonata.items)
+		x.observe(StepItemsPath, items)
+		return items, err
+	}
 	v := input
 	if s.ItemsPath != nil {
 		var err error
@@ -396,7 +409,11 @@ func (x *execution) mapItems(s *MapState, sr *stateRun, input any) ([]any, error
 	}
 	items, ok := v.([]any)
 	if !ok {
-		return nil, runtimeError("Map state input must be an array but was: %s", jsonText(v))
+		f := runtimeError("Map state input must be an array but was: %s", jsonText(v))
+		if s.jsonata != nil {
+			f.Name = ErrNameQueryEvaluation // AWS's name for it in a JSONata Map
+		}
+		return nil, f
 	}
 	x.observe(StepItemsPath, items)
 	return items, nil
@@ -467,6 +484,9 @@ func (m *mapRun) resume(in *innerResume) {
 
 // mapConcurrency is MaxConcurrency, or the value MaxConcurrencyPath refers to.
 func (x *execution) mapConcurrency(s *MapState, sr *stateRun, input any) (int, error) {
+	if s.jsonata != nil && s.jsonata.maxConcurrency != nil {
+		return sr.jsonata.integer(s.jsonata.maxConcurrency)
+	}
 	if s.MaxConcurrencyPath == nil {
 		return s.MaxConcurrency, nil
 	}
@@ -486,6 +506,9 @@ func (x *execution) mapConcurrency(s *MapState, sr *stateRun, input any) (int, e
 func (x *execution) mapTolerance(s *MapState, sr *stateRun, input any) (tolerance, error) {
 	t := tolerance{n: s.ToleratedFailureCount, hasCount: s.hasToleratedCnt,
 		percentage: s.ToleratedFailurePercentage, hasPercentage: s.hasToleratedPct}
+	if s.jsonata != nil {
+		return sr.jsonata.tolerance(s.jsonata, t)
+	}
 	if p := s.ToleratedFailureCountPath; p != nil {
 		n, err := x.pathInt(p, "ToleratedFailureCountPath", input, sr)
 		if err != nil {
@@ -565,6 +588,9 @@ func (x *execution) pathFloat(p *Path, field string, input any, sr *stateRun) (f
 // selectItem is the input of item i's iteration: the item, or what ItemSelector makes of it
 // with $$.Map.Item.Index and $$.Map.Item.Value (seen only there).
 func (m *mapRun) selectItem(i int) (any, error) {
+	if m.s.jsonata != nil && m.s.jsonata.itemSelector != nil {
+		return m.sr.jsonata.selectItem(m.s.jsonata.itemSelector, i, m.items[i])
+	}
 	if m.s.itemSelector == nil {
 		return m.items[i], nil
 	}

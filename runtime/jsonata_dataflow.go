@@ -1,0 +1,45 @@
+package runtime
+
+// jsonataFlow is dataFlow for a JSONata state, in AWS's order: Arguments (over
+// $states.input) make the effective input, the work gives the result ($states.result),
+// then Assign and Output are evaluated, both with the variables as they were when the
+// state was entered. Without Output, the output is the result: for Pass, Wait, Choice and
+// Succeed the work hands back its input, so theirs is their input.
+func (x *execution) jsonataFlow(b *StateBase, sr *stateRun, raw any, work func(effective any) (any, error)) (any, error) {
+	env := x.jsonataEnv(sr, raw)
+	sr.jsonata = env
+	effective := raw
+	if b.arguments != nil {
+		var err error
+		if effective, err = b.arguments.eval(env); err != nil {
+			return nil, err
+		}
+	}
+	x.observe(StepParameters, effective)
+	result, err := work(effective)
+	if err != nil {
+		return nil, err
+	}
+	x.observe(StepResult, result)
+	env.set("result", result)
+	var assigned *object
+	if sr.assign != nil && sr.assign.jsonata != nil {
+		v, err := sr.assign.jsonata.eval(env)
+		if err != nil {
+			return nil, err
+		}
+		if assigned, err = checkAssigned(v, b.Name); err != nil {
+			return nil, err
+		}
+	}
+	x.observe(StepAssign, assigned)
+	output := result
+	if sr.output != nil {
+		if output, err = sr.output.eval(env); err != nil {
+			return nil, err
+		}
+	}
+	x.observe(StepOutputPath, output)
+	sr.assigned = assigned
+	return output, nil
+}

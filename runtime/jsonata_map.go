@@ -1,0 +1,163 @@
+package runtime
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+
+	"github.com/stepstudio/stepstudio/runtime/jsonata"
+)
+
+// jsonataMap holds what a JSONata Map state computes with expressions: Items (a literal
+// array or an expression), ItemSelector, and the number fields written as {% %}.
+type jsonataMap struct {
+	items          *jsonataTemplate
+	itemSelector   *jsonataTemplate
+	maxConcurrency *jsonataTemplate
+	toleratedCount *jsonataTemplate
+	toleratedPct   *jsonataTemplate
+}
+
+// parseJSONataMap compiles a JSONata Map's expression fields and returns obj without the
+// number fields that are expressions, so that the literal reading skips them.
+func (p *parser) parseJSONataMap(obj *object, s site, st *MapState) *object {
+	j := &jsonataMap{}
+	st.jsonata = j
+	if v, ok := obj.get("Items"); ok {
+		switch t := v.(type) {
+		case []any:
+		case string:
+			if _, isExpr := jsonataExpression(t); !isExpr {
+				p.schemaf(s, "Items", "must be an array or a {%% %%} expression")
+			}
+		default:
+			p.schemaf(s, "Items", "must be an array or a {%% %%} expression")
+		}
+		j.items = p.compileJSONata(v, s, "Items")
+	}
+	j.itemSelector = p.jsonataField(obj, s, "ItemSelector")
+	rest := obj
+	for _, f := range []struct {
+		field string
+		t     **jsonataTemplate
+	}{{"MaxConcurrency", &j.maxConcurrency}, {"ToleratedFailureCount", &j.toleratedCount}, {"ToleratedFailurePercentage", &j.toleratedPct}} {
+		v, ok := obj.get(f.field)
+		str, _ := v.(string)
+		if _, isExpr := jsonataExpression(str); !ok || !isExpr {
+			continue
+		}
+		*f.t = p.compileJSONata(v, s, f.field)
+		if rest == obj {
+			rest = newObject(obj.len())
+			for _, m := range obj.members {
+				rest.set(m.key, m.val)
+			}
+		}
+		rest = withoutKey(rest, f.field)
+	}
+	return rest
+}
+
+// withoutKey is o without the member key.
+func withoutKey(o *object, key string) *object {
+	out := newObject(o.len())
+	for _, m := range o.members {
+		if m.key != key {
+			out.set(m.key, m.val)
+		}
+	}
+	return out
+}
+
+// array evaluates Items, which must give an array.
+func (env *jsonataEnv) array(t *jsonataTemplate) ([]any, error) {
+	v, err := t.eval(env)
+	if err != nil {
+		return nil, err
+	}
+	items, ok := v.([]any)
+	if !ok {
+		return nil, t.wrongType("array", v)
+	}
+	return items, nil
+}
+
+// number evaluates a field that must give a number.
+func (env *jsonataEnv) number(t *jsonataTemplate) (float64, error) {
+	v, err := t.eval(env)
+	if err != nil {
+		return 0, err
+	}
+	n, ok := v.(json.Number)
+	f, ferr := n.Float64()
+	if !ok || ferr != nil || math.IsInf(f, 0) {
+		return 0, t.wrongType("number", v)
+	}
+	return f, nil
+}
+
+// integer evaluates a field that must give a whole number that is not negative.
+func (env *jsonataEnv) integer(t *jsonataTemplate) (int, error) {
+	v, err := t.eval(env)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := v.(json.Number)
+	i, perr := strconv.ParseInt(string(n), 10, 32)
+	if perr != nil || i < 0 {
+		return 0, t.wrongType("integer", v)
+	}
+	return int(i), nil
+}
+
+// tolerance evaluates the tolerated-failure fields written as expressions over t, the
+// literal ones.
+func (env *jsonataEnv) tolerance(j *jsonataMap, t tolerance) (tolerance, error) {
+	if j.toleratedCount != nil {
+		n, err := env.integer(j.toleratedCount)
+		if err != nil {
+			return t, err
+		}
+		t.n, t.hasCount = n, true
+	}
+	if j.toleratedPct != nil {
+		f, err := env.number(j.toleratedPct)
+		if err != nil {
+			return t, err
+		}
+		if f < 0 || f > 100 {
+			return t, &Error{Name: ErrNameQueryEvaluation, Cause: "ToleratedFailurePercentage must be between 0 and 100."}
+		}
+		t.percentage, t.hasPercentage = f, true
+	}
+	return t, nil
+}
+
+// selectItem evaluates ItemSelector for item i, with $states.context.Map.Item (Index and
+// Value) seen only there. Iterations may select at once: each gets its own environment.
+func (env *jsonataEnv) selectItem(t *jsonataTemplate, i int, item any) (any, error) {
+	ctx, _ := env.states.Get("context")
+	withMap := jsonata.NewObject()
+	if c, ok := ctx.(*jsonata.Object); ok {
+		for _, k := range c.Keys() {
+			v, _ := c.Get(k)
+			withMap.Set(k, v)
+		}
+	}
+	it := jsonata.NewObject()
+	it.Set("Index", float64(i))
+	it.Set("Value", toJSONata(item))
+	m := jsonata.NewObject()
+	m.Set("Item", it)
+	withMap.Set("Map", m)
+	states := jsonata.NewObject()
+	in, _ := env.states.Get("input")
+	states.Set("input", in)
+	states.Set("context", withMap)
+	b := make(map[string]any, len(env.bindings))
+	for k, v := range env.bindings {
+		b[k] = v
+	}
+	b["states"] = states
+	return t.eval(&jsonataEnv{states: states, bindings: b, vars: env.vars, lim: env.lim})
+}
