@@ -43,3 +43,23 @@ func (x *execution) jsonataFlow(b *StateBase, sr *stateRun, raw any, work func(e
 	sr.assigned = assigned
 	return output, nil
 }
+
+// jsonataCatch is what a JSONata state's catcher makes of errOutput ({"Error", "Cause"}):
+// its Assign and Output see it as $states.errorOutput, beside the state's raw input.
+func (x *execution) jsonataCatch(c *Catcher, sr *stateRun, raw any, errOutput *object, state string) (any, error) {
+	env := x.jsonataEnv(sr, raw)
+	env.set("errorOutput", errOutput)
+	if c.assign != nil && c.assign.jsonata != nil {
+		v, err := c.assign.jsonata.eval(env)
+		if err != nil {
+			return nil, err
+		}
+		if sr.assigned, err = checkAssigned(v, state); err != nil {
+			return nil, err
+		}
+	}
+	if c.output == nil {
+		return errOutput, nil
+	}
+	return c.output.eval(env)
+}

@@ -1,5 +1,8 @@
 package runtime
 
+// The number, time and text fields of JSONata states written as {% %} expressions:
+// Wait Seconds/Timestamp, Fail Error/Cause, Task TimeoutSeconds/HeartbeatSeconds.
+
 import (
 	"encoding/json"
 	"strconv"
@@ -81,4 +84,29 @@ func (env *jsonataEnv) fail(s *FailState, failure *Error) (*Error, error) {
 		*f.out = str
 	}
 	return failure, nil
+}
+
+// taskTimeouts evaluates a Task's TimeoutSeconds and HeartbeatSeconds written as
+// expressions, over the literal values; each must give a whole number of seconds from 1
+// to 99999999.
+func (env *jsonataEnv) taskTimeouts(s *TaskState, timeout, heartbeat int) (int, int, error) {
+	for _, f := range []struct {
+		t   *jsonataTemplate
+		out *int
+	}{{s.timeoutExpr, &timeout}, {s.heartbeatExpr, &heartbeat}} {
+		if f.t == nil {
+			continue
+		}
+		v, err := f.t.eval(env)
+		if err != nil {
+			return 0, 0, err
+		}
+		n, _ := v.(json.Number)
+		secs, perr := strconv.ParseInt(string(n), 10, 64)
+		if perr != nil || secs < 1 || secs > 99999999 {
+			return 0, 0, f.t.wrongType("integer", v)
+		}
+		*f.out = int(secs)
+	}
+	return timeout, heartbeat, nil
 }

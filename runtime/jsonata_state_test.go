@@ -1,0 +1,88 @@
+package runtime_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/stepstudio/stepstudio/runtime/casefile"
+)
+
+// TestJSONataStates covers what the conformance corpus does not record: catchers,
+// Parallel Arguments, AWS's added functions, $now() and the run-time failures of fields.
+func TestJSONataStates(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, def, input, expect string
+	}{
+		{"a catcher's Output and Assign read $states.errorOutput",
+			`{"QueryLanguage":"JSONata","StartAt":"P","States":{
+				"P":{"Type":"Parallel","Branches":[{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Boom","Cause":"bad"}}}],
+					"Catch":[{"ErrorEquals":["States.ALL"],"Assign":{"err":"{% $states.errorOutput.Error %}"},
+						"Output":{"caught":"{% $states.errorOutput.Cause %}","in":"{% $states.input.a %}"},"Next":"Show"}],"End":true},
+				"Show":{"Type":"Pass","Output":{"err":"{% $err %}","was":"{% $states.input %}"},"End":true}}}`,
+			`{"a":1}`,
+			`{"status":"SUCCEEDED","output":{"err":"Boom","was":{"caught":"bad","in":1}}}`},
+		{"a catcher without Output passes the error output on",
+			`{"QueryLanguage":"JSONata","StartAt":"P","States":{
+				"P":{"Type":"Parallel","Branches":[{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Boom"}}}],
+					"Catch":[{"ErrorEquals":["Boom"],"Next":"Done"}],"End":true},
+				"Done":{"Type":"Succeed"}}}`,
+			`{}`,
+			`{"status":"SUCCEEDED","output":{"Error":"Boom"}}`},
+		{"a QueryEvaluationError can be caught",
+			`{"QueryLanguage":"JSONata","StartAt":"P","States":{
+				"P":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","Output":"{% $nope %}","End":true}}}],
+					"Catch":[{"ErrorEquals":["States.QueryEvaluationError"],"Output":"{% $states.errorOutput.Error %}","Next":"Done"}],"End":true},
+				"Done":{"Type":"Succeed"}}}`,
+			`{}`,
+			`{"status":"SUCCEEDED","output":"States.QueryEvaluationError"}`},
+		{"Parallel Arguments make each branch's input and Output shapes the result",
+			`{"QueryLanguage":"JSONata","StartAt":"P","States":{
+				"P":{"Type":"Parallel","Arguments":{"n":"{% $states.input.a * 2 %}"},
+					"Branches":[{"StartAt":"B","States":{"B":{"Type":"Pass","Output":"{% $states.input.n + 1 %}","End":true}}}],
+					"Output":{"r":"{% $states.result[0] %}","in":"{% $states.input.a %}"},"End":true}}}`,
+			`{"a":2}`,
+			`{"status":"SUCCEEDED","output":{"r":5,"in":2}}`},
+		{"AWS's added functions",
+			`{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":{
+				"hash":"{% $hash('abc', 'SHA-256') %}",
+				"uuid":"{% $length($uuid()) %}",
+				"seeded":"{% $random(7) = $random(7) %}",
+				"unseeded":"{% $random() < 1 %}",
+				"range":"{% $range(5, 1, -2) %}",
+				"parse":"{% $parse('{\"a\":[1,2]}').a[1] %}",
+				"now":"{% $now() = $now() %}"},"End":true}}}`,
+			`{}`,
+			`{"status":"SUCCEEDED","output":{"hash":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+				"uuid":36,"seeded":true,"unseeded":true,"range":[5,3,1],"parse":2,"now":true}}`},
+		{"a function result is refused",
+			`{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $sum %}","End":true}}}`,
+			`{}`,
+			`{"status":"FAILED","error":"States.QueryEvaluationError","cause":"An error occurred while executing the state 'P' (entered at the event id #2). The JSONata expression '$sum' specified for the field 'Output' returned an unsupported result type."}`},
+		{"a Condition must give a boolean",
+			`{"QueryLanguage":"JSONata","StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Condition":"{% 1 %}","Next":"D"}],"Default":"D"},"D":{"Type":"Succeed"}}}`,
+			`{}`,
+			`{"status":"FAILED","error":"States.QueryEvaluationError","cause":"An error occurred while executing the state 'C' (entered at the event id #2). The JSONata expression '1' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was 'number' for value: 1"}`},
+		{"a JSONPath machine may hold JSONata states, sharing variables",
+			`{"StartAt":"A","States":{
+				"A":{"Type":"Pass","Assign":{"x.$":"$.a"},"Next":"B"},
+				"B":{"Type":"Pass","QueryLanguage":"JSONata","Assign":{"y":"{% $x + 1 %}"},"Next":"C"},
+				"C":{"Type":"Pass","Parameters":{"y.$":"$y"},"End":true}}}`,
+			`{"a":1}`,
+			`{"status":"SUCCEEDED","output":{"y":2}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var exp casefile.Expect
+			if err := json.Unmarshal([]byte(tt.expect), &exp); err != nil {
+				t.Fatal(err)
+			}
+			c := &casefile.Case{Name: tt.name, Definition: []byte(tt.def), Input: []byte(tt.input), Expect: exp}
+			if o := casefile.Run(context.Background(), c, casefile.Options{}); !o.Passed() {
+				t.Errorf("%s", o.Report())
+			}
+		})
+	}
+}
