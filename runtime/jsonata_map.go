@@ -136,6 +136,7 @@ func (env *jsonataEnv) tolerance(j *jsonataMap, t tolerance) (tolerance, error) 
 // selectItem evaluates ItemSelector for item i, with $states.context.Map.Item (Index and
 // Value) seen only there. Iterations may select at once: each gets its own environment.
 func (env *jsonataEnv) selectItem(t *jsonataTemplate, i int, item any) (any, error) {
+	env.withContext()
 	ctx, _ := env.states.Get("context")
 	withMap := jsonata.NewObject()
 	if c, ok := ctx.(*jsonata.Object); ok {
@@ -159,5 +160,7 @@ func (env *jsonataEnv) selectItem(t *jsonataTemplate, i int, item any) (any, err
 		b[k] = v
 	}
 	b["states"] = states
-	return t.eval(&jsonataEnv{states: states, bindings: b, vars: env.vars, lim: env.lim})
+	sel := &jsonataEnv{states: states, bindings: b, vars: env.vars, lim: env.lim}
+	sel.contextOnce.Do(func() {}) // the context, with Map, is there already
+	return t.eval(sel)
 }

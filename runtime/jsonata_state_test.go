@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/runtime/casefile"
 )
 
@@ -84,5 +85,27 @@ func TestJSONataStates(t *testing.T) {
 				t.Errorf("%s", o.Report())
 			}
 		})
+	}
+}
+
+// TestJSONataTestState runs a JSONata Task through TestState: Arguments, the mocked
+// result as $states.result, Output and Assign.
+func TestJSONataTestState(t *testing.T) {
+	t.Parallel()
+	def, err := runtime.Parse([]byte(`{"QueryLanguage":"JSONata","StartAt":"T","States":{"T":{"Type":"Task",
+		"Resource":"arn:aws:states:::lambda:invoke","Arguments":{"n":"{% $states.input.a %}"},"TimeoutSeconds":"{% 5 %}",
+		"Output":{"got":"{% $states.result.v %}","state":"{% $states.context.State.Name %}"},
+		"Assign":{"v":"{% $states.result.v %}"},"End":true}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := runtime.TestState(context.Background(), def, "T", json.RawMessage(`{"a":1}`),
+		runtime.TestStateOptions{MockResult: json.RawMessage(`{"v":42}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != runtime.TestSucceeded || string(got.AfterParameters) != `{"n":1}` ||
+		string(got.Output) != `{"got":42,"state":"T"}` || string(got.Variables["v"]) != `42` {
+		t.Errorf("got %+v", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/stepstudio/stepstudio/runtime/jsonata"
 )
@@ -30,6 +31,9 @@ type jsonataTemplate struct {
 	src   string
 	field string
 	vars  []string
+	// readsContext is set unless every use of $states reads input, result or errorOutput:
+	// only then is the context object, which costs more than most expressions, built.
+	readsContext bool
 	// fields or items are set for an object or array holding expressions.
 	fields []jsonataMember
 	items  []*jsonataTemplate
@@ -80,7 +84,7 @@ func compileJSONataAt(v any, field, rel string, report func(rel, code, msg strin
 		for _, r := range e.InputReferences() {
 			report(rel, CodeUnsupportedJSONata, fmt.Sprintf("Reference to '%s' at the top level is not supported.", r.Name))
 		}
-		out := &jsonataTemplate{expr: e, src: strings.TrimSpace(src), field: field + rel}
+		out := &jsonataTemplate{expr: e, src: strings.TrimSpace(src), field: field + rel, readsContext: mayReadContext(src)}
 		for _, m := range variableMention.FindAllString(src, -1) {
 			if name := m[1:]; name != "states" && !slices.Contains(out.vars, name) {
 				out.vars = append(out.vars, name)
@@ -115,6 +119,21 @@ func compileJSONataAt(v any, field, rel string, report func(rel, code, msg strin
 	return &jsonataTemplate{literal: v}
 }
 
+// statesUse finds each use of $states, with the member it reads when that is input,
+// result or errorOutput.
+var statesUse = regexp.MustCompile(`\$states(\s*\.\s*(input|result|errorOutput)\b)?`)
+
+// mayReadContext reports whether an expression may read $states.context: it uses $states
+// other than to read input, result or errorOutput.
+func mayReadContext(src string) bool {
+	for _, m := range statesUse.FindAllStringSubmatch(src, -1) {
+		if m[2] == "" {
+			return true
+		}
+	}
+	return false
+}
+
 func (t *jsonataTemplate) isLiteral() bool { return t.expr == nil && !t.isObj && !t.isArr }
 
 // jsonataEnv is what the expressions of one state visit see: $states (input, context,
@@ -125,13 +144,16 @@ type jsonataEnv struct {
 	bindings map[string]any
 	vars     *scope
 	lim      jsonata.Limits
+	// context gives the context object; contextOnce adds it to states once an expression
+	// that may read it runs (a Map's items may ask at once).
+	context     func() any
+	contextOnce sync.Once
 }
 
 // jsonataEnv prepares the expressions' environment for a visit of a state with input.
 func (x *execution) jsonataEnv(sr *stateRun, input any) *jsonataEnv {
 	states := jsonata.NewObject()
 	states.Set("input", toJSONata(input))
-	states.Set("context", toJSONata(x.contextObject(sr)))
 	b := make(map[string]any, len(awsFunctions)+4)
 	for name, f := range awsFunctions {
 		b[name] = f
@@ -139,7 +161,16 @@ func (x *execution) jsonataEnv(sr *stateRun, input any) *jsonataEnv {
 	b["states"] = states
 	// One time for every $now() of the visit: AWS keeps it stable within an expression.
 	return &jsonataEnv{states: states, bindings: b, vars: x.vars,
-		lim: jsonata.Limits{Now: x.now()}}
+		lim: jsonata.Limits{Now: x.now()}, context: func() any { return x.contextObject(sr) }}
+}
+
+// withContext makes sure $states.context is there.
+func (env *jsonataEnv) withContext() {
+	env.contextOnce.Do(func() {
+		if env.context != nil {
+			env.states.Set("context", toJSONata(env.context()))
+		}
+	})
 }
 
 // set adds a member of $states (result, errorOutput) for the expressions evaluated next.
@@ -176,6 +207,9 @@ func (t *jsonataTemplate) eval(env *jsonataEnv) (any, error) {
 }
 
 func (t *jsonataTemplate) evalExpr(env *jsonataEnv) (any, error) {
+	if t.readsContext {
+		env.withContext()
+	}
 	for _, name := range t.vars {
 		if _, done := env.bindings[name]; done {
 			continue
