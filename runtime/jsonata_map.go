@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 
@@ -163,4 +164,66 @@ func (env *jsonataEnv) selectItem(t *jsonataTemplate, i int, item any) (any, err
 	sel := &jsonataEnv{states: states, bindings: b, vars: env.vars, lim: env.lim}
 	sel.contextOnce.Do(func() {}) // the context, with Map, is there already
 	return t.eval(sel)
+}
+
+// jsonataBatcher is what a JSONata Map's ItemBatcher writes as expressions: BatchInput,
+// and MaxItemsPerBatch and MaxInputBytesPerBatch when written as {% %}.
+type jsonataBatcher struct {
+	maxItems, maxBytes, batchInput *jsonataTemplate
+}
+
+func (j *jsonataBatcher) empty() bool {
+	return j == nil || j.maxItems == nil && j.maxBytes == nil
+}
+
+// parseJSONataBatcher compiles a JSONata ItemBatcher's expressions and returns obj
+// without the number fields that are expressions.
+func (p *parser) parseJSONataBatcher(obj *object, s site, bt *itemBatcher) *object {
+	j := &jsonataBatcher{}
+	bt.jsonata = j
+	if v, ok := obj.get("BatchInput"); ok {
+		if _, isObj := v.(*object); !isObj {
+			if str, _ := v.(string); !isExpression(str) {
+				p.schemaf(s, "BatchInput", "must be an object or a {%% %%} expression")
+			}
+		}
+		j.batchInput = p.compileJSONata(v, s, "BatchInput")
+	}
+	return p.exprFields(obj, s, map[string]**jsonataTemplate{"MaxItemsPerBatch": &j.maxItems, "MaxInputBytesPerBatch": &j.maxBytes})
+}
+
+func isExpression(s string) bool {
+	_, ok := jsonataExpression(s)
+	return ok
+}
+
+// batcher evaluates a JSONata ItemBatcher's expressions over the literal limits.
+func (env *jsonataEnv) batcher(j *jsonataBatcher, maxItems, maxBytes int) (int, int, any, error) {
+	var err error
+	if j.maxItems != nil {
+		if maxItems, err = env.integer(j.maxItems); err != nil {
+			return 0, 0, nil, err
+		}
+		if maxItems < 1 {
+			return 0, 0, nil, &Error{Name: ErrNameQueryEvaluation, Cause: "MaxItemsPerBatch must be greater than 0."}
+		}
+	}
+	if j.maxBytes != nil {
+		if maxBytes, err = env.integer(j.maxBytes); err != nil {
+			return 0, 0, nil, err
+		}
+		if maxBytes < 1 || maxBytes > maxPayloadBytes {
+			return 0, 0, nil, &Error{Name: ErrNameQueryEvaluation, Cause: fmt.Sprintf("MaxInputBytesPerBatch must be between 1 and %d.", maxPayloadBytes)}
+		}
+	}
+	var batchInput any
+	if j.batchInput != nil {
+		if batchInput, err = j.batchInput.eval(env); err != nil {
+			return 0, 0, nil, err
+		}
+		if _, ok := batchInput.(*object); !ok {
+			return 0, 0, nil, j.batchInput.wrongType("object", batchInput)
+		}
+	}
+	return maxItems, maxBytes, batchInput, nil
 }

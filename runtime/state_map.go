@@ -81,6 +81,8 @@ type itemBatcher struct {
 	maxBytes     int // 0: no limit
 	maxBytesPath *Path
 	batchInput   *template
+	// jsonata holds what a JSONata Map's ItemBatcher writes as expressions.
+	jsonata *jsonataBatcher
 }
 
 func (p *parser) parseMap(obj *object, s site, b StateBase) State {
@@ -247,14 +249,20 @@ func (p *parser) parseItemBatcher(v any, s site) *itemBatcher {
 		return nil
 	}
 	bs := site{loc: s.at("ItemBatcher"), state: s.state, prefix: "ItemBatcher/"}
-	p.checkFields(obj, bs, []string{"MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", "BatchInput"})
 	bt := &itemBatcher{}
+	if p.lang == langJSONata {
+		// p.lang is the Map state's language.
+		p.checkStateFields(obj, bs, []string{"MaxItemsPerBatch", "MaxInputBytesPerBatch", "BatchInput"}, true)
+		obj = p.parseJSONataBatcher(obj, bs, bt)
+	} else {
+		p.checkFields(obj, bs, []string{"MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", "BatchInput"})
+	}
 	bt.maxItems, bt.maxItemsPath = p.intOrPath(obj, bs, "MaxItemsPerBatch", 1, math.MaxInt32)
 	bt.maxBytes, bt.maxBytesPath = p.intOrPath(obj, bs, "MaxInputBytesPerBatch", 1, maxPayloadBytes)
-	if bt.maxItems == 0 && bt.maxItemsPath == nil && bt.maxBytes == 0 && bt.maxBytesPath == nil {
+	if bt.maxItems == 0 && bt.maxItemsPath == nil && bt.maxBytes == 0 && bt.maxBytesPath == nil && bt.jsonata.empty() {
 		p.schemaf(bs, "", "an ItemBatcher needs MaxItemsPerBatch, MaxItemsPerBatchPath, MaxInputBytesPerBatch or MaxInputBytesPerBatchPath")
 	}
-	if bi, ok := obj.get("BatchInput"); ok {
+	if bi, ok := obj.get("BatchInput"); ok && bt.jsonata == nil {
 		if _, isObj := bi.(*object); !isObj {
 			p.schemaf(bs, "BatchInput", "must be an object")
 		} else {
@@ -628,14 +636,21 @@ func (m *mapRun) batch() ([]any, error) {
 		}
 	}
 	var batchInput any
-	if bt.batchInput != nil {
+	hasBatchInput := bt.batchInput != nil
+	if hasBatchInput {
 		if batchInput, err = bt.batchInput.eval(m.input, x.lazyContext(m.sr), x.vars); err != nil {
 			return nil, err
 		}
 	}
+	if bt.jsonata != nil {
+		if maxItems, maxBytes, batchInput, err = m.sr.jsonata.batcher(bt.jsonata, maxItems, maxBytes); err != nil {
+			return nil, err
+		}
+		hasBatchInput = bt.jsonata.batchInput != nil
+	}
 	wrap := func(items []any) any {
 		o := newObject(2)
-		if bt.batchInput != nil {
+		if hasBatchInput {
 			o.set("BatchInput", batchInput)
 		}
 		o.set("Items", items)
