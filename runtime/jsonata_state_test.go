@@ -3,6 +3,9 @@ package runtime_test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stepstudio/stepstudio/runtime"
@@ -120,5 +123,32 @@ func TestJSONataTestState(t *testing.T) {
 	if got.Status != runtime.TestSucceeded || string(got.AfterParameters) != `{"n":1}` ||
 		string(got.Output) != `{"got":42,"state":"T"}` || string(got.Variables["v"]) != `42` {
 		t.Errorf("got %+v", got)
+	}
+}
+
+// TestJSONataItemReaderAndResultWriter reads items and writes results of a JSONata
+// distributed Map through Arguments and a MaxItems expression.
+func TestJSONataItemReaderAndResultWriter(t *testing.T) {
+	t.Parallel()
+	objects := s3Folder(t, map[string]string{"b/items.json": `[1,2,3]`})
+	def := `{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","End":true,
+		"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","Arguments":{"Bucket":"b","Key":"{% $states.input.key %}"},
+			"ReaderConfig":{"InputType":"JSON","MaxItems":"{% $states.input.max %}"}},
+		"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Arguments":"{% {'Bucket': 'b', 'Prefix': 'out'} %}"},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}`
+	res, _ := runWithObjects(t, objects, def, `{"key":"items.json","max":2}`)
+	if res.Status != runtime.StatusSucceeded || !strings.Contains(string(res.Output), `"ResultWriterDetails"`) {
+		t.Fatalf("got %s %s %s: %s", res.Status, res.Error, res.Cause, res.Output)
+	}
+	succeeded, _ := filepath.Glob(filepath.Join(objects.Root, "b", "out", "*", "SUCCEEDED_0.json"))
+	if len(succeeded) != 1 {
+		t.Fatalf("results written: %v", succeeded)
+	}
+	data, err := os.ReadFile(succeeded[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), `"Status":"SUCCEEDED"`); n != 2 {
+		t.Errorf("%d results written, want the 2 MaxItems lets through:\n%s", n, data)
 	}
 }
