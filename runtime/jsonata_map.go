@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-
-	"github.com/stepstudio/stepstudio/runtime/jsonata"
 )
 
 // jsonataMap holds what a JSONata Map state computes with expressions: Items (a literal
@@ -134,36 +132,10 @@ func (env *jsonataEnv) tolerance(j *jsonataMap, t tolerance) (tolerance, error) 
 	return t, nil
 }
 
-// selectItem evaluates ItemSelector for item i, with $states.context.Map.Item (Index and
-// Value) seen only there. Iterations may select at once: each gets its own environment.
+// selectItem evaluates ItemSelector for item i. Iterations may select at once: each gets
+// its own environment.
 func (env *jsonataEnv) selectItem(t *jsonataTemplate, i int, item any) (any, error) {
-	env.withContext()
-	ctx, _ := env.states.Get("context")
-	withMap := jsonata.NewObject()
-	if c, ok := ctx.(*jsonata.Object); ok {
-		for _, k := range c.Keys() {
-			v, _ := c.Get(k)
-			withMap.Set(k, v)
-		}
-	}
-	it := jsonata.NewObject()
-	it.Set("Index", float64(i))
-	it.Set("Value", toJSONata(item))
-	m := jsonata.NewObject()
-	m.Set("Item", it)
-	withMap.Set("Map", m)
-	states := jsonata.NewObject()
-	in, _ := env.states.Get("input")
-	states.Set("input", in)
-	states.Set("context", withMap)
-	b := make(map[string]any, len(env.bindings))
-	for k, v := range env.bindings {
-		b[k] = v
-	}
-	b["states"] = states
-	sel := &jsonataEnv{states: states, bindings: b, vars: env.vars, lim: env.lim}
-	sel.contextOnce.Do(func() {}) // the context, with Map, is there already
-	return t.eval(sel)
+	return t.eval(env.forItem(i, item))
 }
 
 // jsonataBatcher is what a JSONata Map's ItemBatcher writes as expressions: BatchInput,

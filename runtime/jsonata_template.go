@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/stepstudio/stepstudio/runtime/jsonata"
 )
@@ -31,9 +30,9 @@ type jsonataTemplate struct {
 	src   string
 	field string
 	vars  []string
-	// readsContext is set unless every use of $states reads input, result or errorOutput:
-	// only then is the context object, which costs more than most expressions, built.
-	readsContext bool
+	// reads says which parts of $states the expression can reach, so that only those are
+	// converted for the engine (jsonata_env.go).
+	reads statesReads
 	// fields or items are set for an object or array holding expressions.
 	fields []jsonataMember
 	items  []*jsonataTemplate
@@ -84,7 +83,7 @@ func compileJSONataAt(v any, field, rel string, report func(rel, code, msg strin
 		for _, r := range e.InputReferences() {
 			report(rel, CodeUnsupportedJSONata, fmt.Sprintf("Reference to '%s' at the top level is not supported.", r.Name))
 		}
-		out := &jsonataTemplate{expr: e, src: strings.TrimSpace(src), field: field + rel, readsContext: mayReadContext(src)}
+		out := &jsonataTemplate{expr: e, src: strings.TrimSpace(src), field: field + rel, reads: statesReadsOf(src)}
 		for _, m := range variableMention.FindAllString(src, -1) {
 			if name := m[1:]; name != "states" && !slices.Contains(out.vars, name) {
 				out.vars = append(out.vars, name)
@@ -119,62 +118,7 @@ func compileJSONataAt(v any, field, rel string, report func(rel, code, msg strin
 	return &jsonataTemplate{literal: v}
 }
 
-// statesUse finds each use of $states, with the member it reads when that is input,
-// result or errorOutput.
-var statesUse = regexp.MustCompile(`\$states(\s*\.\s*(input|result|errorOutput)\b)?`)
-
-// mayReadContext reports whether an expression may read $states.context: it uses $states
-// other than to read input, result or errorOutput.
-func mayReadContext(src string) bool {
-	for _, m := range statesUse.FindAllStringSubmatch(src, -1) {
-		if m[2] == "" {
-			return true
-		}
-	}
-	return false
-}
-
 func (t *jsonataTemplate) isLiteral() bool { return t.expr == nil && !t.isObj && !t.isArr }
-
-// jsonataEnv is what the expressions of one state visit see: $states (input, context,
-// then result or errorOutput), AWS's added functions, and the workflow variables as they
-// were when the state was entered.
-type jsonataEnv struct {
-	states   *jsonata.Object
-	bindings map[string]any
-	vars     *scope
-	lim      jsonata.Limits
-	// context gives the context object; contextOnce adds it to states once an expression
-	// that may read it runs (a Map's items may ask at once).
-	context     func() any
-	contextOnce sync.Once
-}
-
-// jsonataEnv prepares the expressions' environment for a visit of a state with input.
-func (x *execution) jsonataEnv(sr *stateRun, input any) *jsonataEnv {
-	states := jsonata.NewObject()
-	states.Set("input", toJSONata(input))
-	b := make(map[string]any, len(awsFunctions)+4)
-	for name, f := range awsFunctions {
-		b[name] = f
-	}
-	b["states"] = states
-	// One time for every $now() of the visit: AWS keeps it stable within an expression.
-	return &jsonataEnv{states: states, bindings: b, vars: x.vars,
-		lim: jsonata.Limits{Now: x.now()}, context: func() any { return x.contextObject(sr) }}
-}
-
-// withContext makes sure $states.context is there.
-func (env *jsonataEnv) withContext() {
-	env.contextOnce.Do(func() {
-		if env.context != nil {
-			env.states.Set("context", toJSONata(env.context()))
-		}
-	})
-}
-
-// set adds a member of $states (result, errorOutput) for the expressions evaluated next.
-func (env *jsonataEnv) set(key string, v any) { env.states.Set(key, toJSONata(v)) }
 
 // eval builds the template's value.
 func (t *jsonataTemplate) eval(env *jsonataEnv) (any, error) {
@@ -207,17 +151,7 @@ func (t *jsonataTemplate) eval(env *jsonataEnv) (any, error) {
 }
 
 func (t *jsonataTemplate) evalExpr(env *jsonataEnv) (any, error) {
-	if t.readsContext {
-		env.withContext()
-	}
-	for _, name := range t.vars {
-		if _, done := env.bindings[name]; done {
-			continue
-		}
-		if v, ok := env.vars.lookup(name); ok {
-			env.bindings[name] = toJSONata(v)
-		}
-	}
+	env.bind(t)
 	r, err := t.expr.EvalWithLimits(jsonata.Undefined, env.bindings, env.lim)
 	if err != nil {
 		return nil, t.fail("threw an error during evaluation. %s", err.Error())

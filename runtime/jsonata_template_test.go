@@ -1,34 +1,45 @@
 package runtime
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"testing"
 
 	"github.com/stepstudio/stepstudio/runtime/jsonata"
 )
 
-// TestMayReadContext checks that only expressions that cannot reach $states.context skip
-// building it: a miss would hand an expression no context.
-func TestMayReadContext(t *testing.T) {
+// TestStatesReadsOf checks what an expression is found to reach of $states: finding too
+// little would hand it wrong data, so every doubtful use reaches everything.
+func TestStatesReadsOf(t *testing.T) {
 	t.Parallel()
+	all := map[string]bool{"input": true, "result": true, "errorOutput": true}
 	tests := []struct {
 		src  string
-		want bool
+		want statesReads
 	}{
-		{"$states.input.a + 1", false},
-		{"$states.result.v & $states.errorOutput.Error", false},
-		{"$states . input", false},
-		{"$states.inputs", true},
-		{"$states.context.State.Name", true},
-		{"$states", true},
-		{"$s := $states; $s.context", true},
-		{`$states.("context")`, true},
-		{"$states.input.a and $states.context", true},
-		{"1 + 2", false},
+		{"$states.input.a + 1", statesReads{keys: map[string][]string{"input": {"a"}}}},
+		{"$states.result.v & $states.errorOutput.Error", statesReads{keys: map[string][]string{"result": {"v"}, "errorOutput": {"Error"}}}},
+		{"$states . input . a[0].b", statesReads{keys: map[string][]string{"input": {"a"}}}},
+		{"$states.input", statesReads{whole: map[string]bool{"input": true}}},
+		{"$states.input.*", statesReads{whole: map[string]bool{"input": true}}},
+		{"$states.input.`a b`", statesReads{whole: map[string]bool{"input": true}}},
+		{"$states.input.a.%.b", statesReads{whole: map[string]bool{"input": true}}},
+		{"$states.input.a % 2", statesReads{whole: map[string]bool{"input": true}}},
+		{"$states.input.and", statesReads{whole: map[string]bool{"input": true}}},
+		{"$states.inputs", statesReads{context: true, whole: all}},
+		{"$states.context.State.Name", statesReads{context: true}},
+		{"$states", statesReads{context: true, whole: all}},
+		{"$s := $states; $s.context", statesReads{context: true, whole: all}},
+		{`$states.("input")`, statesReads{context: true, whole: all}},
+		{`$lookup($states, "input")`, statesReads{context: true, whole: all}},
+		{"1 + 2", statesReads{}},
 	}
 	for _, tt := range tests {
-		if got := mayReadContext(tt.src); got != tt.want {
-			t.Errorf("mayReadContext(%q) = %v, want %v", tt.src, got, tt.want)
+		got := statesReadsOf(tt.src)
+		if got.context != tt.want.context || !maps.Equal(got.whole, tt.want.whole) && len(got.whole)+len(tt.want.whole) > 0 ||
+			!maps.EqualFunc(got.keys, tt.want.keys, slices.Equal) && len(got.keys)+len(tt.want.keys) > 0 {
+			t.Errorf("statesReadsOf(%q) = %+v, want %+v", tt.src, got, tt.want)
 		}
 	}
 }
@@ -72,11 +83,5 @@ func BenchmarkJSONataField(b *testing.B) {
 
 // benchEnv is jsonataEnv without a state visit (no context object).
 func (x *execution) benchEnv(input any) *jsonataEnv {
-	states := jsonata.NewObject()
-	states.Set("input", toJSONata(input))
-	b := map[string]any{"states": states}
-	for name, f := range awsFunctions {
-		b[name] = f
-	}
-	return &jsonataEnv{states: states, bindings: b, vars: x.vars}
+	return newJSONataEnv(map[string]any{"input": input}, nil, x.vars, jsonata.Limits{})
 }

@@ -8,30 +8,15 @@ import (
 
 // The runtime keeps JSON as nil/bool/string/json.Number/[]any/*object; the JSONata engine
 // has its own model (*jsonata.Object, float64). Values cross at the edge of every
-// evaluation, both ways.
+// evaluation: in, the engine reads runtime values itself (json.Number, []any, and
+// *object through jsonata.Members); out, fromJSONata converts its results.
 
-// toJSONata converts a runtime value into the engine's model. Numbers become float64, as
-// JavaScript holds them: that is what AWS's jsonata.js computes with.
-func toJSONata(v any) any {
-	switch t := v.(type) {
-	case *object:
-		o := jsonata.NewObject()
-		for _, m := range t.members {
-			o.Set(m.key, toJSONata(m.val))
-		}
-		return o
-	case []any:
-		out := make([]any, len(t))
-		for i, e := range t {
-			out[i] = toJSONata(e)
-		}
-		return out
-	case json.Number:
-		f, _ := t.Float64()
-		return f
-	}
-	return v
-}
+// Len and Member let the engine read a runtime object straight into its own model
+// (jsonata.Members), without a conversion of the runtime's first.
+func (o *object) Len() int { return len(o.members) }
+
+// Member returns the i-th key and value.
+func (o *object) Member(i int) (string, any) { return o.members[i].key, o.members[i].val }
 
 // fromJSONata converts an engine result into a runtime value; ok is false for what JSON
 // cannot hold (a function). Numbers are written as JavaScript prints them (1e21, 0.1),
