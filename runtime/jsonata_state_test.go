@@ -81,6 +81,18 @@ func TestJSONataStates(t *testing.T) {
 				"ItemProcessor":{"StartAt":"B","States":{"B":{"Type":"Pass","Output":"{% $states.input.i + $states.input.v %}","End":true}}},"End":true}}}`,
 			`{}`,
 			`{"status":"SUCCEEDED","output":[10,21]}`},
+		{"Wait Seconds, Succeed Output and Fail Cause as expressions",
+			`{"QueryLanguage":"JSONata","StartAt":"W","States":{
+				"W":{"Type":"Wait","Seconds":"{% $states.input.s %}","Next":"C"},
+				"C":{"Type":"Choice","Choices":[{"Condition":"{% $states.input.s > 1 %}","Next":"F"}],"Default":"S"},
+				"S":{"Type":"Succeed","Output":{"waited":"{% $states.input.s %}"}},
+				"F":{"Type":"Fail","Error":"Slow","Cause":"{% 'waited ' & $states.input.s %}"}}}`,
+			`{"s":1}`,
+			`{"status":"SUCCEEDED","output":{"waited":1}}`},
+		{"a Fail Error expression must give a string",
+			`{"QueryLanguage":"JSONata","StartAt":"F","States":{"F":{"Type":"Fail","Error":"{% $states.input.n %}"}}}`,
+			`{"n":1}`,
+			`{"status":"FAILED","error":"States.QueryEvaluationError","cause":"An error occurred while executing the state 'F' (entered at the event id #2). The JSONata expression '$states.input.n' specified for the field 'Error' returned an unexpected result type. Expected 'string', but was 'number' for value: 1"}`},
 		{"a JSONPath machine may hold JSONata states, sharing variables",
 			`{"StartAt":"A","States":{
 				"A":{"Type":"Pass","Assign":{"x.$":"$.a"},"Next":"B"},
