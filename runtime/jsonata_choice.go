@@ -12,8 +12,16 @@ func (p *parser) parseJSONataRule(v any, s site, field string) *ChoiceRule {
 		return r
 	}
 	at := func(f string) string { return field + "/" + f }
-	p.checkFields(obj, site{loc: s.at(field), state: s.state, prefix: s.prefix + field + "/"},
-		[]string{"Condition", "Next", "Comment", "Assign", "Output"})
+	rs := site{loc: s.at(field), state: s.state, prefix: s.prefix + field + "/"}
+	for _, m := range obj.members {
+		switch k := m.key; {
+		case k == "Condition" || k == "Next" || k == "Comment" || k == "Assign" || k == "Output":
+		case k == "Variable" || k == "And" || k == "Or" || k == "Not" || choiceOps[k].family != "":
+			p.schemaf(rs, k, "The field '%s' is not supported for the JSONata query language: use Condition", k)
+		default:
+			p.schemaf(rs, k, "Field '%s' is not supported", k)
+		}
+	}
 	r.Comment, _ = mustGet(obj, "Comment").(string)
 	if n, ok := obj.get("Next"); ok {
 		r.Next, _ = n.(string)
