@@ -415,6 +415,9 @@ func (x *execution) runState(name string, st State, input any, resumed, visit *s
 	case *FailState:
 		failure, err := x.runFail(s, sr, input)
 		if err != nil {
+			if rerr := x.evaluationFailed(sr, err); rerr != nil {
+				return nil, "", rerr
+			}
 			return nil, "", x.inState(sr, err)
 		}
 		// The Fail state's own error is the workflow's, never prefixed.
@@ -423,6 +426,9 @@ func (x *execution) runState(name string, st State, input any, resumed, visit *s
 		err = runtimeError("stepstudio: the %s state is not supported yet", b.Type)
 	}
 	if err != nil {
+		if err := x.evaluationFailed(sr, err); err != nil {
+			return nil, "", err
+		}
 		return nil, "", x.inState(sr, x.stateAborted(b, err))
 	}
 	// Without a recorder nobody reads the text: only its size is needed.
@@ -467,7 +473,8 @@ func (x *execution) inState(sr *stateRun, err error) error {
 	if !errors.As(err, &f) || (f.Name != ErrNameRuntime && f.Name != ErrNameQueryEvaluation) || strings.HasPrefix(f.Cause, "An error occurred while executing the state") {
 		return err
 	}
-	return &Error{Name: f.Name, Cause: statePrefix(sr.name, sr.enteredID) + f.Cause}
+	return &Error{Name: f.Name, Cause: statePrefix(sr.name, sr.enteredID) + f.Cause,
+		location: f.location, evaluationRecorded: f.evaluationRecorded}
 }
 
 // lazyContext gives $$ for the current state visit, built on first use.

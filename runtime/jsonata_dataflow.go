@@ -63,3 +63,20 @@ func (x *execution) jsonataCatch(c *Catcher, sr *stateRun, raw any, errOutput *o
 	}
 	return c.output.eval(env)
 }
+
+// evaluationFailed records EvaluationFailed for a States.QueryEvaluationError of the state
+// visit sr, once, before Retry, Catch or the execution's end deal with the failure; it
+// returns only a recorder's error.
+func (x *execution) evaluationFailed(sr *stateRun, err error) error {
+	f := asFailure(err)
+	if f == nil || f.Name != ErrNameQueryEvaluation || f.evaluationRecorded {
+		return nil
+	}
+	f.evaluationRecorded = true
+	cause := f.Cause
+	if prefixed, ok := x.inState(sr, f).(*Error); ok {
+		cause = prefixed.Cause
+	}
+	_, rerr := x.record(EvaluationFailed, sr.name, EventDetails{State: sr.name, Error: f.Name, Cause: cause, Location: f.location})
+	return rerr
+}

@@ -53,7 +53,7 @@ func (env *jsonataEnv) waitUntil(s *WaitState, sr *stateRun) (time.Time, error) 
 	t, ok := parseTimestamp(str)
 	if !ok {
 		return time.Time{}, &Error{Name: ErrNameQueryEvaluation,
-			Cause: "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: " + plainText(v)}
+			Cause: "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: " + plainText(v), location: "Timestamp"}
 	}
 	return t, nil
 }

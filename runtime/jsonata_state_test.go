@@ -164,3 +164,26 @@ func TestJSONataItemReaderAndResultWriter(t *testing.T) {
 		t.Errorf("%d results written, want the 2 MaxItems lets through:\n%s", n, data)
 	}
 }
+
+// TestJSONataEvaluationFailedEvent checks that a failing expression is recorded once, as
+// EvaluationFailed with the state and field, where it failed: in a Parallel branch, not
+// again for the Parallel state.
+func TestJSONataEvaluationFailedEvent(t *testing.T) {
+	t.Parallel()
+	def := `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Parallel","End":true,
+		"Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","Output":{"result":"{% $nope %}"},"End":true}}}]}}}`
+	res, history := runWithObjects(t, nil, def, `{}`)
+	if res.Status != runtime.StatusFailed || res.Error != runtime.ErrNameQueryEvaluation {
+		t.Fatalf("got %s %s %s", res.Status, res.Error, res.Cause)
+	}
+	var got []runtime.EventDetails
+	for _, ev := range history {
+		if ev.Type == runtime.EvaluationFailed {
+			got = append(got, ev.Details)
+		}
+	}
+	want := "An error occurred while executing the state 'X' (entered at the event id #4). The JSONata expression '$nope' specified for the field 'Output/result' returned nothing (undefined)."
+	if len(got) != 1 || got[0].State != "X" || got[0].Location != "Output/result" || got[0].Cause != want {
+		t.Errorf("EvaluationFailed events: %+v", got)
+	}
+}

@@ -169,13 +169,14 @@ func (t *jsonataTemplate) evalExpr(env *jsonataEnv) (any, error) {
 // fail is a States.QueryEvaluationError about the expression, worded as AWS words it.
 func (t *jsonataTemplate) fail(format string, args ...any) *Error {
 	return &Error{Name: ErrNameQueryEvaluation, Cause: fmt.Sprintf("The JSONata expression '%s' specified for the field '%s' ", t.src, t.field) +
-		fmt.Sprintf(format, args...)}
+		fmt.Sprintf(format, args...), location: t.field}
 }
 
 // wrongType is the failure of a field whose expression gave a value of the wrong type.
 func (t *jsonataTemplate) wrongType(want string, v any) *Error {
 	if t.expr == nil {
-		return &Error{Name: ErrNameQueryEvaluation, Cause: fmt.Sprintf("The field '%s' must be %s, but was '%s' for value: %s", t.field, want, jsonTypeName(v), jsonText(v))}
+		return &Error{Name: ErrNameQueryEvaluation, Cause: fmt.Sprintf("The field '%s' must be %s, but was '%s' for value: %s", t.field, want, jsonTypeName(v), jsonText(v)),
+			location: t.field}
 	}
 	return t.fail("returned an unexpected result type. Expected '%s', but was '%s' for value: %s", want, jsonTypeName(v), jsonText(v))
 }

@@ -222,6 +222,9 @@ func (x *execution) withRetryAndCatch(b *StateBase, retry []Retrier, catch []Cat
 		if !ok {
 			return nil, "", err
 		}
+		if err := x.evaluationFailed(sr, failure); err != nil {
+			return nil, "", err
+		}
 		// States.Runtime matches no retrier and no catcher.
 		if i := retryFor(retry, failure.Name, fromTask); !gaveUp && i >= 0 && counts[i] < retry[i].MaxAttempts {
 			if x.probe != nil {
