@@ -12,6 +12,9 @@ const maxPayloadBytes = 262144
 // as $ and, like every other field, the variables as they were when the state was entered:
 // its values are kept in sr and take effect when the state ends.
 func (x *execution) dataFlow(b *StateBase, sr *stateRun, raw any, work func(effective any) (any, error)) (any, error) {
+	if b.jsonata {
+		return x.jsonataFlow(b, sr, raw, work)
+	}
 	// One attempt of a state sees one context object, built when the first template that
 	// reads $$ asks for it; most states have none, and pay nothing for it.
 	var ctx contextFunc

@@ -14,7 +14,7 @@ type Definition struct {
 	// TimeoutSeconds bounds the whole execution; 0 means no limit.
 	TimeoutSeconds int
 	Version        string
-	// QueryLanguage is "JSONPath" (the only one supported so far).
+	// QueryLanguage is "JSONPath" or "JSONata": what states that name none use.
 	QueryLanguage string
 	// States holds every state by name; Order lists the names as the document does.
 	States map[string]State
@@ -47,6 +47,11 @@ type StateBase struct {
 	resultSelector *template
 	// assign is the compiled Assign field (nil when absent).
 	assign *assignment
+	// jsonata marks a JSONata state: Arguments and Output (nil when absent) replace the
+	// JSONPath fields above, which are then unset.
+	jsonata   bool
+	arguments *jsonataTemplate
+	output    *jsonataTemplate
 	// enteredEvent and exitedEvent are the state's StateEntered and StateExited event
 	// types ("PassStateEntered"...), named once here instead of at every visit.
 	enteredEvent, exitedEvent EventType

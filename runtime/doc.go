@@ -28,8 +28,12 @@
 // again after a restart). Mocks (runtime/mockconfig, Step Functions Local's file) answer
 // the calls of executions started with a test case instead.
 //
-// Not yet: the JSONata query language (Parse refuses it, saying so), and PARQUET and
-// MANIFEST item readers.
+// JSONata states (QueryLanguage "JSONata", at the top or per state) run on the engine in
+// runtime/jsonata: "{% %}" strings are compiled at Parse (jsonata_template.go), evaluated
+// with $states, the variables and AWS's added functions, and fail at run time with
+// States.QueryEvaluationError and AWS's causes. jsonataFlow is their data flow.
+//
+// Not yet: PARQUET and MANIFEST item readers.
 //
 // # Time, tasks and history
 //

@@ -13,6 +13,11 @@ import (
 type Error struct {
 	Name  string
 	Cause string
+
+	// location is the field a States.QueryEvaluationError arose in, and evaluationRecorded
+	// whether its EvaluationFailed event is in the history already.
+	location           string
+	evaluationRecorded bool
 }
 
 // Error renders the failure as "Name: Cause".

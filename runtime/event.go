@@ -53,6 +53,9 @@ const (
 	MapStateAborted        EventType = "MapStateAborted"
 	TaskStateAborted       EventType = "TaskStateAborted"
 	WaitStateAborted       EventType = "WaitStateAborted"
+	// EvaluationFailed is recorded when a JSONata expression of a state fails
+	// (States.QueryEvaluationError), before the state's failure goes on.
+	EvaluationFailed EventType = "EvaluationFailed"
 
 	TaskScheduled EventType = "TaskScheduled"
 	TaskStarted   EventType = "TaskStarted"
@@ -141,6 +144,10 @@ type EventDetails struct {
 	WorkerName string `json:"workerName,omitempty"`
 	// MapRunArn is on MapRunStarted.
 	MapRunArn string `json:"mapRunArn,omitempty"`
+	// State and Location are on EvaluationFailed: the state and the field whose expression
+	// failed (such as "Output/result").
+	State    string `json:"state,omitempty"`
+	Location string `json:"location,omitempty"`
 	// RedriveCount is on ExecutionRedriven: 1 for the first redrive.
 	RedriveCount int `json:"redriveCount,omitempty"`
 	// Mocked is on the TaskScheduled (LambdaFunctionScheduled) of a call a mock answered:

@@ -145,6 +145,10 @@ type stateRun struct {
 	// assigned holds its values until the state ends (or a catcher's instead).
 	assign   *assignment
 	assigned *object
+	// output is a JSONata state's Output the visit evaluates (the state's, or the matching
+	// Choice rule's), and jsonata the environment its expressions see.
+	output  *jsonataTemplate
+	jsonata *jsonataEnv
 	// kept is what a redrive keeps of this Map or Parallel state's iterations or branches.
 	kept *kept
 
@@ -388,7 +392,7 @@ func (x *execution) runState(name string, st State, input any, resumed, visit *s
 		sr.enteredID, sr.enteredAt = id, x.now()
 		sr.kept = x.takeKept(name)
 	}
-	sr.assign = b.assign
+	sr.assign, sr.output = b.assign, b.output
 
 	var out any
 	var err error
@@ -411,6 +415,9 @@ func (x *execution) runState(name string, st State, input any, resumed, visit *s
 	case *FailState:
 		failure, err := x.runFail(s, sr, input)
 		if err != nil {
+			if rerr := x.evaluationFailed(sr, err); rerr != nil {
+				return nil, "", rerr
+			}
 			return nil, "", x.inState(sr, err)
 		}
 		// The Fail state's own error is the workflow's, never prefixed.
@@ -419,6 +426,9 @@ func (x *execution) runState(name string, st State, input any, resumed, visit *s
 		err = runtimeError("stepstudio: the %s state is not supported yet", b.Type)
 	}
 	if err != nil {
+		if err := x.evaluationFailed(sr, err); err != nil {
+			return nil, "", err
+		}
 		return nil, "", x.inState(sr, x.stateAborted(b, err))
 	}
 	// Without a recorder nobody reads the text: only its size is needed.
@@ -457,13 +467,14 @@ func (x *execution) takeKept(name string) *kept {
 }
 
 // inState adds AWS's "An error occurred while executing the state ..." prefix to the
-// States.Runtime failures the runtime raises itself.
+// States.Runtime and States.QueryEvaluationError failures the runtime raises itself.
 func (x *execution) inState(sr *stateRun, err error) error {
 	var f *Error
-	if !errors.As(err, &f) || f.Name != ErrNameRuntime || strings.HasPrefix(f.Cause, "An error occurred while executing the state") {
+	if !errors.As(err, &f) || (f.Name != ErrNameRuntime && f.Name != ErrNameQueryEvaluation) || strings.HasPrefix(f.Cause, "An error occurred while executing the state") {
 		return err
 	}
-	return &Error{Name: f.Name, Cause: statePrefix(sr.name, sr.enteredID) + f.Cause}
+	return &Error{Name: f.Name, Cause: statePrefix(sr.name, sr.enteredID) + f.Cause,
+		location: f.location, evaluationRecorded: f.evaluationRecorded}
 }
 
 // lazyContext gives $$ for the current state visit, built on first use.

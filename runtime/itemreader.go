@@ -51,11 +51,15 @@ type itemReader struct {
 	itemsPointer   string // a JSON Pointer to the array in a JSON object ("": the document)
 	maxItems       int    // 0: all
 	maxItemsPath   *Path
+	// arguments and maxItemsExpr replace params and maxItemsPath in a JSONata Map.
+	arguments    *jsonataTemplate
+	maxItemsExpr *jsonataTemplate
 }
 
 func (p *parser) parseItemReader(v any, s site, distributed bool) *itemReader {
-	obj, rs := p.distributedField(v, s, "ItemReader", distributed, "Resource, Parameters and ReaderConfig",
-		[]string{"Resource", "Parameters", "ReaderConfig"})
+	args := p.s3ArgumentsField()
+	obj, rs := p.distributedField(v, s, "ItemReader", distributed, "Resource, "+args+" and ReaderConfig",
+		[]string{"Resource", args, "ReaderConfig"})
 	if obj == nil {
 		return nil
 	}
@@ -73,7 +77,11 @@ func (p *parser) parseItemReader(v any, s site, distributed bool) *itemReader {
 	if r.list {
 		key = "Prefix"
 	}
-	r.params = p.s3Parameters(obj, rs, key, !r.list)
+	if args == "Arguments" {
+		r.arguments = p.s3Arguments(obj, rs, key, !r.list)
+	} else {
+		r.params = p.s3Parameters(obj, rs, key, !r.list)
+	}
 	if rc, ok := obj.get("ReaderConfig"); ok {
 		p.parseReaderConfig(rc, rs, r)
 	} else if !r.list {
@@ -132,8 +140,14 @@ func (p *parser) parseReaderConfig(v any, s site, r *itemReader) {
 		return
 	}
 	cs := site{loc: s.at("ReaderConfig"), state: s.state, prefix: s.prefix + "ReaderConfig/"}
-	p.checkFields(obj, cs, []string{"InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "ManifestType",
-		"MaxItems", "MaxItemsPath", "ItemsPointer", "Transformation"})
+	if p.lang == langJSONata {
+		p.checkStateFields(obj, cs, []string{"InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "ManifestType",
+			"MaxItems", "ItemsPointer", "Transformation"}, true)
+		obj = p.exprFields(obj, cs, map[string]**jsonataTemplate{"MaxItems": &r.maxItemsExpr})
+	} else {
+		p.checkFields(obj, cs, []string{"InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "ManifestType",
+			"MaxItems", "MaxItemsPath", "ItemsPointer", "Transformation"})
+	}
 	r.inputType = p.optString(obj, cs, "InputType")
 	switch r.inputType {
 	case "CSV", "JSON", "JSONL":
@@ -224,7 +238,14 @@ func (x *execution) readerRequest(r *itemReader, sr *stateRun, input any) (readR
 			req.maxItems = -1
 		}
 	}
-	v, err := r.params.eval(input, x.lazyContext(sr), x.vars)
+	if r.maxItemsExpr != nil {
+		n, err := sr.jsonata.integer(r.maxItemsExpr)
+		if err != nil {
+			return req, err
+		}
+		req.maxItems = n
+	}
+	v, err := x.s3Params(r.params, r.arguments, sr, input)
 	if err != nil {
 		return req, err
 	}

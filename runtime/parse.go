@@ -19,6 +19,9 @@ type parser struct {
 	names map[string]string
 	// labels does the same for the Labels of distributed Map states.
 	labels map[string]string
+	// lang is the query language states get when they do not name one: the machine's,
+	// or the enclosing state's inside a Parallel branch or a Map item processor.
+	lang string
 }
 
 // site is where a field sits: the JSON pointer of the state (or machine) and the state's name.
@@ -57,7 +60,7 @@ func (p *parser) schemaf(s site, field, format string, args ...any) {
 }
 
 func parseDefinition(data []byte) (*Definition, []Diagnostic) {
-	p := &parser{names: map[string]string{}}
+	p := &parser{names: map[string]string{}, lang: langJSONPath}
 	if len(bytes.TrimSpace(data)) == 0 {
 		p.errorf(CodeMissingDescription, site{}, "", "the definition is empty")
 		return nil, p.diags
@@ -118,12 +121,14 @@ func (p *parser) parseMachine(obj *object, s site, kind machineKind) *Definition
 		allowed = append(allowed, "ProcessorConfig")
 	}
 	p.checkFields(obj, s, allowed)
-	def := &Definition{States: map[string]State{}, QueryLanguage: "JSONPath"}
+	saved := p.lang
+	defer func() { p.lang = saved }()
+	if v, ok := obj.get("QueryLanguage"); ok {
+		p.lang = p.queryLanguage(v, s)
+	}
+	def := &Definition{States: map[string]State{}, QueryLanguage: p.lang}
 	def.Comment = p.optString(obj, s, "Comment")
 	def.Version = p.optString(obj, s, "Version")
-	if v, ok := obj.get("QueryLanguage"); ok {
-		p.checkQueryLanguage(v, s)
-	}
 	if _, ok := obj.get("TimeoutSeconds"); ok {
 		def.TimeoutSeconds = p.optInt(obj, s, "TimeoutSeconds", 1, 99999999)
 	}
@@ -287,16 +292,31 @@ func (p *parser) parseState(name string, obj *object, s site) State {
 		p.schemaf(s, "Type", "%s is not a state type: use Pass, Task, Choice, Wait, Succeed, Fail, Parallel or Map", jsonText(typV))
 		return nil
 	}
+	saved := p.lang
+	defer func() { p.lang = saved }()
+	if v, ok := obj.get("QueryLanguage"); ok {
+		p.lang = p.queryLanguage(v, s)
+	}
+	isJSONata := p.lang == langJSONata
+	if isJSONata {
+		fields = jsonataStateFields[typ]
+	}
 	common := []string{"Type", "Comment", "QueryLanguage"}
 	if typ != "Succeed" && typ != "Fail" {
 		common = append(common, "Assign")
 	}
-	p.checkFields(obj, s, append(common, fields...))
-	if v, ok := obj.get("QueryLanguage"); ok {
-		p.checkQueryLanguage(v, s)
-	}
+	p.checkStateFields(obj, s, append(common, fields...), isJSONata)
 	b := StateBase{Name: name, Type: typ, Comment: p.optString(obj, s, "Comment"),
 		enteredEvent: EventType(typ + "StateEntered"), exitedEvent: EventType(typ + "StateExited")}
+	if isJSONata {
+		// Parse has refused the JSONPath fields; Arguments, Output and Assign replace them.
+		b.jsonata = true
+		b.arguments = p.jsonataField(obj, s, "Arguments")
+		b.output = p.jsonataField(obj, s, "Output")
+		if v, ok := obj.get("Assign"); ok {
+			b.assign = p.parseJSONataAssign(v, s, "Assign")
+		}
+	}
 	b.Next = p.optString(obj, s, "Next")
 	if v, ok := obj.get("End"); ok {
 		end, isBool := v.(bool)
@@ -314,13 +334,8 @@ func (p *parser) parseState(name string, obj *object, s site) State {
 			p.schemaf(s, "", "a %s state needs Next or \"End\": true", typ)
 		}
 	}
-	b.inputPath = p.pathField(obj, s, "InputPath", true)
-	b.outputPath = p.pathField(obj, s, "OutputPath", true)
-	b.resultPath = p.pathField(obj, s, "ResultPath", false)
-	b.parameters = p.templateField(obj, s, "Parameters")
-	b.resultSelector = p.templateField(obj, s, "ResultSelector")
-	if v, ok := obj.get("Assign"); ok {
-		b.assign = p.parseAssign(v, s, "Assign")
+	if !isJSONata {
+		p.pathFields(obj, s, &b)
 	}
 	switch typ {
 	case "Pass":
@@ -342,29 +357,37 @@ func (p *parser) parseState(name string, obj *object, s site) State {
 	}
 }
 
-// checkQueryLanguage accepts JSONPath; JSONata is valid ASL that this runtime cannot run yet.
-func (p *parser) checkQueryLanguage(v any, s site) {
-	switch v {
-	case "JSONPath":
-	case "JSONata":
-		p.schemaf(s, "QueryLanguage", "JSONata is not supported yet: stepstudio runs JSONPath states only")
-	default:
-		p.schemaf(s, "QueryLanguage", "must be \"JSONPath\" or \"JSONata\", not %s", jsonText(v))
+// pathFields reads the input and output processing fields of a JSONPath state.
+func (p *parser) pathFields(obj *object, s site, b *StateBase) {
+	b.inputPath = p.pathField(obj, s, "InputPath", true)
+	b.outputPath = p.pathField(obj, s, "OutputPath", true)
+	b.resultPath = p.pathField(obj, s, "ResultPath", false)
+	b.parameters = p.templateField(obj, s, "Parameters")
+	b.resultSelector = p.templateField(obj, s, "ResultSelector")
+	if v, ok := obj.get("Assign"); ok {
+		b.assign = p.parseAssign(v, s, "Assign")
 	}
 }
 
 // checkFields reports fields the object may not have.
 func (p *parser) checkFields(obj *object, s site, allowed []string) {
+	p.checkStateFields(obj, s, allowed, false)
+}
+
+// checkStateFields is checkFields for a state; inJSONata says whether it is a JSONata
+// state, where the JSONPath fields have JSONata replacements, and the reverse.
+func (p *parser) checkStateFields(obj *object, s site, allowed []string, inJSONata bool) {
 	for _, m := range obj.members {
 		k := m.key
-		if slices.Contains(allowed, k) {
-			continue
+		switch {
+		case slices.Contains(allowed, k):
+		case inJSONata && slices.Contains(jsonPathOnlyFields, k):
+			p.schemaf(s, k, "The field '%s' is not supported for the JSONata query language: use Arguments, Output and Items, with {%% %%} expressions", k)
+		case !inJSONata && slices.Contains(jsonataOnlyFields, k):
+			p.schemaf(s, k, "The field '%s' is only supported for the JSONata query language: set \"QueryLanguage\": \"JSONata\"", k)
+		default:
+			p.schemaf(s, k, "Field '%s' is not supported", k)
 		}
-		if k == "Output" || k == "Arguments" || k == "Condition" {
-			p.schemaf(s, k, "the field %q belongs to JSONata, which is not supported yet", k)
-			continue
-		}
-		p.schemaf(s, k, "Field '%s' is not supported", k)
 	}
 }
 

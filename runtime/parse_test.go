@@ -117,11 +117,41 @@ func TestValidate(t *testing.T) {
 			},
 		},
 		{
-			name: "JSONata is rejected for now",
-			def:  `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% 1 %}","End":true}}}`,
+			name: "JSONata expressions are compiled and JSONPath fields refused in JSONata states",
+			def: `{"QueryLanguage":"JSONata","StartAt":"A","States":{
+				"A":{"Type":"Pass","Output":{"v":"{% $states.input.a + %}","w":"{% phone %}"},"InputPath":"$.a","Next":"B"},
+				"B":{"Type":"Pass","QueryLanguage":"JSONPath","End":true}}}`,
 			want: []diag{
-				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/QueryLanguage", "", "QueryLanguage", "JSONata is not supported yet"},
-				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/A/Output", "A", "Output", "JSONata"},
+				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/A/InputPath", "A", "InputPath", "not supported for the JSONata query language"},
+				{"ERROR", "INVALID_JSONATA_EXPRESSION", "/States/A/Output/v", "A", "Output/v", "Unexpected end of expression"},
+				{"ERROR", "UNSUPPORTED_JSONATA_EXPRESSION", "/States/A/Output/w", "A", "Output/w", "Reference to 'phone' at the top level is not supported."},
+				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/B/QueryLanguage", "B", "QueryLanguage", "cannot use JSONPath"},
+			},
+		},
+		{
+			name: "JSONata catchers, rules and Map fields are checked where they are",
+			def: `{"QueryLanguage":"JSONata","StartAt":"P","States":{
+				"P":{"Type":"Parallel","Branches":[{"StartAt":"B","States":{"B":{"Type":"Succeed"}}}],"Next":"C",
+					"Catch":[{"ErrorEquals":["States.ALL"],"Output":"{% ( %}","ResultPath":"$.x","Next":"C"}]},
+				"C":{"Type":"Choice","Choices":[{"Condition":"yes","Next":"M"},{"Variable":"$.a","IsNull":true,"Next":"M"}]},
+				"M":{"Type":"Map","Items":"{% $states.input.xs %}","ItemsPath":"$.xs","MaxConcurrency":"{% 1 + %}",
+					"ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}}}`,
+			want: []diag{
+				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/P/Catch/0/ResultPath", "P", "Catch/0/ResultPath", "not supported for the JSONata query language"},
+				{"ERROR", "INVALID_JSONATA_EXPRESSION", "/States/P/Catch/0/Output", "P", "Catch/0/Output", ""},
+				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/C/Choices/0/Condition", "C", "Choices/0/Condition", "must be true, false or a {% %} expression"},
+				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/C/Choices/1/Variable", "C", "Choices/1/Variable", "not supported for the JSONata query language: use Condition"},
+				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/C/Choices/1/IsNull", "C", "Choices/1/IsNull", "not supported for the JSONata query language: use Condition"},
+				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/C/Choices/1", "C", "Choices/1", "[Condition]"},
+				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/M/ItemsPath", "M", "ItemsPath", "not supported for the JSONata query language"},
+				{"ERROR", "INVALID_JSONATA_EXPRESSION", "/States/M/MaxConcurrency", "M", "MaxConcurrency", ""},
+			},
+		},
+		{
+			name: "JSONata fields are refused in JSONPath states",
+			def:  `{"StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% 1 %}","End":true}}}`,
+			want: []diag{
+				{"ERROR", "SCHEMA_VALIDATION_FAILED", "/States/A/Output", "A", "Output", "only supported for the JSONata query language"},
 			},
 		},
 		{

@@ -27,20 +27,22 @@ import (
 
 // resultWriter is a parsed ResultWriter.
 type resultWriter struct {
-	params         *template // Bucket and Prefix; nil: WriterConfig alone, nothing exported
-	transformation string    // NONE, COMPACT or FLATTEN
-	jsonLines      bool      // OutputType JSONL
+	params         *template        // Bucket and Prefix; nil: WriterConfig alone, nothing exported
+	arguments      *jsonataTemplate // params in a JSONata Map
+	transformation string           // NONE, COMPACT or FLATTEN
+	jsonLines      bool             // OutputType JSONL
 }
 
 func (p *parser) parseResultWriter(v any, s site, distributed bool) *resultWriter {
-	obj, ws := p.distributedField(v, s, "ResultWriter", distributed, "Resource and Parameters, WriterConfig, or all three",
-		[]string{"Resource", "Parameters", "WriterConfig"})
+	args := p.s3ArgumentsField()
+	obj, ws := p.distributedField(v, s, "ResultWriter", distributed, "Resource and "+args+", WriterConfig, or all three",
+		[]string{"Resource", args, "WriterConfig"})
 	if obj == nil {
 		return nil
 	}
 	w := &resultWriter{transformation: "NONE"}
 	res, hasRes := obj.get("Resource")
-	_, hasParams := obj.get("Parameters")
+	_, hasParams := obj.get(args)
 	cfg, hasCfg := obj.get("WriterConfig")
 	switch {
 	case !hasRes && !hasParams && !hasCfg:
@@ -50,7 +52,10 @@ func (p *parser) parseResultWriter(v any, s site, distributed bool) *resultWrite
 	case hasRes && res != resourcePutObject:
 		p.schemaf(ws, "Resource", "must be %q, not %s", resourcePutObject, jsonText(res))
 	}
-	if hasParams {
+	switch {
+	case hasParams && args == "Arguments":
+		w.arguments = p.s3Arguments(obj, ws, "Prefix", false)
+	case hasParams:
 		w.params = p.s3Parameters(obj, ws, "Prefix", false)
 	}
 	if hasCfg {
@@ -105,14 +110,14 @@ type childRecord struct {
 // result.
 func (m *mapRun) writeResults() (any, error) {
 	w := m.s.writer
-	if w.params == nil {
+	if w.params == nil && w.arguments == nil {
 		if w.transformation == "NONE" {
 			return m.entries("SUCCEEDED", "FAILED", "PENDING"), nil
 		}
 		return m.compact(w.transformation == "FLATTEN"), nil
 	}
 	x := m.x
-	v, err := w.params.eval(m.input, x.lazyContext(m.sr), x.vars)
+	v, err := x.s3Params(w.params, w.arguments, m.sr, m.input)
 	if err != nil {
 		return nil, err
 	}

@@ -29,6 +29,10 @@ type Catcher struct {
 	// assign runs instead of the state's Assign when the catcher catches; $ is the error
 	// output. On a Parallel or Map state it assigns the variables around the state.
 	assign *assignment
+	// jsonata marks a catcher of a JSONata state, whose Output (nil: the error output) and
+	// Assign read the error as $states.errorOutput.
+	jsonata bool
+	output  *jsonataTemplate
 }
 
 // delay is how long to wait before retry number attempt+1 (attempt counts from 0).
@@ -82,15 +86,30 @@ func (p *parser) parseCatch(obj *object, s site) []Catcher {
 	for i, o := range list {
 		field := fmt.Sprintf("Catch/%d", i)
 		cs := site{loc: s.at(field), state: s.state, prefix: field + "/"}
-		p.checkFields(o, cs, []string{"ErrorEquals", "Next", "ResultPath", "Comment", "Assign"})
-		c := Catcher{ErrorEquals: p.errorEquals(o, s, field, i == len(list)-1)}
+		// p.lang is the language of the state being parsed.
+		c := Catcher{jsonata: p.lang == langJSONata}
+		if c.jsonata {
+			p.checkStateFields(o, cs, []string{"ErrorEquals", "Next", "Output", "Comment", "Assign"}, true)
+		} else {
+			p.checkFields(o, cs, []string{"ErrorEquals", "Next", "ResultPath", "Comment", "Assign"})
+		}
+		c.ErrorEquals = p.errorEquals(o, s, field, i == len(list)-1)
 		if _, ok := o.get("Next"); !ok {
 			p.schemaf(s, field, "a catcher needs Next")
 		} else {
 			c.Next = p.optString(o, cs, "Next")
 		}
+		v, hasAssign := o.get("Assign")
+		if c.jsonata {
+			c.output = p.jsonataField(o, cs, "Output")
+			if hasAssign {
+				c.assign = p.parseJSONataAssign(v, cs, "Assign")
+			}
+			out = append(out, c)
+			continue
+		}
 		c.resultPath = p.pathField(o, cs, "ResultPath", false)
-		if v, ok := o.get("Assign"); ok {
+		if hasAssign {
 			c.assign = p.parseAssign(v, cs, "Assign")
 		}
 		out = append(out, c)
@@ -203,6 +222,9 @@ func (x *execution) withRetryAndCatch(b *StateBase, retry []Retrier, catch []Cat
 		if !ok {
 			return nil, "", err
 		}
+		if err := x.evaluationFailed(sr, failure); err != nil {
+			return nil, "", err
+		}
 		// States.Runtime matches no retrier and no catcher.
 		if i := retryFor(retry, failure.Name, fromTask); !gaveUp && i >= 0 && counts[i] < retry[i].MaxAttempts {
 			if x.probe != nil {
@@ -232,6 +254,13 @@ func (x *execution) withRetryAndCatch(b *StateBase, retry []Retrier, catch []Cat
 			x.probe.caught = failure
 		}
 		sr.assigned = nil
+		if c.jsonata {
+			out, err := x.jsonataCatch(c, sr, raw, output, b.Name)
+			if err != nil {
+				return nil, "", err
+			}
+			return out, c.Next, nil
+		}
 		if c.assign != nil {
 			if sr.assigned, err = c.assign.eval(output, x.lazyContext(sr), x.vars, b.Name); err != nil {
 				return nil, "", err

@@ -38,6 +38,10 @@ type ChoiceRule struct {
 	// assign is the rule's Assign (top-level rules only): when the rule matches, it is
 	// evaluated instead of the state's.
 	assign *assignment
+	// condition is the Condition of a JSONata rule, and output its Output, which replaces
+	// the state's when the rule matches.
+	condition *jsonataTemplate
+	output    *jsonataTemplate
 }
 
 // choiceOp describes an operator: the type family it compares and how.
@@ -82,7 +86,12 @@ func (p *parser) parseChoice(obj *object, s site, b StateBase) State {
 		return st
 	}
 	for i, rv := range arr {
-		st.Choices = append(st.Choices, p.parseRule(rv, s, fmt.Sprintf("Choices/%d", i), true))
+		field := fmt.Sprintf("Choices/%d", i)
+		if b.jsonata {
+			st.Choices = append(st.Choices, p.parseJSONataRule(rv, s, field))
+			continue
+		}
+		st.Choices = append(st.Choices, p.parseRule(rv, s, field, true))
 	}
 	return st
 }
@@ -137,8 +146,8 @@ func (p *parser) parseRule(v any, s site, field string, top bool) *ChoiceRule {
 		case "Not":
 			r.Not = p.parseRule(m.val, s, at(k), false)
 			ops = append(ops, k)
-		case "Condition":
-			p.schemaf(s, at(k), "Condition belongs to JSONata, which is not supported yet")
+		case "Condition", "Output":
+			p.schemaf(s, at(k), "The field '%s' is only supported for the JSONata query language: set \"QueryLanguage\": \"JSONata\"", k)
 		default:
 			op, known := choiceOps[k]
 			if !known {
@@ -241,7 +250,7 @@ func (x *execution) runChoice(s *ChoiceState, sr *stateRun, raw any) (any, strin
 			if ok {
 				// The matching rule's Assign replaces the state's (AWS evaluates the
 				// state-level Assign only when the Default is taken).
-				sr.assign = r.assign
+				sr.assign, sr.output = r.assign, r.output
 				next = r.Next
 				return effective, nil
 			}
@@ -260,6 +269,8 @@ func (x *execution) runChoice(s *ChoiceState, sr *stateRun, raw any) (any, strin
 // evalRule evaluates a rule over the Choice state's effective input.
 func (x *execution) evalRule(r *ChoiceRule, input any, sr *stateRun) (bool, error) {
 	switch {
+	case r.condition != nil:
+		return sr.jsonata.condition(r.condition)
 	case r.And != nil:
 		for _, sub := range r.And {
 			ok, err := x.evalRule(sub, input, sr)

@@ -9,10 +9,15 @@ type FailState struct {
 
 	errorPath *template
 	causePath *template
+	// errorExpr and causeExpr are Error and Cause written as {% %} in a JSONata state.
+	errorExpr, causeExpr *jsonataTemplate
 }
 
 func (p *parser) parseFail(obj *object, s site, b StateBase) State {
 	st := &FailState{StateBase: b}
+	if b.jsonata {
+		obj = p.parseJSONataFail(obj, s, st)
+	}
 	st.Error = p.optString(obj, s, "Error")
 	st.Cause = p.optString(obj, s, "Cause")
 	st.errorPath = p.failPath(obj, s, "Error", "ErrorPath")
@@ -46,6 +51,9 @@ func (p *parser) failPath(obj *object, s site, literal, field string) *template 
 // error when ErrorPath or CausePath cannot be evaluated.
 func (x *execution) runFail(s *FailState, sr *stateRun, raw any) (failure *Error, err error) {
 	failure = &Error{Name: s.Error, Cause: s.Cause}
+	if s.errorExpr != nil || s.causeExpr != nil {
+		return x.jsonataEnv(sr, raw).fail(s, failure)
+	}
 	for _, f := range []struct {
 		t   *template
 		out *string

@@ -61,7 +61,9 @@ type MapState struct {
 	Retry []Retrier
 	Catch []Catcher
 
-	itemSelector     *template
+	itemSelector *template
+	// jsonata holds the fields of a JSONata Map (nil in a JSONPath one).
+	jsonata          *jsonataMap
 	batcher          *itemBatcher
 	reader           *itemReader
 	writer           *resultWriter
@@ -79,6 +81,8 @@ type itemBatcher struct {
 	maxBytes     int // 0: no limit
 	maxBytesPath *Path
 	batchInput   *template
+	// jsonata holds what a JSONata Map's ItemBatcher writes as expressions.
+	jsonata *jsonataBatcher
 }
 
 func (p *parser) parseMap(obj *object, s site, b StateBase) State {
@@ -113,6 +117,10 @@ func (p *parser) parseMap(obj *object, s site, b StateBase) State {
 	if v, ok := obj.get("ItemsPath"); ok {
 		st.ItemsPath = p.referencePath(s, "ItemsPath", v)
 	}
+	if b.jsonata {
+		// Fields written as {% %} expressions are taken out of obj's literal reading.
+		obj = p.parseJSONataMap(obj, s, st)
+	}
 	st.MaxConcurrency, st.MaxConcurrencyPath = p.intOrPath(obj, s, "MaxConcurrency", 0, math.MaxInt32)
 	_, st.hasToleratedCnt = obj.get("ToleratedFailureCount")
 	st.ToleratedFailureCount, st.ToleratedFailureCountPath = p.intOrPath(obj, s, "ToleratedFailureCount", 0, math.MaxInt32)
@@ -135,7 +143,9 @@ func (p *parser) parseMap(obj *object, s site, b StateBase) State {
 	if v, ok := obj.get("ResultWriter"); ok {
 		st.writer = p.parseResultWriter(v, s, distributed)
 	}
-	st.itemSelector = p.templateField(obj, s, "ItemSelector")
+	if !b.jsonata {
+		st.itemSelector = p.templateField(obj, s, "ItemSelector")
+	}
 	if st.parameters != nil {
 		// In a Map, Parameters is the older name of ItemSelector: it shapes each item, not
 		// the state's input, so the common data flow must not apply it.
@@ -239,14 +249,20 @@ func (p *parser) parseItemBatcher(v any, s site) *itemBatcher {
 		return nil
 	}
 	bs := site{loc: s.at("ItemBatcher"), state: s.state, prefix: "ItemBatcher/"}
-	p.checkFields(obj, bs, []string{"MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", "BatchInput"})
 	bt := &itemBatcher{}
+	if p.lang == langJSONata {
+		// p.lang is the Map state's language.
+		p.checkStateFields(obj, bs, []string{"MaxItemsPerBatch", "MaxInputBytesPerBatch", "BatchInput"}, true)
+		obj = p.parseJSONataBatcher(obj, bs, bt)
+	} else {
+		p.checkFields(obj, bs, []string{"MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", "BatchInput"})
+	}
 	bt.maxItems, bt.maxItemsPath = p.intOrPath(obj, bs, "MaxItemsPerBatch", 1, math.MaxInt32)
 	bt.maxBytes, bt.maxBytesPath = p.intOrPath(obj, bs, "MaxInputBytesPerBatch", 1, maxPayloadBytes)
-	if bt.maxItems == 0 && bt.maxItemsPath == nil && bt.maxBytes == 0 && bt.maxBytesPath == nil {
+	if bt.maxItems == 0 && bt.maxItemsPath == nil && bt.maxBytes == 0 && bt.maxBytesPath == nil && bt.jsonata.empty() {
 		p.schemaf(bs, "", "an ItemBatcher needs MaxItemsPerBatch, MaxItemsPerBatchPath, MaxInputBytesPerBatch or MaxInputBytesPerBatchPath")
 	}
-	if bi, ok := obj.get("BatchInput"); ok {
+	if bi, ok := obj.get("BatchInput"); ok && bt.jsonata == nil {
 		if _, isObj := bi.(*object); !isObj {
 			p.schemaf(bs, "BatchInput", "must be an object")
 		} else {
@@ -387,6 +403,11 @@ func (x *execution) runItems(s *MapState, sr *stateRun, input any) (any, error) 
 
 // mapItems is the array of items in the effective input that ItemsPath selects.
 func (x *execution) mapItems(s *MapState, sr *stateRun, input any) ([]any, error) {
+	if s.jsonata != nil && s.jsonata.items != nil {
+		items, err := sr.jsonata.array(s.jsonata.items)
+		x.observe(StepItemsPath, items)
+		return items, err
+	}
 	v := input
 	if s.ItemsPath != nil {
 		var err error
@@ -396,7 +417,11 @@ func (x *execution) mapItems(s *MapState, sr *stateRun, input any) ([]any, error
 	}
 	items, ok := v.([]any)
 	if !ok {
-		return nil, runtimeError("Map state input must be an array but was: %s", jsonText(v))
+		f := runtimeError("Map state input must be an array but was: %s", jsonText(v))
+		if s.jsonata != nil {
+			f.Name = ErrNameQueryEvaluation // AWS's name for it in a JSONata Map
+		}
+		return nil, f
 	}
 	x.observe(StepItemsPath, items)
 	return items, nil
@@ -467,6 +492,9 @@ func (m *mapRun) resume(in *innerResume) {
 
 // mapConcurrency is MaxConcurrency, or the value MaxConcurrencyPath refers to.
 func (x *execution) mapConcurrency(s *MapState, sr *stateRun, input any) (int, error) {
+	if s.jsonata != nil && s.jsonata.maxConcurrency != nil {
+		return sr.jsonata.integer(s.jsonata.maxConcurrency)
+	}
 	if s.MaxConcurrencyPath == nil {
 		return s.MaxConcurrency, nil
 	}
@@ -486,6 +514,9 @@ func (x *execution) mapConcurrency(s *MapState, sr *stateRun, input any) (int, e
 func (x *execution) mapTolerance(s *MapState, sr *stateRun, input any) (tolerance, error) {
 	t := tolerance{n: s.ToleratedFailureCount, hasCount: s.hasToleratedCnt,
 		percentage: s.ToleratedFailurePercentage, hasPercentage: s.hasToleratedPct}
+	if s.jsonata != nil {
+		return sr.jsonata.tolerance(s.jsonata, t)
+	}
 	if p := s.ToleratedFailureCountPath; p != nil {
 		n, err := x.pathInt(p, "ToleratedFailureCountPath", input, sr)
 		if err != nil {
@@ -565,6 +596,9 @@ func (x *execution) pathFloat(p *Path, field string, input any, sr *stateRun) (f
 // selectItem is the input of item i's iteration: the item, or what ItemSelector makes of it
 // with $$.Map.Item.Index and $$.Map.Item.Value (seen only there).
 func (m *mapRun) selectItem(i int) (any, error) {
+	if m.s.jsonata != nil && m.s.jsonata.itemSelector != nil {
+		return m.sr.jsonata.selectItem(m.s.jsonata.itemSelector, i, m.items[i])
+	}
 	if m.s.itemSelector == nil {
 		return m.items[i], nil
 	}
@@ -602,14 +636,21 @@ func (m *mapRun) batch() ([]any, error) {
 		}
 	}
 	var batchInput any
-	if bt.batchInput != nil {
+	hasBatchInput := bt.batchInput != nil
+	if hasBatchInput {
 		if batchInput, err = bt.batchInput.eval(m.input, x.lazyContext(m.sr), x.vars); err != nil {
 			return nil, err
 		}
 	}
+	if bt.jsonata != nil {
+		if maxItems, maxBytes, batchInput, err = m.sr.jsonata.batcher(bt.jsonata, maxItems, maxBytes); err != nil {
+			return nil, err
+		}
+		hasBatchInput = bt.jsonata.batchInput != nil
+	}
 	wrap := func(items []any) any {
 		o := newObject(2)
-		if bt.batchInput != nil {
+		if hasBatchInput {
 			o.set("BatchInput", batchInput)
 		}
 		o.set("Items", items)

@@ -21,8 +21,11 @@ type TaskState struct {
 	HeartbeatSeconds     int
 	TimeoutSecondsPath   *Path
 	HeartbeatSecondsPath *Path
-	Retry                []Retrier
-	Catch                []Catcher
+	// timeoutExpr and heartbeatExpr are TimeoutSeconds and HeartbeatSeconds written as
+	// {% %} in a JSONata state.
+	timeoutExpr, heartbeatExpr *jsonataTemplate
+	Retry                      []Retrier
+	Catch                      []Catcher
 
 	waitForToken bool
 	// sync is set for a .sync or .sync:2 resource: a job the invoker may run (JobRunner).
@@ -50,6 +53,9 @@ func (p *parser) parseTask(obj *object, s site, b StateBase) State {
 	st.activity = IsActivityARN(st.Resource)
 	st.lambda = IsLambdaFunctionARN(st.Resource)
 	st.resourceType, st.resourceName = splitResource(st.Resource)
+	if b.jsonata {
+		obj = p.exprFields(obj, s, map[string]**jsonataTemplate{"TimeoutSeconds": &st.timeoutExpr, "HeartbeatSeconds": &st.heartbeatExpr})
+	}
 	st.TimeoutSeconds = p.optInt(obj, s, "TimeoutSeconds", 1, 99999999)
 	st.HeartbeatSeconds = p.optInt(obj, s, "HeartbeatSeconds", 1, 99999999)
 	if v, ok := obj.get("TimeoutSecondsPath"); ok {
@@ -122,6 +128,11 @@ func (x *execution) taskAttempt(s *TaskState, sr *stateRun, raw any) (any, error
 	heartbeat, err := x.seconds(s.HeartbeatSeconds, s.HeartbeatSecondsPath, "HeartbeatSecondsPath", raw, sr)
 	if err != nil {
 		return nil, err
+	}
+	if s.timeoutExpr != nil || s.heartbeatExpr != nil {
+		if timeout, heartbeat, err = x.jsonataEnv(sr, raw).taskTimeouts(s, timeout, heartbeat); err != nil {
+			return nil, err
+		}
 	}
 	return x.dataFlow(&s.StateBase, sr, raw, func(params any) (any, error) {
 		return x.invokeTask(s, sr, params, timeout, heartbeat)

@@ -19,6 +19,9 @@ type WaitState struct {
 
 	hasSeconds bool
 	until      time.Time
+	// secondsExpr and timestampExpr are Seconds and Timestamp written as {% %} in a
+	// JSONata state.
+	secondsExpr, timestampExpr *jsonataTemplate
 }
 
 func (p *parser) parseWait(obj *object, s site, b StateBase) State {
@@ -31,6 +34,9 @@ func (p *parser) parseWait(obj *object, s site, b StateBase) State {
 	}
 	if count != 1 {
 		p.schemaf(s, "", "a Wait state needs exactly one of Seconds, Timestamp, SecondsPath and TimestampPath")
+	}
+	if b.jsonata {
+		obj = p.parseJSONataWait(obj, s, st)
 	}
 	if _, ok := obj.get("Seconds"); ok {
 		st.hasSeconds = true
@@ -69,6 +75,8 @@ func (x *execution) runWait(s *WaitState, sr *stateRun, raw any) (any, error) {
 // waitUntil works out when the wait ends, with AWS's messages for unusable values.
 func (x *execution) waitUntil(s *WaitState, sr *stateRun, effective any) (time.Time, error) {
 	switch {
+	case s.secondsExpr != nil || s.timestampExpr != nil:
+		return sr.jsonata.waitUntil(s, sr)
 	// Waits count from the state's entry, so a wait resumed after a restart ends on time.
 	case s.hasSeconds:
 		return sr.enteredAt.Add(time.Duration(s.Seconds) * time.Second), nil

@@ -79,6 +79,8 @@ type assignment struct {
 	names []string
 	keys  []string // the keys as written ("x.$"), for diagnostics
 	tmpl  *template
+	// jsonata is set instead of tmpl in a JSONata state.
+	jsonata *jsonataTemplate
 }
 
 // parseAssign compiles an Assign field (of a state, a Choice rule or a catcher) at field,
@@ -93,14 +95,7 @@ func (p *parser) parseAssign(v any, s site, field string) *assignment {
 	for _, m := range obj.members {
 		key := m.key
 		name := strings.TrimSuffix(key, ".$")
-		switch {
-		case name == "states":
-			p.schemaf(s, field+"/"+key, "the variable name 'states' is reserved")
-		case len([]rune(name)) > 80:
-			p.schemaf(s, field+"/"+key, "a variable name must be at most 80 characters long")
-		case !variableName.MatchString(name):
-			p.schemaf(s, field+"/"+key, "%q is not a variable name: use letters, digits and underscores, not starting with a digit (only whole variables can be assigned, not a field or an element of one)", name)
-		default:
+		if p.checkVariableNameAt(name, s, field+"/"+key) {
 			a.names = append(a.names, name)
 			a.keys = append(a.keys, key)
 		}
@@ -111,6 +106,25 @@ func (p *parser) parseAssign(v any, s site, field string) *assignment {
 	return a
 }
 
+// checkVariableName reports a key of Assign at field that cannot name a variable.
+func (p *parser) checkVariableName(key string, s site, field string) bool {
+	return p.checkVariableNameAt(key, s, field+"/"+key)
+}
+
+func (p *parser) checkVariableNameAt(name string, s site, at string) bool {
+	switch {
+	case name == "states":
+		p.schemaf(s, at, "the variable name 'states' is reserved")
+	case len([]rune(name)) > 80:
+		p.schemaf(s, at, "a variable name must be at most 80 characters long")
+	case !variableName.MatchString(name):
+		p.schemaf(s, at, "%q is not a variable name: use letters, digits and underscores, not starting with a digit (only whole variables can be assigned, not a field or an element of one)", name)
+	default:
+		return true
+	}
+	return false
+}
+
 // eval computes the values an Assign sets: $ is the state's result (or the error output, in
 // a catcher), variables are as they were when the state was entered.
 func (a *assignment) eval(result any, ctxObj contextFunc, vars *scope, state string) (*object, error) {
@@ -118,6 +132,11 @@ func (a *assignment) eval(result any, ctxObj contextFunc, vars *scope, state str
 	if err != nil {
 		return nil, err
 	}
+	return checkAssigned(v, state)
+}
+
+// checkAssigned holds the values an Assign computed to AWS's size limits.
+func checkAssigned(v any, state string) (*object, error) {
 	values, _ := v.(*object)
 	if values == nil {
 		values = newObject(0)

@@ -190,11 +190,12 @@ func TestRun(t *testing.T) {
 				Definition: []byte(`{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"a":1},"End":true}}}`),
 				Expect:     casefile.Expect{Status: "SUCCEEDED", Output: []byte(`{"a":2}`)}},
 			report: "output $.a: want 2, got 1"},
-		{name: "a JSONata definition says it is not supported",
+		{name: "a JSONata definition runs",
 			c: casefile.Case{
-				Definition: []byte(`{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`),
-				Expect:     casefile.Expect{Status: "SUCCEEDED"}},
-			report: "JSONata is not supported yet"},
+				Definition: []byte(`{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input.a + 1 %}","End":true}}}`),
+				Input:      []byte(`{"a":1}`),
+				Expect:     casefile.Expect{Status: "SUCCEEDED", Output: []byte(`2`)}},
+			passed: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

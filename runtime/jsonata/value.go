@@ -100,6 +100,15 @@ func (o *Object) Len() int { return len(o.keys) }
 // passed back in bindings.
 type Function interface{ isFunction() }
 
+// Members is an object of the caller's own JSON model that Eval may take as
+// input or in bindings without the caller converting it first: it is read
+// once, member by member, into this package's model (its values may be
+// Members too). Member(i) returns the i-th key and value, i < Len().
+type Members interface {
+	Len() int
+	Member(i int) (key string, value any)
+}
+
 // GoFunc is a Go function that can be bound to a $name in Eval's bindings.
 // It receives and returns values of this package's external model.
 type GoFunc func(args ...any) (any, error)
@@ -141,6 +150,13 @@ func toInternal(v any) any {
 		o := &Object{keys: append([]string(nil), x.keys...), vals: make(map[string]any, len(x.vals))}
 		for k, e := range x.vals {
 			o.vals[k] = toInternal(e)
+		}
+		return o
+	case Members:
+		o := &Object{keys: make([]string, 0, x.Len()), vals: make(map[string]any, x.Len())}
+		for i := range x.Len() {
+			k, e := x.Member(i)
+			o.Set(k, toInternal(e))
 		}
 		return o
 	case map[string]any:

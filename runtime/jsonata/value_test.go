@@ -218,3 +218,22 @@ func TestInputReferences(t *testing.T) {
 		}
 	}
 }
+
+// pairs is a caller's own object model, read through Members.
+type pairs [][2]any
+
+func (p pairs) Len() int                   { return len(p) }
+func (p pairs) Member(i int) (string, any) { return p[i][0].(string), p[i][1] }
+
+func TestEvalReadsMembers(t *testing.T) {
+	t.Parallel()
+	in := pairs{{"b", 1}, {"1", pairs{{"x", []any{2, 3}}}}, {"a", nil}}
+	got, err := MustCompile(`{"keys": $keys($), "sum": $sum($.b) + $sum($.'1'.x), "v": $v.a}`).Eval(in, map[string]any{"v": in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// array-index keys first, as JavaScript orders them; nil is JSON null
+	if s := string(ToJSON(got)); s != `{"keys":["1","b","a"],"sum":6,"v":null}` {
+		t.Errorf("got %s", s)
+	}
+}
