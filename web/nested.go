@@ -62,8 +62,7 @@ func (s *Server) AwaitExecution(ctx context.Context, arn string) (resource.Execu
 // endsExecution reports whether events hold the end of their execution.
 func endsExecution(events []runtime.Event) bool {
 	for _, ev := range events {
-		switch ev.Type {
-		case runtime.ExecutionSucceeded, runtime.ExecutionFailed, runtime.ExecutionTimedOut, runtime.ExecutionAborted:
+		if ev.Type.EndsExecution() {
 			return true
 		}
 	}
