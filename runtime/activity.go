@@ -89,6 +89,17 @@ func (x *execution) invokeActivity(s *TaskState, sr *stateRun, params any, timeo
 			// The answer won the race with a timeout: it stands.
 			cb, err = <-w.result, nil
 		}
+		if worker == "" && err == nil {
+			// The worker's answer and its taking the task can both be waiting, and the wait
+			// may pick the answer first: the taking is recorded before the end all the same.
+			select {
+			case by := <-w.started:
+				if _, err := x.record(ActivityStarted, s.Name, EventDetails{WorkerName: by, TaskToken: sr.token}); err != nil {
+					return nil, err
+				}
+			default:
+			}
+		}
 		if err != nil {
 			return nil, x.taskTimedOut(s, sr, err)
 		}
