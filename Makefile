@@ -50,13 +50,15 @@ lint:
 	@test -z "$$(gofmt -l $(GOFILES))" || (gofmt -l $(GOFILES); echo "gofmt needed on the files above" >&2; exit 1)
 	$(GO) vet ./...
 
-## bench: the Go benchmarks, the execution page's live latency (headless Chromium), then the
-## shared workloads (../shared/bench) when they are there
+## bench: the Go benchmarks, the execution page's live latency (headless Chromium), jsonata.js on
+## Node on BenchmarkJSONataField's expressions, then the shared workloads (../shared/bench) when
+## they are there, each followed by its JSONata conversion
 SHARED_BENCH ?= ../shared/bench/workloads
 bench: $(BIN) node_modules/.installed
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	STEPSTUDIO_BIN=$(abspath $(BIN)) CHROMIUM=$(CHROMIUM) node static/e2e/bench-latency.mjs
-	@if [ -d $(SHARED_BENCH) ]; then $(BIN) bench --runs 15 --warmup 3 --json bin/bench.json $(SHARED_BENCH) && \
+	node runtime/testdata/jsonata-node-bench.mjs
+	@if [ -d $(SHARED_BENCH) ]; then $(BIN) bench --runs 15 --warmup 3 --jsonata --json bin/bench.json $(SHARED_BENCH) && \
 		$(BIN) bench --runs 7 --warmup 2 --durable --json bin/bench-durable.json $(SHARED_BENCH); \
 	else echo "no $(SHARED_BENCH): workload benchmarks skipped"; fi
 

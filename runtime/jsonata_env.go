@@ -20,10 +20,12 @@ var statesMembers = []string{"input", "result", "errorOutput"}
 
 // statesReads is what an expression can reach of $states.
 type statesReads struct {
-	// context is set when it may read $states.context.
+	// context is set when it may read anywhere in $states.context.
 	context bool
-	// whole names the data members it may read anywhere in; keys, for the others, the
-	// top-level fields it reads ($states.input.a reads "a" of input).
+	// whole names the data members it may read anywhere in; keys, for the others and for
+	// the context object, the top-level fields it reads ($states.input.a reads "a" of
+	// input; $states.context.Map.Item.Value reads "Map" of the context, not Execution,
+	// whose Input may be large).
 	whole map[string]bool
 	keys  map[string][]string
 }
@@ -47,8 +49,12 @@ func statesReadsOf(src string) statesReads {
 			field = src[m[4]:m[5]]
 		}
 		switch {
-		case member == "context":
+		case member == "context" && (field == "" || climbs || field == "and" || field == "or" || field == "in"):
 			r.context = true
+		case member == "context":
+			if !slices.Contains(r.keys[member], field) {
+				r.keys[member] = append(r.keys[member], field)
+			}
 		case !slices.Contains(statesMembers, member):
 			// $states itself, or a member read some other way: everything.
 			r.context = true
@@ -90,11 +96,8 @@ func (x *execution) jsonataEnv(sr *stateRun, input any) *jsonataEnv {
 }
 
 func newJSONataEnv(data map[string]any, context func() any, vars *scope, lim jsonata.Limits) *jsonataEnv {
-	b := make(map[string]any, len(awsFunctions)+4)
-	for name, f := range awsFunctions {
-		b[name] = f
-	}
-	return &jsonataEnv{data: data, context: context, bindings: b, vars: vars, lim: lim}
+	lim.Globals = awsFunctions
+	return &jsonataEnv{data: data, context: context, bindings: make(map[string]any, 4), vars: vars, lim: lim}
 }
 
 // set adds a member of $states (result, errorOutput) for the expressions evaluated next.
@@ -125,8 +128,22 @@ func (env *jsonataEnv) bind(t *jsonataTemplate) {
 			states.Set(member, part)
 		}
 	}
-	if t.reads.context && env.context != nil {
+	switch {
+	case env.context == nil:
+	case t.reads.context:
 		states.Set("context", env.context())
+	case len(t.reads.keys["context"]) > 0:
+		ctx, _ := env.context().(*object)
+		part := newObject(len(t.reads.keys["context"]))
+		for _, f := range t.reads.keys["context"] {
+			if ctx == nil {
+				break
+			}
+			if v, ok := ctx.get(f); ok {
+				part.set(f, v)
+			}
+		}
+		states.Set("context", part)
 	}
 	env.bindings["states"] = states
 	for _, name := range t.vars {

@@ -64,8 +64,9 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	jsonFile := fset.String("json", "", "also write the results as JSON to this file (the shape peer.mjs writes)")
 	inproc := fset.Bool("inproc", false, "run every workload in this process (peak RSS is then the whole process's)")
 	durable := fset.Bool("durable", false, "store every execution and its whole history in a SQLite file, as the studio does (Standard)")
+	withJSONata := fset.Bool("jsonata", false, "also run each workload converted to JSONata (runtime.ConvertDefinition), right after it")
 	fset.Usage = func() {
-		fmt.Fprintln(stderr, "usage: stepstudio bench [--runs N] [--warmup N] [--json FILE] [--inproc] [--durable] DIR...\n\n"+
+		fmt.Fprintln(stderr, "usage: stepstudio bench [--runs N] [--warmup N] [--json FILE] [--inproc] [--durable] [--jsonata] DIR...\n\n"+
 			"Measures benchmark workloads: each DIR is a workload folder (definition.asl.json, input.json,\n"+
 			"meta.json) or a folder of them. Prints a table; exits 1 when a workload failed or its output\n"+
 			"was wrong.")
@@ -111,16 +112,23 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "%s: ERROR %s\n", r.Workload, r.Error)
 			continue
 		}
+		langs := []bool{false}
+		if *withJSONata {
+			langs = append(langs, true) // back to back, so both see the same machine load
+		}
 		for _, c := range modes {
-			var r *benchResult
-			if *inproc {
-				r = measureWorkload(ctx, dir, *runs, *warmup, c, *durable)
-				r.PeakRSSMB = round(selfPeakRSSMB(), 1)
-			} else {
-				r = benchInChild(ctx, exe, dir, *runs, *warmup, c, *durable)
+			for _, jsonata := range langs {
+				how := benchRun{runs: *runs, warmup: *warmup, concurrency: c, durable: *durable, jsonata: jsonata}
+				var r *benchResult
+				if *inproc {
+					r = measureWorkload(ctx, dir, how)
+					r.PeakRSSMB = round(selfPeakRSSMB(), 1)
+				} else {
+					r = benchInChild(ctx, exe, dir, how)
+				}
+				results = append(results, r)
+				fmt.Fprintln(stderr, r.progress())
 			}
-			results = append(results, r)
-			fmt.Fprintln(stderr, r.progress())
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -160,6 +168,7 @@ func benchChild(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	warmup := fset.Int("warmup", 2, "")
 	concurrency := fset.Int("concurrency", 1, "")
 	durable := fset.Bool("durable", false, "")
+	jsonata := fset.Bool("jsonata", false, "")
 	dirs, err := parseFlags(fset, args)
 	if err != nil {
 		return err
@@ -167,15 +176,24 @@ func benchChild(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(dirs) != 1 {
 		return fmt.Errorf("%s: give one workload folder", benchChildCommand)
 	}
-	r := measureWorkload(ctx, dirs[0], *runs, *warmup, *concurrency, *durable)
+	r := measureWorkload(ctx, dirs[0], benchRun{runs: *runs, warmup: *warmup, concurrency: *concurrency, durable: *durable, jsonata: *jsonata})
 	_, err = fmt.Fprintf(stdout, "\n%s%s\n", resultMarker, mustJSON(r))
 	return err
 }
 
+// benchRun is how one workload is measured.
+type benchRun struct {
+	runs, warmup, concurrency int
+	durable                   bool
+	// jsonata runs the workload converted to JSONata, named "<workload> (JSONata)".
+	jsonata bool
+}
+
 // benchInChild measures a workload in a child process and adds the child's peak RSS.
-func benchInChild(ctx context.Context, exe, dir string, runs, warmup, concurrency int, durable bool) *benchResult {
-	cmd := exec.CommandContext(ctx, exe, benchChildCommand, "--runs", strconv.Itoa(runs), "--warmup", strconv.Itoa(warmup),
-		"--concurrency", strconv.Itoa(concurrency), "--durable="+strconv.FormatBool(durable), dir)
+func benchInChild(ctx context.Context, exe, dir string, how benchRun) *benchResult {
+	cmd := exec.CommandContext(ctx, exe, benchChildCommand, "--runs", strconv.Itoa(how.runs), "--warmup", strconv.Itoa(how.warmup),
+		"--concurrency", strconv.Itoa(how.concurrency), "--durable="+strconv.FormatBool(how.durable),
+		"--jsonata="+strconv.FormatBool(how.jsonata), dir)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	runErr := cmd.Run()
@@ -192,7 +210,7 @@ func benchInChild(ctx context.Context, exe, dir string, runs, warmup, concurrenc
 	}
 	if r == nil {
 		lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
-		r = &benchResult{Workload: filepath.Base(dir), Mode: modeName(concurrency, concurrency > 1),
+		r = &benchResult{Workload: workloadName(filepath.Base(dir), how.jsonata), Mode: modeName(how.concurrency, how.concurrency > 1),
 			Error: fmt.Sprintf("child: %v: %s", runErr, strings.Join(lines[max(0, len(lines)-3):], " | "))}
 		return r
 	}
@@ -286,6 +304,14 @@ func workloadModes(dir string) ([]int, error) {
 		return w.meta.ConcurrencyModes, nil
 	}
 	return []int{1}, nil
+}
+
+// workloadName names a workload in reports; its JSONata variant is marked so.
+func workloadName(name string, jsonata bool) string {
+	if jsonata {
+		return name + " (JSONata)"
+	}
+	return name
 }
 
 func modeName(concurrency int, multi bool) string {
@@ -382,8 +408,9 @@ type benchCheck struct {
 }
 
 // measureWorkload does in this process what one peer.mjs child does.
-func measureWorkload(ctx context.Context, dir string, runs, warmup, concurrency int, durable bool) *benchResult {
-	r := &benchResult{Workload: filepath.Base(dir), Mode: "single", Runs: runs, Warmup: warmup}
+func measureWorkload(ctx context.Context, dir string, how benchRun) *benchResult {
+	runs, warmup, durable := how.runs, how.warmup, how.durable
+	r := &benchResult{Workload: workloadName(filepath.Base(dir), how.jsonata), Mode: "single", Runs: runs, Warmup: warmup}
 	r.RSSBaseMB = round(selfPeakRSSMB(), 1)
 	w, err := loadWorkload(dir)
 	if err != nil {
@@ -391,8 +418,14 @@ func measureWorkload(ctx context.Context, dir string, runs, warmup, concurrency 
 		return r
 	}
 	n := w.meta.ExecutionsPerRun
-	c := max(1, concurrency)
-	r.Workload, r.Mode = w.meta.Name, modeName(c, n > 1)
+	c := max(1, how.concurrency)
+	r.Workload, r.Mode = workloadName(w.meta.Name, how.jsonata), modeName(c, n > 1)
+	if how.jsonata {
+		if w.definition, err = runtime.ConvertDefinition(w.definition); err != nil {
+			r.Error = "the definition does not convert to JSONata: " + err.Error()
+			return r
+		}
+	}
 
 	var def *runtime.Definition
 	compile := make([]float64, 3)

@@ -120,3 +120,18 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchCommandJSONata runs a workload and, right after it, its JSONata conversion; both
+// must give the expected output.
+func TestBenchCommandJSONata(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, err := runCLI(t, "bench", "--inproc", "--jsonata", "--runs", "1", "--warmup", "0", filepath.Join("testdata", "bench", "echo-chain"))
+	if err != nil {
+		t.Fatalf("bench returned %v; stderr:\n%s", err, stderr)
+	}
+	lines := strings.Split(stdout, "\n")
+	if len(lines) < 4 || !strings.HasPrefix(lines[2], "echo-chain ") || !strings.HasPrefix(lines[3], "echo-chain (JSONata) ") ||
+		!strings.HasSuffix(strings.TrimSpace(lines[2]), " ok") || !strings.HasSuffix(strings.TrimSpace(lines[3]), " ok") {
+		t.Errorf("table:\n%s", stdout)
+	}
+}

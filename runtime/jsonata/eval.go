@@ -9,6 +9,10 @@ import (
 type frame struct {
 	vars   map[string]any
 	parent *frame
+	// ext are the caller's bindings, in its model: each is converted on its first lookup
+	// and kept in vars, so a binding the expression never reads (most of a state's
+	// environment) costs nothing. Only an evaluation's top frame has them.
+	ext map[string]any
 }
 
 func newFrame(parent *frame) *frame { return &frame{parent: parent} }
@@ -25,8 +29,26 @@ func (f *frame) lookup(name string) (any, bool) {
 		if v, ok := f.vars[name]; ok {
 			return v, true
 		}
+		if f.ext != nil {
+			if v, ok := f.external(name); ok {
+				return v, true
+			}
+		}
 	}
 	return nil, false
+}
+
+// external converts the caller's binding of name ("$name" binds it too) and keeps it.
+func (f *frame) external(name string) (any, bool) {
+	v, ok := f.ext[name]
+	if !ok {
+		if v, ok = f.ext["$"+name]; !ok {
+			return nil, false
+		}
+	}
+	in := toInternal(v)
+	f.bind(name, in)
+	return in, true
 }
 
 // lambda is a user function, a thunk for a tail call, or a partially

@@ -21,6 +21,9 @@ type Limits struct {
 	Timeout time.Duration
 	// Now is the time $now() and $millis() report; zero means the wall clock.
 	Now time.Time
+	// Globals are bindings shared by many evaluations, such as a host's added functions:
+	// looked up after the call's own bindings, never copied or converted unless read.
+	Globals map[string]any
 }
 
 // DefaultDepth is the evaluation depth allowed when Limits.Depth is zero; it
@@ -85,13 +88,12 @@ func (e *Expr) EvalWithLimits(input any, bindings map[string]any, lim Limits) (r
 	if ev.now.IsZero() {
 		ev.now = time.Now()
 	}
-	env := newFrame(builtins)
-	for k, v := range bindings {
-		if len(k) > 1 && k[0] == '$' {
-			k = k[1:] // "$states" and "states" both bind $states
-		}
-		env.bind(k, toInternal(v))
+	globals := builtins
+	if lim.Globals != nil {
+		globals = &frame{parent: builtins, ext: lim.Globals}
 	}
+	env := newFrame(globals)
+	env.ext = bindings // "$states" and "states" both bind $states; converted when read
 	in := toInternal(input)
 	env.bind("$", in)
 	if a, ok := in.(*arr); ok && !a.seq {
