@@ -1,6 +1,9 @@
 package jsonata
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+)
 
 // procName is the name a call's procedure is known by in error messages.
 func procName(e *node) string {
@@ -326,8 +329,8 @@ func (ev *evaluator) transformFunc(e *node, env *frame) any {
 					return nil, errVal("T2011", e.update.pos, "", update)
 				}
 				if mo, ok := m.(*Object); ok {
-					for _, k := range uo.keys {
-						mo.Set(k, uo.vals[k])
+					for ki, k := range uo.keys {
+						mo.Set(k, uo.vals[ki])
 					}
 				}
 			}
@@ -369,9 +372,12 @@ func deepClone(v any) any {
 		}
 		return out
 	case *Object:
-		o := &Object{keys: append([]string(nil), x.keys...), vals: make(map[string]any, len(x.vals))}
-		for k, e := range x.vals {
-			o.vals[k] = deepClone(e)
+		o := &Object{keys: slices.Clone(x.keys), vals: make([]any, len(x.vals)), index: x.index}
+		for i, e := range x.vals {
+			o.vals[i] = deepClone(e)
+		}
+		if o.index != nil {
+			o.reindex() // the clone's own: Set on it must not change the source's
 		}
 		return o
 	}
@@ -401,7 +407,7 @@ func regexCall(re *compiledRegex) func(c *call, args []any) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			if no, ok := nm.(*Object); ok && no.vals["match"] == "" {
+			if no, ok := nm.(*Object); ok && no.value("match") == "" {
 				return nil, errVal("D1004", 0, "", re.lit.source)
 			}
 			return nm, nil

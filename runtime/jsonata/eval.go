@@ -257,8 +257,7 @@ func lookupField(input any, key string) any {
 		}
 		return res
 	case *Object:
-		v, _ := x.vals[key]
-		return v
+		return x.value(key)
 	}
 	return nil
 }
@@ -271,9 +270,7 @@ func wildcard(input any) any {
 	var vals []any
 	switch x := input.(type) {
 	case *Object:
-		for _, k := range x.keys {
-			vals = append(vals, x.vals[k])
-		}
+		vals = append(vals, x.vals...)
 	case *arr:
 		vals = x.items
 	}
@@ -321,8 +318,8 @@ func recurseDescendants(v any, res *arr) {
 		return
 	case *Object:
 		res.items = append(res.items, v)
-		for _, k := range x.keys {
-			recurseDescendants(x.vals[k], res)
+		for _, e := range x.vals {
+			recurseDescendants(e, res)
 		}
 		return
 	}

@@ -331,13 +331,13 @@ func init() {
 			return nil, nil
 		}
 		res := NewObject()
-		for _, k := range o.keys {
-			v, err := c.hof(a[1], o.vals[k], k, o)
+		for ki, k := range o.keys {
+			v, err := c.hof(a[1], o.vals[ki], k, o)
 			if err != nil {
 				return nil, err
 			}
 			if toBool(v) {
-				res.Set(k, o.vals[k])
+				res.Set(k, o.vals[ki])
 			}
 		}
 		if res.Len() == 0 {
@@ -362,8 +362,8 @@ func init() {
 		res := NewObject()
 		for _, x := range a[0].(*arr).items {
 			if o, ok := x.(*Object); ok {
-				for _, k := range o.keys {
-					res.Set(k, o.vals[k])
+				for ki, k := range o.keys {
+					res.Set(k, o.vals[ki])
 				}
 			}
 		}
@@ -389,8 +389,8 @@ func init() {
 		if !ok {
 			return res, nil
 		}
-		for _, k := range o.keys {
-			v, err := c.hof(a[1], o.vals[k], k, o)
+		for ki, k := range o.keys {
+			v, err := c.hof(a[1], o.vals[ki], k, o)
 			if err != nil {
 				return nil, err
 			}
@@ -737,8 +737,8 @@ func findInfinite(v any) (float64, bool) {
 			}
 		}
 	case *Object:
-		for _, k := range x.keys {
-			if f, ok := findInfinite(x.vals[k]); ok {
+		for _, e := range x.vals {
+			if f, ok := findInfinite(e); ok {
 				return f, true
 			}
 		}
@@ -858,9 +858,9 @@ func spread(v any) any {
 		return res
 	case *Object:
 		res := newSeq()
-		for _, k := range x.keys {
+		for ki, k := range x.keys {
 			o := NewObject()
-			o.Set(k, x.vals[k])
+			o.Set(k, x.vals[ki])
 			res.items = append(res.items, o)
 		}
 		return res
@@ -944,15 +944,15 @@ func (c *call) readMatch(r any) (*matchResult, error) {
 		return nil, newErr("T1010", 0, "")
 	}
 	m := &matchResult{}
-	ms, ok1 := o.vals["match"].(string)
-	st, ok2 := o.vals["start"].(float64)
-	en, ok3 := o.vals["end"].(float64)
-	gs, ok4 := o.vals["groups"].(*arr)
+	ms, ok1 := o.value("match").(string)
+	st, ok2 := o.value("start").(float64)
+	en, ok3 := o.value("end").(float64)
+	gs, ok4 := o.value("groups").(*arr)
 	if !ok1 || !ok2 || !ok3 || !ok4 {
 		return nil, newErr("T1010", 0, "")
 	}
 	m.match, m.start, m.end, m.groups, m.raw = ms, int(st), int(en), gs.items, o
-	m.next = o.vals["next"]
+	m.next = o.value("next")
 	return m, nil
 }
 

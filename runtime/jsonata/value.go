@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,43 +20,117 @@ type undefinedType struct{}
 // from JSON null, which is nil.
 var Undefined = undefinedType{}
 
-// Object is a JSON object that keeps its keys in insertion order.
+// Object is a JSON object that keeps its keys in insertion order. Most objects have a few
+// keys, which a linear search finds faster than a map and which cost no map to build
+// (converting a state's input builds one per JSON object); a larger one also has an index.
 type Object struct {
-	keys []string
-	vals map[string]any
+	keys  []string
+	vals  []any          // vals[i] is the value of keys[i]
+	index map[string]int // key -> position, when the object has more than indexedKeys keys
 }
 
+// indexedKeys is the number of keys beyond which an object keeps an index.
+const indexedKeys = 12
+
 // NewObject returns an empty object.
-func NewObject() *Object { return &Object{vals: map[string]any{}} }
+func NewObject() *Object { return &Object{} }
+
+// newObjectCap returns an empty object with room for n keys. A small one is one
+// allocation, its keys and values stored with it: converting a state's input makes one
+// per JSON object, most of them small.
+func newObjectCap(n int) *Object {
+	switch {
+	case n <= 2:
+		s := &struct {
+			o Object
+			k [2]string
+			v [2]any
+		}{}
+		s.o.keys, s.o.vals = s.k[:0], s.v[:0]
+		return &s.o
+	case n <= 4:
+		s := &struct {
+			o Object
+			k [4]string
+			v [4]any
+		}{}
+		s.o.keys, s.o.vals = s.k[:0], s.v[:0]
+		return &s.o
+	}
+	return &Object{keys: make([]string, 0, n), vals: make([]any, 0, n)}
+}
+
+// find returns the position of key, or -1.
+func (o *Object) find(key string) int {
+	if o.index != nil {
+		if i, ok := o.index[key]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, k := range o.keys {
+		if k == key {
+			return i
+		}
+	}
+	return -1
+}
 
 // Get returns the value of key and whether it is present.
 func (o *Object) Get(key string) (any, bool) {
-	v, ok := o.vals[key]
-	return v, ok
+	if i := o.find(key); i >= 0 {
+		return o.vals[i], true
+	}
+	return nil, false
+}
+
+// value returns the value of key, nil when absent.
+func (o *Object) value(key string) any {
+	v, _ := o.Get(key)
+	return v
 }
 
 // Set sets key to v. A new key goes last, except that keys which are
 // array indexes ("0", "42") come first in numeric order, as in a JavaScript
 // object, so that results keep jsonata.js's key order.
 func (o *Object) Set(key string, v any) {
-	if _, ok := o.vals[key]; !ok {
-		if n, ok := arrayIndex(key); ok {
-			i := 0
-			for i < len(o.keys) {
-				m, isIndex := arrayIndex(o.keys[i])
-				if !isIndex || m > n {
-					break
-				}
-				i++
+	if i := o.find(key); i >= 0 {
+		o.vals[i] = v
+		return
+	}
+	i := len(o.keys)
+	if n, ok := arrayIndex(key); ok {
+		i = 0
+		for i < len(o.keys) {
+			m, isIndex := arrayIndex(o.keys[i])
+			if !isIndex || m > n {
+				break
 			}
-			o.keys = append(o.keys, "")
-			copy(o.keys[i+1:], o.keys[i:])
-			o.keys[i] = key
-		} else {
-			o.keys = append(o.keys, key)
+			i++
 		}
 	}
-	o.vals[key] = v
+	if i == len(o.keys) {
+		o.keys = append(o.keys, key)
+		o.vals = append(o.vals, v)
+		if o.index != nil {
+			o.index[key] = i
+		}
+	} else {
+		o.keys = slices.Insert(o.keys, i, key)
+		o.vals = slices.Insert(o.vals, i, v)
+		o.index = nil // positions moved: rebuilt below
+	}
+	if o.index == nil && len(o.keys) > indexedKeys {
+		o.reindex()
+	}
+}
+
+// reindex builds the index of a large object.
+func (o *Object) reindex() {
+	o.index = make(map[string]int, len(o.keys))
+	for i, k := range o.keys {
+		o.index[k] = i
+	}
 }
 
 // arrayIndex reports whether key is a canonical array index, a key that
@@ -77,15 +152,16 @@ func arrayIndex(key string) (uint64, bool) {
 
 // Delete removes key.
 func (o *Object) Delete(key string) {
-	if _, ok := o.vals[key]; !ok {
+	i := o.find(key)
+	if i < 0 {
 		return
 	}
-	delete(o.vals, key)
-	for i, k := range o.keys {
-		if k == key {
-			o.keys = append(o.keys[:i:i], o.keys[i+1:]...)
-			break
-		}
+	// Copies, not in place: the slices may be shared with a clone's source.
+	o.keys = append(o.keys[:i:i], o.keys[i+1:]...)
+	o.vals = append(o.vals[:i:i], o.vals[i+1:]...)
+	o.index = nil
+	if len(o.keys) > indexedKeys {
+		o.reindex()
 	}
 }
 
@@ -147,13 +223,16 @@ func toInternal(v any) any {
 		}
 		return a
 	case *Object:
-		o := &Object{keys: append([]string(nil), x.keys...), vals: make(map[string]any, len(x.vals))}
-		for k, e := range x.vals {
-			o.vals[k] = toInternal(e)
+		o := &Object{keys: slices.Clone(x.keys), vals: make([]any, len(x.vals))}
+		for i, e := range x.vals {
+			o.vals[i] = toInternal(e)
+		}
+		if len(o.keys) > indexedKeys {
+			o.reindex()
 		}
 		return o
 	case Members:
-		o := &Object{keys: make([]string, 0, x.Len()), vals: make(map[string]any, x.Len())}
+		o := newObjectCap(x.Len())
 		for i := range x.Len() {
 			k, e := x.Member(i)
 			o.Set(k, toInternal(e))
@@ -214,14 +293,17 @@ func toExternal(v any) any {
 		}
 		return out
 	case *Object:
-		o := &Object{keys: make([]string, 0, len(x.keys)), vals: make(map[string]any, len(x.vals))}
-		for _, k := range x.keys {
-			e := x.vals[k]
+		o := newObjectCap(len(x.keys))
+		for ki, k := range x.keys {
+			e := x.vals[ki]
 			if e == nil {
 				continue
 			}
 			o.keys = append(o.keys, k)
-			o.vals[k] = toExternal(e)
+			o.vals = append(o.vals, toExternal(e))
+		}
+		if len(o.keys) > indexedKeys {
+			o.reindex()
 		}
 		return o
 	}
@@ -356,8 +438,8 @@ func writeJSON(b *strings.Builder, v any, indent, cur string, prec15 bool) {
 		b.WriteByte('{')
 		inner := cur + indent
 		first := true
-		for _, k := range x.keys {
-			e := x.vals[k]
+		for ki, k := range x.keys {
+			e := x.vals[ki]
 			if e == nil || (isFunc(e) && !prec15) {
 				continue
 			}
@@ -525,9 +607,9 @@ func deepEqual(a, b any) bool {
 		if len(x.vals) != len(y.vals) {
 			return false
 		}
-		for k, v := range x.vals {
-			w, ok := y.vals[k]
-			if !ok || !deepEqual(v, w) {
+		for i, k := range x.keys {
+			w, ok := y.Get(k)
+			if !ok || !deepEqual(x.vals[i], w) {
 				return false
 			}
 		}
