@@ -14,6 +14,7 @@ import { canvasView } from './designer-view.js';
 import * as undoHistory from './designer-history.js';
 import { nodeIdOf, nameOfId } from './designer-names.js';
 import { stateNames } from './designer-tree.js';
+import { fieldValue } from './designer-field.js';
 
 const fromServer = Annotation.define();
 
@@ -363,18 +364,9 @@ export function startDesigner(root) {
     }
     if (!el.dataset.field && !el.dataset.path) return;
     const field = el.dataset.path ? JSON.parse(el.dataset.path) : [el.dataset.field];
-    const text = el.value.trim();
-    let op;
-    if (text === '') op = { op: 'SetField', state, field, delete: true };
-    else if (el.dataset.kind === 'string') op = { op: 'SetField', state, field, value: el.value };
-    else if (el.dataset.kind === 'list') op = { op: 'SetField', state, field, value: text.split(',').map((x) => x.trim()).filter(Boolean) };
-    else {
-      try { op = { op: 'SetField', state, field, value: JSON.parse(text) }; } catch (err) {
-        problem(`${field.join('/')}: not valid JSON (${err.message}). Strings need quotes.`);
-        return;
-      }
-    }
-    apply([op]);
+    const { error, ...edit } = fieldValue(el.dataset.kind, el.value);
+    if (error) { problem(`${field.join('/')}: ${error}`); return; }
+    apply([{ op: 'SetField', state, field, ...edit }]);
   });
 
   // The state's own JSON: every changed top-level field is one SetField, in one step.
