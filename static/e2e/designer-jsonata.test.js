@@ -103,6 +103,15 @@ test('the inspector edits a JSONata Task with JSONata fields', async () => {
   await editField(page, 'Catch-0-Output', '{% $states.errorOutput.Cause %}');
   assert.deepEqual((await doc(page)).States.Call.Catch, [{ ErrorEquals: ['States.ALL'], Next: 'Done', Output: '{% $states.errorOutput.Cause %}' }]);
 
+  // A refused edit says why in the banner and marks the field it is about.
+  const json = JSON.parse(await page.getByTestId('state-json').inputValue());
+  await page.getByTestId('state-json').fill(JSON.stringify({ ...json, Next: 'Nowhere' }, null, 2));
+  await page.getByTestId('apply-state-json').click();
+  await page.getByTestId('designer-error').filter({ hasText: 'Nowhere' }).waitFor();
+  assert.match(await page.getByTestId('designer-error').textContent(), /^"Call" Next: no state named "Nowhere"/);
+  await page.locator('[data-testid="field-Next"][aria-invalid="true"]').waitFor();
+  assert.deepEqual((await doc(page)).States.Call.Next, 'Done');
+
   await page.screenshot({ path: '/tmp/inspector-jsonata.png' });
   await page.getByTestId('inspector-panel').screenshot({ path: join(screenshotDir, 'designer-inspector-jsonata.png') });
   assert.deepEqual(errors, []);

@@ -18,3 +18,23 @@ export function fieldValue(kind, raw) {
 export function isExpression(text) {
   return text.length >= 4 && text.startsWith('{%') && text.endsWith('%}');
 }
+
+// fieldSelectors are the inspector elements that may show the field an edit was refused
+// for, a JSON pointer inside the state ("Catch/0/Next", "Parameters/a.$"), the nearest first:
+// the entry's own input, else the field that holds it.
+export function fieldSelectors(pointer) {
+  if (!pointer) return [];
+  const path = pointer.split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+  const out = [];
+  for (let n = path.length; n >= 1; n--) {
+    const at = path.slice(0, n);
+    out.push(n === 1 ? `[data-field="${attrValue(at[0])}"]` : `[data-path="${attrValue(JSON.stringify(at))}"]`);
+  }
+  return out;
+}
+
+// attrValue quotes a value for an attribute selector in double quotes.
+function attrValue(s) {
+  return String(s).replaceAll('\\', '\\\\').replaceAll('"', '\\"');
+}

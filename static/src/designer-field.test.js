@@ -1,7 +1,7 @@
 // Unit tests of designer-field.js: an inspector field's text to a SetField value.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fieldValue } from './designer-field.js';
+import { fieldValue, fieldSelectors } from './designer-field.js';
 
 test('each kind reads its text', () => {
   const cases = [
@@ -24,4 +24,11 @@ test('text that is neither JSON nor an expression is refused', () => {
   assert.match(fieldValue('jsonata', '$states.input').error, /^not valid JSON .*\{% \.\.\. %\}\.$/);
   assert.match(fieldValue('jsonata', '{% unfinished').error, /^not valid JSON/);
   assert.match(fieldValue('json', 'abc').error, /^not valid JSON .*Strings need quotes\.$/);
+});
+
+test('a refused field is looked for from its own input out to the field that holds it', () => {
+  assert.deepEqual(fieldSelectors('Catch/0/Next'), ['[data-path="[\\"Catch\\",0,\\"Next\\"]"]', '[data-path="[\\"Catch\\",0]"]', '[data-field="Catch"]']);
+  assert.deepEqual(fieldSelectors('Parameters/a~1b.$'), ['[data-path="[\\"Parameters\\",\\"a/b.$\\"]"]', '[data-field="Parameters"]']);
+  assert.deepEqual(fieldSelectors('ResultPath'), ['[data-field="ResultPath"]']);
+  assert.deepEqual(fieldSelectors(''), []);
 });
