@@ -64,6 +64,8 @@ var opTypes = map[string]func() Op{
 	"SetField":        func() Op { return &SetField{} },
 	"WrapStates":      func() Op { return &WrapStates{} },
 	"ReplaceDocument": func() Op { return &ReplaceDocument{} },
+
+	"ConvertQueryLanguage": func() Op { return &ConvertQueryLanguage{} },
 }
 
 // MarshalOp writes an op as a JSON object whose "op" field names its kind, followed by its
@@ -125,6 +127,8 @@ func UnmarshalOp(data []byte) (Op, error) {
 	case *WrapStates:
 		return *o, nil
 	case *ReplaceDocument:
+		return *o, nil
+	case *ConvertQueryLanguage:
 		return *o, nil
 	}
 	return op, nil

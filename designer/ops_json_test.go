@@ -48,6 +48,8 @@ func TestOpJSON(t *testing.T) {
 			`{"op":"WrapStates","states":["A","B"],"in":"Parallel","name":"Both"}`},
 		{designer.ReplaceDocument{Text: "{\n}"},
 			`{"op":"ReplaceDocument","text":"{\n}"}`},
+		{designer.ConvertQueryLanguage{State: "A", To: "JSONata"},
+			`{"op":"ConvertQueryLanguage","state":"A","to":"JSONata"}`},
 	}
 	for _, tc := range tests {
 		got, err := designer.MarshalOp(tc.op)

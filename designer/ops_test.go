@@ -496,3 +496,22 @@ func TestDeleteThenRefillScope(t *testing.T) {
 		t.Errorf("refilled machine is invalid: %v\n%s", errs, refilled.Bytes())
 	}
 }
+
+func TestConvertQueryLanguage(t *testing.T) {
+	t.Parallel()
+	convert := func(state, to string) designer.ConvertQueryLanguage {
+		return designer.ConvertQueryLanguage{State: state, To: to}
+	}
+	jsonataTask := `{"StartAt":"T","States":{"T":{"Type":"Task","QueryLanguage":"JSONata","Resource":"arn:aws:states:::lambda:invoke","Arguments":{"Payload":"{% $states.input.order %}"},"Output":"{% $states.result.Payload %}","End":true}}}`
+	runOpCases(t, []opCase{
+		{name: "task_to_jsonata", doc: "flow.json", op: convert("Validate", "JSONata")},
+		{name: "choice_to_jsonata", doc: "flow.json", op: convert("Route", "JSONata")},
+		{name: "task_to_jsonpath", doc: jsonataTask, op: convert("T", "JSONPath")},
+		{name: "already_jsonpath", doc: "flow.json", op: convert("Validate", "JSONPath"), same: true},
+
+		{name: "condition_stays", doc: `{"StartAt":"C","States":{"C":{"Type":"Choice","QueryLanguage":"JSONata","Choices":[{"Condition":"{% $states.input.n > 1 %}","Next":"E"}],"Default":"E"},"E":{"Type":"Succeed"}}}`,
+			op: convert("C", "JSONPath"), wantErr: "a Condition has no JSONPath counterpart", field: "Choices"},
+		{name: "unknown_language", doc: "flow.json", op: convert("Validate", "XPath"), wantErr: `the query language is JSONPath or JSONata, not "XPath"`, field: "QueryLanguage"},
+		{name: "no_such_state", doc: "flow.json", op: convert("Nope", "JSONata"), wantErr: `no such state "Nope"`},
+	})
+}

@@ -1,0 +1,1154 @@
+package runtime
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Converting a state between the query languages, as the designer's "Convert to JSONata"
+// does (and AWS's console offers for JSONPath states). JSONPath's five data-flow fields
+// (InputPath, Parameters, ResultSelector, ResultPath, OutputPath) become JSONata's Arguments
+// and Output, `.$` fields become "{% %}" expressions over $states.input, $states.result and
+// $states.errorOutput, Choice rules become Conditions and intrinsic functions become the
+// JSONata functions AWS documents as their counterparts. What has no faithful counterpart
+// (a JSONPath filter, a slice, a deep merge) is refused with the field it is in, never
+// converted into something that runs differently on the paths that succeed.
+
+// ConvertError says why a state cannot be converted, and where.
+type ConvertError struct {
+	State string
+	// Field is the field as a JSON pointer inside the state: "Parameters/id.$".
+	Field string
+	Msg   string
+}
+
+func (e *ConvertError) Error() string {
+	where := strconv.Quote(e.State)
+	if e.Field != "" {
+		where += " " + e.Field
+	}
+	return "cannot convert " + where + ": " + e.Msg
+}
+
+// ConvertState rewrites one state, given as its JSON object, into the query language to
+// ("JSONata" or "JSONPath"); machineLanguage is the language of the machine around it
+// (which decides whether the state needs its own QueryLanguage field). Only the state's
+// own fields change: the states inside a Parallel or Map keep theirs.
+func ConvertState(name string, state []byte, to, machineLanguage string) ([]byte, error) {
+	v, err := decodeJSON(state)
+	if err != nil {
+		return nil, &ConvertError{State: name, Msg: "the state is not valid JSON: " + err.Error()}
+	}
+	st, ok := v.(*object)
+	if !ok {
+		return nil, &ConvertError{State: name, Msg: "a state is a JSON object"}
+	}
+	c := &converter{state: name}
+	var out *object
+	switch to {
+	case langJSONata:
+		if lang, _ := st.get("QueryLanguage"); lang == langJSONata || machineLanguage == langJSONata && lang == nil {
+			return state, nil // already JSONata
+		}
+		out, err = c.toJSONata(st, machineLanguage != langJSONata)
+	case langJSONPath:
+		if machineLanguage == langJSONata {
+			return nil, &ConvertError{State: name, Field: "QueryLanguage",
+				Msg: "a JSONata state machine cannot hold JSONPath states: set the machine's QueryLanguage to JSONPath first"}
+		}
+		out, err = c.toJSONPath(st)
+	default:
+		return nil, &ConvertError{State: name, Field: "QueryLanguage", Msg: fmt.Sprintf("the query language is JSONPath or JSONata, not %q", to)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return encodeJSON(out), nil
+}
+
+// ConvertDefinition rewrites a whole JSONPath state machine into JSONata: the top-level
+// QueryLanguage and every state, nested ones included. The benchmarks run the shared
+// JSONPath workloads converted so, back to back with the originals.
+func ConvertDefinition(definition []byte) ([]byte, error) {
+	v, err := decodeJSON(definition)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: convert: the definition is not valid JSON: %w", err)
+	}
+	root, ok := v.(*object)
+	if !ok {
+		return nil, fmt.Errorf("runtime: convert: a definition is a JSON object")
+	}
+	conv, err := convertMachine(root)
+	if err != nil {
+		return nil, err
+	}
+	out := newObject(root.len() + 1)
+	out.set("QueryLanguage", langJSONata)
+	for _, m := range conv.members {
+		if m.key != "QueryLanguage" {
+			out.set(m.key, m.val)
+		}
+	}
+	return encodeJSON(out), nil
+}
+
+// convertMachine converts the states of a machine (or branch, or item processor). Decoded
+// objects cache their text, so the converted ones are new objects, never edited in place.
+func convertMachine(m *object) (*object, error) {
+	states, _ := m.get("States")
+	so, ok := states.(*object)
+	if !ok {
+		return m, nil
+	}
+	converted := newObject(so.len())
+	for _, mem := range so.members {
+		st, ok := mem.val.(*object)
+		if !ok {
+			converted.set(mem.key, mem.val)
+			continue
+		}
+		inner := newObject(st.len())
+		for _, f := range st.members {
+			v := f.val
+			switch f.key {
+			case "Branches":
+				if list, ok := v.([]any); ok {
+					branches := make([]any, len(list))
+					for i, b := range list {
+						branches[i] = b
+						if bo, ok := b.(*object); ok {
+							cb, err := convertMachine(bo)
+							if err != nil {
+								return nil, err
+							}
+							branches[i] = cb
+						}
+					}
+					v = branches
+				}
+			case "ItemProcessor", "Iterator":
+				if po, ok := v.(*object); ok {
+					cp, err := convertMachine(po)
+					if err != nil {
+						return nil, err
+					}
+					v = cp
+				}
+			}
+			inner.set(f.key, v)
+		}
+		if lang, _ := inner.get("QueryLanguage"); lang == langJSONata {
+			converted.set(mem.key, inner)
+			continue
+		}
+		c := &converter{state: mem.key}
+		out, err := c.toJSONata(inner, false)
+		if err != nil {
+			return nil, err
+		}
+		converted.set(mem.key, out)
+	}
+	out := newObject(m.len())
+	for _, f := range m.members {
+		if f.key == "States" {
+			out.set(f.key, converted)
+		} else {
+			out.set(f.key, f.val)
+		}
+	}
+	return out, nil
+}
+
+type converter struct {
+	state string
+	// templates are the converted templates whose object expression stands for $ in a
+	// later field (Assign over a Pass's Parameters): a path into one starts from the
+	// member's own expression instead of building the whole object.
+	templates map[string]*object
+}
+
+func (c *converter) fail(field, format string, args ...any) error {
+	return &ConvertError{State: c.state, Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// The JSONPath fields a conversion to JSONata removes (their meaning moves to Arguments,
+// Output and the fields that take expressions).
+var jsonPathFlowFields = []string{"InputPath", "Parameters", "ResultSelector", "ResultPath", "OutputPath", "Result",
+	"ItemsPath", "SecondsPath", "TimestampPath", "ErrorPath", "CausePath", "TimeoutSecondsPath", "HeartbeatSecondsPath",
+	"MaxConcurrencyPath", "ToleratedFailurePercentagePath", "ToleratedFailureCountPath"}
+
+// toJSONata converts a JSONPath state; own says it gets its own QueryLanguage field (its
+// machine's language is JSONPath).
+func (c *converter) toJSONata(st *object, own bool) (*object, error) {
+	typ, _ := st.get("Type")
+	t, _ := typ.(string)
+	for _, k := range jsonataOnlyFields {
+		if _, ok := st.get(k); ok {
+			return nil, c.fail(k, "%s is a JSONata field in a JSONPath state: remove it first", k)
+		}
+	}
+	// input is what $ means to InputPath's consumers: the state's input after InputPath.
+	input := "$states.input"
+	if p, ok := st.get("InputPath"); ok {
+		var err error
+		if input, err = c.selectExpr(p, "$states.input", "InputPath"); err != nil {
+			return nil, err
+		}
+	}
+	fields := newObject(4)
+	// result is the JSONata expression of what JSONPath's ResultPath would place: the work's
+	// result after ResultSelector; resultDefault is the expression JSONata's Output defaults
+	// to for this type, when Output is absent.
+	var result, resultDefault string
+	switch t {
+	case "Task", "Parallel", "Map":
+		resultDefault = "$states.result"
+		result = "$states.result"
+		if t == "Map" {
+			if err := c.mapFields(st, fields, input); err != nil {
+				return nil, err
+			}
+		} else if params, ok := st.get("Parameters"); ok {
+			args, err := c.template(params, input, "Parameters")
+			if err != nil {
+				return nil, err
+			}
+			fields.set("Arguments", args)
+		} else if input != "$states.input" {
+			fields.set("Arguments", "{% "+input+" %}")
+		}
+		if sel, ok := st.get("ResultSelector"); ok {
+			v, err := c.template(sel, "$states.result", "ResultSelector")
+			if err != nil {
+				return nil, err
+			}
+			result = c.remember(v)
+		}
+		if t == "Task" {
+			for _, f := range []string{"TimeoutSeconds", "HeartbeatSeconds"} {
+				if err := c.pathField(st, fields, f, input); err != nil {
+					return nil, err
+				}
+			}
+		}
+	case "Pass":
+		resultDefault = "$states.input"
+		result = input
+		if r, ok := st.get("Result"); ok {
+			if err := c.literal(r, "Result"); err != nil {
+				return nil, err
+			}
+			result = c.remember(r)
+			if _, hasParams := st.get("Parameters"); hasParams {
+				break // Result wins over Parameters
+			}
+		} else if params, ok := st.get("Parameters"); ok {
+			v, err := c.template(params, input, "Parameters")
+			if err != nil {
+				return nil, err
+			}
+			result = c.remember(v)
+		}
+	case "Choice", "Wait", "Succeed":
+		resultDefault = "$states.input"
+		result = input
+		if t == "Wait" {
+			for _, f := range []string{"Seconds", "Timestamp"} {
+				if err := c.pathField(st, fields, f, input); err != nil {
+					return nil, err
+				}
+			}
+		}
+	case "Fail":
+		for _, f := range []string{"Error", "Cause"} {
+			if p, ok := st.get(f + "Path"); ok {
+				s, _ := p.(string)
+				expr, err := c.expression(s, "$states.input", f+"Path")
+				if err != nil {
+					return nil, err
+				}
+				fields.set(f, "{% "+expr+" %}")
+			}
+		}
+	default:
+		return nil, c.fail("Type", "a state of type %v cannot be converted", typ)
+	}
+
+	var output any
+	if t != "Fail" {
+		out, err := c.output(st, result, resultDefault)
+		if err != nil {
+			return nil, err
+		}
+		if out != "" {
+			output = "{% " + out + " %}"
+			// A plain result placed as it is reads better as its template than as one expression.
+			if _, hasPath := st.get("ResultPath"); !hasPath {
+				if _, hasOut := st.get("OutputPath"); !hasOut {
+					if v, ok := c.directOutput(st, t, input); ok {
+						output = v
+					}
+				}
+			}
+			fields.set("Output", output)
+		}
+	}
+
+	// The values that change their language in place.
+	replaced := map[string]any{}
+	if a, ok := st.get("Assign"); ok {
+		v, err := c.template(a, groupExpr(result), "Assign")
+		if err != nil {
+			return nil, err
+		}
+		replaced["Assign"] = v
+	}
+	if ch, ok := st.get("Choices"); ok && t == "Choice" {
+		v, err := c.choices(ch, input)
+		if err != nil {
+			return nil, err
+		}
+		replaced["Choices"] = v
+	}
+	if cat, ok := st.get("Catch"); ok {
+		v, err := c.catchers(cat)
+		if err != nil {
+			return nil, err
+		}
+		replaced["Catch"] = v
+	}
+	if cr, ok := st.get("Credentials"); ok {
+		v, err := c.template(cr, input, "Credentials")
+		if err != nil {
+			return nil, err
+		}
+		replaced["Credentials"] = v
+	}
+	for _, m := range fields.members {
+		if _, ok := st.get(m.key); ok {
+			replaced[m.key] = m.val
+		}
+	}
+
+	// The new fields take the place of the first JSONPath field they replace, or come
+	// before the transition.
+	out := newObject(st.len() + 2)
+	pending := true
+	emit := func() {
+		if !pending {
+			return
+		}
+		pending = false
+		for _, m := range fields.members {
+			if _, inPlace := replaced[m.key]; !inPlace {
+				out.set(m.key, m.val)
+			}
+		}
+	}
+	for _, m := range st.members {
+		if m.key == "QueryLanguage" {
+			continue
+		}
+		switch m.key {
+		case "Next", "End", "Retry", "Catch":
+			emit()
+		}
+		if v, ok := replaced[m.key]; ok {
+			out.set(m.key, v)
+		} else if slices.Contains(jsonPathFlowFields, m.key) {
+			emit()
+		} else {
+			out.set(m.key, m.val)
+		}
+		if m.key == "Type" && own {
+			out.set("QueryLanguage", langJSONata)
+		}
+	}
+	emit()
+	return out, nil
+}
+
+// remember returns the expression of a converted template and keeps the template, so paths
+// into it can start from its members.
+func (c *converter) remember(v any) string {
+	e := expressionOf(v)
+	if o, ok := v.(*object); ok {
+		if c.templates == nil {
+			c.templates = map[string]*object{}
+		}
+		c.templates[groupExpr(e)] = o
+	}
+	return e
+}
+
+// directOutput is Output as a template rather than one expression, when the state's result
+// is placed as it is and was written as a template (Parameters of a Pass, ResultSelector).
+func (c *converter) directOutput(st *object, t, input string) (any, bool) {
+	var src any
+	var root string
+	switch t {
+	case "Pass":
+		if r, ok := st.get("Result"); ok {
+			return r, true
+		}
+		src, root = orNil(st.get("Parameters")), input
+	case "Task", "Parallel", "Map":
+		src, root = orNil(st.get("ResultSelector")), "$states.result"
+	}
+	if _, ok := src.(*object); !ok {
+		return nil, false
+	}
+	v, err := c.template(src, root, "")
+	return v, err == nil
+}
+
+func orNil(v any, _ bool) any { return v }
+
+// output is the expression of the state's output: result placed by ResultPath into the
+// input, then selected by OutputPath; "" when that is what JSONata does without Output.
+func (c *converter) output(st *object, result, resultDefault string) (string, error) {
+	placed := result
+	if rp, ok := st.get("ResultPath"); ok {
+		switch p := rp.(type) {
+		case nil:
+			placed = "$states.input"
+		case string:
+			var err error
+			if placed, err = c.placeAt(p, "$states.input", result, "ResultPath"); err != nil {
+				return "", err
+			}
+		default:
+			return "", c.fail("ResultPath", "ResultPath is a path or null")
+		}
+	}
+	out := placed
+	if op, ok := st.get("OutputPath"); ok {
+		var err error
+		if rest, ok := pathWithin(op, orNil(st.get("ResultPath"))); ok {
+			// OutputPath selects inside what ResultPath placed: select from the result.
+			out, err = c.selectExpr(rest, result, "OutputPath")
+		} else {
+			out, err = c.selectExpr(op, placed, "OutputPath")
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	if out == resultDefault {
+		return "", nil
+	}
+	return out, nil
+}
+
+// pathWithin returns the part of path p after prefix, as a path from $, when both are
+// plain field paths and prefix is a prefix of p: "$.a.b" within "$.a" is "$.b".
+func pathWithin(p, prefix any) (string, bool) {
+	ps, ok1 := p.(string)
+	pre, ok2 := prefix.(string)
+	if !ok1 || !ok2 {
+		return "", false
+	}
+	pp, err1 := compilePath(ps, false)
+	qp, err2 := compilePath(pre, false)
+	if err1 != nil || err2 != nil || pp.variable != "" || qp.variable != "" || len(qp.tokens) > len(pp.tokens) {
+		return "", false
+	}
+	var b strings.Builder
+	b.WriteString("$")
+	for i, tok := range pp.tokens {
+		if tok.kind != tokProperty || len(tok.names) != 1 {
+			return "", false
+		}
+		if i < len(qp.tokens) {
+			if q := qp.tokens[i]; q.kind != tokProperty || len(q.names) != 1 || q.names[0] != tok.names[0] {
+				return "", false
+			}
+			continue
+		}
+		if !jsonataIdent.MatchString(tok.names[0]) {
+			return "", false
+		}
+		b.WriteString("." + tok.names[0])
+	}
+	return b.String(), true
+}
+
+// placeAt is the expression of base with value set at the reference path p, as ResultPath
+// does: objects along the path are merged, not replaced.
+func (c *converter) placeAt(p, base, value, field string) (string, error) {
+	path, err := compilePath(p, false)
+	if err != nil {
+		return "", c.fail(field, "%v", err)
+	}
+	if path.variable != "" {
+		return "", c.fail(field, "ResultPath cannot name a variable")
+	}
+	var build func(i int, base string) (string, error)
+	build = func(i int, base string) (string, error) {
+		if i == len(path.tokens) {
+			return value, nil
+		}
+		tok := path.tokens[i]
+		if tok.kind != tokProperty || len(tok.names) != 1 {
+			return "", c.fail(field, "only a path of field names (such as $.a.b) converts to JSONata, not %s", p)
+		}
+		name := tok.names[0]
+		inner, err := build(i+1, base+"."+jsonataName(name))
+		if err != nil {
+			return "", err
+		}
+		return "$merge([" + base + ", {" + strconv.Quote(name) + ": " + inner + "}])", nil
+	}
+	return build(0, base)
+}
+
+// selectExpr is the expression of InputPath or OutputPath v applied to from: null gives {}.
+func (c *converter) selectExpr(v any, from, field string) (string, error) {
+	switch p := v.(type) {
+	case nil:
+		return "{}", nil
+	case string:
+		path, err := compilePath(p, true)
+		if err != nil {
+			return "", c.fail(field, "%v", err)
+		}
+		return c.pathExpr(path, groupExpr(from), field)
+	}
+	return "", c.fail(field, "%s is a path or null", field)
+}
+
+// groupExpr makes an expression safe to continue with a path step or predicate.
+func groupExpr(e string) string {
+	if simplePathExpr.MatchString(e) {
+		return e
+	}
+	return "(" + e + ")"
+}
+
+var simplePathExpr = regexp.MustCompile(`^\$[A-Za-z0-9_.\[\]-]*$|^\{\}$`)
+
+// jsonataIdent is a field name JSONata reads without backquotes.
+var jsonataIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func jsonataName(name string) string {
+	if jsonataIdent.MatchString(name) && name != "and" && name != "or" && name != "in" {
+		return name
+	}
+	return "`" + name + "`"
+}
+
+// pathExpr writes a compiled JSONPath as JSONata; input is what $ stands for. A path that
+// may select several nodes is wrapped in [ ] so it stays a list however many it finds, as
+// JSONPath's list does.
+func (c *converter) pathExpr(p *Path, input, field string) (string, error) {
+	var b strings.Builder
+	switch {
+	case p.context:
+		b.WriteString("$states.context")
+	case p.variable != "":
+		b.WriteString("$" + p.variable)
+	default:
+		b.WriteString(input)
+	}
+	if strings.Contains(p.text, ".*") {
+		return "", c.fail(field, "the wildcard .* has no JSONata counterpart that keeps its order: use [*] over a list, or write the expression by hand")
+	}
+	tokens := p.tokens
+	if obj, ok := c.templates[input]; ok && !p.context && p.variable == "" && len(tokens) > 0 &&
+		tokens[0].kind == tokProperty && len(tokens[0].names) == 1 {
+		if v, found := obj.get(tokens[0].names[0]); found {
+			b.Reset()
+			b.WriteString(groupExpr(expressionOf(v)))
+			tokens = tokens[1:]
+		}
+	}
+	prev := tokProperty
+	for i, tok := range tokens {
+		switch tok.kind {
+		case tokProperty:
+			if len(tok.names) != 1 {
+				return "", c.fail(field, "a path selecting several fields (%s) does not convert to JSONata", p.text)
+			}
+			b.WriteString("." + jsonataName(tok.names[0]))
+		case tokIndex:
+			if len(tok.indexes) != 1 || i > 0 && prev != tokProperty {
+				return "", c.fail(field, "only one index after a field converts to JSONata, not %s", p.text)
+			}
+			b.WriteString("[" + strconv.Itoa(tok.indexes[0]) + "]")
+		case tokWildcard:
+			// JSONata maps the following steps over a list by itself.
+		default:
+			return "", c.fail(field, "%s uses a filter, slice or deep scan, which does not convert to JSONata", p.text)
+		}
+		prev = tok.kind
+	}
+	if !p.definite {
+		return "[" + b.String() + "]", nil
+	}
+	return b.String(), nil
+}
+
+// expression converts the value of a `.$` field: a path, a variable or an intrinsic call.
+func (c *converter) expression(s, input, field string) (string, error) {
+	switch {
+	case strings.HasPrefix(s, "States."):
+		in, err := compileIntrinsic(s)
+		if err != nil {
+			return "", c.fail(field, "%v", err)
+		}
+		return c.call(in.call, input, field)
+	case strings.HasPrefix(s, "$"):
+		p, err := compilePath(s, true)
+		if err != nil {
+			return "", c.fail(field, "%v", err)
+		}
+		return c.pathExpr(p, input, field)
+	}
+	return "", c.fail(field, "%q is neither a path nor an intrinsic function", s)
+}
+
+// call writes an intrinsic function call as its JSONata counterpart.
+func (c *converter) call(call *intrinsicCall, input, field string) (string, error) {
+	args := make([]string, len(call.args))
+	for i, a := range call.args {
+		switch a.kind {
+		case argLiteral:
+			if n, ok := a.value.(json.Number); ok {
+				args[i] = n.String()
+			} else {
+				args[i] = string(encodeJSON(a.value))
+			}
+		case argPath:
+			s, err := c.pathExpr(a.path, input, field)
+			if err != nil {
+				return "", err
+			}
+			args[i] = s
+		case argVariable:
+			s, err := c.pathExpr(a.path, "$"+a.name, field)
+			if err != nil {
+				return "", err
+			}
+			args[i] = s
+		case argCall:
+			s, err := c.call(a.call, input, field)
+			if err != nil {
+				return "", err
+			}
+			args[i] = s
+		}
+	}
+	fn := func(name string) string { return name + "(" + strings.Join(args, ", ") + ")" }
+	switch call.fn.name {
+	case "States.Format":
+		t := call.args[0].format
+		if t == nil || t.err != "" || t.placeholders() != len(args)-1 {
+			return "", c.fail(field, "the States.Format template does not convert: its placeholders and arguments differ")
+		}
+		parts := []string{}
+		for i, text := range t.parts {
+			if text != "" {
+				parts = append(parts, strconv.Quote(text))
+			}
+			if i+1 < len(args) {
+				parts = append(parts, "$string("+args[i+1]+")")
+			}
+		}
+		if len(parts) == 0 {
+			return `""`, nil
+		}
+		return strings.Join(parts, " & "), nil
+	case "States.StringToJson":
+		// AWS reads blank text as null; $parse would fail on it.
+		return "($s := " + args[0] + "; $trim($s) = \"\" ? null : $parse($s))", nil
+	case "States.JsonToString":
+		// $string leaves a string as it is; JSON text quotes it. Inside an object it is JSON.
+		return "($s := $string({\"v\": " + args[0] + "}); $substring($s, 5, $length($s) - 6))", nil
+	case "States.Array":
+		return "[" + strings.Join(args, ", ") + "]", nil
+	case "States.ArrayPartition":
+		return fn("$partition"), nil
+	case "States.ArrayContains":
+		// = compares objects and lists deeply, as AWS does; in compares by identity.
+		return "($v := " + args[1] + "; $count($filter(" + args[0] + ", function($e){ $e = $v })) > 0)", nil
+	case "States.ArrayRange":
+		return "[" + fn("$range") + "]", nil // $range gives a single number for one element
+	case "States.ArrayGetItem":
+		return groupExpr(args[0]) + "[" + args[1] + "]", nil
+	case "States.ArrayLength":
+		return fn("$count"), nil
+	case "States.ArrayUnique":
+		return fn("$distinct"), nil
+	case "States.Base64Encode":
+		return fn("$base64encode"), nil
+	case "States.Base64Decode":
+		return fn("$base64decode"), nil
+	case "States.Hash":
+		return fn("$hash"), nil
+	case "States.MathAdd":
+		// AWS rounds each operand half up to an integer; a literal integer needs no rounding.
+		for i, a := range call.args {
+			if n, ok := a.value.(json.Number); a.kind == argLiteral && ok && !strings.ContainsAny(n.String(), ".eE") {
+				continue
+			}
+			args[i] = "$floor(" + args[i] + " + 0.5)"
+		}
+		return "(" + args[0] + " + " + args[1] + ")", nil
+	case "States.UUID":
+		return "$uuid()", nil
+	case "States.MathRandom":
+		random := "$random()"
+		if len(args) == 3 {
+			random = "$random(" + args[2] + ")"
+		}
+		return "($floor(" + random + " * (" + args[1] + " - " + args[0] + ")) + " + args[0] + ")", nil
+	case "States.JsonMerge":
+		if args[2] != "false" {
+			return "", c.fail(field, "States.JsonMerge with a deep merge has no JSONata counterpart ($merge is shallow)")
+		}
+		return "$merge([" + args[0] + ", " + args[1] + "])", nil
+	case "States.StringSplit":
+		// AWS splits at every character of the delimiter and drops empty parts.
+		return "[$filter($reduce($split(" + args[1] + `, ""), function($parts, $c){ $parts.$split($, $c) }, [` + args[0] +
+			`]), function($p){ $p != "" })]`, nil
+	}
+	return "", c.fail(field, "%s has no JSONata counterpart", call.fn.name)
+}
+
+// template converts a JSONPath template (Parameters, ResultSelector, ItemSelector, Assign):
+// each `key.$` field becomes key with a "{% %}" value; input is what $ stands for.
+func (c *converter) template(v any, input, field string) (any, error) {
+	switch x := v.(type) {
+	case *object:
+		out := newObject(x.len())
+		for _, m := range x.members {
+			at := joinPointer(field, m.key)
+			if s, ok := m.val.(string); ok && strings.HasSuffix(m.key, ".$") {
+				expr, err := c.expression(s, input, at)
+				if err != nil {
+					return nil, err
+				}
+				out.set(strings.TrimSuffix(m.key, ".$"), "{% "+expr+" %}")
+				continue
+			}
+			inner, err := c.template(m.val, input, at)
+			if err != nil {
+				return nil, err
+			}
+			out.set(m.key, inner)
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			inner, err := c.template(e, input, joinPointer(field, strconv.Itoa(i)))
+			if err != nil {
+				return nil, err
+			}
+			out[i] = inner
+		}
+		return out, nil
+	case string:
+		if err := c.literal(x, field); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// literal refuses a literal string that JSONata would read as an expression.
+func (c *converter) literal(v any, field string) error {
+	switch x := v.(type) {
+	case string:
+		if strings.HasPrefix(x, "{%") && strings.HasSuffix(x, "%}") {
+			return c.fail(field, "the text %q would be an expression in JSONata", x)
+		}
+	case *object:
+		for _, m := range x.members {
+			if err := c.literal(m.val, joinPointer(field, m.key)); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if err := c.literal(e, joinPointer(field, strconv.Itoa(i))); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func joinPointer(parent, key string) string {
+	key = strings.ReplaceAll(strings.ReplaceAll(key, "~", "~0"), "/", "~1")
+	if parent == "" {
+		return key
+	}
+	return parent + "/" + key
+}
+
+// expressionOf writes a converted template (JSON with "{% %}" strings) as one expression.
+func expressionOf(v any) string {
+	switch x := v.(type) {
+	case *object:
+		parts := make([]string, 0, x.len())
+		for _, m := range x.members {
+			parts = append(parts, strconv.Quote(m.key)+": "+expressionOf(m.val))
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			// A list inside a list is kept as one element: [[...]] is an array literal.
+			parts[i] = expressionOf(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case string:
+		if strings.HasPrefix(x, "{% ") && strings.HasSuffix(x, " %}") {
+			return groupExpr(strings.TrimSuffix(strings.TrimPrefix(x, "{% "), " %}"))
+		}
+	}
+	return string(encodeJSON(v))
+}
+
+// pathField converts Seconds/SecondsPath (and the like) into the JSONata field.
+func (c *converter) pathField(st, fields *object, name, input string) error {
+	if v, ok := st.get(name); ok {
+		fields.set(name, v)
+	}
+	if p, ok := st.get(name + "Path"); ok {
+		s, _ := p.(string)
+		expr, err := c.expression(s, input, name+"Path")
+		if err != nil {
+			return err
+		}
+		fields.set(name, "{% "+expr+" %}")
+	}
+	return nil
+}
+
+// mapFields converts a Map state's item fields.
+func (c *converter) mapFields(st, fields *object, input string) error {
+	if p, ok := st.get("ItemsPath"); ok {
+		items, err := c.selectExpr(p, input, "ItemsPath")
+		if err != nil {
+			return err
+		}
+		if items != "$states.input" {
+			fields.set("Items", "{% "+items+" %}")
+		}
+	} else if input != "$states.input" {
+		fields.set("Items", "{% "+input+" %}")
+	}
+	selector, field := orNil(st.get("ItemSelector")), "ItemSelector"
+	if selector == nil {
+		selector, field = orNil(st.get("Parameters")), "Parameters"
+	}
+	if selector != nil {
+		v, err := c.template(selector, input, field)
+		if err != nil {
+			return err
+		}
+		fields.set("ItemSelector", v)
+	}
+	for _, f := range []string{"MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount"} {
+		if err := c.pathField(st, fields, f, input); err != nil {
+			return err
+		}
+		// JSONPath takes a number written as text here; JSONata wants the number.
+		if s, ok := fields.get(f); ok && isExpressionValue(s) {
+			if _, isPath := st.get(f + "Path"); isPath {
+				fields.set(f, "{% $number("+strings.TrimSuffix(strings.TrimPrefix(s.(string), "{% "), " %}")+") %}")
+			}
+		}
+	}
+	for _, f := range []string{"ItemReader", "ResultWriter"} {
+		v, ok := st.get(f)
+		if !ok {
+			continue
+		}
+		o, ok := v.(*object)
+		if !ok {
+			continue
+		}
+		conv := newObject(o.len())
+		for _, m := range o.members {
+			switch m.key {
+			case "Parameters":
+				args, err := c.template(m.val, input, f+"/Parameters")
+				if err != nil {
+					return err
+				}
+				conv.set("Arguments", args)
+			case "ReaderConfig":
+				rc, _ := m.val.(*object)
+				if rc == nil {
+					conv.set(m.key, m.val)
+					continue
+				}
+				out := newObject(rc.len())
+				for _, r := range rc.members {
+					if r.key == "MaxItemsPath" {
+						expr, err := c.expression(fmt.Sprint(r.val), input, f+"/ReaderConfig/MaxItemsPath")
+						if err != nil {
+							return err
+						}
+						out.set("MaxItems", "{% "+expr+" %}")
+						continue
+					}
+					out.set(r.key, r.val)
+				}
+				conv.set(m.key, out)
+			default:
+				conv.set(m.key, m.val)
+			}
+		}
+		fields.set(f, conv)
+	}
+	if b, ok := st.get("ItemBatcher"); ok {
+		if o, ok := b.(*object); ok {
+			for _, m := range o.members {
+				if strings.HasSuffix(m.key, "Path") || m.key == "BatchInput" {
+					return c.fail("ItemBatcher/"+m.key, "an ItemBatcher with %s does not convert to JSONata yet: write it by hand", m.key)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// catchers converts the Catch list: ResultPath becomes Output over $states.errorOutput.
+func (c *converter) catchers(v any) (any, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return v, nil
+	}
+	out := make([]any, len(list))
+	for i, e := range list {
+		co, ok := e.(*object)
+		if !ok {
+			out[i] = e
+			continue
+		}
+		field := "Catch/" + strconv.Itoa(i)
+		n := newObject(co.len())
+		for _, m := range co.members {
+			switch m.key {
+			case "ResultPath":
+				switch p := m.val.(type) {
+				case nil:
+					n.set("Output", "{% $states.input %}")
+				case string:
+					placed, err := c.placeAt(p, "$states.input", "$states.errorOutput", field+"/ResultPath")
+					if err != nil {
+						return nil, err
+					}
+					if placed != "$states.errorOutput" {
+						n.set("Output", "{% "+placed+" %}")
+					}
+				}
+			case "Assign":
+				a, err := c.template(m.val, "$states.errorOutput", field+"/Assign")
+				if err != nil {
+					return nil, err
+				}
+				n.set("Assign", a)
+			default:
+				n.set(m.key, m.val)
+			}
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// choices converts Choice rules into Conditions.
+func (c *converter) choices(v any, input string) (any, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return v, nil
+	}
+	out := make([]any, len(list))
+	for i, e := range list {
+		rule, ok := e.(*object)
+		if !ok {
+			return nil, c.fail("Choices/"+strconv.Itoa(i), "a rule is a JSON object")
+		}
+		field := "Choices/" + strconv.Itoa(i)
+		cond, err := c.condition(rule, input, field)
+		if err != nil {
+			return nil, err
+		}
+		n := newObject(3)
+		n.set("Condition", "{% "+cond+" %}")
+		for _, m := range rule.members {
+			switch m.key {
+			case "Next", "Comment":
+				n.set(m.key, m.val)
+			case "Assign":
+				a, err := c.template(m.val, input, field+"/Assign")
+				if err != nil {
+					return nil, err
+				}
+				n.set("Assign", a)
+			}
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// comparison is how a Choice comparison operator reads in JSONata: the operator, and the
+// type its operands must have (JSONPath's rules are false, never an error, on other types).
+var comparisons = map[string]struct{ op, typ string }{
+	"StringEquals": {"=", "string"}, "StringLessThan": {"<", "string"}, "StringGreaterThan": {">", "string"},
+	"StringLessThanEquals": {"<=", "string"}, "StringGreaterThanEquals": {">=", "string"},
+	"NumericEquals": {"=", "number"}, "NumericLessThan": {"<", "number"}, "NumericGreaterThan": {">", "number"},
+	"NumericLessThanEquals": {"<=", "number"}, "NumericGreaterThanEquals": {">=", "number"},
+	"BooleanEquals":   {"=", "boolean"},
+	"TimestampEquals": {"=", "timestamp"}, "TimestampLessThan": {"<", "timestamp"}, "TimestampGreaterThan": {">", "timestamp"},
+	"TimestampLessThanEquals": {"<=", "timestamp"}, "TimestampGreaterThanEquals": {">=", "timestamp"},
+}
+
+// condition writes one rule (or a nested one) as a JSONata boolean expression.
+func (c *converter) condition(rule *object, input, field string) (string, error) {
+	for _, op := range []string{"And", "Or"} {
+		if v, ok := rule.get(op); ok {
+			list, _ := v.([]any)
+			parts := make([]string, len(list))
+			for i, e := range list {
+				r, ok := e.(*object)
+				if !ok {
+					return "", c.fail(field+"/"+op, "%s holds rules", op)
+				}
+				s, err := c.condition(r, input, field+"/"+op+"/"+strconv.Itoa(i))
+				if err != nil {
+					return "", err
+				}
+				parts[i] = "(" + s + ")"
+			}
+			return strings.Join(parts, " "+strings.ToLower(op)+" "), nil
+		}
+	}
+	if v, ok := rule.get("Not"); ok {
+		r, ok := v.(*object)
+		if !ok {
+			return "", c.fail(field+"/Not", "Not holds a rule")
+		}
+		s, err := c.condition(r, input, field+"/Not")
+		if err != nil {
+			return "", err
+		}
+		return "$not(" + s + ")", nil
+	}
+	vv, _ := rule.get("Variable")
+	vs, ok := vv.(string)
+	if !ok {
+		return "", c.fail(field, "a rule needs a Variable, And, Or or Not")
+	}
+	variable, err := c.expression(vs, input, field+"/Variable")
+	if err != nil {
+		return "", err
+	}
+	for _, m := range rule.members {
+		switch m.key {
+		case "Variable", "Next", "Comment", "Assign":
+			continue
+		}
+		name := strings.TrimSuffix(m.key, "Path")
+		at := field + "/" + m.key
+		if cmp, ok := comparisons[name]; ok {
+			var other string
+			if name != m.key {
+				s, _ := m.val.(string)
+				if other, err = c.expression(s, input, at); err != nil {
+					return "", err
+				}
+			} else {
+				if err := c.literal(m.val, at); err != nil {
+					return "", err
+				}
+				other = string(encodeJSON(m.val))
+				if n, ok := m.val.(json.Number); ok {
+					other = n.String()
+				}
+			}
+			return compare(variable, other, cmp.op, cmp.typ, name != m.key), nil
+		}
+		if test, ok := typeTests[m.key]; ok {
+			want, isBool := m.val.(bool)
+			if !isBool {
+				return "", c.fail(at, "%s takes true or false", m.key)
+			}
+			if want {
+				return fmt.Sprintf(test, variable), nil
+			}
+			if m.key == "IsPresent" {
+				return "$not(" + fmt.Sprintf(test, variable) + ")", nil
+			}
+			return "$exists(" + variable + ") and $not(" + fmt.Sprintf(test, variable) + ")", nil
+		}
+		if m.key == "StringMatches" {
+			s, _ := m.val.(string)
+			return "$type(" + variable + ") = \"string\" and $contains(" + variable + ", " + wildcardRegex(s) + ")", nil
+		}
+		return "", c.fail(at, "%s does not convert to JSONata", m.key)
+	}
+	return "", c.fail(field, "the rule has no comparison")
+}
+
+// typeTests are the Is* tests, each a format with the variable's expression.
+var typeTests = map[string]string{
+	"IsPresent":   "$exists(%s)",
+	"IsNull":      "%s = null",
+	"IsString":    `$type(%s) = "string"`,
+	"IsNumeric":   `$type(%s) = "number"`,
+	"IsBoolean":   `$type(%s) = "boolean"`,
+	"IsTimestamp": `$type(%[1]s) = "string" and $contains(%[1]s, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/)`,
+}
+
+// compare writes a comparison that is false, as JSONPath's is, when an operand has the
+// wrong type (JSONata's < and > would fail instead).
+func compare(v, other, op, typ string, otherIsPath bool) string {
+	if typ == "timestamp" {
+		guard := fmt.Sprintf(typeTests["IsTimestamp"], v)
+		if otherIsPath {
+			guard += " and " + fmt.Sprintf(typeTests["IsTimestamp"], other)
+		}
+		return guard + " and $toMillis(" + v + ") " + op + " $toMillis(" + other + ")"
+	}
+	guard := `$type(` + v + `) = "` + typ + `"`
+	if otherIsPath {
+		guard += ` and $type(` + other + `) = "` + typ + `"`
+	} else if op == "=" {
+		return v + " = " + other // = is false across types, never an error
+	}
+	return guard + " and " + v + " " + op + " " + other
+}
+
+// wildcardRegex writes a StringMatches pattern (* matches anything, \* a star, \\ a
+// backslash) as a JSONata regular expression.
+func wildcardRegex(pattern string) string {
+	var b strings.Builder
+	b.WriteString("/^")
+	for i := 0; i < len(pattern); i++ {
+		ch := pattern[i]
+		switch {
+		case ch == '\\' && i+1 < len(pattern):
+			i++
+			b.WriteString(regexp.QuoteMeta(string(pattern[i])))
+		case ch == '*':
+			b.WriteString(".*")
+		case ch == '/':
+			b.WriteString(`\/`)
+		default:
+			b.WriteString(regexp.QuoteMeta(string(ch)))
+		}
+	}
+	b.WriteString("$/")
+	return b.String()
+}
