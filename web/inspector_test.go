@@ -246,17 +246,17 @@ func TestInspectorRendersQueryLanguage(t *testing.T) {
 	}{
 		{
 			name: "a JSONata Task shows its language, inherited, and catchers with Output", doc: jsonataMachine, state: "Call",
-			want:    []string{`data-testid="query-language-name">JSONata<`, "inherited from the state machine", `data-testid="field-Catch-0-Output"`, `value="{% $states.errorOutput %}"`, "$states.errorOutput (its Error and Cause)"},
-			wantNot: []string{`data-testid="field-Catch-0-ResultPath"`, `data-testid="field-Parameters"`},
+			want:    []string{`data-testid="query-language-name">JSONata<`, "inherited from the state machine, whose states are all JSONata", `data-testid="field-Catch-0-Output"`, `value="{% $states.errorOutput %}"`, "$states.errorOutput (its Error and Cause)"},
+			wantNot: []string{`data-testid="field-Catch-0-ResultPath"`, `data-testid="field-Parameters"`, `data-action="convert-language"`},
 		},
 		{
 			name: "a JSONPath state says the default", doc: jsonPathMachine, state: "Old",
-			want:    []string{`data-testid="query-language-name">JSONPath<`, "the default: the state machine names none", `data-testid="field-Parameters"`},
+			want:    []string{`data-testid="query-language-name">JSONPath<`, "the default: the state machine names none", `data-testid="field-Parameters"`, `data-to="JSONata"`, ">Convert to JSONata</button>"},
 			wantNot: []string{`data-testid="field-Output"`},
 		},
 		{
 			name: "a state's own language is set on it", doc: jsonPathMachine, state: "New",
-			want: []string{`data-testid="query-language-name">JSONata<`, "set on this state"},
+			want: []string{`data-testid="query-language-name">JSONata<`, "set on this state", ">Convert to JSONPath</button>"},
 		},
 	}
 	for _, tt := range tests {

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, launchBrowser, screenshotDir } from './harness.js';
-import { documentText, editField, inspect } from './designer-page.js';
+import { changed, documentText, editField, inspect } from './designer-page.js';
 
 const machine = `{
   "QueryLanguage": "JSONata",
@@ -45,30 +45,34 @@ const doc = async (page) => JSON.parse(await documentText(page));
 const editorText = (page) => page.evaluate(() => document.getElementById('designer').designer.editor.state.doc.toString());
 const testIds = (page, prefix) => page.locator(`.inspector [data-testid^="${prefix}"]`).evaluateAll((els) => els.map((e) => e.dataset.testid));
 
-async function create(page, name, definition) {
+// designAt creates a machine, opens its designer at 1400x900 and selects a state; errors
+// collects the page's uncaught errors.
+async function designAt(name, definition, state) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(server.url + '/');
   await page.getByTestId('create-name').fill(name);
   await page.getByTestId('create-definition').fill(definition);
   await page.getByTestId('create-submit').click();
   await page.waitForURL(`**/machines/${name}`);
+  await page.goto(server.url + `/machines/${name}/design`);
+  await inspect(page, state);
+  return { context, page, errors };
 }
 
 test('the inspector edits a JSONata Task with JSONata fields', async () => {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-
-  await create(page, 'ata', machine);
-  await page.goto(server.url + '/machines/ata/design');
-  await inspect(page, 'Call');
+  const { context, page, errors } = await designAt('ata', machine, 'Call');
 
   assert.equal(await page.getByTestId('query-language-name').textContent(), 'JSONata');
-  assert.equal(await page.getByTestId('query-language-origin').textContent(), 'inherited from the state machine');
+  assert.equal(await page.getByTestId('query-language-origin').textContent(), 'inherited from the state machine, whose states are all JSONata');
+  assert.equal(await page.getByTestId('convert-language').count(), 0, 'a JSONata machine holds no JSONPath state');
   assert.deepEqual(await testIds(page, 'field-'), ['field-name', 'field-Comment', 'field-Resource', 'field-Next',
     'field-TimeoutSeconds', 'field-HeartbeatSeconds', 'field-Arguments', 'field-Output', 'field-Assign']);
   assert.deepEqual(await page.locator('.inspector legend').allTextContents(),
     ['Configuration', 'Arguments and output', 'Variables', 'Retry', 'Catch', 'State JSON', 'Test state']);
+  await page.screenshot({ path: join(screenshotDir, 'designer-jsonata-task.png') });
 
   // Output takes an expression as it is written; the ASL JSON holds it as a string.
   await editField(page, 'Output', '{% $states.result.Payload %}');
@@ -96,7 +100,7 @@ test('the inspector edits a JSONata Task with JSONata fields', async () => {
   // A catcher of a JSONata state has Output and Assign, no ResultPath.
   const beforeCatch = await documentText(page);
   await page.getByTestId('add-catch').click();
-  await page.waitForFunction((b) => document.getElementById('designer').designer.current() !== b, beforeCatch);
+  await changed(page, beforeCatch);
   await page.getByTestId('field-Catch-0-Output').waitFor();
   assert.deepEqual(await testIds(page, 'field-Catch-0-'), ['field-Catch-0-ErrorEquals', 'field-Catch-0-Output', 'field-Catch-0-Assign']);
   assert.match(await page.getByTestId('catch-help').textContent(), /\$states\.errorOutput/);
@@ -112,8 +116,79 @@ test('the inspector edits a JSONata Task with JSONata fields', async () => {
   await page.locator('[data-testid="field-Next"][aria-invalid="true"]').waitFor();
   assert.deepEqual((await doc(page)).States.Call.Next, 'Done');
 
-  await page.screenshot({ path: '/tmp/inspector-jsonata.png' });
+  await page.screenshot({ path: join(screenshotDir, 'designer-jsonata-catch.png') });
   await page.getByTestId('inspector-panel').screenshot({ path: join(screenshotDir, 'designer-inspector-jsonata.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+const pathMachine = `{
+  "StartAt": "Shape",
+  "States": {
+    "Shape": {
+      "Type": "Pass",
+      "Parameters": {
+        "a.$": "$.a"
+      },
+      "Next": "Pick"
+    },
+    "Pick": {
+      "Type": "Pass",
+      "Parameters": {
+        "big.$": "$.items[?(@.size > 10)]"
+      },
+      "End": true
+    }
+  }
+}
+`;
+
+test('convert a JSONPath state to JSONata and back, undo, and a refused conversion', async () => {
+  const { context, page, errors } = await designAt('paths', pathMachine, 'Shape');
+  assert.equal(await page.getByTestId('query-language-name').textContent(), 'JSONPath');
+  assert.equal(await page.getByTestId('query-language-origin').textContent(), 'the default: the state machine names none');
+  const original = await documentText(page);
+
+  // To JSONata: Parameters becomes Output, the path an expression; the form follows.
+  await page.getByTestId('convert-language').click();
+  await changed(page, original);
+  await page.getByTestId('field-Output').waitFor();
+  assert.deepEqual((await doc(page)).States.Shape, { Type: 'Pass', QueryLanguage: 'JSONata', Output: { a: '{% $states.input.a %}' }, Next: 'Pick' });
+  assert.equal(await page.getByTestId('query-language-name').textContent(), 'JSONata');
+  assert.equal(await page.getByTestId('query-language-origin').textContent(), 'set on this state');
+  assert.equal(await page.getByTestId('field-Parameters').count(), 0);
+  assert.equal(await page.getByTestId('convert-language').textContent(), 'Convert to JSONPath');
+  await page.getByTestId('inspector-panel').screenshot({ path: join(screenshotDir, 'designer-inspector-converted.png') });
+  const converted = await documentText(page);
+
+  // And back to JSONPath: the state is as it was.
+  await page.getByTestId('convert-language').click();
+  await changed(page, converted);
+  assert.deepEqual(JSON.parse(await documentText(page)), JSON.parse(original));
+  assert.equal(await page.getByTestId('query-language-name').textContent(), 'JSONPath');
+
+  // Undo walks back through both conversions.
+  const back = await documentText(page);
+  await page.getByTestId('undo').click();
+  await changed(page, back);
+  assert.equal(await documentText(page), converted);
+  await page.getByTestId('query-language-name').filter({ hasText: 'JSONata' }).waitFor();
+  await page.getByTestId('undo').click();
+  await changed(page, converted);
+  assert.equal(await documentText(page), original);
+  await page.getByTestId('redo').click();
+  await changed(page, original);
+  assert.equal(await documentText(page), converted);
+
+  // A filter does not convert: refused, with the field marked and the document kept.
+  await inspect(page, 'Pick');
+  await page.getByTestId('convert-language').click();
+  await page.getByTestId('designer-error').waitFor();
+  assert.match(await page.getByTestId('designer-error').textContent(), /^"Pick" Parameters\/big\.\$: .*filter/);
+  await page.locator('[data-testid="field-Parameters"][aria-invalid="true"]').waitFor();
+  assert.equal(await documentText(page), converted);
+  assert.equal(await page.getByTestId('query-language-name').textContent(), 'JSONPath');
+
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -339,6 +339,7 @@ export function startDesigner(root) {
     help: () => { $('shortcuts').hidden = !$('shortcuts').hidden; },
     delete: () => selected && apply([{ op: 'DeleteState', state: selected }]),
     duplicate: () => selected && apply([{ op: 'DuplicateState', state: selected }]),
+    'convert-language': (b) => selected && apply([{ op: 'ConvertQueryLanguage', state: selected, to: b.dataset.to }]),
     'apply-state-json': () => applyStateJSON(),
     'add-retry': (b) => addEntry('Retry', b, { ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }),
     'add-catch': (b) => addEntry('Catch', b, { ErrorEquals: ['States.ALL'], Next: b.dataset.target }),
