@@ -28,10 +28,10 @@ type inspectorField struct {
 
 // The state types that share fields.
 var (
-	withNext    = []string{"Pass", "Task", "Wait", "Parallel", "Map"}
-	withResult  = []string{"Task", "Parallel", "Map"}
-	withAssign  = []string{"Pass", "Task", "Choice", "Wait", "Parallel", "Map"}
-	withoutFlow = []string{"Pass", "Choice", "Wait"} // Assign and Output see no result
+	withNext      = []string{"Pass", "Task", "Wait", "Parallel", "Map"}
+	withResult    = []string{"Task", "Parallel", "Map"}
+	withAssign    = []string{"Pass", "Task", "Choice", "Wait", "Parallel", "Map"}
+	withoutResult = []string{"Pass", "Choice", "Wait"} // Assign sees no $states.result
 )
 
 // inspectorFields are the fields the inspector offers in each query language, by group, as
@@ -80,7 +80,7 @@ var inspectorFields = map[string][]inspectorField{
 		{"Arguments and output", "Output", "jsonata", "the state's output: JSON or {% ... %} over $states.result (the result), $states.input, $states.context; without it, the result", withResult, true},
 		{"Arguments and output", "Output", "jsonata", "the state's output: JSON or {% ... %} over $states.input, $states.context; without it, the input", []string{"Pass", "Choice", "Wait", "Succeed"}, true},
 		{"Variables", "Assign", "jsonata", `variables to set, such as {"count": "{% $states.result.n %}"}; values see $states.result, $states.input, $states.context and the variables as they were on entry`, withResult, true},
-		{"Variables", "Assign", "jsonata", `variables to set, such as {"count": "{% $states.input.n %}"}; values see $states.input, $states.context and the variables as they were on entry`, withoutFlow, true},
+		{"Variables", "Assign", "jsonata", `variables to set, such as {"count": "{% $states.input.n %}"}; values see $states.input, $states.context and the variables as they were on entry`, withoutResult, true},
 	},
 }
 
