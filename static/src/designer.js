@@ -14,6 +14,7 @@ import { canvasView } from './designer-view.js';
 import * as undoHistory from './designer-history.js';
 import { nodeIdOf, nameOfId } from './designer-names.js';
 import { stateNames } from './designer-tree.js';
+import { fieldValue, fieldSelectors } from './designer-field.js';
 
 const fromServer = Annotation.define();
 
@@ -88,7 +89,7 @@ export function startDesigner(root) {
       // Typed in the code view meanwhile (the first draw of a page is answered while the user
       // may already type): the typing wins, and its own round trip answers it.
       if (editorText() !== sent) { codeChanged(); return false; }
-      if (!res.ok) { problem(body.error); if (ops.length) refresh(); return false; }
+      if (!res.ok) { problem(body.error); if (ops.length) refresh(body); return false; }
       problem('');
       if (push) undoHistory.push(hist, body.document);
       showResult(body);
@@ -97,8 +98,9 @@ export function startDesigner(root) {
     return busy;
   }
 
-  // refresh shows the current document again: after a refused edit, the form shows the truth.
-  async function refresh() {
+  // refresh shows the current document again: after a refused edit, the form shows the truth,
+  // with the field the edit was refused for marked.
+  async function refresh(refused) {
     const res = await fetch(`${base}/design/apply`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -107,6 +109,20 @@ export function startDesigner(root) {
     if (res.ok) {
       const body = await res.json();
       $('inspector').innerHTML = body.inspector || '<p class="empty">Click a state to edit it.</p>';
+      if (refused.state === selected) markField(refused.field);
+    }
+  }
+
+  // markField marks the inspector's input of a field (a JSON pointer inside the state), or
+  // of the field that holds it, as the one an edit was refused for.
+  function markField(pointer) {
+    const form = root.querySelector('.inspector');
+    for (const sel of fieldSelectors(pointer)) {
+      const el = form?.querySelector(sel);
+      if (!el) continue;
+      el.setAttribute('aria-invalid', 'true');
+      el.scrollIntoView({ block: 'nearest' });
+      return;
     }
   }
 
@@ -323,6 +339,7 @@ export function startDesigner(root) {
     help: () => { $('shortcuts').hidden = !$('shortcuts').hidden; },
     delete: () => selected && apply([{ op: 'DeleteState', state: selected }]),
     duplicate: () => selected && apply([{ op: 'DuplicateState', state: selected }]),
+    'convert-language': (b) => selected && apply([{ op: 'ConvertQueryLanguage', state: selected, to: b.dataset.to }]),
     'apply-state-json': () => applyStateJSON(),
     'add-retry': (b) => addEntry('Retry', b, { ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }),
     'add-catch': (b) => addEntry('Catch', b, { ErrorEquals: ['States.ALL'], Next: b.dataset.target }),
@@ -363,18 +380,9 @@ export function startDesigner(root) {
     }
     if (!el.dataset.field && !el.dataset.path) return;
     const field = el.dataset.path ? JSON.parse(el.dataset.path) : [el.dataset.field];
-    const text = el.value.trim();
-    let op;
-    if (text === '') op = { op: 'SetField', state, field, delete: true };
-    else if (el.dataset.kind === 'string') op = { op: 'SetField', state, field, value: el.value };
-    else if (el.dataset.kind === 'list') op = { op: 'SetField', state, field, value: text.split(',').map((x) => x.trim()).filter(Boolean) };
-    else {
-      try { op = { op: 'SetField', state, field, value: JSON.parse(text) }; } catch (err) {
-        problem(`${field.join('/')}: not valid JSON (${err.message}). Strings need quotes.`);
-        return;
-      }
-    }
-    apply([op]);
+    const { error, ...edit } = fieldValue(el.dataset.kind, el.value);
+    if (error) { problem(`${field.join('/')}: ${error}`); return; }
+    apply([{ op: 'SetField', state, field, ...edit }]);
   });
 
   // The state's own JSON: every changed top-level field is one SetField, in one step.
