@@ -29,10 +29,7 @@ func (op ConvertQueryLanguage) Apply(d *Document) (*Document, error) {
 	if st.kind != kindObject {
 		return nil, a.failf("", "the state is not a JSON object; fix it in the code first")
 	}
-	machine := "JSONPath"
-	if q, ok := a.root.get("QueryLanguage").str(); ok {
-		machine = q
-	}
+	machine := a.languageAround(x)
 	text, err := d.Get(x.path)
 	if err != nil {
 		return nil, a.fail("", err)
@@ -56,4 +53,23 @@ func (op ConvertQueryLanguage) Apply(d *Document) (*Document, error) {
 		return nil, a.fail("", err)
 	}
 	return a.document()
+}
+
+// languageAround is the query language state x inherits: that of the nearest branch or
+// item processor, Parallel or Map around it, or machine that names one, as the runtime
+// reads it.
+func (a *aslEdit) languageAround(x *stateInfo) string {
+	for sc := x.scope; ; sc = sc.owner.scope {
+		if n, err := a.node(sc.path); err == nil {
+			if q, ok := n.get("QueryLanguage").str(); ok {
+				return q
+			}
+		}
+		if sc.owner == nil {
+			return "JSONPath"
+		}
+		if q, ok := a.current(sc.owner).get("QueryLanguage").str(); ok {
+			return q
+		}
+	}
 }

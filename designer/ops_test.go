@@ -511,6 +511,8 @@ func TestConvertQueryLanguage(t *testing.T) {
 
 		{name: "condition_stays", doc: `{"StartAt":"C","States":{"C":{"Type":"Choice","QueryLanguage":"JSONata","Choices":[{"Condition":"{% $states.input.n > 1 %}","Next":"E"}],"Default":"E"},"E":{"Type":"Succeed"}}}`,
 			op: convert("C", "JSONPath"), wantErr: "a Condition has no JSONPath counterpart", field: "Choices"},
+		{name: "inside_jsonata_map", doc: `{"StartAt":"M","States":{"M":{"Type":"Map","QueryLanguage":"JSONata","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}}}`,
+			op: convert("I", "JSONPath"), wantErr: "the state inherits JSONata", field: "QueryLanguage"},
 		{name: "unknown_language", doc: "flow.json", op: convert("Validate", "XPath"), wantErr: `the query language is JSONPath or JSONata, not "XPath"`, field: "QueryLanguage"},
 		{name: "no_such_state", doc: "flow.json", op: convert("Nope", "JSONata"), wantErr: `no such state "Nope"`},
 	})

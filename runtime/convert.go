@@ -35,9 +35,11 @@ func (e *ConvertError) Error() string {
 }
 
 // ConvertState rewrites one state, given as its JSON object, into the query language to
-// ("JSONata" or "JSONPath"); machineLanguage is the language of the machine around it
-// (which decides whether the state needs its own QueryLanguage field). Only the state's
-// own fields change: the states inside a Parallel or Map keep theirs.
+// ("JSONata" or "JSONPath"); machineLanguage is the language the state inherits (its
+// machine's, or its branch's or enclosing state's), which decides whether it needs its own
+// QueryLanguage field. The states inside a Parallel or Map inherit the state's language:
+// into JSONata they are converted with it; back to JSONPath they keep JSONata, now named
+// on each of them.
 func ConvertState(name string, state []byte, to, machineLanguage string) ([]byte, error) {
 	v, err := decodeJSON(state)
 	if err != nil {
@@ -58,7 +60,7 @@ func ConvertState(name string, state []byte, to, machineLanguage string) ([]byte
 	case langJSONPath:
 		if machineLanguage == langJSONata {
 			return nil, &ConvertError{State: name, Field: "QueryLanguage",
-				Msg: "a JSONata state machine cannot hold JSONPath states: set the machine's QueryLanguage to JSONPath first"}
+				Msg: "the state inherits JSONata (from its machine, its branch or the Parallel or Map around it), which cannot hold JSONPath states: convert that to JSONPath first"}
 		}
 		out, err = c.toJSONPath(st)
 	default:
@@ -96,7 +98,7 @@ func ConvertDefinition(definition []byte) ([]byte, error) {
 	return encodeJSON(out), nil
 }
 
-// convertMachine converts the states of a machine (or branch, or item processor). Decoded
+// convertMachine converts the states of a machine, a branch or an item processor. Decoded
 // objects cache their text, so the converted ones are new objects, never edited in place.
 func convertMachine(m *object) (*object, error) {
 	states, _ := m.get("States")
@@ -111,56 +113,92 @@ func convertMachine(m *object) (*object, error) {
 			converted.set(mem.key, mem.val)
 			continue
 		}
-		inner := newObject(st.len())
-		for _, f := range st.members {
-			v := f.val
-			switch f.key {
-			case "Branches":
-				if list, ok := v.([]any); ok {
-					branches := make([]any, len(list))
-					for i, b := range list {
-						branches[i] = b
-						if bo, ok := b.(*object); ok {
-							cb, err := convertMachine(bo)
-							if err != nil {
-								return nil, err
-							}
-							branches[i] = cb
-						}
-					}
-					v = branches
-				}
-			case "ItemProcessor", "Iterator":
-				if po, ok := v.(*object); ok {
-					cp, err := convertMachine(po)
-					if err != nil {
-						return nil, err
-					}
-					v = cp
-				}
-			}
-			inner.set(f.key, v)
-		}
-		if lang, _ := inner.get("QueryLanguage"); lang == langJSONata {
-			converted.set(mem.key, inner)
+		if lang, _ := st.get("QueryLanguage"); lang == langJSONata {
+			converted.set(mem.key, st)
 			continue
 		}
 		c := &converter{state: mem.key}
-		out, err := c.toJSONata(inner, false)
+		out, err := c.toJSONata(st, false)
 		if err != nil {
 			return nil, err
 		}
 		converted.set(mem.key, out)
 	}
+	return withStates(m, converted), nil
+}
+
+// withStates is machine m with other States.
+func withStates(m, states *object) *object {
 	out := newObject(m.len())
 	for _, f := range m.members {
 		if f.key == "States" {
-			out.set(f.key, converted)
+			out.set(f.key, states)
 		} else {
 			out.set(f.key, f.val)
 		}
 	}
-	return out, nil
+	return out
+}
+
+// nested applies convert to the machines inside a Parallel (Branches) or Map (ItemProcessor,
+// Iterator) field; other values are returned as they are.
+func nested(key string, v any, convert func(*object) (*object, error)) (any, error) {
+	switch key {
+	case "Branches":
+		list, ok := v.([]any)
+		if !ok {
+			return v, nil
+		}
+		out := make([]any, len(list))
+		for i, b := range list {
+			out[i] = b
+			if bo, ok := b.(*object); ok {
+				cb, err := convert(bo)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = cb
+			}
+		}
+		return out, nil
+	case "ItemProcessor", "Iterator":
+		if po, ok := v.(*object); ok {
+			return convert(po)
+		}
+	}
+	return v, nil
+}
+
+// markJSONata gives each state of a machine that names no language its own QueryLanguage
+// JSONata: the states inside a state converted back to JSONPath would otherwise inherit
+// JSONPath, which their JSONata fields do not speak.
+func markJSONata(m *object) (*object, error) {
+	states, _ := m.get("States")
+	so, ok := states.(*object)
+	if !ok {
+		return m, nil
+	}
+	marked := newObject(so.len())
+	for _, mem := range so.members {
+		st, ok := mem.val.(*object)
+		if !ok {
+			marked.set(mem.key, mem.val)
+			continue
+		}
+		if _, named := st.get("QueryLanguage"); named {
+			marked.set(mem.key, mem.val)
+			continue
+		}
+		out := newObject(st.len() + 1)
+		for _, f := range st.members {
+			out.set(f.key, f.val)
+			if f.key == "Type" {
+				out.set("QueryLanguage", langJSONata)
+			}
+		}
+		marked.set(mem.key, out)
+	}
+	return withStates(m, marked), nil
 }
 
 type converter struct {
@@ -362,7 +400,12 @@ func (c *converter) toJSONata(st *object, own bool) (*object, error) {
 		} else if slices.Contains(jsonPathFlowFields, m.key) {
 			emit()
 		} else {
-			out.set(m.key, m.val)
+			// The states inside inherit the language: they are converted with it.
+			v, err := nested(m.key, m.val, convertMachine)
+			if err != nil {
+				return nil, err
+			}
+			out.set(m.key, v)
 		}
 		if m.key == "Type" && own {
 			out.set("QueryLanguage", langJSONata)

@@ -132,7 +132,11 @@ func (c *converter) toJSONPath(st *object) (*object, error) {
 			}
 			out.set(m.key, m.val)
 		default:
-			out.set(m.key, m.val)
+			v, err := nested(m.key, m.val, markJSONata)
+			if err != nil {
+				return nil, err
+			}
+			out.set(m.key, v)
 		}
 	}
 	return out, nil

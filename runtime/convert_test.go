@@ -125,7 +125,19 @@ func TestConvertState(t *testing.T) {
 		state:   `{"Type":"Pass","End":true}`,
 		to:      "JSONPath",
 		machine: "JSONata",
-		err:     `cannot convert "S" QueryLanguage: a JSONata state machine cannot hold JSONPath states: set the machine's QueryLanguage to JSONPath first`,
+		err:     `cannot convert "S" QueryLanguage: the state inherits JSONata (from its machine, its branch or the Parallel or Map around it), which cannot hold JSONPath states: convert that to JSONPath first`,
+	}, {
+		name:    "the states inside a Parallel inherit its language: they are converted with it",
+		state:   `{"Type":"Parallel","Branches":[{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"a.$":"$.x"},"End":true}}}],"ResultPath":null,"End":true}`,
+		to:      "JSONata",
+		machine: "JSONPath",
+		want:    `{"Type":"Parallel","QueryLanguage":"JSONata","Branches":[{"StartAt":"P","States":{"P":{"Type":"Pass","Output":{"a":"{% $states.input.x %}"},"End":true}}}],"Output":"{% $states.input %}","End":true}`,
+	}, {
+		name:    "back to JSONPath, the states inside keep JSONata, named on each",
+		state:   `{"Type":"Parallel","QueryLanguage":"JSONata","Branches":[{"StartAt":"P","States":{"P":{"Type":"Pass","Output":{"a":"{% $states.input.x %}"},"End":true}}}],"End":true}`,
+		to:      "JSONPath",
+		machine: "JSONPath",
+		want:    `{"Type":"Parallel","Branches":[{"StartAt":"P","States":{"P":{"Type":"Pass","QueryLanguage":"JSONata","Output":{"a":"{% $states.input.x %}"},"End":true}}}],"End":true}`,
 	}, {
 		name:    "a filter has no JSONata counterpart here",
 		state:   `{"Type":"Pass","Parameters":{"ok.$":"$.users[?(@.status == 0)]"},"End":true}`,
