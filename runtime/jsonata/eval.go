@@ -458,7 +458,7 @@ func (ev *evaluator) step(e *node, input *arr, env *frame, last bool) (*arr, err
 		}
 		return r, nil
 	}
-	var results []any
+	results := make([]any, 0, len(input.items))
 	for _, item := range input.items {
 		r, err := ev.eval(e, item, env)
 		if err != nil {
@@ -473,12 +473,12 @@ func (ev *evaluator) step(e *node, input *arr, env *frame, last bool) (*arr, err
 			results = append(results, r)
 		}
 	}
-	out := newSeq()
 	if last && len(results) == 1 {
 		if a, ok := results[0].(*arr); ok && !a.seq {
 			return a, nil
 		}
 	}
+	out := &arr{items: make([]any, 0, len(results)), seq: true}
 	for _, r := range results {
 		if a, ok := r.(*arr); ok && !a.cons {
 			out.items = append(out.items, a.items...)

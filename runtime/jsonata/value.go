@@ -209,6 +209,56 @@ type tuple map[string]any
 
 func newSeq(items ...any) *arr { return &arr{items: items, seq: true} }
 
+// fillMembers converts the members of x into the empty object o.
+func fillMembers(o *Object, x Members) {
+	n := x.Len()
+	for i := range n {
+		k, e := x.Member(i)
+		if _, isIndex := arrayIndex(k); isIndex || n > indexedKeys {
+			o.Set(k, toInternal(e)) // ordered as JavaScript orders it, or indexed
+			continue
+		}
+		// Members have distinct keys: the common case appends.
+		o.keys = append(o.keys, k)
+		o.vals = append(o.vals, toInternal(e))
+	}
+}
+
+// membersSlab holds the objects converted from a list of objects (a state's items, say)
+// in three allocations instead of one or more per object. Each object's slices have their
+// exact capacity, so a Set that adds a key moves that object's out of the slab.
+type membersSlab struct {
+	objects []Object
+	keys    []string
+	vals    []any
+}
+
+// newMembersSlab sizes a slab for the small objects of list; nil when it has few.
+func newMembersSlab(list []any) *membersSlab {
+	count, total := 0, 0
+	for _, e := range list {
+		if m, ok := e.(Members); ok {
+			count++
+			total += m.Len()
+		}
+	}
+	if count < 4 {
+		return nil
+	}
+	return &membersSlab{objects: make([]Object, count), keys: make([]string, 0, total), vals: make([]any, 0, total)}
+}
+
+// object converts m into the slab's next object.
+func (s *membersSlab) object(m Members) *Object {
+	o := &s.objects[0]
+	s.objects = s.objects[1:]
+	n, at := m.Len(), len(s.keys)
+	s.keys, s.vals = s.keys[:at+n], s.vals[:at+n]
+	o.keys, o.vals = s.keys[at:at:at+n], s.vals[at:at:at+n]
+	fillMembers(o, m)
+	return o
+}
+
 // toInternal converts an external value into the evaluator's model.
 func toInternal(v any) any {
 	switch x := v.(type) {
@@ -218,7 +268,12 @@ func toInternal(v any) any {
 		return nil
 	case []any:
 		a := &arr{items: make([]any, len(x))}
+		slab := newMembersSlab(x)
 		for i, e := range x {
+			if m, ok := e.(Members); ok && slab != nil {
+				a.items[i] = slab.object(m)
+				continue
+			}
 			a.items[i] = toInternal(e)
 		}
 		return a
@@ -233,10 +288,7 @@ func toInternal(v any) any {
 		return o
 	case Members:
 		o := newObjectCap(x.Len())
-		for i := range x.Len() {
-			k, e := x.Member(i)
-			o.Set(k, toInternal(e))
-		}
+		fillMembers(o, x)
 		return o
 	case map[string]any:
 		keys := make([]string, 0, len(x))
