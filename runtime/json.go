@@ -36,6 +36,9 @@ type object struct {
 	// shared, read-only, between goroutines (Map iterations, Parallel branches), hence
 	// atomic. A payload check at every state then costs only what changed.
 	size atomic.Int64
+	// canonical caches whether JavaScript reads the object's JSON the same (0: not known,
+	// 1: yes, 2: no), for JSONata results that pass it on (jsonata.CanonicalCache).
+	canonical atomic.Int32
 	// text is the object's compact JSON when the decoder read it written so (no white
 	// space, no escapes, no repeated key): encoding it is then a copy, and a document that
 	// flows through states mostly unchanged is not re-encoded piece by piece.

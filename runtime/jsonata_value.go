@@ -18,6 +18,28 @@ func (o *object) Len() int { return len(o.members) }
 // Member returns the i-th key and value.
 func (o *object) Member(i int) (string, any) { return o.members[i].key, o.members[i].val }
 
+// CanonicalJSON and SetCanonicalJSON remember, on an object that never changes, whether
+// JavaScript reads its JSON the same (jsonata.CanonicalCache), so an object that flows
+// through JSONata states unchanged is checked once.
+func (o *object) CanonicalJSON() (canonical, known bool) {
+	switch o.canonical.Load() {
+	case 1:
+		return true, true
+	case 2:
+		return false, true
+	}
+	return false, false
+}
+
+// SetCanonicalJSON remembers the answer.
+func (o *object) SetCanonicalJSON(canonical bool) {
+	if canonical {
+		o.canonical.Store(1)
+	} else {
+		o.canonical.Store(2)
+	}
+}
+
 // fromJSONata converts an engine result into a runtime value; ok is false for what JSON
 // cannot hold (a function). Numbers are written as JavaScript prints them (1e21, 0.1),
 // which is how AWS shows JSONata results.
@@ -35,6 +57,10 @@ func fromJSONata(v any) (out any, ok bool) {
 			}
 		}
 		return items, true
+	case *object:
+		// An object of the state's data that the expression passed on unchanged, and whose
+		// JSON reads the same in JavaScript (the engine checked): shared, not copied.
+		return t, true
 	case *jsonata.Object:
 		o := newObject(t.Len())
 		for _, k := range t.Keys() {

@@ -329,8 +329,8 @@ func (ev *evaluator) transformFunc(e *node, env *frame) any {
 					return nil, errVal("T2011", e.update.pos, "", update)
 				}
 				if mo, ok := m.(*Object); ok {
-					for ki, k := range uo.keys {
-						mo.Set(k, uo.vals[ki])
+					for ki, k := range uo.Keys() {
+						mo.Set(k, uo.values()[ki])
 					}
 				}
 			}
@@ -372,8 +372,9 @@ func deepClone(v any) any {
 		}
 		return out
 	case *Object:
-		o := &Object{keys: slices.Clone(x.keys), vals: make([]any, len(x.vals)), index: x.index}
-		for i, e := range x.vals {
+		vals := x.values()
+		o := &Object{keys: slices.Clone(x.keys), vals: make([]any, len(vals)), index: x.index}
+		for i, e := range vals {
 			o.vals[i] = deepClone(e)
 		}
 		if o.index != nil {

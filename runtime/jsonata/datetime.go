@@ -74,8 +74,8 @@ func fnFormatNumber(c *call, a []any) (any, error) {
 	var opts map[string]string
 	if o, ok := argAt(a, 2).(*Object); ok {
 		opts = map[string]string{}
-		for ki, k := range o.keys {
-			if s, ok := o.vals[ki].(string); ok {
+		for ki, k := range o.Keys() {
+			if s, ok := o.values()[ki].(string); ok {
 				opts[k] = s
 			}
 		}

@@ -270,7 +270,7 @@ func wildcard(input any) any {
 	var vals []any
 	switch x := input.(type) {
 	case *Object:
-		vals = append(vals, x.vals...)
+		vals = append(vals, x.values()...)
 	case *arr:
 		vals = x.items
 	}
@@ -318,7 +318,7 @@ func recurseDescendants(v any, res *arr) {
 		return
 	case *Object:
 		res.items = append(res.items, v)
-		for _, e := range x.vals {
+		for _, e := range x.values() {
 			recurseDescendants(e, res)
 		}
 		return

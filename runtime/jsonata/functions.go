@@ -331,13 +331,13 @@ func init() {
 			return nil, nil
 		}
 		res := NewObject()
-		for ki, k := range o.keys {
-			v, err := c.hof(a[1], o.vals[ki], k, o)
+		for ki, k := range o.Keys() {
+			v, err := c.hof(a[1], o.values()[ki], k, o)
 			if err != nil {
 				return nil, err
 			}
 			if toBool(v) {
-				res.Set(k, o.vals[ki])
+				res.Set(k, o.values()[ki])
 			}
 		}
 		if res.Len() == 0 {
@@ -362,8 +362,8 @@ func init() {
 		res := NewObject()
 		for _, x := range a[0].(*arr).items {
 			if o, ok := x.(*Object); ok {
-				for ki, k := range o.keys {
-					res.Set(k, o.vals[ki])
+				for ki, k := range o.Keys() {
+					res.Set(k, o.values()[ki])
 				}
 			}
 		}
@@ -389,8 +389,8 @@ func init() {
 		if !ok {
 			return res, nil
 		}
-		for ki, k := range o.keys {
-			v, err := c.hof(a[1], o.vals[ki], k, o)
+		for ki, k := range o.Keys() {
+			v, err := c.hof(a[1], o.values()[ki], k, o)
 			if err != nil {
 				return nil, err
 			}
@@ -675,7 +675,7 @@ func toBool(v any) bool {
 		}
 		return false
 	case *Object:
-		return len(x.keys) > 0
+		return x.Len() > 0
 	case *lambda:
 		return true // a jsonata.js function value is a non-empty object
 	case *native:
@@ -737,7 +737,7 @@ func findInfinite(v any) (float64, bool) {
 			}
 		}
 	case *Object:
-		for _, e := range x.vals {
+		for _, e := range x.values() {
 			if f, ok := findInfinite(e); ok {
 				return f, true
 			}
@@ -841,7 +841,7 @@ func keysOf(v any) any {
 			}
 		}
 	case *Object:
-		for _, k := range x.keys {
+		for _, k := range x.Keys() {
 			res.items = append(res.items, k)
 		}
 	}
@@ -858,9 +858,9 @@ func spread(v any) any {
 		return res
 	case *Object:
 		res := newSeq()
-		for ki, k := range x.keys {
+		for ki, k := range x.Keys() {
 			o := NewObject()
-			o.Set(k, x.vals[ki])
+			o.Set(k, x.values()[ki])
 			res.items = append(res.items, o)
 		}
 		return res

@@ -27,6 +27,40 @@ type Object struct {
 	keys  []string
 	vals  []any          // vals[i] is the value of keys[i]
 	index map[string]int // key -> position, when the object has more than indexedKeys keys
+	// view is the caller's object (Members) this one was read from, while it stands for
+	// it unchanged: its members are read when first needed (pending until then), and an
+	// unchanged view goes back to the caller as the caller's own object. A state's
+	// expression that reads two fields of a large input, or passes it on, then costs what
+	// it reads, not the input's size.
+	view    Members
+	pending bool
+}
+
+// load reads a pending view's members; nested objects become views in turn.
+func (o *Object) load() {
+	if !o.pending {
+		return
+	}
+	o.pending = false
+	n := o.view.Len()
+	if cap(o.keys) >= n && cap(o.vals) >= n {
+		// room set aside when the view was made (newViews)
+	} else if n <= 4 {
+		s := &struct {
+			k [4]string
+			v [4]any
+		}{}
+		o.keys, o.vals = s.k[:0:n], s.v[:0:n]
+	} else {
+		o.keys, o.vals = make([]string, 0, n), make([]any, 0, n)
+	}
+	fillMembers(o, o.view)
+}
+
+// values returns the values in key order. The caller must not modify it.
+func (o *Object) values() []any {
+	o.load()
+	return o.vals
 }
 
 // indexedKeys is the number of keys beyond which an object keeps an index.
@@ -62,6 +96,7 @@ func newObjectCap(n int) *Object {
 
 // find returns the position of key, or -1.
 func (o *Object) find(key string) int {
+	o.load()
 	if o.index != nil {
 		if i, ok := o.index[key]; ok {
 			return i
@@ -94,6 +129,13 @@ func (o *Object) value(key string) any {
 // array indexes ("0", "42") come first in numeric order, as in a JavaScript
 // object, so that results keep jsonata.js's key order.
 func (o *Object) Set(key string, v any) {
+	o.load()
+	o.view = nil // changed: no longer the caller's object
+	o.put(key, v)
+}
+
+// put is Set on an object being built.
+func (o *Object) put(key string, v any) {
 	if i := o.find(key); i >= 0 {
 		o.vals[i] = v
 		return
@@ -156,6 +198,7 @@ func (o *Object) Delete(key string) {
 	if i < 0 {
 		return
 	}
+	o.view = nil
 	// Copies, not in place: the slices may be shared with a clone's source.
 	o.keys = append(o.keys[:i:i], o.keys[i+1:]...)
 	o.vals = append(o.vals[:i:i], o.vals[i+1:]...)
@@ -166,10 +209,18 @@ func (o *Object) Delete(key string) {
 }
 
 // Keys returns the keys in insertion order. The caller must not modify it.
-func (o *Object) Keys() []string { return o.keys }
+func (o *Object) Keys() []string {
+	o.load()
+	return o.keys
+}
 
 // Len returns the number of keys.
-func (o *Object) Len() int { return len(o.keys) }
+func (o *Object) Len() int {
+	if o.pending {
+		return o.view.Len()
+	}
+	return len(o.keys)
+}
 
 // Function is a function value: a lambda, a built-in, a partial application
 // or a Go function bound by the caller. Functions may be returned by Eval and
@@ -215,7 +266,7 @@ func fillMembers(o *Object, x Members) {
 	for i := range n {
 		k, e := x.Member(i)
 		if _, isIndex := arrayIndex(k); isIndex || n > indexedKeys {
-			o.Set(k, toInternal(e)) // ordered as JavaScript orders it, or indexed
+			o.put(k, toInternal(e)) // ordered as JavaScript orders it, or indexed
 			continue
 		}
 		// Members have distinct keys: the common case appends.
@@ -224,17 +275,16 @@ func fillMembers(o *Object, x Members) {
 	}
 }
 
-// membersSlab holds the objects converted from a list of objects (a state's items, say)
-// in three allocations instead of one or more per object. Each object's slices have their
-// exact capacity, so a Set that adds a key moves that object's out of the slab.
-type membersSlab struct {
+// views makes the views of the objects of a list (a state's items, say), with room for
+// their members, in three allocations instead of one or two per object.
+type views struct {
 	objects []Object
 	keys    []string
 	vals    []any
 }
 
-// newMembersSlab sizes a slab for the small objects of list; nil when it has few.
-func newMembersSlab(list []any) *membersSlab {
+// newViews sizes the views of list's objects; nil when it has few.
+func newViews(list []any) *views {
 	count, total := 0, 0
 	for _, e := range list {
 		if m, ok := e.(Members); ok {
@@ -245,17 +295,18 @@ func newMembersSlab(list []any) *membersSlab {
 	if count < 4 {
 		return nil
 	}
-	return &membersSlab{objects: make([]Object, count), keys: make([]string, 0, total), vals: make([]any, 0, total)}
+	return &views{objects: make([]Object, count), keys: make([]string, total), vals: make([]any, total)}
 }
 
-// object converts m into the slab's next object.
-func (s *membersSlab) object(m Members) *Object {
-	o := &s.objects[0]
-	s.objects = s.objects[1:]
-	n, at := m.Len(), len(s.keys)
-	s.keys, s.vals = s.keys[:at+n], s.vals[:at+n]
-	o.keys, o.vals = s.keys[at:at:at+n], s.vals[at:at:at+n]
-	fillMembers(o, m)
+// next is the view of m, the list's next object.
+func (v *views) next(m Members) *Object {
+	o := &v.objects[0]
+	v.objects = v.objects[1:]
+	n := m.Len()
+	// Each view's room has its exact capacity: a key added later moves that object's out.
+	o.keys, o.vals = v.keys[:0:n], v.vals[:0:n]
+	v.keys, v.vals = v.keys[n:], v.vals[n:]
+	o.view, o.pending = m, true
 	return o
 }
 
@@ -268,18 +319,18 @@ func toInternal(v any) any {
 		return nil
 	case []any:
 		a := &arr{items: make([]any, len(x))}
-		slab := newMembersSlab(x)
+		views := newViews(x)
 		for i, e := range x {
-			if m, ok := e.(Members); ok && slab != nil {
-				a.items[i] = slab.object(m)
+			if m, ok := e.(Members); ok && views != nil {
+				a.items[i] = views.next(m)
 				continue
 			}
 			a.items[i] = toInternal(e)
 		}
 		return a
 	case *Object:
-		o := &Object{keys: slices.Clone(x.keys), vals: make([]any, len(x.vals))}
-		for i, e := range x.vals {
+		o := &Object{keys: slices.Clone(x.Keys()), vals: make([]any, x.Len())}
+		for i, e := range x.values() {
 			o.vals[i] = toInternal(e)
 		}
 		if len(o.keys) > indexedKeys {
@@ -287,9 +338,7 @@ func toInternal(v any) any {
 		}
 		return o
 	case Members:
-		o := newObjectCap(x.Len())
-		fillMembers(o, x)
-		return o
+		return &Object{view: x, pending: true}
 	case map[string]any:
 		keys := make([]string, 0, len(x))
 		for k := range x {
@@ -345,9 +394,13 @@ func toExternal(v any) any {
 		}
 		return out
 	case *Object:
-		o := newObjectCap(len(x.keys))
+		if x.view != nil && canonicalJSON(x.view) {
+			return x.view // unchanged, and JSON text that JavaScript would write the same
+		}
+		o := newObjectCap(x.Len())
+		vals := x.values()
 		for ki, k := range x.keys {
-			e := x.vals[ki]
+			e := vals[ki]
 			if e == nil {
 				continue
 			}
@@ -490,8 +543,9 @@ func writeJSON(b *strings.Builder, v any, indent, cur string, prec15 bool) {
 		b.WriteByte('{')
 		inner := cur + indent
 		first := true
+		vals := x.values()
 		for ki, k := range x.keys {
-			e := x.vals[ki]
+			e := vals[ki]
 			if e == nil || (isFunc(e) && !prec15) {
 				continue
 			}
@@ -656,12 +710,13 @@ func deepEqual(a, b any) bool {
 		if x == y {
 			return true
 		}
-		if len(x.vals) != len(y.vals) {
+		if x.Len() != y.Len() {
 			return false
 		}
+		vals := x.values()
 		for i, k := range x.keys {
 			w, ok := y.Get(k)
-			if !ok || !deepEqual(x.vals[i], w) {
+			if !ok || !deepEqual(vals[i], w) {
 				return false
 			}
 		}
