@@ -280,7 +280,7 @@ func (p *probe) item(i, n int, v any) {
 }
 
 // The order of the steps, to tell which one a failure stopped; a Map has its items' step
-// (mapItemsStep) after the effective input.
+// (ItemsPath, or Items in JSONata) after the effective input.
 var (
 	stepOrder        = []string{StepInputPath, StepParameters, StepResult, StepResultSelector, StepAssign, StepResultPath, StepOutputPath}
 	jsonataStepOrder = []string{StepArguments, StepResult, StepAssign, StepOutput}
