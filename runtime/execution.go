@@ -533,7 +533,11 @@ func overlay(o, over *object) {
 		inner, isObject := m.val.(*object)
 		if old, ok := o.get(m.key); ok && isObject {
 			if target, ok := old.(*object); ok {
-				overlay(target, inner)
+				// One level only: a field's value (Execution.Input) is replaced whole, never
+				// merged into, since it may be the state's own data.
+				for _, f := range inner.members {
+					target.set(f.key, f.val)
+				}
 				continue
 			}
 		}

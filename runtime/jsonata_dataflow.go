@@ -15,7 +15,7 @@ func (x *execution) jsonataFlow(b *StateBase, sr *stateRun, raw any, work func(e
 			return nil, err
 		}
 	}
-	x.observe(StepParameters, effective)
+	x.observe(StepArguments, effective)
 	result, err := work(effective)
 	if err != nil {
 		return nil, err
@@ -39,7 +39,7 @@ func (x *execution) jsonataFlow(b *StateBase, sr *stateRun, raw any, work func(e
 			return nil, err
 		}
 	}
-	x.observe(StepOutputPath, output)
+	x.observe(StepOutput, output)
 	sr.assigned = assigned
 	return output, nil
 }
@@ -73,6 +73,11 @@ func (x *execution) evaluationFailed(sr *stateRun, err error) error {
 		return nil
 	}
 	f.evaluationRecorded = true
+	if x.probe != nil && f.location != "" {
+		// Recorded here first, so it is the tested state's own field, not one of a state
+		// inside it (a frame has no probe, and marks the failure recorded).
+		x.probe.evaluationFailed(f.location)
+	}
 	cause := f.Cause
 	if prefixed, ok := x.inState(sr, f).(*Error); ok {
 		cause = prefixed.Cause

@@ -132,7 +132,7 @@ func TestJSONataTestState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != runtime.TestSucceeded || string(got.AfterParameters) != `{"n":1}` ||
+	if got.Status != runtime.TestSucceeded || string(got.AfterArguments) != `{"n":1}` || got.AfterParameters != nil ||
 		string(got.Output) != `{"got":42,"state":"T"}` || string(got.Variables["v"]) != `42` {
 		t.Errorf("got %+v", got)
 	}

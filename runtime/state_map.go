@@ -387,7 +387,7 @@ func (x *execution) runItems(s *MapState, sr *stateRun, input any) (any, error) 
 			}
 			return nil, err
 		}
-		x.observe(StepItemsPath, m.items)
+		x.observe(s.itemsStep(), m.items)
 	}
 	if err := m.prepare(in); err != nil {
 		return nil, err
@@ -405,8 +405,11 @@ func (x *execution) runItems(s *MapState, sr *stateRun, input any) (any, error) 
 func (x *execution) mapItems(s *MapState, sr *stateRun, input any) ([]any, error) {
 	if s.jsonata != nil && s.jsonata.items != nil {
 		items, err := sr.jsonata.array(s.jsonata.items)
-		x.observe(StepItemsPath, items)
-		return items, err
+		if err != nil {
+			return nil, err
+		}
+		x.observe(StepItems, items)
+		return items, nil
 	}
 	v := input
 	if s.ItemsPath != nil {
@@ -423,8 +426,16 @@ func (x *execution) mapItems(s *MapState, sr *stateRun, input any) ([]any, error
 		}
 		return nil, f
 	}
-	x.observe(StepItemsPath, items)
+	x.observe(s.itemsStep(), items)
 	return items, nil
+}
+
+// itemsStep is the step TestState reports the items under: ItemsPath, or Items in JSONata.
+func (s *MapState) itemsStep() string {
+	if s.jsonata != nil {
+		return StepItems
+	}
+	return StepItemsPath
 }
 
 // prepare makes the jobs of the items (batches, with an ItemBatcher) and takes in what a

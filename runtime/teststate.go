@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -17,7 +18,11 @@ import (
 // probe), so what it shows is what a run would do.
 
 // The steps of a state's data flow, in the order they run. TestStateResult.FailedStep names
-// the one a failure happened in.
+// the one a failure happened in. A JSONPath state goes through InputPath, Parameters, the
+// result, ResultSelector, Assign, ResultPath and OutputPath; a JSONata state through
+// Arguments, the result, Assign and Output (Assign and Output both see $states.result and
+// the variables as they were on entry; the runtime evaluates Assign first). A Map reads its
+// items (ItemsPath, or Items in JSONata) before its iterations run.
 const (
 	StepInputPath      = "InputPath"
 	StepParameters     = "Parameters"
@@ -27,6 +32,16 @@ const (
 	StepAssign         = "Assign"
 	StepResultPath     = "ResultPath"
 	StepOutputPath     = "OutputPath"
+
+	StepArguments = "Arguments"
+	StepItems     = "Items"
+	StepOutput    = "Output"
+)
+
+// The query languages a state's fields are written in (TestStateResult.QueryLanguage).
+const (
+	QueryJSONPath = "JSONPath"
+	QueryJSONata  = "JSONata"
 )
 
 // The statuses of a tested state, with the names AWS's TestState gives them.
@@ -71,12 +86,19 @@ type TestStateOptions struct {
 type TestStateResult struct {
 	State string `json:"state"`
 	Type  string `json:"type"`
+	// QueryLanguage is QueryJSONPath or QueryJSONata: which steps the state has.
+	QueryLanguage string `json:"queryLanguage"`
 	// Status is TestSucceeded, TestFailed, TestCaughtError or TestRetriable.
 	Status          string          `json:"status"`
 	Input           json.RawMessage `json:"input"`
 	AfterInputPath  json.RawMessage `json:"afterInputPath,omitempty"`
 	AfterParameters json.RawMessage `json:"afterParameters,omitempty"`
-	AfterItemsPath  json.RawMessage `json:"afterItemsPath,omitempty"`
+	// AfterArguments is, for a JSONata state, the effective input: what Arguments made of
+	// $states.input (the input itself without Arguments).
+	AfterArguments json.RawMessage `json:"afterArguments,omitempty"`
+	// AfterItemsPath is, for a Map state, its items: what ItemsPath (or, in JSONata, Items)
+	// selected.
+	AfterItemsPath json.RawMessage `json:"afterItemsPath,omitempty"`
 	// AfterItemSelector is, for a Map state, the input of each iteration: what ItemSelector
 	// (or ItemBatcher) made of each item.
 	AfterItemSelector   json.RawMessage `json:"afterItemSelector,omitempty"`
@@ -90,7 +112,9 @@ type TestStateResult struct {
 	// Variables are the variables the state assigned, each as JSON.
 	Variables map[string]json.RawMessage `json:"variables,omitempty"`
 	// Error and Cause are the failure (also when it was caught or would be retried);
-	// FailedStep is the step it happened in ("" for a Fail state, whose purpose it is).
+	// FailedStep is the step it happened in ("" for a Fail state, whose purpose it is); for
+	// a JSONata expression that failed, the field it is in ("Arguments", "Condition",
+	// "Items", "ItemSelector", "Assign", "Output", "TimeoutSeconds"...).
 	Error      string `json:"error,omitempty"`
 	Cause      string `json:"cause,omitempty"`
 	FailedStep string `json:"failedStep,omitempty"`
@@ -141,7 +165,7 @@ func TestState(ctx context.Context, def *Definition, state string, input json.Ra
 		return TestStateResult{}, fmt.Errorf("runtime: test state %q: %w", state, err)
 	}
 	x.vars = newScope(outer)
-	p := &probe{steps: map[string]any{}, retries: opts.RetrierRetryCount}
+	p := &probe{steps: map[string]any{}, retries: opts.RetrierRetryCount, jsonata: b.jsonata, isMap: b.Type == "Map"}
 	if len(opts.Context) > 0 {
 		v, err := decodeJSON(opts.Context)
 		o, ok := v.(*object)
@@ -152,7 +176,10 @@ func TestState(ctx context.Context, def *Definition, state string, input json.Ra
 	}
 	x.probe = p
 
-	res := TestStateResult{State: state, Type: b.Type, Input: encodeJSON(x.input)}
+	res := TestStateResult{State: state, Type: b.Type, QueryLanguage: QueryJSONPath, Input: encodeJSON(x.input)}
+	if b.jsonata {
+		res.QueryLanguage = QueryJSONata
+	}
 	out, next, runErr := x.runState(state, st, x.input, nil, nil)
 	if b.Type == "Wait" {
 		res.Waited = clock.now.Sub(opts.Start)
@@ -226,6 +253,10 @@ type probe struct {
 	// stateConfiguration.retrierRetryCount); context is laid over $$ (its context).
 	retries int
 	context *object
+	// jsonata and isMap say which steps the state has; field is the JSONata field whose
+	// expression failed ("Output", "Assign/total"), as the failure's location gives it.
+	jsonata, isMap bool
+	field          string
 }
 
 // observe records the value after a step of the tested state; a no-op in normal runs.
@@ -248,18 +279,44 @@ func (p *probe) item(i, n int, v any) {
 	p.items[i] = v
 }
 
-// stepOrder is the order of the steps, to tell which one a failure stopped.
-var stepOrder = []string{StepInputPath, StepParameters, StepResult, StepResultSelector, StepAssign, StepResultPath, StepOutputPath}
+// The order of the steps, to tell which one a failure stopped; a Map has its items' step
+// (ItemsPath, or Items in JSONata) after the effective input.
+var (
+	stepOrder        = []string{StepInputPath, StepParameters, StepResult, StepResultSelector, StepAssign, StepResultPath, StepOutputPath}
+	jsonataStepOrder = []string{StepArguments, StepResult, StepAssign, StepOutput}
+)
 
-// failedStep is the first step that did not complete.
+// evaluationFailed notes the field of the tested state whose expression failed.
+func (p *probe) evaluationFailed(location string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.field == "" {
+		p.field = location
+	}
+}
+
+// failedStep is the JSONata field whose expression failed, else the first step that did
+// not complete.
 func (p *probe) failedStep() string {
-	for _, s := range stepOrder {
+	if p.field != "" {
+		field, _, _ := strings.Cut(p.field, "/")
+		return field
+	}
+	order, items := stepOrder, StepItemsPath
+	if p.jsonata {
+		order, items = jsonataStepOrder, StepItems
+	}
+	if p.isMap {
+		at := slices.Index(order, StepResult)
+		order = slices.Insert(slices.Clone(order), at, items)
+	}
+	for _, s := range order {
 		if _, ok := p.steps[s]; !ok {
 			return s
 		}
 	}
 	// Every step ran: what failed came after them (the output's size, the variables' limits).
-	return StepOutputPath
+	return order[len(order)-1]
 }
 
 // fill copies the recorded values into the result.
@@ -267,8 +324,8 @@ func (p *probe) fill(r *TestStateResult) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for step, dst := range map[string]*json.RawMessage{
-		StepInputPath: &r.AfterInputPath, StepParameters: &r.AfterParameters, StepItemsPath: &r.AfterItemsPath,
-		StepResult: &r.Result, StepResultSelector: &r.AfterResultSelector, StepResultPath: &r.AfterResultPath,
+		StepInputPath: &r.AfterInputPath, StepParameters: &r.AfterParameters, StepArguments: &r.AfterArguments,
+		StepItemsPath: &r.AfterItemsPath, StepItems: &r.AfterItemsPath, StepResult: &r.Result, StepResultSelector: &r.AfterResultSelector, StepResultPath: &r.AfterResultPath,
 	} {
 		if v, ok := p.steps[step]; ok {
 			*dst = encodeJSON(v)

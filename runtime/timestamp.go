@@ -59,6 +59,10 @@ func parseTimestamp(s string) (time.Time, bool) {
 }
 
 // formatTimestamp renders a time as AWS renders context object times (UTC, milliseconds).
+// FormatContextTime writes t as the context object writes its times (StartTime,
+// EnteredTime): UTC, to the millisecond.
+func FormatContextTime(t time.Time) string { return formatTimestamp(t) }
+
 func formatTimestamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000Z")
 }

@@ -86,6 +86,20 @@ func (db *DB) FindWaitingTasksOf(ctx context.Context, executionID int64) ([]reso
 	return collect(rows, err, "find waiting tasks", scanCallback)
 }
 
+// FindCallbackTaskSubmitted returns the callback task of an execution whose TaskSubmitted
+// event is eventID: the task one visit of a Task state submitted, whose token its $$ had.
+func (db *DB) FindCallbackTaskSubmitted(ctx context.Context, executionID, eventID int64) (resource.CallbackTask, error) {
+	t, err := scanCallback(db.sql.QueryRowContext(ctx, `SELECT `+callbackColumns+` FROM `+callbackJoins+`
+		WHERE t.execution_id = ? AND t.submitted_event = ? ORDER BY t.id DESC LIMIT 1`, executionID, eventID))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return resource.CallbackTask{}, fmt.Errorf("store: find callback task of event %d of execution %d: %w", eventID, executionID, err)
+	}
+	return t, nil
+}
+
 // FindExecutionTokens returns the task tokens of an execution's callback tasks, so pages can
 // mask them wherever the history shows them.
 func (db *DB) FindExecutionTokens(ctx context.Context, executionID int64) ([]string, error) {

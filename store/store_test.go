@@ -169,6 +169,13 @@ func TestHistoryDrivesExecutionAndCallbacks(t *testing.T) {
 	if diff := cmp.Diff(want, task); diff != "" {
 		t.Fatalf("task (-want +got):\n%s", diff)
 	}
+	// The execution page finds the task a visit submitted by its TaskSubmitted event.
+	if submitted, err := db.FindCallbackTaskSubmitted(ctx, e.ID, 5); err != nil || submitted.ID != task.ID || submitted.Token != "tok" {
+		t.Fatalf("task submitted by event 5: %+v, %v", submitted, err)
+	}
+	if _, err := db.FindCallbackTaskSubmitted(ctx, e.ID, 4); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("task submitted by event 4: %v, want ErrNotFound", err)
+	}
 
 	for _, ev := range []runtime.Event{
 		{ID: 6, Type: runtime.TaskSucceeded, State: "Approve", Details: runtime.EventDetails{Output: `{"ok":true}`}},

@@ -109,13 +109,19 @@ type Visit struct {
 	Cause        string `json:"cause,omitempty"`
 	// The visit's input is in the event ID; OutputEvent is its StateExited (0 before) and
 	// ResultEvent its last TaskSucceeded, whose output is the task's result (0 for none).
-	OutputEvent int64     `json:"-"`
-	ResultEvent int64     `json:"-"`
-	enteredAt   time.Time `json:"-"`
-	attempts    int
-	failed      bool
-	scope       *scope
+	OutputEvent int64 `json:"-"`
+	ResultEvent int64 `json:"-"`
+	// SubmittedEvent is the last TaskSubmitted of a .waitForTaskToken task (0 for none):
+	// the store keeps the task's token with it.
+	SubmittedEvent int64     `json:"-"`
+	enteredAt      time.Time `json:"-"`
+	attempts       int
+	failed         bool
+	scope          *scope
 }
+
+// EnteredAt is when the visit entered its state.
+func (v *Visit) EnteredAt() time.Time { return v.enteredAt }
 
 // NodeState is a node's status and how many times it ran (entries plus retries) in a scope,
 // and the last visit entered there (0 for none): the one a click on the node shows.
@@ -205,6 +211,7 @@ func (f *Fold) Apply(ev runtime.Event) Delta {
 		f.attempt(v)
 		f.setStatus(v, StateWaiting)
 	case ev.Type == runtime.TaskSubmitted && (ev.Details.TaskToken != "" || strings.HasSuffix(ev.Details.Resource, ".waitForTaskToken")):
+		v.SubmittedEvent = ev.ID
 		f.setStatus(v, StateWaiting)
 	case ev.Type == runtime.TaskSucceeded, ev.Type == runtime.ActivitySucceeded, ev.Type == runtime.LambdaFunctionSucceeded:
 		v.ResultEvent = ev.ID

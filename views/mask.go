@@ -1,6 +1,7 @@
 package views
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/stepstudio/stepstudio/runtime"
@@ -58,4 +59,28 @@ func MaskEvent(ev runtime.Event, tokens ...string) runtime.Event {
 	}
 	d.TaskToken = ""
 	return ev
+}
+
+// MaskTestStateResult masks the tokens in every value of a tested state's result: the
+// execution page recomputes a visit with the run's context, whose task token the
+// parameters may carry.
+func MaskTestStateResult(r runtime.TestStateResult, tokens ...string) runtime.TestStateResult {
+	if len(tokens) == 0 {
+		return r
+	}
+	for _, v := range []*json.RawMessage{&r.Input, &r.AfterInputPath, &r.AfterParameters, &r.AfterArguments, &r.AfterItemsPath,
+		&r.AfterItemSelector, &r.Result, &r.AfterResultSelector, &r.AfterResultPath, &r.Output} {
+		if *v != nil {
+			*v = json.RawMessage(MaskTokens(string(*v), tokens...))
+		}
+	}
+	if r.Variables != nil {
+		vars := make(map[string]json.RawMessage, len(r.Variables))
+		for k, v := range r.Variables {
+			vars[k] = json.RawMessage(MaskTokens(string(v), tokens...))
+		}
+		r.Variables = vars
+	}
+	r.Error, r.Cause = MaskTokens(r.Error, tokens...), MaskTokens(r.Cause, tokens...)
+	return r
 }

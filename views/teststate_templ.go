@@ -11,6 +11,7 @@ import templruntime "github.com/a-h/templ/runtime"
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/stepstudio/stepstudio/runtime"
@@ -26,35 +27,24 @@ type testStep struct {
 	Same bool
 	// Failed marks the step the failure happened in.
 	Failed bool
+	// optional steps are left out when they have no value, and change no value after them
+	// (a JSONata state's variables).
+	optional bool
 }
 
 // testSteps lists the steps a state of the result's type goes through, in the order they run,
-// up to the one that failed; the later ones were not reached and are left out.
+// up to the one that failed; the later ones were not reached and are left out. A JSONata
+// state's steps are Arguments, the result, Assign and Output; a JSONPath state's the paths.
 func testSteps(r runtime.TestStateResult) []testStep {
-	result := "what the state's work gave"
-	switch r.Type {
-	case "Task":
-		result = "what the task returned (the mock result: the studio calls nothing)"
-	case "Parallel":
-		result = "the branches' outputs"
-	case "Map":
-		result = "the iterations' outputs"
-	case "Choice", "Wait", "Succeed":
-		result = "the effective input, passed on"
+	all := jsonPathSteps(r)
+	if r.QueryLanguage == runtime.QueryJSONata {
+		all = jsonataSteps(r)
 	}
-	all := []testStep{
-		{Key: "Input", Label: "Input", Help: "the state's input", Value: r.Input},
-		{Key: runtime.StepInputPath, Label: "After InputPath", Help: "the part of the input the state works on", Value: r.AfterInputPath},
-		{Key: runtime.StepParameters, Label: "After Parameters", Help: "the effective input", Value: r.AfterParameters},
-		{Key: runtime.StepItemsPath, Label: "After ItemsPath", Help: "the items", Value: r.AfterItemsPath},
-		{Key: "ItemSelector", Label: "After ItemSelector", Help: "each iteration's input", Value: r.AfterItemSelector},
-		{Key: runtime.StepResult, Label: "Result", Help: result, Value: r.Result},
-		{Key: runtime.StepResultSelector, Label: "After ResultSelector", Help: "the result, reshaped", Value: r.AfterResultSelector},
-		{Key: runtime.StepResultPath, Label: "After ResultPath", Help: "the result placed into the input", Value: r.AfterResultPath},
-		{Key: runtime.StepOutputPath, Label: "Output", Help: "after OutputPath: what the next state gets", Value: r.Output},
-	}
-	if r.Status == runtime.TestCaughtError {
-		all[len(all)-1].Help = "the catcher's: the error output placed by its ResultPath"
+	// A field of the state's work (a Choice's Condition, a Wait's Seconds...) failed in its
+	// result's step.
+	failedKey := r.FailedStep
+	if failedKey != "" && !slices.ContainsFunc(all, func(s testStep) bool { return s.Key == failedKey }) {
+		failedKey = runtime.StepResult
 	}
 	var steps []testStep
 	var prev json.RawMessage
@@ -64,19 +54,20 @@ func testSteps(r runtime.TestStateResult) []testStep {
 			continue
 		case r.Type == "Map" && s.Key == runtime.StepParameters:
 			continue // a Map's Parameters are its ItemSelector
-		case r.Type != "Map" && (s.Key == runtime.StepItemsPath || s.Key == "ItemSelector"):
+		case r.Type != "Map" && (s.Key == runtime.StepItemsPath || s.Key == runtime.StepItems || s.Key == "ItemSelector"):
 			continue
 		}
-		failedHere := r.FailedStep != "" && s.Key == r.FailedStep && r.Status != runtime.TestCaughtError
-		if s.Value == nil && !failedHere && !(s.Key == runtime.StepOutputPath && r.Output != nil) {
-			if r.FailedStep == "" || r.Status == runtime.TestCaughtError {
+		output := s.Key == runtime.StepOutputPath || s.Key == runtime.StepOutput
+		failedHere := failedKey != "" && s.Key == failedKey && r.Status != runtime.TestCaughtError
+		if s.Value == nil && !failedHere && !(output && r.Output != nil) {
+			if r.FailedStep == "" || r.Status == runtime.TestCaughtError || s.optional {
 				continue
 			}
 			break // not reached
 		}
 		s.Failed = failedHere
-		s.Same = s.Value != nil && prev != nil && bytes.Equal(s.Value, prev) && s.Key != runtime.StepOutputPath
-		if s.Value != nil && s.Key != "ItemSelector" && s.Key != runtime.StepItemsPath {
+		s.Same = s.Value != nil && prev != nil && bytes.Equal(s.Value, prev) && !output && !s.optional
+		if s.Value != nil && s.Key != "ItemSelector" && s.Key != runtime.StepItemsPath && s.Key != runtime.StepItems && !s.optional {
 			prev = s.Value
 		}
 		steps = append(steps, s)
@@ -85,6 +76,67 @@ func testSteps(r runtime.TestStateResult) []testStep {
 		}
 	}
 	return steps
+}
+
+// resultHelp says what a state's result is.
+func resultHelp(typ string) string {
+	switch typ {
+	case "Task":
+		return "what the task returned (the mock result: the studio calls nothing)"
+	case "Parallel":
+		return "the branches' outputs"
+	case "Map":
+		return "the iterations' outputs"
+	case "Choice", "Wait", "Succeed":
+		return "the effective input, passed on"
+	}
+	return "what the state's work gave"
+}
+
+// jsonPathSteps are the steps of a JSONPath state.
+func jsonPathSteps(r runtime.TestStateResult) []testStep {
+	all := []testStep{
+		{Key: "Input", Label: "Input", Help: "the state's input", Value: r.Input},
+		{Key: runtime.StepInputPath, Label: "After InputPath", Help: "the part of the input the state works on", Value: r.AfterInputPath},
+		{Key: runtime.StepParameters, Label: "After Parameters", Help: "the effective input", Value: r.AfterParameters},
+		{Key: runtime.StepItemsPath, Label: "After ItemsPath", Help: "the items", Value: r.AfterItemsPath},
+		{Key: "ItemSelector", Label: "After ItemSelector", Help: "each iteration's input", Value: r.AfterItemSelector},
+		{Key: runtime.StepResult, Label: "Result", Help: resultHelp(r.Type), Value: r.Result},
+		{Key: runtime.StepResultSelector, Label: "After ResultSelector", Help: "the result, reshaped", Value: r.AfterResultSelector},
+		{Key: runtime.StepResultPath, Label: "After ResultPath", Help: "the result placed into the input", Value: r.AfterResultPath},
+		{Key: runtime.StepOutputPath, Label: "Output", Help: "after OutputPath: what the next state gets", Value: r.Output},
+	}
+	if r.Status == runtime.TestCaughtError {
+		all[len(all)-1].Help = "the catcher's: the error output placed by its ResultPath"
+	}
+	return all
+}
+
+// jsonataSteps are the steps of a JSONata state, with what its expressions see at each:
+// $states.result only in a Task, Parallel or Map, whose work gives a result.
+func jsonataSteps(r runtime.TestStateResult) []testStep {
+	var assigned json.RawMessage
+	if len(r.Variables) > 0 {
+		assigned = variablesJSON(r.Variables)
+	}
+	seen, result, output := "$states.input", "the effective input, passed on", "the input"
+	if r.Type == "Task" || r.Type == "Parallel" || r.Type == "Map" {
+		seen, result, output = "$states.input and $states.result", "$states.result: "+resultHelp(r.Type), "the result"
+	}
+	all := []testStep{
+		{Key: "Input", Label: "Input", Help: "the state's input: $states.input", Value: r.Input},
+		{Key: runtime.StepArguments, Label: "After Arguments", Help: "the effective input: Arguments over $states.input (without Arguments, the input)", Value: r.AfterArguments},
+		{Key: runtime.StepItems, Label: "Items", Help: "the items: Items over $states.input (without Items, the input)", Value: r.AfterItemsPath},
+		{Key: "ItemSelector", Label: "After ItemSelector", Help: "each iteration's input", Value: r.AfterItemSelector},
+		{Key: runtime.StepResult, Label: "Result", Help: result, Value: r.Result},
+		{Key: runtime.StepAssign, Label: "Variables (Assign)", Help: "what Assign set from " + seen + "; the states after this one see them", Value: assigned, optional: true},
+		{Key: runtime.StepOutput, Label: "Output", Help: "what the next state gets: Output over " + seen + " (without Output, " + output + ")", Value: r.Output},
+	}
+	if r.Status == runtime.TestCaughtError {
+		all[len(all)-2].Help = "what the catcher's Assign set from $states.errorOutput"
+		all[len(all)-1].Help = "the catcher's: its Output over $states.errorOutput (without Output, the error output)"
+	}
+	return all
 }
 
 // indented shows a JSON value over several lines.
@@ -132,7 +184,7 @@ func TestStatePanel(name, typ string) templ.Component {
 		var templ_7745c5c3_Var2 string
 		templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 100, Col: 77}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 152, Col: 77}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
 		if templ_7745c5c3_Err != nil {
@@ -145,7 +197,7 @@ func TestStatePanel(name, typ string) templ.Component {
 		var templ_7745c5c3_Var3 string
 		templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs("{}")
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 105, Col: 101}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 157, Col: 101}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 		if templ_7745c5c3_Err != nil {
@@ -163,7 +215,7 @@ func TestStatePanel(name, typ string) templ.Component {
 			var templ_7745c5c3_Var4 string
 			templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(`{"Payload": {"ok": true}}`)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 110, Col: 135}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 162, Col: 135}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 			if templ_7745c5c3_Err != nil {
@@ -234,7 +286,7 @@ func TestStateResult(r runtime.TestStateResult) templ.Component {
 		var templ_7745c5c3_Var8 string
 		templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(r.Status)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 139, Col: 87}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 191, Col: 87}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 		if templ_7745c5c3_Err != nil {
@@ -252,7 +304,7 @@ func TestStateResult(r runtime.TestStateResult) templ.Component {
 			var templ_7745c5c3_Var9 string
 			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(r.NextState)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 141, Col: 61}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 193, Col: 61}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 			if templ_7745c5c3_Err != nil {
@@ -298,7 +350,7 @@ func TestStateResult(r runtime.TestStateResult) templ.Component {
 			var templ_7745c5c3_Var12 string
 			templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(r.Error)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 148, Col: 51}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 200, Col: 51}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
 			if templ_7745c5c3_Err != nil {
@@ -316,7 +368,7 @@ func TestStateResult(r runtime.TestStateResult) templ.Component {
 				var templ_7745c5c3_Var13 string
 				templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(r.FailedStep)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 150, Col: 42}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 202, Col: 42}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 				if templ_7745c5c3_Err != nil {
@@ -335,7 +387,7 @@ func TestStateResult(r runtime.TestStateResult) templ.Component {
 				var templ_7745c5c3_Var14 string
 				templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(r.Cause)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 153, Col: 44}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 205, Col: 44}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
 				if templ_7745c5c3_Err != nil {
@@ -371,7 +423,7 @@ func TestStateResult(r runtime.TestStateResult) templ.Component {
 			var templ_7745c5c3_Var15 string
 			templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(waited(r.Waited))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 164, Col: 64}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 216, Col: 64}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 			if templ_7745c5c3_Err != nil {
@@ -412,7 +464,7 @@ func TestStateResult(r runtime.TestStateResult) templ.Component {
 			var templ_7745c5c3_Var18 string
 			templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs("test-step-" + s.Key)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 168, Col: 94}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 220, Col: 94}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var18))
 			if templ_7745c5c3_Err != nil {
@@ -425,7 +477,7 @@ func TestStateResult(r runtime.TestStateResult) templ.Component {
 			var templ_7745c5c3_Var19 string
 			templ_7745c5c3_Var19, templ_7745c5c3_Err = templ.JoinStringErrs(s.Label)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 170, Col: 23}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 222, Col: 23}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var19))
 			if templ_7745c5c3_Err != nil {
@@ -453,7 +505,7 @@ func TestStateResult(r runtime.TestStateResult) templ.Component {
 			var templ_7745c5c3_Var20 string
 			templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(s.Help)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 176, Col: 35}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 228, Col: 35}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var20))
 			if templ_7745c5c3_Err != nil {
@@ -471,7 +523,7 @@ func TestStateResult(r runtime.TestStateResult) templ.Component {
 				var templ_7745c5c3_Var21 string
 				templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs("test-value-" + s.Key)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 179, Col: 59}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 231, Col: 59}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 				if templ_7745c5c3_Err != nil {
@@ -484,7 +536,7 @@ func TestStateResult(r runtime.TestStateResult) templ.Component {
 				var templ_7745c5c3_Var22 string
 				templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(indented(s.Value))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 179, Col: 81}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 231, Col: 81}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 				if templ_7745c5c3_Err != nil {
@@ -504,7 +556,7 @@ func TestStateResult(r runtime.TestStateResult) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if len(r.Variables) > 0 {
+		if len(r.Variables) > 0 && r.QueryLanguage != runtime.QueryJSONata {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, "<div data-testid=\"test-variables\"><strong>Variables assigned</strong><pre class=\"code\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -512,7 +564,7 @@ func TestStateResult(r runtime.TestStateResult) templ.Component {
 			var templ_7745c5c3_Var23 string
 			templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(indented(variablesJSON(r.Variables)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 187, Col: 60}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/teststate.templ`, Line: 239, Col: 60}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 			if templ_7745c5c3_Err != nil {

@@ -43,10 +43,14 @@ type testStateMock struct {
 	FieldValidationMode string `json:"fieldValidationMode"`
 }
 
+// inspectionData is the value after each step: a JSONPath state's afterInputPath and
+// afterParameters, or a JSONata state's afterArguments (the runtime reports only the steps
+// the state's query language has).
 type inspectionData struct {
 	Input               string `json:"input,omitempty"`
 	AfterInputPath      string `json:"afterInputPath,omitempty"`
 	AfterParameters     string `json:"afterParameters,omitempty"`
+	AfterArguments      string `json:"afterArguments,omitempty"`
 	AfterItemsPath      string `json:"afterItemsPath,omitempty"`
 	AfterItemSelector   string `json:"afterItemSelector,omitempty"`
 	Result              string `json:"result,omitempty"`
@@ -146,7 +150,7 @@ func (s *Server) apiTestState(ctx context.Context, req *testStateAPIRequest) (te
 	out = testStateAPIResponse{Status: res.Status, Output: string(res.Output), Error: res.Error, Cause: res.Cause, NextState: res.NextState}
 	if level != "INFO" {
 		d := &inspectionData{Input: string(res.Input), AfterInputPath: string(res.AfterInputPath), AfterParameters: string(res.AfterParameters),
-			AfterItemsPath: string(res.AfterItemsPath), AfterItemSelector: string(res.AfterItemSelector), Result: string(res.Result),
+			AfterArguments: string(res.AfterArguments), AfterItemsPath: string(res.AfterItemsPath), AfterItemSelector: string(res.AfterItemSelector), Result: string(res.Result),
 			AfterResultSelector: string(res.AfterResultSelector), AfterResultPath: string(res.AfterResultPath)}
 		if len(res.Variables) > 0 {
 			d.Variables = string(mustJSON(res.Variables))

@@ -387,24 +387,39 @@ func (s *Server) handleExecutionVisit(c echo.Context) error {
 			result = ev.Details.Output
 		}
 	}
-	d.Steps, d.Problem = s.recompute(ctx, e, definition, v, d.Input, result)
+	if d.Steps, d.Problem, err = s.recompute(ctx, e, definition, v, d.Input, result); err != nil {
+		return err
+	}
+	if d.Steps != nil {
+		stored, err := s.cfg.Store.FindExecutionTokens(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		masked := views.MaskTestStateResult(*d.Steps, append(tokens, stored...)...)
+		d.Steps = &masked
+	}
 	return render(c, http.StatusOK, views.VisitDetails(d))
 }
 
 // recompute runs the visited state again on its recorded input, with its recorded result (or
-// error) as the task's answer, to show the value after each step. A Map or Parallel runs its
-// iterations or branches again; when they call tasks the studio cannot run, the recomputed
-// steps stop there, and problem says so.
+// error) as the task's answer and the run's context object, to show the value after each
+// step. A Map or Parallel runs its iterations or branches again; when they call tasks the
+// studio cannot run, the recomputed steps stop there, and problem says so. The error is the
+// store's.
 func (s *Server) recompute(ctx context.Context, e resource.Execution, definition []byte, v *views.Visit,
-	input, result string) (*runtime.TestStateResult, string) {
+	input, result string) (*runtime.TestStateResult, string, error) {
 	def, err := s.definition(resource.StateMachine{VersionID: e.VersionID, Definition: definition})
 	if err != nil {
-		return nil, "The definition could not be read: " + err.Error()
+		return nil, "The definition could not be read: " + err.Error(), nil
 	}
 	if input == "" {
 		input = "{}"
 	}
-	opts := runtime.TestStateOptions{Start: e.StartedAt}
+	runContext, err := s.visitContext(ctx, e, v)
+	if err != nil {
+		return nil, "", err
+	}
+	opts := runtime.TestStateOptions{Start: e.StartedAt, Context: runContext}
 	if result != "" {
 		opts.MockResult = json.RawMessage(result)
 	} else if v.Error != "" {
@@ -414,7 +429,37 @@ func (s *Server) recompute(ctx context.Context, e resource.Execution, definition
 	defer cancel()
 	res, err := runtime.TestState(ctx, def, v.State, json.RawMessage(input), opts)
 	if err != nil {
-		return nil, "The steps could not be recomputed: " + err.Error()
+		return nil, "The steps could not be recomputed: " + err.Error(), nil
 	}
-	return &res, ""
+	return &res, "", nil
+}
+
+// visitContext is the context object ($$, $states.context) the visit saw, as far as the
+// history tells: the execution, the machine, the state's name, entry time and retries,
+// and the task token of a .waitForTaskToken task. TestState lays it over its own.
+func (s *Server) visitContext(ctx context.Context, e resource.Execution, v *views.Visit) (json.RawMessage, error) {
+	execution := map[string]any{"Id": e.ARN, "Name": e.Name, "Input": json.RawMessage(e.Input),
+		"StartTime": runtime.FormatContextTime(e.StartedAt)}
+	if len(e.Input) == 0 {
+		execution["Input"] = map[string]any{}
+	}
+	if e.RedriveCount > 0 {
+		execution["RedriveCount"], execution["RedriveTime"] = e.RedriveCount, runtime.FormatContextTime(e.RedriveDate)
+	}
+	state := map[string]any{"Name": v.State, "EnteredTime": runtime.FormatContextTime(v.EnteredAt())}
+	if v.Retries > 0 {
+		state["RetryCount"] = v.Retries
+	}
+	c := map[string]any{"Execution": execution, "State": state,
+		"StateMachine": map[string]any{"Id": e.StateMachineARN, "Name": e.StateMachineName}}
+	if v.SubmittedEvent != 0 {
+		t, err := s.cfg.Store.FindCallbackTaskSubmitted(ctx, e.ID, v.SubmittedEvent)
+		switch {
+		case err == nil:
+			c["Task"] = map[string]any{"Token": t.Token}
+		case !errors.Is(err, resource.ErrNotFound):
+			return nil, err
+		}
+	}
+	return mustJSON(c), nil
 }

@@ -40,6 +40,8 @@ type ExecutionStore interface {
 type CallbackStore interface {
 	FindCallbackTask(ctx context.Context, id int64) (resource.CallbackTask, error)
 	FindCallbackTasks(ctx context.Context, status resource.CallbackStatus) ([]resource.CallbackTask, error)
+	// FindCallbackTaskSubmitted gives the callback task whose TaskSubmitted event is eventID.
+	FindCallbackTaskSubmitted(ctx context.Context, executionID, eventID int64) (resource.CallbackTask, error)
 	// FindExecutionTokens gives an execution's task tokens, to mask them on its pages.
 	FindExecutionTokens(ctx context.Context, executionID int64) ([]string, error)
 	// Claims, heartbeats and decisions, each audited in the transaction that makes it.

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go"
+	"github.com/google/go-cmp/cmp"
 )
 
 // These tests drive the started studio with AWS's own Go client, as a user's program would.
@@ -451,6 +452,44 @@ func TestAPIExecutions(t *testing.T) {
 		Context: aws.String(`{"Task":{"Token":"my-token"},"Execution":{"Name":"run-7"}}`)}))
 	if got := aws.ToString(withContext.InspectionData.AfterParameters); got != `{"token":"my-token","name":"run-7"}` {
 		t.Fatalf("parameters with the given context: %s", got)
+	}
+}
+
+// TestAPITestStateJSONata tests JSONata states through TestState: the inspection data has
+// afterArguments (and no afterInputPath or afterParameters, which JSONata has not), and a
+// failing expression is a States.QueryEvaluationError result.
+func TestAPITestStateJSONata(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	c := anySFN(s)
+	ctx := context.Background()
+	task := `{"Type":"Task","QueryLanguage":"JSONata","Resource":"arn:aws:states:::lambda:invoke",
+		"Arguments":{"id":"{% $states.input.id %}","run":"{% $states.context.Execution.Name %}"},
+		"Assign":{"price":"{% $states.result.Payload.price %}"},
+		"Output":{"id":"{% $states.input.id %}","price":"{% $states.result.Payload.price %}"},"Next":"After"}`
+	got := must[*sfn.TestStateOutput](t, "jsonata task")(c.TestState(ctx, &sfn.TestStateInput{
+		Definition: aws.String(task), Input: aws.String(`{"id":7}`), InspectionLevel: types.InspectionLevelDebug,
+		Context: aws.String(`{"Execution":{"Name":"run-7"}}`),
+		Mock:    &types.MockInput{Result: aws.String(`{"Payload":{"price":12}}`)}}))
+	d := got.InspectionData
+	if got.Status != types.TestExecutionStatusSucceeded || aws.ToString(got.Output) != `{"id":7,"price":12}` || aws.ToString(got.NextState) != "After" || d == nil {
+		t.Fatalf("jsonata task: %+v %+v", got, d)
+	}
+	want := []string{`{"id":7}`, `{"id":7,"run":"run-7"}`, `{"Payload":{"price":12}}`, `{"price":12}`, "", ""}
+	have := []string{aws.ToString(d.Input), aws.ToString(d.AfterArguments), aws.ToString(d.Result), aws.ToString(d.Variables),
+		aws.ToString(d.AfterInputPath), aws.ToString(d.AfterParameters)}
+	if diff := cmp.Diff(want, have); diff != "" {
+		t.Errorf("inspection data: input, afterArguments, result, variables, afterInputPath, afterParameters (-want +got):\n%s", diff)
+	}
+
+	failing := must[*sfn.TestStateOutput](t, "jsonata output fails")(c.TestState(ctx, &sfn.TestStateInput{
+		Definition:      aws.String(`{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% $states.input.missing %}","End":true}`),
+		Input:           aws.String(`{"a":1}`),
+		InspectionLevel: types.InspectionLevelDebug}))
+	if failing.Status != types.TestExecutionStatusFailed || aws.ToString(failing.Error) != "States.QueryEvaluationError" ||
+		!strings.Contains(aws.ToString(failing.Cause), "specified for the field 'Output' returned nothing (undefined).") ||
+		failing.InspectionData == nil || aws.ToString(failing.InspectionData.AfterArguments) != `{"a":1}` {
+		t.Fatalf("a failing Output: %+v %+v", failing, failing.InspectionData)
 	}
 }
 

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stepstudio/stepstudio/views"
 )
 
 // mapDefinition runs a Map over the input's items, then a Pass that shapes its output.
@@ -122,5 +127,89 @@ func TestExecutionPageBadInput(t *testing.T) {
 				t.Fatalf("status %d, want 404 saying %q:\n%s", resp.StatusCode, tt.says, body)
 			}
 		})
+	}
+}
+
+// contextDefinition is a JSONata machine whose states show their context object: a
+// callback task (with its token) and a Pass.
+const contextDefinition = `{"QueryLanguage":"JSONata","StartAt":"Ask","States":{
+ "Ask":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+   "Arguments":{"QueueUrl":"q","MessageBody":{"token":"{% $states.context.Task.Token %}"}},
+   "Output":{"answer":"{% $states.result %}","token":"{% $states.context.Task.Token %}"},"Next":"Look"},
+ "Look":{"Type":"Pass","Output":{"run":"{% $states.context.Execution.Name %}","id":"{% $states.context.Execution.Id %}",
+   "input":"{% $states.context.Execution.Input %}","start":"{% $states.context.Execution.StartTime %}",
+   "state":"{% $states.context.State.Name %}","entered":"{% $states.context.State.EnteredTime %}"},"End":true}}}`
+
+// TestExecutionPageRecomputesWithTheRunsContext opens the steps of a JSONata execution's
+// visits: they are labelled as JSONata's, and recomputed with the run's own context
+// object (its name, ARN, input, times and the task's token, masked), not TestState's.
+func TestExecutionPageRecomputesWithTheRunsContext(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	s.createMachine(t, "Context", contextDefinition)
+	execPath := s.startExecution(t, "Context", `{"n":1}`)
+	task := s.taskOf(t, execPath)
+	if resp, _ := s.post(t, "/inbox/"+task+"/approve", map[string][]string{"output": {`{"ok":true}`}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d", resp.StatusCode)
+	}
+	readUntil(t, s.watch(t, execPath, 0), "ExecutionSucceeded")
+
+	_, body := s.get(t, execPath+"/export.json")
+	var x struct {
+		ExecutionArn, Name, Output string
+		Events                     []struct {
+			ID        int64  `json:"id"`
+			Type      string `json:"type"`
+			Timestamp string `json:"timestamp"`
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &x); err != nil {
+		t.Fatalf("export is not JSON: %v\n%s", err, body)
+	}
+	var out struct{ Run, ID, Start, Entered, Token string }
+	if err := json.Unmarshal([]byte(x.Output), &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Run != x.Name || out.ID != x.ExecutionArn {
+		t.Fatalf("the run's output %s names another execution than %s", x.Output, x.ExecutionArn)
+	}
+	db := s.readDB(t)
+	tid, _ := strconv.ParseInt(task, 10, 64)
+	callback, err := db.FindCallbackTask(context.Background(), tid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	visits := map[string]int64{}
+	for _, ev := range x.Events {
+		if strings.HasSuffix(ev.Type, "StateEntered") {
+			visits[ev.Type] = ev.ID
+		}
+	}
+
+	// The Pass: what the recomputation shows is what the run gave, times included.
+	_, look := s.get(t, fmt.Sprintf("%s/visits/%d", execPath, visits["PassStateEntered"]))
+	for _, want := range []string{`data-testid="test-step-Arguments"`, "After Arguments", `data-testid="test-value-Output"`,
+		"$states.input", "&#34;run&#34;: &#34;" + x.Name + "&#34;", "&#34;id&#34;: &#34;" + x.ExecutionArn + "&#34;",
+		"&#34;start&#34;: &#34;" + out.Start + "&#34;", "&#34;entered&#34;: &#34;" + out.Entered + "&#34;", "&#34;n&#34;: 1"} {
+		if !strings.Contains(look, want) {
+			t.Errorf("the Pass visit has no %s:\n%s", want, look)
+		}
+	}
+	for _, jsonPath := range []string{"InputPath", "Parameters", "ResultSelector", "ResultPath", "OutputPath", "&#34;test&#34;"} {
+		if strings.Contains(look, jsonPath) {
+			t.Errorf("the JSONata visit shows %s:\n%s", jsonPath, look)
+		}
+	}
+
+	// The Task: its token is the one the run had, masked as everywhere on the page.
+	_, ask := s.get(t, fmt.Sprintf("%s/visits/%d", execPath, visits["TaskStateEntered"]))
+	masked := views.MaskToken(callback.Token)
+	for _, want := range []string{"&#34;token&#34;: &#34;" + masked + "&#34;", `data-testid="test-step-Result"`, "$states.result"} {
+		if !strings.Contains(ask, want) {
+			t.Errorf("the Task visit has no %s:\n%s", want, ask)
+		}
+	}
+	if strings.Contains(ask, callback.Token) || strings.Contains(ask, "teststate-token") {
+		t.Errorf("the Task visit shows a token other than the run's masked one:\n%s", ask)
 	}
 }

@@ -5,6 +5,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -93,3 +94,21 @@ export async function fetchCSRFHeaders(url) {
   const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   return { Cookie: cookie, 'X-CSRF-Token': csrfMeta.exec(await res.text())[1] };
 }
+
+// useStudio starts a studio (startServer's options) and a browser before a file's tests and
+// stops both after them; the returned object's server and browser are set once they run.
+export function useStudio(options) {
+  const studio = { server: null, browser: null };
+  before(async () => {
+    studio.server = await startServer(options);
+    studio.browser = await launchBrowser();
+  });
+  after(async () => {
+    await studio.browser?.close();
+    await studio.server?.stop();
+  });
+  return studio;
+}
+
+// shot saves a full-page screenshot of page in screenshotDir.
+export const shot = (page, name) => page.screenshot({ path: join(screenshotDir, name), fullPage: true });
