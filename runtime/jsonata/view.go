@@ -121,4 +121,3 @@ func canonicalNumber(s string) bool {
 	}
 	return digits+len(frac)-lead <= 15
 }
-
