@@ -96,7 +96,7 @@ func (x *execution) jsonataEnv(sr *stateRun, input any) *jsonataEnv {
 }
 
 func newJSONataEnv(data map[string]any, context func() any, vars *scope, lim jsonata.Limits) *jsonataEnv {
-	lim.Globals = awsFunctions
+	lim.Globals = awsGlobals
 	return &jsonataEnv{data: data, context: context, bindings: make(map[string]any, 4), vars: vars, lim: lim}
 }
 
@@ -107,7 +107,7 @@ func (env *jsonataEnv) set(member string, v any) { env.data[member] = v }
 // are bound as the runtime holds them: the engine reads them into its own model
 // (jsonata.Members), so the less is bound, the less is converted.
 func (env *jsonataEnv) bind(t *jsonataTemplate) {
-	states := jsonata.NewObject()
+	states := newObject(4)
 	for _, member := range statesMembers {
 		v, ok := env.data[member]
 		if !ok {
@@ -117,7 +117,7 @@ func (env *jsonataEnv) bind(t *jsonataTemplate) {
 		switch {
 		case t.reads.whole[member] || (!isObj && len(t.reads.keys[member]) > 0):
 			// Not an object: a path over it maps over an array's items; bind it all.
-			states.Set(member, v)
+			states.set(member, v)
 		case len(t.reads.keys[member]) > 0:
 			part := newObject(len(t.reads.keys[member]))
 			for _, f := range t.reads.keys[member] {
@@ -125,13 +125,13 @@ func (env *jsonataEnv) bind(t *jsonataTemplate) {
 					part.set(f, fv)
 				}
 			}
-			states.Set(member, part)
+			states.set(member, part)
 		}
 	}
 	switch {
 	case env.context == nil:
 	case t.reads.context:
-		states.Set("context", env.context())
+		states.set("context", env.context())
 	case len(t.reads.keys["context"]) > 0:
 		ctx, _ := env.context().(*object)
 		part := newObject(len(t.reads.keys["context"]))
@@ -143,7 +143,7 @@ func (env *jsonataEnv) bind(t *jsonataTemplate) {
 				part.set(f, v)
 			}
 		}
-		states.Set("context", part)
+		states.set("context", part)
 	}
 	env.bindings["states"] = states
 	for _, name := range t.vars {

@@ -13,6 +13,9 @@ import (
 // awsFunctions are the functions AWS Step Functions adds to JSONata 2.0.6 (its $random
 // also takes a seed). They are bound in every JSONata state; $eval is not offered, and the
 // engine leaves it out already.
+// awsGlobals are awsFunctions as the engine binds them in every evaluation.
+var awsGlobals = jsonata.NewGlobals(awsFunctions)
+
 var awsFunctions = func() map[string]any {
 	fns := map[string]any{}
 	for _, f := range []struct {

@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"encoding/json"
+	"math"
+	"strconv"
 
 	"github.com/stepstudio/stepstudio/runtime/jsonata"
 )
@@ -48,6 +50,9 @@ func fromJSONata(v any) (out any, ok bool) {
 	case nil, bool, string:
 		return t, true
 	case float64:
+		if t == math.Trunc(t) && math.Abs(t) < 1e15 {
+			return json.Number(strconv.FormatInt(int64(t), 10)), true // as JavaScript writes it; -0 too
+		}
 		return json.Number(jsonata.ToJSON(t)), true
 	case []any:
 		items := make([]any, len(t))

@@ -13,11 +13,18 @@ type frame struct {
 	// and kept in vars, so a binding the expression never reads (most of a state's
 	// environment) costs nothing. Only an evaluation's top frame has them.
 	ext map[string]any
+	// dollar is $ bound in a frame with no other variable, without making vars for it.
+	dollar    any
+	hasDollar bool
 }
 
 func newFrame(parent *frame) *frame { return &frame{parent: parent} }
 
 func (f *frame) bind(name string, v any) {
+	if name == "$" && f.vars == nil {
+		f.dollar, f.hasDollar = v, true
+		return
+	}
 	if f.vars == nil {
 		f.vars = map[string]any{}
 	}
@@ -28,6 +35,9 @@ func (f *frame) lookup(name string) (any, bool) {
 	for ; f != nil; f = f.parent {
 		if v, ok := f.vars[name]; ok {
 			return v, true
+		}
+		if f.hasDollar && name == "$" {
+			return f.dollar, true
 		}
 		if f.ext != nil {
 			if v, ok := f.external(name); ok {
@@ -473,9 +483,20 @@ func (ev *evaluator) step(e *node, input *arr, env *frame, last bool) (*arr, err
 			results = append(results, r)
 		}
 	}
-	if last && len(results) == 1 {
-		if a, ok := results[0].(*arr); ok && !a.seq {
+	if len(results) == 1 {
+		a, isArr := results[0].(*arr)
+		if last && isArr && !a.seq {
 			return a, nil
+		}
+		if !isArr || a.cons {
+			// One value, the usual result of a step: its sequence in one allocation.
+			s := &struct {
+				a   arr
+				one [1]any
+			}{}
+			s.one[0] = results[0]
+			s.a.items, s.a.seq = s.one[:], true
+			return &s.a, nil
 		}
 	}
 	out := &arr{items: make([]any, 0, len(results)), seq: true}

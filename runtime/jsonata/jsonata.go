@@ -21,9 +21,24 @@ type Limits struct {
 	Timeout time.Duration
 	// Now is the time $now() and $millis() report; zero means the wall clock.
 	Now time.Time
-	// Globals are bindings shared by many evaluations, such as a host's added functions:
-	// looked up after the call's own bindings, never copied or converted unless read.
-	Globals map[string]any
+	// Globals are bindings shared by many evaluations, such as a host's added functions
+	// (NewGlobals): looked up after the call's own bindings.
+	Globals *Globals
+}
+
+// Globals are bindings made once and shared by many evaluations, concurrent ones too.
+type Globals struct{ f *frame }
+
+// NewGlobals converts bindings (functions, values of the external model) once.
+func NewGlobals(bindings map[string]any) *Globals {
+	f := newFrame(builtins)
+	for k, v := range bindings {
+		if len(k) > 1 && k[0] == '$' {
+			k = k[1:]
+		}
+		f.bind(k, toInternal(v))
+	}
+	return &Globals{f: f}
 }
 
 // DefaultDepth is the evaluation depth allowed when Limits.Depth is zero; it
@@ -90,7 +105,7 @@ func (e *Expr) EvalWithLimits(input any, bindings map[string]any, lim Limits) (r
 	}
 	globals := builtins
 	if lim.Globals != nil {
-		globals = &frame{parent: builtins, ext: lim.Globals}
+		globals = lim.Globals.f
 	}
 	env := newFrame(globals)
 	env.ext = bindings // "$states" and "states" both bind $states; converted when read
