@@ -3,6 +3,7 @@ package jsonata
 import (
 	"encoding/json"
 	"math"
+	"strconv"
 )
 
 // CanonicalCache is what a Members value may also implement to remember canonicalJSON's
@@ -75,10 +76,38 @@ func canonicalValue(v any) bool {
 }
 
 // canonicalNumber reports whether JSON number text is exactly how JavaScript writes its
-// value: no exponent, no sign on zero, no leading or trailing zeros, at most 15
-// significant digits (which always survive the trip through a double), and not below
-// 1e-6 (which JavaScript writes with an exponent). Anything else is converted, to be sure.
+// value: no exponent, no sign on zero, no leading or trailing zeros, not below 1e-6 (which
+// JavaScript writes with an exponent), and the shortest digits that read back as the same
+// double (up to 15 always do; more, such as 16.990000000000002, are checked). Anything
+// else is converted, to be sure.
 func canonicalNumber(s string) bool {
+	if !plainNumber(s) {
+		return false
+	}
+	if significantDigits(s) <= 15 {
+		return true
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return err == nil && math.Abs(f) < 1e21 && strconv.FormatFloat(f, 'f', -1, 64) == s
+}
+
+// significantDigits counts the digits of plain number text after its leading zeros.
+func significantDigits(s string) int {
+	n, leading := 0, true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' || leading && c == '0' {
+			continue
+		}
+		leading = false
+		n++
+	}
+	return n
+}
+
+// plainNumber reports number text without exponent, sign on zero, or leading or trailing
+// zeros, and not below 1e-6.
+func plainNumber(s string) bool {
 	i := 0
 	if i < len(s) && s[i] == '-' {
 		i++
@@ -96,7 +125,7 @@ func canonicalNumber(s string) bool {
 		digits = 0
 	}
 	if i == len(s) {
-		return digits <= 15 && !(s[0] == '-' && intPart == "0")
+		return !(s[0] == '-' && intPart == "0")
 	}
 	if s[i] != '.' {
 		return false // an exponent
@@ -119,5 +148,5 @@ func canonicalNumber(s string) bool {
 			return false
 		}
 	}
-	return digits+len(frac)-lead <= 15
+	return true
 }
