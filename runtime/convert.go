@@ -124,7 +124,11 @@ func convertMachine(m *object) (*object, error) {
 		}
 		converted.set(mem.key, out)
 	}
-	return withStates(m, converted), nil
+	out := withStates(m, converted)
+	if _, named := out.get("QueryLanguage"); named {
+		out.set("QueryLanguage", langJSONata) // a branch's own language goes with its states
+	}
+	return out, nil
 }
 
 // withStates is machine m with other States.
@@ -280,10 +284,7 @@ func (c *converter) toJSONata(st *object, own bool) (*object, error) {
 			if err := c.literal(r, "Result"); err != nil {
 				return nil, err
 			}
-			result = c.remember(r)
-			if _, hasParams := st.get("Parameters"); hasParams {
-				break // Result wins over Parameters
-			}
+			result = c.remember(r) // Result wins over Parameters
 		} else if params, ok := st.get("Parameters"); ok {
 			v, err := c.template(params, input, "Parameters")
 			if err != nil {
@@ -578,7 +579,11 @@ var simplePathExpr = regexp.MustCompile(`^\$[A-Za-z0-9_.\[\]-]*$|^\{\}$`)
 var jsonataIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func jsonataName(name string) string {
-	if jsonataIdent.MatchString(name) && name != "and" && name != "or" && name != "in" {
+	switch name {
+	case "and", "or", "in", "true", "false", "null", "function":
+		return "`" + name + "`" // words JSONata reads as operators or values
+	}
+	if jsonataIdent.MatchString(name) {
 		return name
 	}
 	return "`" + name + "`"
