@@ -2,10 +2,10 @@
 // Output and Assign (no Parameters or ResultPath), its catchers Output and Assign, and a field
 // takes a {% ... %} expression as it is written. Each step checks the document the designer
 // would export.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, screenshotDir } from './harness.js';
+import { useStudio, screenshotDir } from './harness.js';
 import { changed, documentText, editField, inspect } from './designer-page.js';
 
 const machine = `{
@@ -28,18 +28,7 @@ const machine = `{
 }
 `;
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const studio = useStudio();
 
 const doc = async (page) => JSON.parse(await documentText(page));
 const editorText = (page) => page.evaluate(() => document.getElementById('designer').designer.editor.state.doc.toString());
@@ -48,16 +37,16 @@ const testIds = (page, prefix) => page.locator(`.inspector [data-testid^="${pref
 // designAt creates a machine, opens its designer at 1400x900 and selects a state; errors
 // collects the page's uncaught errors.
 async function designAt(name, definition, state) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await studio.browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url + '/');
+  await page.goto(studio.server.url + '/');
   await page.getByTestId('create-name').fill(name);
   await page.getByTestId('create-definition').fill(definition);
   await page.getByTestId('create-submit').click();
   await page.waitForURL(`**/machines/${name}`);
-  await page.goto(server.url + `/machines/${name}/design`);
+  await page.goto(studio.server.url + `/machines/${name}/design`);
   await inspect(page, state);
   return { context, page, errors };
 }
