@@ -20,8 +20,8 @@ func (db *DB) CreateMachine(ctx context.Context, m resource.StateMachine) (resou
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx,
-			`INSERT INTO state_machines (name, arn, type, created_at, updated_at, logging, tracing) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			m.Name, m.ARN, m.Type, millis(now), millis(now), m.Logging, m.Tracing)
+			`INSERT INTO state_machines (name, arn, type, created_at, updated_at, logging, tracing, yaml_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.Name, m.ARN, m.Type, millis(now), millis(now), m.Logging, m.Tracing, string(m.YAMLSource))
 		if err != nil {
 			return err
 		}
@@ -49,6 +49,41 @@ func (db *DB) CreateMachine(ctx context.Context, m resource.StateMachine) (resou
 	return m, nil
 }
 
+// MachineYAML returns the YAML a machine was imported from or last saved as, nil for none.
+func (db *DB) MachineYAML(ctx context.Context, machineID int64) ([]byte, error) {
+	var src string
+	err := db.sql.QueryRowContext(ctx, `SELECT yaml_source FROM state_machines WHERE id = ?`, machineID).Scan(&src)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: machine %d: %w", machineID, resource.ErrNotFound)
+	}
+	if err != nil || src == "" {
+		return nil, err
+	}
+	return []byte(src), nil
+}
+
+// UpdateMachineYAML stores definition as the machine's next version, as UpdateMachine
+// does, and yamlSource as the YAML it was given as, in one transaction.
+func (db *DB) UpdateMachineYAML(ctx context.Context, name string, definition, yamlSource []byte) (resource.StateMachine, error) {
+	m, err := db.FindMachine(ctx, name)
+	if err != nil {
+		return m, err
+	}
+	m.Definition = definition
+	var revision int64
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE state_machines SET yaml_source = ? WHERE id = ?`, string(yamlSource), m.ID); err != nil {
+			return err
+		}
+		revision, err = saveRevision(ctx, tx, m, false)
+		return err
+	})
+	if err != nil {
+		return resource.StateMachine{}, fmt.Errorf("store: update machine %q: %w", m.Name, err)
+	}
+	return db.FindMachineVersion(ctx, revision)
+}
+
 // UpdateMachine stores definition as the machine's next version, with the role of the one
 // before, and returns the machine at it.
 func (db *DB) UpdateMachine(ctx context.Context, name string, definition []byte) (resource.StateMachine, error) {
@@ -64,33 +99,41 @@ func (db *DB) UpdateMachine(ctx context.Context, name string, definition []byte)
 // m.ID, with its m.Logging and m.Tracing, and publishes it as the next version when publish
 // is set (with m.Description). It returns the machine at the new revision.
 func (db *DB) SaveMachineRevision(ctx context.Context, m resource.StateMachine, publishIt bool) (resource.StateMachine, error) {
-	now := time.Now().UTC()
 	var revision int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var last int
-		err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM state_machine_versions WHERE machine_id = ?`, m.ID).Scan(&last)
-		if err != nil {
-			return err
-		}
-		if revision, err = insertVersion(ctx, tx, m.ID, last+1, m.Definition, m.RoleARN, now); err != nil {
-			return err
-		}
-		if publishIt {
-			if _, err := publish(ctx, tx, m.ID, revision, m.Description, now); err != nil {
-				return err
-			}
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE state_machines SET updated_at = ?, logging = ?, tracing = ? WHERE id = ?`,
-			millis(now), m.Logging, m.Tracing, m.ID)
-		if err != nil {
-			return err
-		}
-		return oneRow(res)
+		var err error
+		revision, err = saveRevision(ctx, tx, m, publishIt)
+		return err
 	})
 	if err != nil {
 		return resource.StateMachine{}, fmt.Errorf("store: update machine %q: %w", m.Name, err)
 	}
 	return db.FindMachineVersion(ctx, revision)
+}
+
+// saveRevision is SaveMachineRevision inside a transaction; it returns the new revision.
+func saveRevision(ctx context.Context, tx *sql.Tx, m resource.StateMachine, publishIt bool) (int64, error) {
+	now := time.Now().UTC()
+	var last int
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM state_machine_versions WHERE machine_id = ?`, m.ID).Scan(&last)
+	if err != nil {
+		return 0, err
+	}
+	revision, err := insertVersion(ctx, tx, m.ID, last+1, m.Definition, m.RoleARN, now)
+	if err != nil {
+		return 0, err
+	}
+	if publishIt {
+		if _, err := publish(ctx, tx, m.ID, revision, m.Description, now); err != nil {
+			return 0, err
+		}
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE state_machines SET updated_at = ?, logging = ?, tracing = ? WHERE id = ?`,
+		millis(now), m.Logging, m.Tracing, m.ID)
+	if err != nil {
+		return 0, err
+	}
+	return revision, oneRow(res)
 }
 
 func insertVersion(ctx context.Context, tx *sql.Tx, machineID int64, version int, definition []byte, role string, now time.Time) (int64, error) {

@@ -215,7 +215,7 @@ func Home(d HomeData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, " data-testid=\"create-type-express\"> <span><strong>Express</strong> <small class=\"muted\">short (up to 5 minutes), high-volume; express execution ARNs</small></span></label></fieldset><label>Import an ASL JSON file <input type=\"file\" name=\"file\" accept=\".json,application/json\" data-testid=\"create-file\"></label> <label>or paste ASL JSON (leave both empty to start from a small example) <textarea name=\"definition\" rows=\"10\" spellcheck=\"false\" wrap=\"off\" class=\"code\" data-testid=\"create-definition\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, " data-testid=\"create-type-express\"> <span><strong>Express</strong> <small class=\"muted\">short (up to 5 minutes), high-volume; express execution ARNs</small></span></label></fieldset><label>Import an ASL file (JSON or YAML) <input type=\"file\" name=\"file\" accept=\".json,.yaml,.yml,application/json,application/yaml\" data-testid=\"create-file\"></label> <label>or paste ASL JSON or YAML (leave both empty to start from a small example) <textarea name=\"definition\" rows=\"10\" spellcheck=\"false\" wrap=\"off\" class=\"code\" data-testid=\"create-definition\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/stepstudio/stepstudio/designer"
 	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/views"
@@ -110,6 +111,11 @@ func (s *Server) handleMachineCreate(c echo.Context) error {
 			definition = []byte(blankDefinition)
 		}
 	}
+	definition, yamlSource, err := fromYAML(definition)
+	if err != nil {
+		form.Definition = string(definition)
+		return s.renderHome(c, http.StatusBadRequest, form, []string{err.Error()})
+	}
 	if form.Type == "" {
 		form.Type = "STANDARD"
 	}
@@ -128,6 +134,7 @@ func (s *Server) handleMachineCreate(c echo.Context) error {
 		ARN:        s.machineARN(form.Name),
 		Type:       form.Type,
 		Definition: definition,
+		YAMLSource: yamlSource,
 	})
 	if errors.Is(err, resource.ErrExists) {
 		form.Definition = string(definition)
@@ -141,6 +148,19 @@ func (s *Server) handleMachineCreate(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, views.MachineURL(form.Name)+"/design")
 	}
 	return c.Redirect(http.StatusSeeOther, views.MachineURL(form.Name))
+}
+
+// fromYAML converts a definition given as YAML into the JSON the studio stores, and returns
+// the YAML to keep beside it; JSON is returned as it is, with no YAML.
+func fromYAML(text []byte) (definition, yamlSource []byte, err error) {
+	if designer.LooksLikeJSON(text) {
+		return text, nil, nil
+	}
+	definition, err = designer.JSONFromYAML(text)
+	if err != nil {
+		return text, nil, fmt.Errorf("The definition is neither JSON nor ASL in YAML: %w.", err)
+	}
+	return definition, text, nil
 }
 
 // definitionFromForm takes the uploaded file if there is one, else the pasted text; given
@@ -277,13 +297,22 @@ func (s *Server) handleMachineUpdate(c echo.Context) error {
 		return s.renderMachine(c, http.StatusRequestEntityTooLarge, views.MachineData{Machine: m, Definition: text,
 			Problems: []string{fmt.Sprintf("The definition is %d bytes; a definition may be at most %d bytes.", len(text), maxDefinitionBytes)}})
 	}
-	if _, err := runtime.Parse([]byte(text)); err != nil {
+	definition, yamlSource, err := fromYAML([]byte(text))
+	if err != nil {
+		return s.renderMachine(c, http.StatusBadRequest, views.MachineData{Machine: m, Definition: text, Problems: []string{err.Error()}})
+	}
+	if _, err := runtime.Parse(definition); err != nil {
 		return s.renderMachine(c, http.StatusUnprocessableEntity, views.MachineData{Machine: m, Definition: text, Problems: problemsOf(err)})
 	}
-	if text == string(m.Definition) {
+	if string(definition) == string(m.Definition) {
 		return c.Redirect(http.StatusSeeOther, views.MachineURL(m.Name)+"?unchanged=1")
 	}
-	updated, err := s.cfg.Store.UpdateMachine(c.Request().Context(), m.Name, []byte(text))
+	var updated resource.StateMachine
+	if yamlSource != nil {
+		updated, err = s.cfg.Store.UpdateMachineYAML(c.Request().Context(), m.Name, definition, yamlSource)
+	} else {
+		updated, err = s.cfg.Store.UpdateMachine(c.Request().Context(), m.Name, definition)
+	}
 	if err != nil {
 		return err
 	}
@@ -297,6 +326,25 @@ func (s *Server) handleMachineDefinition(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", m.Name+".asl.json"))
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, m.Definition)
+}
+
+// handleMachineYAML downloads the definition as YAML: over the YAML the machine was given as,
+// when it was, so that its comments and layout stay.
+func (s *Server) handleMachineYAML(c echo.Context) error {
+	m, err := s.findMachine(c)
+	if err != nil {
+		return err
+	}
+	previous, err := s.cfg.Store.MachineYAML(c.Request().Context(), m.ID)
+	if err != nil {
+		return err
+	}
+	out, err := designer.YAMLOf(m.Definition, previous)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", m.Name+".asl.yaml"))
+	return c.Blob(http.StatusOK, "application/yaml", out)
 }
 
 func (s *Server) handleMachineSVG(c echo.Context) error {

@@ -55,6 +55,9 @@ type StateMachine struct {
 	Tracing bool
 	// Deleting is set by DeleteStateMachine while executions of the machine still run.
 	Deleting bool
+	// YAMLSource is the YAML the machine was imported from, kept with it by CreateMachine
+	// (read it back with the store's MachineYAML): YAML exports keep its comments.
+	YAMLSource []byte
 }
 
 // Alias routes the executions started through it to one or two published versions of a
