@@ -223,6 +223,38 @@ func (db *DB) FindMachineVersion(ctx context.Context, versionID int64) (resource
 	return m, nil
 }
 
+// FindMachineRevision returns a machine at its stored version n (1 for the first), where
+// Version counts every save.
+func (db *DB) FindMachineRevision(ctx context.Context, machineID int64, n int) (resource.StateMachine, error) {
+	m, err := scanMachine(db.sql.QueryRowContext(ctx, `
+		SELECT `+machineColumns+`
+		FROM state_machines m JOIN state_machine_versions v ON v.machine_id = m.id
+		WHERE m.id = ? AND v.version = ?`, machineID, n))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return resource.StateMachine{}, fmt.Errorf("store: find machine %d version %d: %w", machineID, n, err)
+	}
+	return m, nil
+}
+
+// FindMachineRevisions lists every stored version of a machine, newest first, without
+// their definitions.
+func (db *DB) FindMachineRevisions(ctx context.Context, machineID int64) ([]resource.Revision, error) {
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT version, created_at, published FROM state_machine_versions
+		WHERE machine_id = ? ORDER BY version DESC`, machineID)
+	return collect(rows, err, "find machine versions", func(row scanner) (resource.Revision, error) {
+		var r resource.Revision
+		var saved int64
+		var published sql.NullInt64
+		err := row.Scan(&r.Version, &saved, &published)
+		r.SavedAt, r.Published = fromMillis(saved), int(published.Int64)
+		return r, err
+	})
+}
+
 // FindMachines returns every machine at its latest version, by name.
 func (db *DB) FindMachines(ctx context.Context) ([]resource.StateMachine, error) {
 	rows, err := db.sql.QueryContext(ctx, `

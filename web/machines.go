@@ -278,6 +278,9 @@ func (s *Server) renderMachine(c echo.Context, status int, d views.MachineData) 
 	if d.Aliases, err = s.cfg.Store.FindAliases(ctx, d.Machine.ID); err != nil {
 		return err
 	}
+	if d.Revisions, err = s.cfg.Store.FindMachineRevisions(ctx, d.Machine.ID); err != nil {
+		return err
+	}
 	if d.RunInput == "" {
 		d.RunInput = "{}"
 		if len(d.Executions) > 0 {

@@ -29,6 +29,7 @@ func (s *Server) routes() {
 	r.get("/machines/:name", s.handleMachineShow)
 	r.add(http.MethodPost, "/machines/:name", s.handleMachineUpdate, definitionForm)
 	r.get("/machines/:name/definition.asl.json", s.handleMachineDefinition)
+	r.get("/machines/:name/diff", s.handleVersionDiff)
 	r.get("/machines/:name/definition.asl.yaml", s.handleMachineYAML)
 	r.get("/machines/:name/graph.svg", s.handleMachineSVG)
 	r.get("/machines/:name/design", s.handleDesigner)

@@ -23,6 +23,9 @@ type MachineStore interface {
 	FindMachine(ctx context.Context, name string) (resource.StateMachine, error)
 	FindMachineVersion(ctx context.Context, versionID int64) (resource.StateMachine, error)
 	FindMachines(ctx context.Context) ([]resource.StateMachine, error)
+	// FindMachineRevision and FindMachineRevisions read a machine's stored versions.
+	FindMachineRevision(ctx context.Context, machineID int64, n int) (resource.StateMachine, error)
+	FindMachineRevisions(ctx context.Context, machineID int64) ([]resource.Revision, error)
 	// MachineYAML and UpdateMachineYAML keep the YAML a machine was given as.
 	MachineYAML(ctx context.Context, machineID int64) ([]byte, error)
 	UpdateMachineYAML(ctx context.Context, name string, definition, yamlSource []byte) (resource.StateMachine, error)

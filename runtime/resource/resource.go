@@ -60,6 +60,15 @@ type StateMachine struct {
 	YAMLSource []byte
 }
 
+// Revision is one stored version of a state machine (every save makes one), without its
+// definition.
+type Revision struct {
+	Version int
+	SavedAt time.Time
+	// Published is the published version number it was frozen as, 0 when none.
+	Published int
+}
+
 // Alias routes the executions started through it to one or two published versions of a
 // state machine, by weight.
 type Alias struct {
