@@ -133,6 +133,9 @@ type StartInput struct {
 	// TestCase names the mock test case the execution runs with (EngineConfig.Mocks), ""
 	// for none.
 	TestCase string
+	// StartAt, when set, is the top-level state the execution starts at instead of the
+	// definition's StartAt (a run "from here"); restarts and redrives keep to it.
+	StartAt string
 	// KeepInMemory keeps the run in memory while it sleeps, whatever EngineConfig.Parker:
 	// for a parked execution woken to be stopped.
 	KeepInMemory bool
@@ -236,6 +239,9 @@ func (e *Engine) Wait() { e.running.Wait() }
 func (e *Engine) newExecution(ctx context.Context, in StartInput) (*execution, error) {
 	if in.Definition == nil {
 		return nil, fmt.Errorf("runtime: start %s: no definition", in.ExecutionARN)
+	}
+	if _, ok := in.Definition.States[in.StartAt]; in.StartAt != "" && !ok {
+		return nil, fmt.Errorf("%w: start %s at %q: the machine has no top-level state of that name", ErrNoSuchState, in.ExecutionARN, in.StartAt)
 	}
 	raw := in.Input
 	if len(bytes.TrimSpace(raw)) == 0 {

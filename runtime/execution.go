@@ -285,7 +285,15 @@ func (x *execution) started() error {
 // run executes the machine from StartAt to its end. The error is non-nil only when the
 // execution stopped without an end: its context ended or an event could not be recorded.
 func (x *execution) run() (Result, error) {
-	return x.runFrom(x.in.Definition.StartAt, x.input, nil)
+	return x.runFrom(x.startAt(), x.input, nil)
+}
+
+// startAt is the state the execution starts at: StartInput.StartAt, else StartAt.
+func (x *execution) startAt() string {
+	if x.in.StartAt != "" {
+		return x.in.StartAt
+	}
+	return x.in.Definition.StartAt
 }
 
 // runFrom executes the machine from the state name with its input. resumed, when not nil,

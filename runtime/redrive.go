@@ -120,7 +120,7 @@ func (x *execution) redrivePoint(history []Event) (string, any, error) {
 		return "", nil, err
 	}
 	if last == nil {
-		return x.in.Definition.StartAt, x.input, nil
+		return x.startAt(), x.input, nil
 	}
 	name, st, input, sr, err := x.lastState(last)
 	if err != nil {

@@ -15,5 +15,6 @@ func StartInputOf(e resource.Execution, m resource.StateMachine, def *Definition
 		Input:            e.Input,
 		RoleARN:          m.RoleARN,
 		TestCase:         e.TestCase,
+		StartAt:          e.StartAt,
 	}
 }

@@ -219,6 +219,9 @@ func (x *execution) resumeFrame(f *frameLog, vars *scope, input any, waiting *[]
 	}
 	if f.last == nil {
 		r.name, r.input, r.fresh = f.def.StartAt, input, true
+		if f.def == x.in.Definition {
+			r.name = x.startAt() // the top level may have been run from a chosen state
+		}
 		return r, nil
 	}
 	v := f.last

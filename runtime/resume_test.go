@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -150,5 +151,38 @@ func TestResumeRefusesEndedOrForeignHistory(t *testing.T) {
 		if err := h.eng.Resume(context.Background(), in, history); err == nil {
 			t.Errorf("%s history: resumed, want an error", name)
 		}
+	}
+}
+
+// TestStartAtState runs an execution from a chosen top-level state (the execution page's
+// "Run from here"); a restart before anything ran starts there too, and a state the machine
+// does not have at the top level is refused.
+func TestStartAtState(t *testing.T) {
+	t.Parallel()
+	const def = `{"StartAt":"A","States":{"A":{"Type":"Pass","Result":"a","ResultPath":"$.a","Next":"B"},"B":{"Type":"Pass","Result":"b","ResultPath":"$.b","End":true}}}`
+	in := startInput(mustParse(t, def), `{"given":1}`)
+	in.StartAt = "B"
+	h := newHarness(t)
+	if err := h.eng.Start(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	if last := h.last(t, in.ExecutionARN); last.Details.Output != `{"given":1,"b":"b"}` {
+		t.Fatalf("run from B ended with %s %s", last.Type, last.Details.Output)
+	}
+
+	// Resumed with only ExecutionStarted in its history, it still starts at B.
+	h2 := newHarness(t)
+	started := h.rec.history(in.ExecutionARN)[0]
+	h2.rec.events[in.ExecutionARN] = []runtime.Event{started}
+	if err := h2.eng.Resume(context.Background(), in, []runtime.Event{started}); err != nil {
+		t.Fatal(err)
+	}
+	if last := h2.last(t, in.ExecutionARN); last.Details.Output != `{"given":1,"b":"b"}` {
+		t.Fatalf("resumed run from B ended with %s %s", last.Type, last.Details.Output)
+	}
+
+	in.StartAt = "Nope"
+	if err := newHarness(t).eng.Start(context.Background(), in); !errors.Is(err, runtime.ErrNoSuchState) {
+		t.Errorf("an unknown StartAt gave %v, want ErrNoSuchState", err)
 	}
 }

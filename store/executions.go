@@ -32,10 +32,10 @@ func (db *DB) CreateExecution(ctx context.Context, e resource.Execution, events 
 	create := func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(jobCtx, `
 			INSERT INTO executions (arn, name, machine_id, version_id, status, input, started_at, version_arn, alias_arn,
-				map_run_arn, map_state, parent_arn, test_case)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				map_run_arn, map_state, parent_arn, test_case, start_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.ARN, e.Name, e.StateMachineID, e.VersionID, runtime.StatusRunning, string(e.Input), millis(e.StartedAt),
-			e.VersionARN, e.AliasARN, e.MapRunARN, e.MapState, e.ParentARN, e.TestCase)
+			e.VersionARN, e.AliasARN, e.MapRunARN, e.MapState, e.ParentARN, e.TestCase, e.StartAt)
 		if isUniqueViolation(err) {
 			return ErrExists
 		}
@@ -69,7 +69,7 @@ func (db *DB) CreateExecution(ctx context.Context, e resource.Execution, events 
 
 const executionColumns = `e.id, e.arn, e.name, e.machine_id, m.name, m.arn, e.version_id, e.status,
 	e.input, e.output, e.error, e.cause, e.started_at, e.stopped_at, e.redrive_count, e.redrive_date, e.wake_at,
-	e.version_arn, e.alias_arn, e.map_run_arn, e.map_state, e.parent_arn, e.test_case`
+	e.version_arn, e.alias_arn, e.map_run_arn, e.map_state, e.parent_arn, e.test_case, e.start_at`
 
 func scanExecution(row scanner) (resource.Execution, error) {
 	var e resource.Execution
@@ -80,7 +80,7 @@ func scanExecution(row scanner) (resource.Execution, error) {
 	err := row.Scan(&e.ID, &e.ARN, &e.Name, &e.StateMachineID, &e.StateMachineName, &e.StateMachineARN,
 		&e.VersionID, &e.Status, &input, &output, &e.Error, &e.Cause, &started, &stopped,
 		&e.RedriveCount, &redriven, &wake, &e.VersionARN, &e.AliasARN,
-		&e.MapRunARN, &e.MapState, &e.ParentARN, &e.TestCase)
+		&e.MapRunARN, &e.MapState, &e.ParentARN, &e.TestCase, &e.StartAt)
 	e.Input = []byte(input)
 	if output.Valid {
 		e.Output = []byte(output.String)

@@ -375,7 +375,7 @@ func (s *Server) handleExecutionVisit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := views.VisitData{Visit: v}
+	d := views.VisitData{ExecutionID: e.ID, Visit: v}
 	var result string
 	for _, ev := range events {
 		switch ev.ID {

@@ -46,6 +46,7 @@ func (s *Server) routes() {
 	r.get("/executions/:id/scope", s.handleExecutionScope)
 	r.add(http.MethodPost, "/executions/:id/stop", s.handleExecutionStop, failureForm)
 	r.add(http.MethodPost, "/executions/:id/redrive", s.handleExecutionRedrive, smallForm)
+	r.add(http.MethodPost, "/executions/:id/run-from", s.handleRunFrom, inputForm)
 	r.get("/machines/:name/executions", s.handleMachineExecutionList)
 	r.get("/machines/:name/inputs", s.handleInputList)
 	r.add(http.MethodPut, "/machines/:name/inputs/:input", s.handleInputSave, inputJSON)

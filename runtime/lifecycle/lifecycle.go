@@ -142,7 +142,8 @@ func (l *Executions) StartExecution(ctx context.Context, m resource.StateMachine
 		return resource.Execution{}, err
 	}
 	info := resource.Execution{ARN: e.ARN, Name: e.Name, StateMachineID: m.ID, VersionID: m.VersionID, Input: e.Input,
-		StartedAt: l.cfg.Clock.Now(), VersionARN: e.VersionARN, AliasARN: e.AliasARN, ParentARN: e.ParentARN, TestCase: e.TestCase}
+		StartedAt: l.cfg.Clock.Now(), VersionARN: e.VersionARN, AliasARN: e.AliasARN, ParentARN: e.ParentARN, TestCase: e.TestCase,
+		StartAt: e.StartAt}
 	in := runtime.StartInputOf(info, m, def)
 	started, err := runtime.StartedEvent(in, info.StartedAt)
 	if err != nil {

@@ -152,6 +152,9 @@ type Execution struct {
 	// none); TestCase the mock test case it runs with (StartExecution's arn#TestCase).
 	ParentARN string
 	TestCase  string
+	// StartAt is the state it was run from (the execution page's "Run from here"), "" for
+	// the machine's own StartAt.
+	StartAt string
 	// WakeAt is when a RUNNING execution that sleeps, let go by the engine, is to be woken;
 	// zero while its run is in memory.
 	WakeAt time.Time
