@@ -36,9 +36,20 @@ export async function dragOnto(page, item, edgeId) {
   }
 }
 
+// reveal opens the inspector's tab that holds the element of a data-testid (the inspector shows
+// one section at a time: Configuration, Input/Output, Variables, Error handling, State JSON,
+// Test state), as a person clicks the tab first; it returns the element's locator.
+export async function reveal(page, testid) {
+  const el = page.getByTestId(testid).first();
+  const tab = await el.evaluate((e) => e.closest('[data-tab-panel]')?.dataset.tabPanel || '');
+  if (tab) await page.getByTestId(`tab-${tab}`).click();
+  return el;
+}
+
 // editField types value into a field of the inspector and leaves it, which applies it.
 export async function editField(page, field, value) {
   const before = await documentText(page);
+  await reveal(page, `field-${field}`);
   await page.getByTestId(`field-${field}`).fill(value);
   await page.getByTestId(`field-${field}`).blur();
   await changed(page, before);
