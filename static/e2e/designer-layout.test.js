@@ -6,23 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useStudio, shot } from './harness.js';
-import { changed, documentText, editField, inspect, reveal } from './designer-page.js';
+import { changed, designNew, documentText, editField, inspect, reveal } from './designer-page.js';
 
 const studio = useStudio();
 
 const minified = '{"Comment":"minified","StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f","Payload.$":"$"},"Next":"Done"},"Done":{"Type":"Succeed"}}}';
 
 async function designAt(name, definition) {
-  const context = await studio.browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(studio.server.url + '/');
-  await page.getByTestId('create-name').fill(name);
-  await page.getByTestId('create-definition').fill(definition);
-  await page.getByTestId('create-submit').click();
-  await page.waitForURL(`**/machines/${name}`);
-  await page.goto(studio.server.url + `/machines/${name}/design`);
+  const { context, page, errors } = await designNew(studio, name, definition);
   await page.locator('.canvas [id="state-Call"]').waitFor();
   return { context, page, errors };
 }

@@ -12,6 +12,22 @@ export function changed(page, before) {
   return page.waitForFunction((b) => document.getElementById('designer').designer.current() !== b, before, { timeout: 30000 });
 }
 
+// designNew creates a machine through the home page's form and opens its designer at 1400x900,
+// the size of a laptop's window; errors collects the page's uncaught errors.
+export async function designNew(studio, name, definition) {
+  const context = await studio.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(studio.server.url + '/');
+  await page.getByTestId('create-name').fill(name);
+  await page.getByTestId('create-definition').fill(definition);
+  await page.getByTestId('create-submit').click();
+  await page.waitForURL(`**/machines/${name}`);
+  await page.goto(studio.server.url + `/machines/${name}/design`);
+  return { context, page, errors };
+}
+
 // dragOnto drags a palette item onto the middle of an edge of the graph, as a mouse does.
 export async function dragOnto(page, item, edgeId) {
   const edge = page.locator(`[id="${edgeId}"] path`);
