@@ -11,7 +11,7 @@ export function readLayout(text) {
   let s = {};
   try { s = JSON.parse(text) || {}; } catch { /* a broken entry: the defaults */ }
   const out = { view: views.includes(s.view) ? s.view : 'graph' };
-  for (const [p, [min, max, def]] of Object.entries(limits)) {
+  for (const [p, [, , def]] of Object.entries(limits)) {
     const w = Number(s[p]?.width);
     out[p] = { collapsed: s[p]?.collapsed === true, width: Number.isFinite(w) && w ? clamp(p, w) : def };
   }
