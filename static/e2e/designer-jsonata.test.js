@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { useStudio, screenshotDir } from './harness.js';
-import { changed, documentText, editField, inspect } from './designer-page.js';
+import { changed, designNew, documentText, editField, inspect, reveal } from './designer-page.js';
 
 const machine = `{
   "QueryLanguage": "JSONata",
@@ -37,16 +37,7 @@ const testIds = (page, prefix) => page.locator(`.inspector [data-testid^="${pref
 // designAt creates a machine, opens its designer at 1400x900 and selects a state; errors
 // collects the page's uncaught errors.
 async function designAt(name, definition, state) {
-  const context = await studio.browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(studio.server.url + '/');
-  await page.getByTestId('create-name').fill(name);
-  await page.getByTestId('create-definition').fill(definition);
-  await page.getByTestId('create-submit').click();
-  await page.waitForURL(`**/machines/${name}`);
-  await page.goto(studio.server.url + `/machines/${name}/design`);
+  const { context, page, errors } = await designNew(studio, name, definition);
   await inspect(page, state);
   return { context, page, errors };
 }
@@ -80,6 +71,7 @@ test('the inspector edits a JSONata Task with JSONata fields', async () => {
 
   // Neither JSON nor an expression: refused, saying how to write an expression.
   const kept = await documentText(page);
+  await reveal(page, 'field-Output');
   await page.getByTestId('field-Output').fill('$states.result');
   await page.getByTestId('field-Output').blur();
   await page.getByTestId('designer-error').waitFor();
@@ -88,6 +80,7 @@ test('the inspector edits a JSONata Task with JSONata fields', async () => {
 
   // A catcher of a JSONata state has Output and Assign, no ResultPath.
   const beforeCatch = await documentText(page);
+  await reveal(page, 'add-catch');
   await page.getByTestId('add-catch').click();
   await changed(page, beforeCatch);
   await page.getByTestId('field-Catch-0-Output').waitFor();
@@ -97,6 +90,7 @@ test('the inspector edits a JSONata Task with JSONata fields', async () => {
   assert.deepEqual((await doc(page)).States.Call.Catch, [{ ErrorEquals: ['States.ALL'], Next: 'Done', Output: '{% $states.errorOutput.Cause %}' }]);
 
   // A refused edit says why in the banner and marks the field it is about.
+  await reveal(page, 'state-json');
   const json = JSON.parse(await page.getByTestId('state-json').inputValue());
   await page.getByTestId('state-json').fill(JSON.stringify({ ...json, Next: 'Nowhere' }, null, 2));
   await page.getByTestId('apply-state-json').click();
@@ -141,6 +135,7 @@ test('convert a JSONPath state to JSONata and back, undo, and a refused conversi
   // To JSONata: Parameters becomes Output, the path an expression; the form follows.
   await page.getByTestId('convert-language').click();
   await changed(page, original);
+  await reveal(page, 'field-Output');
   await page.getByTestId('field-Output').waitFor();
   assert.deepEqual((await doc(page)).States.Shape, { Type: 'Pass', QueryLanguage: 'JSONata', Output: { a: '{% $states.input.a %}' }, Next: 'Pick' });
   assert.equal(await page.getByTestId('query-language-name').textContent(), 'JSONata');

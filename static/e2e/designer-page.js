@@ -12,6 +12,22 @@ export function changed(page, before) {
   return page.waitForFunction((b) => document.getElementById('designer').designer.current() !== b, before, { timeout: 30000 });
 }
 
+// designNew creates a machine through the home page's form and opens its designer at 1400x900,
+// the size of a laptop's window; errors collects the page's uncaught errors.
+export async function designNew(studio, name, definition) {
+  const context = await studio.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(studio.server.url + '/');
+  await page.getByTestId('create-name').fill(name);
+  await page.getByTestId('create-definition').fill(definition);
+  await page.getByTestId('create-submit').click();
+  await page.waitForURL(`**/machines/${name}`);
+  await page.goto(studio.server.url + `/machines/${name}/design`);
+  return { context, page, errors };
+}
+
 // dragOnto drags a palette item onto the middle of an edge of the graph, as a mouse does.
 export async function dragOnto(page, item, edgeId) {
   const edge = page.locator(`[id="${edgeId}"] path`);
@@ -36,9 +52,20 @@ export async function dragOnto(page, item, edgeId) {
   }
 }
 
+// reveal opens the inspector's tab that holds the element of a data-testid (the inspector shows
+// one section at a time: Configuration, Input/Output, Variables, Error handling, State JSON,
+// Test state), as a person clicks the tab first; it returns the element's locator.
+export async function reveal(page, testid) {
+  const el = page.getByTestId(testid).first();
+  const tab = await el.evaluate((e) => e.closest('[data-tab-panel]')?.dataset.tabPanel || '');
+  if (tab) await page.getByTestId(`tab-${tab}`).click();
+  return el;
+}
+
 // editField types value into a field of the inspector and leaves it, which applies it.
 export async function editField(page, field, value) {
   const before = await documentText(page);
+  await reveal(page, `field-${field}`);
   await page.getByTestId(`field-${field}`).fill(value);
   await page.getByTestId(`field-${field}`).blur();
   await changed(page, before);

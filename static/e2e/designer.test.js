@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startServer, launchBrowser, screenshotDir, eventually } from './harness.js';
-import { documentText, dragOnto, editField } from './designer-page.js';
+import { documentText, dragOnto, editField, reveal } from './designer-page.js';
 
 const start = `{
   "StartAt": "Start",
@@ -124,6 +124,7 @@ test('build a workflow by drag and drop, edit, undo, type, save and export', asy
   await editField(page, 'TimeoutSeconds', '3600');
   // Add a catcher: it leads to the first other state; errors are a comma-separated list.
   let before = await documentText(page);
+  await reveal(page, 'add-catch');
   await page.getByTestId('add-catch').click();
   await page.waitForFunction((b) => document.getElementById('designer').designer.current() !== b, before);
   await page.locator('[id="edge-Approve-catch-0"]').waitFor({ state: 'attached' });
@@ -167,6 +168,7 @@ test('build a workflow by drag and drop, edit, undo, type, save and export', asy
   assert.equal(await documentText(page), built);
 
   // Code view: invalid JSON keeps the graph and says where; fixing it goes on.
+  await page.getByTestId('view-both').click(); // the graph alone at first: the code view beside it
   const code = page.locator('.cm-content');
   await code.click();
   await page.keyboard.press('Control+End');

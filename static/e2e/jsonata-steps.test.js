@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useStudio, shot, csrfHeaders } from './harness.js';
+import { reveal } from './designer-page.js';
 
 const definition = JSON.stringify({
   QueryLanguage: 'JSONata',
@@ -73,6 +74,7 @@ test('test JSONata states in the designer: Arguments, Result, variables and Outp
 
   // A Pass: Output shapes $states.input; the test's own context names the execution "test".
   await selectState(page, 'Shape');
+  await reveal(page, 'test-state'); // the inspector keeps this tab for the states that follow
   await page.getByTestId('test-input').fill('{"order": {"id": 7}}');
   await page.getByTestId('test-run').click();
   await page.getByTestId('test-outcome').waitFor();

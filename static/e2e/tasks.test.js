@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, launchBrowser, screenshotDir } from './harness.js';
-import { documentText, changed, dragOnto, editField, inspect } from './designer-page.js';
+import { documentText, changed, dragOnto, editField, inspect, reveal } from './designer-page.js';
 import { nodeIdOf } from '../src/designer-names.js';
 
 const machine = 'Orders';
@@ -122,6 +122,7 @@ test('draw a Lambda, a Choice and an approval; run it against Lambda, approve it
   await dragOnto(page, 'Approval (callback)', edge('Choice', 'choice'));
   await page.waitForFunction(() => document.querySelector('[data-testid="inspector-state"]')?.textContent === 'Approve');
   let before = await documentText(page);
+  await reveal(page, 'add-catch');
   await page.getByTestId('add-catch').click();
   await changed(page, before);
   await dragOnto(page, 'Fail', edge('Approve', 'catch'));

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, launchBrowser, screenshotDir, fetchCSRFHeaders } from './harness.js';
+import { reveal } from './designer-page.js';
 
 const definition = `{
   "StartAt": "Shape",
@@ -78,6 +79,7 @@ test('test a state with an input and read every step', async () => {
 
   // A Pass state: each path shapes the data.
   await selectState(page, 'Shape');
+  await reveal(page, 'test-state'); // the inspector keeps this tab for the states that follow
   assert.equal(await page.getByTestId('test-input').inputValue(), '{}', 'the input starts as {}');
   assert.equal(await page.getByTestId('test-mock').count(), 0, 'only a Task has a mock result');
   await page.getByTestId('test-input').fill('{"order": {"id": 7}, "note": "gift"}');

@@ -7,6 +7,7 @@ import { startExecutionList } from './executions-list.js';
 import { installCSRF } from './csrf.js';
 import { startTaskPage } from './task.js';
 import { startInboxLive } from './inbox-list.js';
+import { startFormatButtons } from './json-format.js';
 
 // Before any page script runs: every same-origin fetch that changes something carries the
 // page's CSRF token.
@@ -26,4 +27,5 @@ document.addEventListener('DOMContentLoaded', () => {
   const list = document.getElementById('execution-list');
   if (list) startExecutionList(list);
   startInboxLive(document); // the inbox list, and the navigation's badge on every page
+  startFormatButtons(document); // the machine page's Format of its ASL JSON
 });

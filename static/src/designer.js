@@ -15,6 +15,8 @@ import * as undoHistory from './designer-history.js';
 import { nodeIdOf, nameOfId } from './designer-names.js';
 import { stateNames } from './designer-tree.js';
 import { fieldValue, fieldSelectors } from './designer-field.js';
+import { panelLayout, inspectorTabs, views } from './designer-layout.js';
+import { formatJSON } from './json-format.js';
 
 const fromServer = Annotation.define();
 
@@ -62,6 +64,8 @@ export function startDesigner(root) {
     }),
   });
   const editorText = () => editor.state.doc.toString();
+  const panels = panelLayout(root, $('designer-grid'), () => { view.size(); editor.requestMeasure(); });
+  const tabs = inspectorTabs($('inspector'));
   function setEditor(text) {
     if (text === editorText()) return;
     editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text }, annotations: fromServer.of(true) });
@@ -109,6 +113,7 @@ export function startDesigner(root) {
     if (res.ok) {
       const body = await res.json();
       $('inspector').innerHTML = body.inspector || '<p class="empty">Click a state to edit it.</p>';
+      tabs.render();
       if (refused.state === selected) markField(refused.field);
     }
   }
@@ -120,6 +125,8 @@ export function startDesigner(root) {
     for (const sel of fieldSelectors(pointer)) {
       const el = form?.querySelector(sel);
       if (!el) continue;
+      const panel = el.closest('[data-tab-panel]');
+      if (panel) tabs.open(panel.dataset.tabPanel);
       el.setAttribute('aria-invalid', 'true');
       el.scrollIntoView({ block: 'nearest' });
       return;
@@ -136,6 +143,7 @@ export function startDesigner(root) {
     const hash = selected ? `#state=${encodeURIComponent(selected)}` : '';
     if (location.hash !== hash) window.history.replaceState(null, '', hash || location.pathname + location.search);
     $('inspector').innerHTML = body.inspector || '<p class="empty">Click a state to edit it.</p>';
+    tabs.render();
     markSelected();
     showDiagnostics(body.diagnostics || []);
     $('code-error').hidden = true;
@@ -337,6 +345,16 @@ export function startDesigner(root) {
     copy: async () => { await navigator.clipboard.writeText(editorText()); notice('ASL JSON copied.'); },
     svg: () => download(`${machine}.svg`, 'image/svg+xml', canvas.querySelector('svg')?.outerHTML || ''),
     help: () => { $('shortcuts').hidden = !$('shortcuts').hidden; },
+    'toggle-panel': (b) => panels.toggle(b.dataset.panel),
+    view: (b) => panels.setView(b.dataset.view),
+    'next-view': () => panels.setView(views[(views.indexOf(panels.view) + 1) % views.length]),
+    // Format is an edit like typing: the server answers it, Undo takes it back. The document
+    // is never formatted on its own: what came in minified goes out minified.
+    format: () => {
+      let text;
+      try { text = formatJSON(editorText()); } catch (err) { problem(`Format: the ASL JSON is not valid JSON: ${err.message}`); return; }
+      if (text !== editorText()) apply([{ op: 'ReplaceDocument', text }]);
+    },
     delete: () => selected && apply([{ op: 'DeleteState', state: selected }]),
     duplicate: () => selected && apply([{ op: 'DuplicateState', state: selected }]),
     'convert-language': (b) => selected && apply([{ op: 'ConvertQueryLanguage', state: selected, to: b.dataset.to }]),
@@ -500,8 +518,10 @@ export function startDesigner(root) {
     // The run dialog's keys are its own: Delete on its buttons must not delete a state.
     if (typing || e.target.closest?.('[role="tree"], dialog')) return;
     if (!mod && !e.altKey) {
-      const keys = { g: 'wrap-parallel', m: 'wrap-map', c: 'centre', '+': 'zoom-in', '=': 'zoom-in', '-': 'zoom-out', l: 'direction' };
+      const keys = { g: 'wrap-parallel', m: 'wrap-map', c: 'centre', '+': 'zoom-in', '=': 'zoom-in', '-': 'zoom-out', l: 'direction', v: 'next-view' };
       if (keys[e.key]) { actions[keys[e.key]](); return; }
+      const panel = { '[': 'palette', ']': 'inspector' }[e.key];
+      if (panel) { panels.toggle(panel); return; }
     }
     if (mod && key === 'z') { e.preventDefault(); (e.shiftKey ? redo : undo)(); } else if (mod && key === 'y') { e.preventDefault(); redo(); } else if (mod && key === 'd') { e.preventDefault(); actions.duplicate(); } else if (e.key === 'Delete' || e.key === 'Backspace') { actions.delete(); } else if (e.key === '?') { actions.help(); } else if (key === 'f' && !mod) { actions.fit(); }
   });
