@@ -75,7 +75,7 @@ func (f DecisionForm) outputFor(id int64) string {
 }
 
 func (f DecisionForm) errorFor(id int64) string {
-	if f.TaskID == id {
+	if f.TaskID == id && f.Output == "" { // a refused rejection: what was typed
 		return f.Error
 	}
 	return "Rejected"
