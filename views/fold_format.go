@@ -71,6 +71,28 @@ func visitNode(v *Visit) string {
 	return v.Node
 }
 
+// visitState, visitError and visitCause are a visit's state, error and cause, "" for none.
+func visitState(v *Visit) string {
+	if v == nil {
+		return ""
+	}
+	return v.State
+}
+
+func visitError(v *Visit) string {
+	if v == nil {
+		return ""
+	}
+	return v.Error
+}
+
+func visitCause(v *Visit) string {
+	if v == nil {
+		return ""
+	}
+	return v.Cause
+}
+
 func noOutput(v *Visit) string {
 	if v.Ended {
 		return "None: the state did not exit normally."

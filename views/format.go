@@ -32,6 +32,15 @@ func navClass(active bool) string {
 
 func statusClass(status string) string { return "status-" + status }
 
+// clockTime is the time of day of t in UTC to the millisecond: what tells the events of
+// one execution apart (the date is in formatTime, the cell's title).
+func clockTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("15:04:05.000")
+}
+
 func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
