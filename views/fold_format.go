@@ -71,26 +71,12 @@ func visitNode(v *Visit) string {
 	return v.Node
 }
 
-// visitState, visitError and visitCause are a visit's state, error and cause, "" for none.
-func visitState(v *Visit) string {
+// orNone is the visit v points at, or a visit with nothing in it (no state, error or cause).
+func orNone(v *Visit) Visit {
 	if v == nil {
-		return ""
+		return Visit{}
 	}
-	return v.State
-}
-
-func visitError(v *Visit) string {
-	if v == nil {
-		return ""
-	}
-	return v.Error
-}
-
-func visitCause(v *Visit) string {
-	if v == nil {
-		return ""
-	}
-	return v.Cause
+	return *v
 }
 
 func noOutput(v *Visit) string {
