@@ -31,9 +31,11 @@ const approval = JSON.stringify({
 });
 
 // No Lambda endpoint is configured: Charge fails, its Catch leads through Note to Refuse.
+// Hold waits long enough for the page to open first: the banner comes over the websocket.
 const caught = JSON.stringify({
-  StartAt: 'Charge',
+  StartAt: 'Hold',
   States: {
+    Hold: { Type: 'Wait', Seconds: 3, Next: 'Charge' },
     Charge: {
       Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:charge',
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Note' }], End: true,
@@ -190,6 +192,8 @@ test('a caught error that led to a Fail state is shown with the state that raise
   await createMachine(page, 'caught16', caught);
   const url = await startRun(page, 'caught16');
   await page.goto(url);
+  assert.equal(await page.getByTestId('execution-status').textContent(), 'RUNNING', 'the page opened before the failure');
+  assert.equal(await page.getByTestId('execution-caught').isHidden(), true);
   await page.getByTestId('execution-status').filter({ hasText: 'FAILED' }).waitFor();
   await page.getByTestId('execution-caught').waitFor();
   assert.equal(await page.getByTestId('execution-error-name').textContent(), 'PaymentRefused');
@@ -200,6 +204,10 @@ test('a caught error that led to a Fail state is shown with the state that raise
   await page.getByTestId('show-raising-state').click();
   await page.getByTestId('visit-state').filter({ hasText: 'Charge' }).waitFor();
   assert.equal(await page.getByTestId('visit-status').textContent(), '⚠ caught error');
+  // A reload draws the same banner from the stored history.
+  const live = await page.getByTestId('execution-error').innerText();
+  await page.reload();
+  assert.equal(await page.getByTestId('execution-error').innerText(), live);
   assert.deepEqual(errors, []);
   await context.close();
 });
