@@ -73,6 +73,9 @@ export function canvasView(canvas, label) {
     return true;
   }
 
+  // A fit that is a zoom (a graph too long to fit whole) follows the window as the CSS does.
+  window.addEventListener('resize', () => { if (zoom === null) size(); });
+
   canvas.addEventListener('wheel', (e) => {
     if (!(e.ctrlKey || e.metaKey)) return;
     e.preventDefault();
