@@ -220,7 +220,7 @@ func Designer(d DesignerData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "\" data-testid=\"designer-executions\">Executions</a></div></div><p class=\"alert alert-error\" role=\"alert\" data-testid=\"designer-error\" hidden></p><p class=\"alert alert-ok\" data-testid=\"designer-notice\" hidden></p><div class=\"designer-grid\" data-view=\"graph\" data-testid=\"designer-grid\"><aside class=\"panel palette\" id=\"palette-panel\" data-testid=\"palette\"><input type=\"search\" placeholder=\"Search (Ctrl+F)\" data-testid=\"palette-search\" aria-label=\"Search the palette\"> ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "\" data-testid=\"designer-executions\">Executions</a></div></div><p class=\"alert alert-error\" role=\"alert\" data-testid=\"designer-error\" hidden></p><p class=\"alert alert-ok notice\" data-testid=\"designer-notice\" hidden><span></span><button type=\"button\" class=\"dismiss\" data-action=\"dismiss-notice\" data-testid=\"dismiss-notice\" title=\"Dismiss\" aria-label=\"Dismiss\">×</button></p><div class=\"designer-grid\" data-view=\"graph\" data-testid=\"designer-grid\"><aside class=\"panel palette\" id=\"palette-panel\" data-testid=\"palette\"><input type=\"search\" placeholder=\"Search (Ctrl+F)\" data-testid=\"palette-search\" aria-label=\"Search the palette\"> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -113,11 +113,15 @@ type Visit struct {
 	ResultEvent int64 `json:"-"`
 	// SubmittedEvent is the last TaskSubmitted of a .waitForTaskToken task (0 for none):
 	// the store keeps the task's token with it.
-	SubmittedEvent int64     `json:"-"`
-	enteredAt      time.Time `json:"-"`
-	attempts       int
-	failed         bool
-	scope          *scope
+	SubmittedEvent int64 `json:"-"`
+	// CaughtFrom is the visit whose error a Catch handled on the way here (0 for none): the
+	// state the catcher led to, or one after it, so a Fail state reached through a Catch
+	// names the error that started it.
+	CaughtFrom int64     `json:"-"`
+	enteredAt  time.Time `json:"-"`
+	attempts   int
+	failed     bool
+	scope      *scope
 }
 
 // EnteredAt is when the visit entered its state.
@@ -345,6 +349,12 @@ func (f *Fold) enter(ev runtime.Event, s *scope) *Visit {
 	s.open[ev.State] = v
 	f.open[v] = struct{}{}
 	f.Visits = append(f.Visits, v)
+	if prev, ok := f.events[ev.PreviousEventID]; ok && prev.visit != nil && strings.HasSuffix(string(prev.typ), "StateExited") {
+		v.CaughtFrom = prev.visit.CaughtFrom
+		if prev.visit.Status == StateCaught {
+			v.CaughtFrom = prev.visit.ID
+		}
+	}
 	f.follow(s, f.edgeInto(ev))
 	f.forScopes(s, func(key string) {
 		agg := f.agg(key, v.Node)
@@ -617,6 +627,26 @@ func (f *Fold) FailedVisit() *Visit {
 		}
 	}
 	return nil
+}
+
+// CaughtVisit is, when the execution failed in a Fail state that a Catch led to, the visit
+// whose error the Catch handled: the state that raised the error the run failed for. nil
+// otherwise.
+func (f *Fold) CaughtVisit() *Visit {
+	v := f.FailedVisit()
+	if v == nil || v.Type != "Fail" || v.CaughtFrom == 0 {
+		return nil
+	}
+	return f.Visit(v.CaughtFrom)
+}
+
+// EventScope is the key of the Map iteration or Parallel branch the event with the given id
+// happened in, "" for the execution itself (or an event not folded).
+func (f *Fold) EventScope(id int64) string {
+	if fe, ok := f.events[id]; ok && fe.scope != nil {
+		return fe.scope.key
+	}
+	return ""
 }
 
 // Visit is the visit entered by the event with the given id, or nil.

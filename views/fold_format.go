@@ -71,6 +71,14 @@ func visitNode(v *Visit) string {
 	return v.Node
 }
 
+// orNone is the visit v points at, or a visit with nothing in it (no state, error or cause).
+func orNone(v *Visit) Visit {
+	if v == nil {
+		return Visit{}
+	}
+	return *v
+}
+
 func noOutput(v *Visit) string {
 	if v.Ended {
 		return "None: the state did not exit normally."

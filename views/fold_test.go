@@ -3,6 +3,7 @@ package views_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -218,6 +219,63 @@ func TestFoldFailedExecution(t *testing.T) {
 		if !v.Ended {
 			t.Errorf("visit of %s still open after the execution failed", v.State)
 		}
+	}
+}
+
+// TestFoldCaughtVisit checks that a Fail state reached through a Catch (directly or after
+// other states) names the visit whose error the Catch handled, and that no other failure
+// does.
+func TestFoldCaughtVisit(t *testing.T) {
+	t.Parallel()
+	const call = `"Call":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","Catch":[{"ErrorEquals":["States.ALL"],"Next":%q}],"End":true}`
+	tests := []struct {
+		name, definition string
+		want             string // the state of the caught visit, "" for none
+	}{
+		{name: "catch_to_fail", want: "Call", definition: `{"StartAt":"Call","States":{` + fmt.Sprintf(call, "Stop") +
+			`,"Stop":{"Type":"Fail","Error":"OrderFailed","Cause":"see the task"}}}`},
+		{name: "catch_to_pass_then_fail", want: "Call", definition: `{"StartAt":"Call","States":{` + fmt.Sprintf(call, "Note") +
+			`,"Note":{"Type":"Pass","Next":"Stop"},"Stop":{"Type":"Fail","Error":"OrderFailed"}}}`},
+		{name: "fail_without_catch", definition: parallelTwo},
+		{name: "uncaught_task_failure", definition: `{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","End":true}}}`},
+		{name: "caught_and_succeeded", definition: retryCatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			events, g := run(t, tt.definition, `{}`)
+			got := views.FoldEvents(g, events).CaughtVisit()
+			if tt.want == "" {
+				if got != nil {
+					t.Fatalf("CaughtVisit = %+v, want none", got)
+				}
+				return
+			}
+			if got == nil || got.State != tt.want || got.Error != "Boom" || got.Cause != "it broke" || got.Status != views.StateCaught {
+				t.Fatalf("CaughtVisit = %+v, want %s's caught Boom", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestFoldEventScope checks that each event is placed in the branch it happened in, and the
+// execution's own events in none.
+func TestFoldEventScope(t *testing.T) {
+	t.Parallel()
+	events, g := run(t, parallelTwo, `{}`)
+	f := views.FoldEvents(g, events)
+	got := map[string]string{}
+	for _, ev := range events {
+		if ev.State != "" && strings.HasSuffix(string(ev.Type), "StateEntered") || ev.Type == runtime.ExecutionStarted {
+			got[string(ev.Type)+" "+ev.State] = f.EventScope(ev.ID)
+		}
+	}
+	want := map[string]string{
+		"ExecutionStarted ": "", "ParallelStateEntered Both": "", "FailStateEntered Stop": "",
+		"PassStateEntered Left": "/Both~0", "WaitStateEntered Pause": "/Both~1", "PassStateEntered Right": "/Both~1",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("event scopes (-want +got):\n%s", diff)
 	}
 }
 

@@ -32,6 +32,15 @@ func navClass(active bool) string {
 
 func statusClass(status string) string { return "status-" + status }
 
+// clockTime is the time of day of t in UTC to the millisecond: what tells the events of
+// one execution apart (the date is in formatTime, the cell's title).
+func clockTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("15:04:05.000")
+}
+
 func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -75,7 +84,7 @@ func (f DecisionForm) outputFor(id int64) string {
 }
 
 func (f DecisionForm) errorFor(id int64) string {
-	if f.TaskID == id {
+	if f.TaskID == id && f.Output == "" { // a refused rejection: what was typed
 		return f.Error
 	}
 	return "Rejected"

@@ -50,9 +50,9 @@ func (s *Server) handleExecutionShow(c echo.Context) error {
 	var eventIDs []int64
 	var tokens []string
 	d.Graph, err = s.drawRun(ctx, e, func(r *foldedRun) {
-		d.Snapshot, d.Failed = r.fold.Snapshot(), r.failedVisit()
+		d.Snapshot, d.Failed, d.Caught = r.fold.Snapshot(), r.failedVisit(), r.caughtVisit()
 		d.Visits = r.visitPage("", 1)
-		d.Events.Pager, eventIDs = r.eventPage("", 1)
+		d.Events.Pager, eventIDs, d.Events.Scopes = r.eventPage("", 1)
 		tokens = r.copyTokens()
 	})
 	if err != nil {
@@ -189,7 +189,7 @@ func (s *Server) handleExecutionEvents(c echo.Context) error {
 	var ids []int64
 	var tokens []string
 	err = s.withRun(ctx, e, func(r *foldedRun) error {
-		p.Pager, ids = r.eventPage(p.Filter, page)
+		p.Pager, ids, p.Scopes = r.eventPage(p.Filter, page)
 		tokens = r.copyTokens()
 		return nil
 	})

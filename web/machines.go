@@ -73,11 +73,12 @@ const exampleDefinition = `{
 `
 
 // blankDefinition is where "Start blank in the designer" begins: one state, since a state
-// machine needs at least one; the designer grows it by drops onto its arrows.
+// machine needs at least one; the designer grows it by drops onto its arrows. It is named
+// for what it is, not "Start", which the graph's Start marker already says.
 const blankDefinition = `{
-  "StartAt": "Start",
+  "StartAt": "First step",
   "States": {
-    "Start": {
+    "First step": {
       "Type": "Pass",
       "End": true
     }

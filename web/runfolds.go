@@ -225,8 +225,8 @@ func (r *foldedRun) visitPage(key string, page int) views.VisitPage {
 }
 
 // eventPage finds the ids of a page of the events whose type or state contain filter,
-// ignoring case. r.mu is held.
-func (r *foldedRun) eventPage(filter string, page int) (views.Pager, []int64) {
+// ignoring case, and the iteration or branch of each. r.mu is held.
+func (r *foldedRun) eventPage(filter string, page int) (views.Pager, []int64, map[int64]string) {
 	needle := strings.ToLower(strings.TrimSpace(filter))
 	kept := r.index
 	if needle != "" {
@@ -239,10 +239,14 @@ func (r *foldedRun) eventPage(filter string, page int) (views.Pager, []int64) {
 	}
 	p, from, to := views.NewPager(page, len(kept))
 	ids := make([]int64, 0, to-from)
+	scopes := map[int64]string{}
 	for _, ev := range kept[from:to] {
 		ids = append(ids, ev.id)
+		if key := r.fold.EventScope(ev.id); key != "" {
+			scopes[ev.id] = key
+		}
 	}
-	return p, ids
+	return p, ids, scopes
 }
 
 // visit returns a copy of the visit entered by event id, or nil. r.mu is held.
@@ -258,6 +262,15 @@ func (r *foldedRun) visit(id int64) *views.Visit {
 // failedVisit is a copy of the visit whose failure ended the execution, or nil. r.mu is held.
 func (r *foldedRun) failedVisit() *views.Visit {
 	if v := r.fold.FailedVisit(); v != nil {
+		return r.visit(v.ID)
+	}
+	return nil
+}
+
+// caughtVisit is a copy of the visit whose caught error led to the Fail state that ended
+// the execution, or nil. r.mu is held.
+func (r *foldedRun) caughtVisit() *views.Visit {
+	if v := r.fold.CaughtVisit(); v != nil {
 		return r.visit(v.ID)
 	}
 	return nil

@@ -53,6 +53,17 @@ type executionEnd struct {
 	Visit      int64  `json:"visit,omitempty"`
 	VisitState string `json:"visitState,omitempty"`
 	VisitNode  string `json:"visitNode,omitempty"`
+	// Caught is, when a Catch led to the Fail state that failed the execution, the visit whose
+	// error it handled: the state that raised it, with its error and cause.
+	Caught *caughtError `json:"caught,omitempty"`
+}
+
+type caughtError struct {
+	Visit int64  `json:"visit"`
+	State string `json:"state"`
+	Node  string `json:"node"`
+	Error string `json:"error"`
+	Cause string `json:"cause"`
 }
 
 // newEventMessage is the message of ev, just folded into fold with delta as its changes. The
@@ -82,6 +93,9 @@ func newEventMessage(ev runtime.Event, delta views.Delta, fold *views.Fold) even
 			StopDate: ev.Timestamp.UTC().Format(time.RFC3339Nano), State: ev.State}
 		if v := fold.FailedVisit(); v != nil && status != runtime.StatusSucceeded {
 			m.Execution.Visit, m.Execution.VisitState, m.Execution.VisitNode = v.ID, v.State, v.Node
+		}
+		if v := fold.CaughtVisit(); v != nil && status == runtime.StatusFailed {
+			m.Execution.Caught = &caughtError{Visit: v.ID, State: v.State, Node: v.Node, Error: v.Error, Cause: v.Cause}
 		}
 	}
 	return m

@@ -22,8 +22,8 @@ const (
 )
 
 // handleTaskApprove approves a task with an output JSON (SendTaskSuccess). The inbox list and
-// the task page both post here; a refused output is shown on the task page with what was
-// typed, where it can be fixed.
+// the task page both post here; a refused output is shown where it was typed (refuseDecision),
+// with what was typed, to be fixed there.
 func (s *Server) handleTaskApprove(c echo.Context) error {
 	return s.withTask(c, func(t resource.CallbackTask) error {
 		if err := s.mayDecide(c, t); err != nil {
@@ -31,7 +31,7 @@ func (s *Server) handleTaskApprove(c echo.Context) error {
 		}
 		output := strings.TrimSpace(c.FormValue("output"))
 		if problem := outputProblem(t.ID, output); problem != "" {
-			return s.renderTask(c, http.StatusBadRequest, t, views.TaskData{Problem: problem, Form: views.TaskForm{Output: output}})
+			return s.refuseDecision(c, t, problem, views.TaskForm{Output: output})
 		}
 		ev := resource.AuditEvent{Action: resource.AuditApproved, Output: []byte(output)}
 		if err := s.decide(c, t, ev); err != nil {
@@ -63,9 +63,9 @@ func (s *Server) handleTaskReject(c echo.Context) error {
 		}
 		errName, cause := c.FormValue("error"), c.FormValue("cause")
 		if len(errName) > maxErrorLen || len(cause) > maxCauseLen {
-			return s.renderTask(c, http.StatusBadRequest, t, views.TaskData{
-				Problem: fmt.Sprintf("Task %d: the error may be at most %d characters and the cause at most %d.", t.ID, maxErrorLen, maxCauseLen),
-				Form:    views.TaskForm{Error: errName, Cause: cause}})
+			return s.refuseDecision(c, t,
+				fmt.Sprintf("Task %d: the error may be at most %d characters and the cause at most %d.", t.ID, maxErrorLen, maxCauseLen),
+				views.TaskForm{Error: errName, Cause: cause})
 		}
 		ev := resource.AuditEvent{Action: resource.AuditRejected, Error: errName, Cause: cause}
 		if err := s.decide(c, t, ev); err != nil {
@@ -73,6 +73,17 @@ func (s *Server) handleTaskReject(c echo.Context) error {
 		}
 		return s.afterDecision(c, t.ID, "rejected")
 	})
+}
+
+// refuseDecision shows why a decision was refused on the page it was taken on, the task page
+// or the inbox list, with what was typed in its forms: a mistyped output is fixed in place,
+// never met on an error page.
+func (s *Server) refuseDecision(c echo.Context, t resource.CallbackTask, problem string, form views.TaskForm) error {
+	if c.FormValue("return") == "task" {
+		return s.renderTask(c, http.StatusBadRequest, t, views.TaskData{Problem: problem, Form: form})
+	}
+	return s.renderInbox(c, http.StatusBadRequest, views.InboxData{Problem: problem,
+		Form: views.DecisionForm{TaskID: t.ID, Output: form.Output, Error: form.Error, Cause: form.Cause}})
 }
 
 // mayDecide refuses a decided task (409) and a task someone else holds (403).

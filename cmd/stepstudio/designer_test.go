@@ -59,6 +59,18 @@ const onePass = `{
 }
 `
 
+// blankMachine is what "Start blank in the designer" makes.
+const blankMachine = `{
+  "StartAt": "First step",
+  "States": {
+    "First step": {
+      "Type": "Pass",
+      "End": true
+    }
+  }
+}
+`
+
 func TestDesignerApplyInsertsDrawsAndValidates(t *testing.T) {
 	t.Parallel()
 	s := startStudio(t)
@@ -176,8 +188,8 @@ func TestStartBlankOpensTheDesigner(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/machines/Blank/design" {
 		t.Fatalf("status %d, location %q\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
 	}
-	if _, stored := s.get(t, "/machines/Blank/definition.asl.json"); stored != onePass {
-		t.Errorf("a blank machine is one Pass state, got:\n%s", stored)
+	if _, stored := s.get(t, "/machines/Blank/definition.asl.json"); stored != blankMachine {
+		t.Errorf("a blank machine is one Pass state, not named Start as the graph's marker is; got:\n%s", stored)
 	}
 }
 

@@ -224,3 +224,41 @@ func TestInboxFiltersAndRefusesBadOnes(t *testing.T) {
 		t.Errorf("the badge does not say 3:\n%s", body)
 	}
 }
+
+// A decision refused from the inbox list is answered with the list, its problem said and
+// what was typed kept in the task's forms, never an error page; the task waits on.
+func TestInboxListRefusedDecisionShowsTheList(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	s.createMachine(t, "Orders", callbackDefinition)
+	list := s.dialInbox(t, "")
+	readInbox(t, list)
+	s.startExecution(t, "Orders", `{"orderId": "o-1"}`)
+	m := readInbox(t, list)
+	if len(m.Order) != 1 {
+		t.Fatalf("one task waits: %+v", m)
+	}
+	id := strconv.FormatInt(m.Order[0], 10)
+	tests := []struct {
+		name, action string
+		form         url.Values
+		says         []string
+	}{
+		{name: "invalid_output", action: "approve", form: url.Values{"output": {"{\"ok\": tru}"}},
+			says: []string{"Task " + id + ": the output is not valid JSON", `{"ok": tru}`}},
+		{name: "empty_output", action: "approve", form: url.Values{"output": {" "}},
+			says: []string{"Task " + id + ": the output is empty"}},
+		{name: "error_too_long", action: "reject", form: url.Values{"error": {strings.Repeat("E", 257)}, "cause": {"why"}},
+			says: []string{"the error may be at most 256 characters", strings.Repeat("E", 257)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := s.post(t, "/inbox/"+id+"/"+tt.action, tt.form)
+			says := append([]string{`data-testid="inbox-summary"`, `data-testid="problem"`, `data-task-id="` + id + `"`}, tt.says...)
+			mustStatus(t, tt.name, resp, body, http.StatusBadRequest, says...)
+		})
+	}
+	if _, body := s.get(t, "/inbox"); !strings.Contains(body, `data-task-id="`+id+`"`) {
+		t.Fatalf("the task no longer waits:\n%s", body)
+	}
+}

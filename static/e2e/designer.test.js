@@ -10,9 +10,9 @@ import { startServer, launchBrowser, screenshotDir, eventually } from './harness
 import { documentText, dragOnto, editField, reveal } from './designer-page.js';
 
 const start = `{
-  "StartAt": "Start",
+  "StartAt": "First step",
   "States": {
-    "Start": {
+    "First step": {
       "Type": "Pass",
       "End": true
     }
@@ -24,9 +24,9 @@ const start = `{
 // written in the document's own style, the untouched parts stay as they were.
 const expected = `{
   "Comment": "Orders wait for a person",
-  "StartAt": "Start",
+  "StartAt": "First step",
   "States": {
-    "Start": {
+    "First step": {
       "Type": "Pass",
       "Next": "Approve"
     },
@@ -95,7 +95,7 @@ test('build a workflow by drag and drop, edit, undo, type, save and export', asy
   await page.getByTestId('create-blank').click();
   await page.waitForURL('**/machines/orders/design');
   assert.equal(await editorText(page), start, 'a blank machine is one Pass state');
-  await node(page, 'state-Start').waitFor();
+  await node(page, 'state-First_20_step').waitFor();
 
   // The palette's search narrows the list.
   await page.keyboard.press('Control+f');
@@ -104,7 +104,7 @@ test('build a workflow by drag and drop, edit, undo, type, save and export', asy
   assert.equal(await page.getByTestId('palette-Pass').isVisible(), false);
   await page.getByTestId('palette-search').fill('');
 
-  await dragOnto(page, 'Approval (callback)', 'edge-Start-end-0');
+  await dragOnto(page, 'Approval (callback)', 'edge-First_20_step-end-0');
   await node(page, 'state-Approve').waitFor();
   assert.equal(await page.getByTestId('inspector-state').textContent(), 'Approve', 'the dropped state is selected');
   await dragOnto(page, 'Succeed', 'edge-Approve-end-0');
@@ -128,7 +128,7 @@ test('build a workflow by drag and drop, edit, undo, type, save and export', asy
   await page.getByTestId('add-catch').click();
   await page.waitForFunction((b) => document.getElementById('designer').designer.current() !== b, before);
   await page.locator('[id="edge-Approve-catch-0"]').waitFor({ state: 'attached' });
-  assert.equal(await page.getByTestId('catch-0-Next').inputValue(), 'Start');
+  assert.equal(await page.getByTestId('catch-0-Next').inputValue(), 'First step');
   before = await documentText(page);
   await page.getByTestId('catch-0-Next').selectOption('Succeed');
   await page.waitForFunction((b) => document.getElementById('designer').designer.current() !== b, before);
@@ -161,10 +161,10 @@ test('build a workflow by drag and drop, edit, undo, type, save and export', asy
   // A bad edit is refused with a message, and nothing changes.
   await node(page, 'state-Approve').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="inspector-state"]')?.textContent === 'Approve');
-  await page.getByTestId('field-name').fill('Start');
+  await page.getByTestId('field-name').fill('First step');
   await page.getByTestId('field-name').blur();
   await page.getByTestId('designer-error').waitFor();
-  assert.match(await page.getByTestId('designer-error').textContent(), /Start/);
+  assert.match(await page.getByTestId('designer-error').textContent(), /First step/);
   assert.equal(await documentText(page), built);
 
   // Code view: invalid JSON keeps the graph and says where; fixing it goes on.
@@ -225,10 +225,10 @@ test('build a workflow by drag and drop, edit, undo, type, save and export', asy
   await page.getByTestId('shortcuts').waitFor();
   await shot(page, 'designer-shortcuts.png');
   await page.keyboard.press('Escape');
-  await node(page, 'state-Start').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="inspector-state"]')?.textContent === 'Start');
+  await node(page, 'state-First_20_step').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="inspector-state"]')?.textContent === 'First step');
   await page.keyboard.press('Delete');
-  await page.waitForFunction(() => !document.querySelector('.canvas [id="state-Start"]'));
+  await page.waitForFunction(() => !document.querySelector('.canvas [id="state-First_20_step"]'));
   assert.match(await documentText(page), /"StartAt": "Approve"/);
   await shot(page, 'designer-final.png');
 

@@ -107,14 +107,14 @@ test('draw a Lambda, a Choice and an approval; run it against Lambda, approve it
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
 
-  // Draw: Start → Invoke function → Choice —(needs approval)→ Approve → Succeed; the
+  // Draw: First step → Invoke function → Choice —(needs approval)→ Approve → Succeed; the
   // Choice's Default → Succeed; Approve's Catch → Fail.
   await page.goto(server.url + '/');
   await page.getByTestId('create-name').fill(machine);
   await page.getByTestId('create-blank').click();
   await page.waitForURL(`**/machines/${machine}/design`);
-  await node(page, 'Start').waitFor();
-  await dragOnto(page, 'Lambda invoke', edge('Start', 'end'));
+  await node(page, 'First step').waitFor();
+  await dragOnto(page, 'Lambda invoke', edge('First step', 'end'));
   await dragOnto(page, 'Succeed', edge(lambdaState, 'end'));
   // A Choice must lead somewhere: dropped on the arrow into Succeed, its rule and Default both
   // lead there.
@@ -131,8 +131,8 @@ test('draw a Lambda, a Choice and an approval; run it against Lambda, approve it
   await shot(page, 'tasks-designer.png');
 
   const d = JSON.parse(await documentText(page));
-  assert.deepEqual(Object.keys(d.States).sort(), ['Approve', 'Choice', 'Fail', lambdaState, 'Start', 'Succeed'].sort());
-  assert.equal(d.States.Start.Next, lambdaState);
+  assert.deepEqual(Object.keys(d.States).sort(), ['Approve', 'Choice', 'Fail', lambdaState, 'First step', 'Succeed'].sort());
+  assert.equal(d.States['First step'].Next, lambdaState);
   assert.equal(d.States[lambdaState].Resource, 'arn:aws:states:::lambda:invoke');
   assert.equal(d.States[lambdaState].Next, 'Choice');
   assert.deepEqual(d.States.Choice.Choices, [{ Variable: '$.needsApproval', BooleanEquals: true, Next: 'Approve' }]);
@@ -148,7 +148,7 @@ test('draw a Lambda, a Choice and an approval; run it against Lambda, approve it
   const input = { orderId: 'o-1', amount: 250 };
   await run(page, input);
   await node(page, 'Approve').and(page.locator('[data-status="waiting"]')).waitFor();
-  for (const state of ['Start', lambdaState, 'Choice']) assert.equal(await statusOf(page, state), 'succeeded', state);
+  for (const state of ['First step', lambdaState, 'Choice']) assert.equal(await statusOf(page, state), 'succeeded', state);
   assert.equal(await page.getByTestId('execution-test-case').count(), 0, 'a run without a test case mocks nothing');
   assert.deepEqual(calls.map((c) => [c.method, c.url]), [['POST', '/2015-03-31/functions/my-function/invocations']]);
   assert.deepEqual(JSON.parse(calls[0].body), input, 'the function gets the execution input');

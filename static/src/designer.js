@@ -10,7 +10,7 @@ import { stateRange } from './designer-code.js';
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
 import { dropZones, ownZone } from './designer-drop.js';
 import { outline } from './designer-outline.js';
-import { canvasView } from './designer-view.js';
+import { canvasView, findName } from './designer-view.js';
 import * as undoHistory from './designer-history.js';
 import { nodeIdOf, nameOfId } from './designer-names.js';
 import { stateNames } from './designer-tree.js';
@@ -73,11 +73,23 @@ export function startDesigner(root) {
 
   function show(el, text) { el.textContent = text || ''; el.hidden = !text; }
   const problem = (text) => show($('designer-error'), text);
+  // notice confirms something done, for a few seconds; a lasting one stays until its × is
+  // clicked.
   let noticeTimer;
-  function notice(text) {
-    show($('designer-notice'), text);
+  function notice(text, { lasting = false } = {}) {
+    const el = $('designer-notice');
+    el.firstElementChild.textContent = text;
+    el.hidden = !text;
+    el.dataset.lasting = String(lasting);
     clearTimeout(noticeTimer);
-    noticeTimer = setTimeout(() => show($('designer-notice'), ''), 6000);
+    if (!lasting) noticeTimer = setTimeout(() => { el.hidden = true; }, 6000);
+  }
+  // The restored draft's notice, once dismissed, stays closed while the draft lasts.
+  const restoredKey = () => `stepstudio-restored-seen:${machine}:${version}`;
+  function dismissNotice() {
+    const el = $('designer-notice');
+    if (el.dataset.lasting === 'true') store(restoredKey(), '1');
+    el.hidden = true;
   }
 
   // apply sends edits (none: just draw) and shows the result. push: a new entry of the history.
@@ -94,7 +106,6 @@ export function startDesigner(root) {
       // may already type): the typing wins, and its own round trip answers it.
       if (editorText() !== sent) { codeChanged(); return false; }
       if (!res.ok) { problem(body.error); if (ops.length) refresh(body); return false; }
-      problem('');
       if (push) undoHistory.push(hist, body.document);
       showResult(body);
       return true;
@@ -133,7 +144,10 @@ export function startDesigner(root) {
     }
   }
 
+  // showResult shows what the server answered to an edit it took: a problem shown before is
+  // over.
   function showResult(body) {
+    problem('');
     if (body.svg) { canvas.innerHTML = body.svg; view.size(); zones.set(body.dropZones); }
     setEditor(body.document);
     selected = body.selected || '';
@@ -197,9 +211,8 @@ export function startDesigner(root) {
   let states = [];
   const statesOf = (text) => stateNames(text) || states;
   async function find(q) {
-    const text = q.trim().toLowerCase();
-    if (!text) return;
-    const name = states.find((n) => n.toLowerCase() === text) || states.find((n) => n.toLowerCase().includes(text));
+    if (!q.trim()) return;
+    const name = findName(states, q);
     if (!name) { problem(`No state matches "${q.trim()}".`); return; }
     await select(name);
     view.centre(nodeIdOf(name));
@@ -229,6 +242,7 @@ export function startDesigner(root) {
     } else {
       forget(draftKey());
       forget(historyKey());
+      forget(restoredKey());
       histWritten = -1;
     }
     $('dirty-flag').hidden = !dirty();
@@ -307,6 +321,7 @@ export function startDesigner(root) {
     // The old version's draft and history go; the page's history goes on into the new version.
     forget(draftKey());
     forget(historyKey());
+    forget(restoredKey());
     histWritten = -1;
     saved = editorText();
     version = body.version;
@@ -329,6 +344,7 @@ export function startDesigner(root) {
 
   const actions = {
     undo, redo, save,
+    'dismiss-notice': dismissNotice,
     fit: () => view.fit(),
     'zoom-in': () => view.zoomIn(),
     'zoom-out': () => view.zoomOut(),
@@ -393,7 +409,8 @@ export function startDesigner(root) {
     if (!el.closest('.inspector')) return;
     const state = el.closest('.inspector').dataset.state;
     if (el.matches('[data-rename]')) {
-      if (el.value && el.value !== state) apply([{ op: 'RenameState', from: state, to: el.value }]);
+      // An empty name is sent too: the server refuses it, and says why.
+      if (el.value !== state) apply([{ op: 'RenameState', from: state, to: el.value }]);
       return;
     }
     if (!el.dataset.field && !el.dataset.path) return;
@@ -531,7 +548,7 @@ export function startDesigner(root) {
   selected = stateInHash();
   const draft = recall(draftKey());
   if (draft !== null && draft !== stored) {
-    notice('Restored your unsaved changes to this version.');
+    if (recall(restoredKey()) === null) notice('Restored your unsaved changes to this version.', { lasting: true });
     hist = undoHistory.restore(recall(historyKey())) || hist;
     // Typing not yet answered by the server when the page went: the draft is one more step.
     undoHistory.push(hist, draft);

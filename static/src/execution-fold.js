@@ -84,3 +84,33 @@ export function scopeLabel(key) {
     return `${p.slice(0, tilde)} branch ${Number(p.slice(tilde + 1)) + 1}`;
   }).join(' › ');
 }
+
+// sortScopes orders the iterations and branches for the picker: each Map or Parallel where it
+// first appeared, its iterations and branches by number (branch 2 after branch 1, #10 after
+// #9, whichever started first), and a scope just before those inside it.
+export function sortScopes(scopes) {
+  const parts = (key) => key.slice(1).split('/').map((p) => {
+    const at = Math.max(p.lastIndexOf('#'), p.lastIndexOf('~'));
+    return { name: p.slice(0, at + 1), n: Number(p.slice(at + 1)) };
+  });
+  // rank: where each container, inside the scope that holds it, first appeared.
+  const rank = new Map();
+  const parsed = scopes.map((s) => ({ s, p: parts(s.key) }));
+  for (const { p } of parsed) {
+    let path = '';
+    for (const { name, n } of p) {
+      if (!rank.has(path + name)) rank.set(path + name, rank.size);
+      path += `${name}${n}/`;
+    }
+  }
+  const compare = (a, b) => {
+    let path = '';
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      if (a[i].name !== b[i].name) return rank.get(path + a[i].name) - rank.get(path + b[i].name);
+      if (a[i].n !== b[i].n) return a[i].n - b[i].n;
+      path += `${a[i].name}${a[i].n}/`;
+    }
+    return a.length - b.length;
+  };
+  return parsed.sort((x, y) => compare(x.p, y.p)).map((x) => x.s);
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyMessage, formatMillis, scopeLabel, statusLabel, viewOf } from './execution-fold.js';
+import { applyMessage, formatMillis, scopeLabel, sortScopes, statusLabel, viewOf } from './execution-fold.js';
 
 function model() {
   return {
@@ -75,4 +75,10 @@ test('labels and durations read as the server writes them', () => {
   assert.equal(formatMillis(2500), '2.5 s');
   assert.equal(formatMillis(2000), '2.0 s');
   assert.equal(formatMillis(200000), '3 min 20 s');
+});
+
+test('sortScopes orders branches and iterations by number, containers where they first appeared', () => {
+  const keys = ['/Par~1', '/Par~0', '/Map#10', '/Map#9', '/Map#10/In~1', '/Map#10/In~0', '/Map#2', '/Early#0'];
+  const got = sortScopes(keys.map((key) => ({ key }))).map((s) => s.key);
+  assert.deepEqual(got, ['/Par~0', '/Par~1', '/Map#2', '/Map#9', '/Map#10', '/Map#10/In~0', '/Map#10/In~1', '/Early#0']);
 });

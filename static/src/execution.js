@@ -4,7 +4,9 @@
 // reconnects from the last event it saw, so nothing is missed or repeated. The table and the
 // events are read from the server a page at a time, so a history of any length opens at once.
 
-import { applyMessage, formatMillis, scopeLabel, statusLabel, viewOf } from './execution-fold.js';
+import { applyMessage, formatMillis, scopeLabel, sortScopes, statusLabel, viewOf } from './execution-fold.js';
+import { canvasView, findName } from './designer-view.js';
+import { nameOfId } from './designer-names.js';
 
 const terminal = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 const redrivable = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
@@ -25,6 +27,7 @@ export function startExecutionPage(root) {
   };
   setupTabs(page);
   setupGraph(page);
+  setupGraphTools(page);
   setupTable(page);
   setupEvents(page);
   setupPicker(page);
@@ -189,11 +192,49 @@ function showTab(page, name) {
 function setupGraph(page) {
   $(page.root, 'graph').addEventListener('click', (e) => {
     const node = e.target.closest('g.node.state');
-    if (!node) return;
-    const visit = viewOf(page.model, page.scopeView).node(node.id).visit;
-    if (visit) select(page, visit, node.id);
-    else showNotRun(page, node);
+    if (node) pickNode(page, node);
   });
+}
+
+// setupGraphTools zooms, fits and centres the graph with the designer's canvas view, and
+// finds a state by name: Enter selects it, as a click would, and centres it.
+function setupGraphTools(page) {
+  const tools = $(page.root, 'graph-tools');
+  const graph = $(page.root, 'graph');
+  page.view = canvasView(graph, $(tools, 'zoom-level'));
+  page.view.size();
+  const nodes = () => [...graph.querySelectorAll('g.node.state')];
+  const actions = {
+    'zoom-in': () => page.view.zoomIn(),
+    'zoom-out': () => page.view.zoomOut(),
+    fit: () => page.view.fit(),
+    centre: () => page.selectedNode && page.view.centre(page.selectedNode),
+  };
+  tools.addEventListener('click', (e) => {
+    const b = e.target.closest('[data-view]');
+    if (b) actions[b.dataset.view]();
+  });
+  const find = $(tools, 'find');
+  find.addEventListener('focus', () => {
+    $(tools, 'find-list').replaceChildren(...nodes().map((n) => new Option(nameOfId(n.id))));
+  });
+  find.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    const name = findName(nodes().map((n) => nameOfId(n.id)), find.value);
+    find.setAttribute('aria-invalid', String(!name));
+    const node = name && nodes().find((n) => nameOfId(n.id) === name);
+    if (!node) return;
+    pickNode(page, node);
+    page.view.centre(node.id);
+  });
+}
+
+// pickNode shows a node's state as a click does: its last visit, or that it has not run.
+function pickNode(page, node) {
+  const visit = viewOf(page.model, page.scopeView).node(node.id).visit;
+  if (visit) select(page, visit, node.id);
+  else showNotRun(page, node);
 }
 
 function setupTable(page) {
@@ -211,14 +252,18 @@ function setupTable(page) {
   table.addEventListener('keydown', (e) => { if (e.key === 'Enter') pick(e); });
 }
 
+// The banner's links select the state that failed, and the one that raised a caught error.
 function setupFailedLink(page) {
-  const link = $(page.root, 'show-failed-state');
-  link.addEventListener('click', (e) => {
-    e.preventDefault();
-    if (!link.dataset.visit) return;
-    showTab(page, 'graph');
-    select(page, Number(link.dataset.visit), link.dataset.node);
-  });
+  for (const id of ['show-failed-state', 'show-raising-state']) {
+    const link = $(page.root, id);
+    link.addEventListener('click', (e) => {
+      e.preventDefault();
+      if (!link.dataset.visit) return;
+      showTab(page, 'graph');
+      select(page, Number(link.dataset.visit), link.dataset.node);
+      page.view?.centre(link.dataset.node);
+    });
+  }
 }
 
 function select(page, visitId, node) {
@@ -281,14 +326,14 @@ async function loadScope(page, key) {
   render(page);
 }
 
+// renderPicker lists the iterations and branches in order (sortScopes), whatever order they
+// started in; the picked one stays picked.
 function renderPicker(page) {
   const picker = $(page.root, 'scope-picker');
   if (picker.options.length - 1 === page.model.scopes.length) return;
-  const have = new Set([...picker.options].map((o) => o.value));
-  for (const s of page.model.scopes) {
-    if (have.has(s.key)) continue;
-    picker.add(new Option(s.label, s.key));
-  }
+  const picked = picker.value;
+  const options = sortScopes(page.model.scopes).map((s) => new Option(s.label, s.key, false, s.key === picked));
+  picker.replaceChildren(picker.options[0], ...options);
 }
 
 function setupEvents(page) {
@@ -331,7 +376,7 @@ function toggleDetails(row) {
   details.className = 'event-details';
   details.dataset.testid = 'event-details';
   const td = document.createElement('td');
-  td.colSpan = 5;
+  td.colSpan = 6;
   const pre = document.createElement('pre');
   pre.className = 'code';
   pre.textContent = row.dataset.details || '';
@@ -380,6 +425,15 @@ function showEnd(page, end) {
       link.dataset.node = end.visitNode || '';
       link.textContent = `Show step detail (${end.visitState})`;
       link.hidden = false;
+    }
+    if (end.caught) {
+      const raiser = $(root, 'show-raising-state');
+      raiser.dataset.visit = String(end.caught.visit);
+      raiser.dataset.node = end.caught.node;
+      raiser.textContent = end.caught.state;
+      $(root, 'caught-error-name').textContent = end.caught.error;
+      $(root, 'caught-error-cause').textContent = end.caught.cause;
+      $(root, 'execution-caught').hidden = false;
     }
   }
 }

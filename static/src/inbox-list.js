@@ -3,6 +3,7 @@
 // The server renders every row; the page only places them, and keeps the relative times
 // ("waiting 3 min", "due in 1:59") current.
 import { waited, dueIn, dueClass, listPlan } from './inbox-time.js';
+import { outputProblem } from './task-form.js';
 
 // startInboxLive starts what the page has: the inbox list (which also feeds the badge), or
 // else the badge alone on its count-only socket.
@@ -37,6 +38,8 @@ function startInboxList(root, badge) {
       $('inbox-more').hidden = !msg.more;
       $('inbox-more').textContent = msg.more || '';
       applyRows($('task-list'), msg);
+      // A row drawn again keeps what was typed (keepTyped): check it again.
+      $('task-list').querySelectorAll('[data-testid="approve-output"]').forEach(checkOutput);
       offer($('filter-machine'), msg.machines || []);
       offer($('filter-state'), msg.states || []);
       tickTimes(root);
@@ -44,6 +47,32 @@ function startInboxList(root, badge) {
   });
   tickTimes(root);
   setInterval(() => tickTimes(root), 1000);
+  checkOutputs(root);
+}
+
+// checkOutput shows what is wrong with a task's output JSON under it, and keeps Approve off
+// while there is something; it returns the problem, '' for none.
+function checkOutput(field) {
+  const form = field.closest('[data-testid="approve-form"]');
+  const problem = outputProblem(field.value);
+  form.querySelector('[data-testid="output-check"]').textContent = problem;
+  field.setAttribute('aria-invalid', String(problem !== ''));
+  form.querySelector('[data-testid="approve"]').disabled = problem !== '';
+  return problem;
+}
+
+// checkOutputs checks each task's output JSON as it is typed, as the task page does: Approve
+// stays off and the problem is said under the field while it is not JSON. The rows come and
+// go with the live list, so the list listens for all of them.
+function checkOutputs(root) {
+  root.addEventListener('input', (e) => {
+    if (e.target.matches('[data-testid="approve-output"]')) checkOutput(e.target);
+  });
+  // A form sent without typing (a value kept over a re-render, the keyboard) is checked too.
+  root.addEventListener('submit', (e) => {
+    const field = e.target.querySelector('[data-testid="approve-output"]');
+    if (field && checkOutput(field)) e.preventDefault();
+  });
 }
 
 // applyRows makes the list show msg.order: rows the message sends replace or join the page's,

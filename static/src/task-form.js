@@ -1,5 +1,13 @@
 // The pure part of the task page: a Parameters form's values as the approval's output, and
 // the durations the countdowns show. Kept apart from the DOM so node --test checks it.
+import { checkJSON } from './json-check.js';
+
+// outputProblem is what is wrong with an approval's output as typed, '' when nothing is: the
+// task page and the inbox list both check it before it is sent.
+export function outputProblem(text) {
+  const r = checkJSON(text);
+  return r.ok ? '' : r.message.replace('The input is empty; an execution needs', 'The output is empty; approve with');
+}
 
 // formOutput turns the form's fields ({name, type, value, required}) into the output object;
 // missing lists the required fields that are empty. An empty optional text or number is left

@@ -1,7 +1,6 @@
 // The task page: countdowns to the deadlines, the output JSON checked as you type, a
 // Parameters form whose values fill the output, and the claimant's Copy button.
-import { checkJSON } from './json-check.js';
-import { formOutput, spanText, timeLeft } from './task-form.js';
+import { formOutput, outputProblem, spanText, timeLeft } from './task-form.js';
 
 export function startTaskPage(root) {
   startClocks(root);
@@ -38,11 +37,11 @@ function startApproveForm(form) {
   const fields = [...form.querySelectorAll('[data-field]')];
   let missing = [];
   const check = () => {
-    const r = checkJSON(output.value);
-    let message = r.ok ? '' : r.message.replace('The input is empty; an execution needs', 'The output is empty; approve with');
-    if (r.ok && missing.length) message = `Fill in the required ${missing.length === 1 ? 'field' : 'fields'}: ${missing.join(', ')}.`;
+    const bad = outputProblem(output.value);
+    let message = bad;
+    if (!bad && missing.length) message = `Fill in the required ${missing.length === 1 ? 'field' : 'fields'}: ${missing.join(', ')}.`;
     problem.textContent = message;
-    output.setAttribute('aria-invalid', String(!r.ok));
+    output.setAttribute('aria-invalid', String(bad !== ''));
     approve.disabled = message !== '';
   };
   const fromForm = () => {
