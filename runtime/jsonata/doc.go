@@ -28,6 +28,10 @@
 // while jsonata.js lets paths and $keys look inside them; a partially
 // applied built-in ($join(?, "-")) checks its arguments against its
 // signature, where jsonata.js lets JavaScript coerce them; an error raised
-// in a built-in called from another built-in names the built-in, where
-// jsonata.js names whatever call last used it.
+// in a function names the call that last used it, as in jsonata.js, but
+// jsonata.js remembers that call on the built-in for the life of the
+// process, this package for one evaluation.
+//
+// FuzzDifferential compares the package with jsonata.js itself (see
+// differential_test.go); what it found is kept in testdata/jsonatajs.json.
 package jsonata

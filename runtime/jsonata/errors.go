@@ -13,12 +13,13 @@ type Error struct {
 	Token    string // the token or function name involved, when known
 	Value    any    // the offending value, when known
 
-	value2   any
-	hasValue bool
-	index    int
-	typ      string
-	exp      any
-	fnName   string
+	value2    any
+	hasValue  bool
+	tokenJSON string // JSON.stringify of a token that is no string (2, true, a regex's {})
+	index     int
+	typ       string
+	exp       any
+	fnName    string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
@@ -43,6 +44,9 @@ func (e *Error) populate() *Error {
 		case "token":
 			if raw {
 				return e.Token
+			}
+			if e.tokenJSON != "" {
+				return e.tokenJSON
 			}
 			if e.Token == "" && !strings.HasPrefix(e.Code, "S") {
 				return "undefined"
@@ -79,6 +83,20 @@ func (e *Error) populate() *Error {
 func stringifyForMessage(v any) string {
 	if v == nil {
 		return "undefined"
+	}
+	// JSON.stringify of a function value: a built-in is an object whose
+	// function-typed fields drop out, a regular expression a JavaScript
+	// function, which has no JSON text (a lambda's text holds jsonata.js's
+	// evaluation environment, which this package has no equivalent of)
+	if n, ok := v.(*native); ok {
+		if n.regex != nil || n.sig == nil {
+			return "undefined"
+		}
+		var b strings.Builder
+		b.WriteString(`{"_jsonata_function":true,"signature":{"definition":`)
+		writeJSONString(&b, n.sig.definition)
+		b.WriteString("}}")
+		return b.String()
 	}
 	var b strings.Builder
 	writeJSON(&b, v, "", "", false)

@@ -54,6 +54,9 @@ type native struct {
 	fn    func(c *call, args []any) (any, error)
 	arity int            // parameters a higher-order function may pass it; -1 = any
 	regex *compiledRegex // set for a regular expression used as a matcher
+	// inner is the function this one wraps as a function call's argument
+	// (see asArgument)
+	inner any
 }
 
 func (*native) isFunction() {}
@@ -73,6 +76,7 @@ type evaluator struct {
 	timed    bool
 	ticks    int
 	now      time.Time
+	labels   map[any]callLabel // see label
 }
 
 // tick checks the deadline from inside long loops of built-ins, after
@@ -885,7 +889,7 @@ func (ev *evaluator) unary(e *node, input any, env *frame) (any, error) {
 		if r == nil {
 			return nil, nil
 		}
-		if f, ok := r.(float64); ok {
+		if f, ok := r.(float64); ok && !math.IsNaN(f) { // NaN ($round(3, 2.5)) is not numeric
 			if err := checkFinite(f); err != nil {
 				return nil, err
 			}
@@ -1033,7 +1037,12 @@ func reduceTuples(v any) tuple {
 		return out
 	}
 	// each name's values appended as $append would, gathered in place
-	a := v.(*arr)
+	a, ok := v.(*arr)
+	if !ok {
+		// the key of an empty tuple stream's group: jsonata.js fails with a
+		// TypeError reading its '@'; here the value sees no context
+		return tuple{}
+	}
 	acc := map[string]*groupEntry{}
 	for _, item := range a.items {
 		for k, x := range item.(tuple) {

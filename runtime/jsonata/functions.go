@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -183,7 +184,7 @@ func init() {
 		if len(a) > 1 && a[1] != nil {
 			p = a[1].(float64)
 		}
-		return roundHalfEven(a[0].(float64), int(p)), nil
+		return roundHalfEven(a[0].(float64), p), nil
 	})
 	def("abs", "<n-:n>", 1, numFn(math.Abs))
 	def("sqrt", "<n-:n>", 1, func(c *call, a []any) (any, error) {
@@ -298,7 +299,7 @@ func init() {
 				args = append(args, in)
 			}
 			var err error
-			if result, err = c.ev.apply(fn, args, nil, c.env); err != nil {
+			if result, err = c.ev.apply(fn, args, jnull, c.env); err != nil {
 				return nil, err
 			}
 		}
@@ -424,6 +425,9 @@ func init() {
 		case jnullType:
 			return "null", nil
 		case float64:
+			if math.IsNaN(a[0].(float64)) {
+				return "object", nil // jsonata.js's isNumeric is false for NaN
+			}
 			if err := checkFinite(a[0]); err != nil {
 				return nil, err
 			}
@@ -530,7 +534,13 @@ func init() {
 		return fnFromMillis(c, []any{float64(c.ev.now.UnixMilli()), argAt(a, 0), argAt(a, 1)})
 	})
 	def("millis", "<:n>", 0, func(c *call, a []any) (any, error) { return float64(c.ev.now.UnixMilli()), nil })
-	def("clone", "<(oa)-:o>", 1, func(c *call, a []any) (any, error) { return deepClone(a[0]), nil })
+	def("clone", "<(oa)-:o>", 1, func(c *call, a []any) (any, error) {
+		// JSON.parse($string(v)): the input array as $string sees it
+		if x, ok := a[0].(*arr); ok && x.outerWrapper && len(x.items) > 0 {
+			return deepClone(x.items[0]), nil
+		}
+		return deepClone(a[0]), nil
+	})
 }
 
 // maxStringLength is about V8's limit on a string's length.
@@ -679,7 +689,9 @@ func toBool(v any) bool {
 	case *lambda:
 		return true // a jsonata.js function value is a non-empty object
 	case *native:
-		return x.regex == nil // a regex is a bare JavaScript function, which is falsy here
+		// a regex, or a function passed as an argument, is a bare
+		// JavaScript function, which is falsy here
+		return x.regex == nil && x.inner == nil
 	}
 	return false
 }
@@ -748,9 +760,10 @@ func findInfinite(v any) (float64, bool) {
 
 // roundHalfEven rounds to precision decimal places, ties to even, working
 // in decimal text as jsonata.js does to avoid binary artefacts.
-func roundHalfEven(x float64, precision int) float64 {
+func roundHalfEven(x float64, precision float64) float64 {
+	shift := precision != 0 && !math.IsNaN(precision) // JavaScript's if (precision)
 	v := x
-	if precision != 0 {
+	if shift {
 		v = shiftDecimal(x, precision)
 	}
 	r := math.Round(v)
@@ -763,7 +776,7 @@ func roundHalfEven(x float64, precision int) float64 {
 	} else {
 		r = math.Floor(v + 0.5)
 	}
-	if precision != 0 {
+	if shift {
 		r = shiftDecimal(r, -precision)
 	}
 	if r == 0 {
@@ -773,15 +786,27 @@ func roundHalfEven(x float64, precision int) float64 {
 }
 
 // shiftDecimal multiplies by 10^n through the decimal exponent, as
-// +(x.toString() with 'e' adjusted) does.
-func shiftDecimal(x float64, n int) float64 {
+// +(x.toString() with 'e' adjusted) does: NaN when the exponent is no
+// integer (a precision of 2.5) or x is not finite, ±Infinity or 0 when it
+// is out of range.
+func shiftDecimal(x float64, n float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return math.NaN() // "Infinity" has no 'e' to adjust
+	}
 	s := formatNumber(x)
-	mant, exp := s, 0
+	mant, exp := s, 0.0
 	if i := strings.IndexByte(s, 'e'); i >= 0 {
 		mant = s[:i]
-		exp, _ = strconv.Atoi(s[i+1:])
+		exp, _ = strconv.ParseFloat(s[i+1:], 64)
 	}
-	f, _ := strconv.ParseFloat(mant+"e"+strconv.Itoa(exp+n), 64)
+	e := formatNumber(exp + n)
+	if !numberRe.MatchString(e) || strings.ContainsAny(e, ".eE") {
+		return math.NaN()
+	}
+	f, err := strconv.ParseFloat(mant+"e"+e, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return math.NaN()
+	}
 	return f
 }
 
@@ -889,6 +914,8 @@ func (c *call) mapItems(array, fn any, keep func(x, v any) any) (any, error) {
 }
 
 // hof calls fn with as many of (value, index/key, collection) as it takes.
+// jsonata.js calls it with a null input, the context a built-in called in
+// its tail position sees (as it does for the functions below).
 func (c *call) hof(fn any, v, i, all any) (any, error) {
 	n := funcArity(fn)
 	args := []any{v}
@@ -898,7 +925,7 @@ func (c *call) hof(fn any, v, i, all any) (any, error) {
 	if n >= 3 {
 		args = append(args, all)
 	}
-	return c.ev.apply(fn, args, nil, c.env)
+	return c.ev.apply(fn, args, jnull, c.env)
 }
 
 // jsTruthy is JavaScript's truthiness of a value.
@@ -928,7 +955,7 @@ type matchResult struct {
 // matcher calls a matcher function (a regex or a user function that follows
 // the same protocol) on s.
 func (c *call) matcher(fn any, s string) (*matchResult, error) {
-	r, err := c.ev.apply(fn, []any{s}, nil, c.env)
+	r, err := c.ev.apply(fn, []any{s}, jnull, c.env)
 	if err != nil {
 		return nil, err
 	}
@@ -960,7 +987,7 @@ func (c *call) nextMatch(m *matchResult) (*matchResult, error) {
 	if m.next == nil {
 		return nil, nil
 	}
-	r, err := c.ev.apply(m.next, nil, nil, c.env)
+	r, err := c.ev.apply(m.next, nil, jnull, c.env)
 	if err != nil {
 		return nil, err
 	}
@@ -1054,7 +1081,7 @@ func fnReplace(c *call, a []any) (any, error) {
 		if rep, ok := a[2].(string); ok {
 			sub = expandReplacement(rep, m)
 		} else {
-			r, err := c.ev.apply(a[2], []any{m.raw}, nil, c.env)
+			r, err := c.ev.apply(a[2], []any{m.raw}, jnull, c.env)
 			if err != nil {
 				return nil, err
 			}
@@ -1161,7 +1188,10 @@ func fnSplit(c *call, a []any) (any, error) {
 		return res, nil
 	}
 	if sep, ok := a[1].(string); ok {
-		limit = math.Floor(limit) // String.prototype.split truncates its limit
+		if limit >= 0 {
+			// String.prototype.split takes its limit modulo 2^32 (ToUint32)
+			limit = math.Mod(math.Floor(limit), 1<<32)
+		}
 		var parts []string
 		if sep == "" {
 			for _, u := range []rune(str) {
@@ -1236,11 +1266,11 @@ func fnSort(c *call, a []any) (any, error) {
 	fn := a[1]
 	// the comparator says whether a should come after b; a stable merge sort
 	items, firstErr = mergeSort(items, func(x, y any) (bool, error) {
-		r, err := c.ev.apply(fn, []any{x, y}, nil, c.env)
+		r, err := c.ev.apply(fn, []any{x, y}, jnull, c.env)
 		if err != nil {
 			return false, err
 		}
-		return toBool(r), nil
+		return jsTruthy(r), nil // jsonata.js tests the result as JavaScript does
 	})
 	if firstErr != nil {
 		return nil, firstErr
