@@ -442,8 +442,8 @@ func regexCall(re *compiledRegex) func(c *call, args []any) (any, error) {
 		}
 		o := NewObject()
 		o.Set("match", m.match)
-		o.Set("start", float64(m.start16))
-		o.Set("end", float64(m.end16))
+		o.Set("start", float64(m.start))
+		o.Set("end", float64(m.end))
 		o.Set("groups", &arr{items: m.groups})
 		end := m.end
 		o.Set("next", &native{arity: 0, fn: func(c *call, args []any) (any, error) {
@@ -475,6 +475,6 @@ func regexCall(re *compiledRegex) func(c *call, args []any) (any, error) {
 				from = int(f)
 			}
 		}
-		return matcher([]rune(s), from)
+		return matcher(utf16Runes(s), from)
 	}
 }

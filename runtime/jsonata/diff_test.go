@@ -80,7 +80,8 @@ func replaceFuncs(v any) any {
 // TestRecordedFromJSONataJS compares with what jsonata.js 2.0.6 returned for
 // expressions the suite does not cover: results must match to the JSON text
 // (so key order too), errors by code, message, position and token. A case
-// names its input; one without an input is evaluated without one.
+// names its input; one without an input is evaluated without one. A case
+// with a "skip" reason is a known difference left unfixed.
 func TestRecordedFromJSONataJS(t *testing.T) {
 	t.Parallel()
 	rec := readJSONFile(t, filepath.Join("testdata", "jsonatajs.json")).(*Object)
@@ -95,6 +96,9 @@ func TestRecordedFromJSONataJS(t *testing.T) {
 		}
 		t.Run(expr.(string), func(t *testing.T) {
 			t.Parallel()
+			if why, ok := co.Get("skip"); ok {
+				t.Skip(why) // a known difference, left unfixed for the reason given
+			}
 			e, err := Compile(expr.(string))
 			var got any
 			if err == nil {

@@ -87,9 +87,15 @@ func compareWithJS(expr string, in namedInput, ans *jsAnswer) string {
 		return "" // a Go string cannot hold a lone UTF-16 surrogate
 	}
 	var got any
+	var tr evalTrace
 	e, err := Compile(expr)
 	if err == nil {
-		got, err = e.EvalWithLimits(in.value, nil, Limits{Depth: 400, Timeout: time.Second})
+		got, err = e.evalTraced(in.value, nil, Limits{Depth: 400, Timeout: time.Second}, &tr)
+	}
+	if tr.insideFunction {
+		// jsonata.js's function values are objects whose fields a path can
+		// reach (and fail on); here they are opaque (see doc.go)
+		return ""
 	}
 	var x *Error
 	if err != nil && errors.As(err, &x) && (x.Code == "U1001" || x.Code == "U1002") {

@@ -81,26 +81,53 @@ func (e *Error) populate() *Error {
 }
 
 func stringifyForMessage(v any) string {
+	v = messageValue(v)
 	if v == nil {
 		return "undefined"
-	}
-	// JSON.stringify of a function value: a built-in is an object whose
-	// function-typed fields drop out, a regular expression a JavaScript
-	// function, which has no JSON text (a lambda's text holds jsonata.js's
-	// evaluation environment, which this package has no equivalent of)
-	if n, ok := v.(*native); ok {
-		if n.regex != nil || n.sig == nil {
-			return "undefined"
-		}
-		var b strings.Builder
-		b.WriteString(`{"_jsonata_function":true,"signature":{"definition":`)
-		writeJSONString(&b, n.sig.definition)
-		b.WriteString("}}")
-		return b.String()
 	}
 	var b strings.Builder
 	writeJSON(&b, v, "", "", false)
 	return b.String()
+}
+
+// messageValue is v as JSON.stringify sees it in jsonata.js: a built-in is
+// an object whose function-typed fields drop out, a regular expression or
+// a function passed as an argument a JavaScript function, which has no JSON
+// text (nil: null in an array, left out of an object). A lambda's text holds
+// jsonata.js's evaluation environment, which this package has no
+// equivalent of; it stays as it is.
+func messageValue(v any) any {
+	switch x := v.(type) {
+	case *native:
+		if x.regex != nil || x.inner != nil {
+			return nil
+		}
+		o := NewObject()
+		o.Set("_jsonata_function", true)
+		if x.sig != nil {
+			sig := NewObject()
+			sig.Set("definition", x.sig.definition)
+			o.Set("signature", sig)
+		}
+		return o
+	case *arr:
+		out := &arr{items: make([]any, len(x.items))}
+		for i, item := range x.items {
+			if out.items[i] = messageValue(item); out.items[i] == nil {
+				out.items[i] = jnull
+			}
+		}
+		return out
+	case *Object:
+		out := NewObject()
+		for _, k := range x.keys {
+			if item := messageValue(x.vals[k]); item != nil {
+				out.Set(k, item)
+			}
+		}
+		return out
+	}
+	return v
 }
 
 // errf builds an error with an optional offending value.

@@ -77,6 +77,7 @@ type evaluator struct {
 	ticks    int
 	now      time.Time
 	labels   map[any]callLabel // see label
+	trace    *evalTrace        // nil but in tests
 }
 
 // tick checks the deadline from inside long loops of built-ins, after
@@ -150,12 +151,15 @@ func (ev *evaluator) evalInner(e *node, input any, env *frame) (any, error) {
 	case "unary":
 		return ev.unary(e, input, env)
 	case "name":
+		ev.traceStep(input, false)
 		return lookupField(input, e.value.(string)), nil
 	case "string", "number", "value":
 		return e.value, nil
 	case "wildcard":
+		ev.traceStep(input, false)
 		return wildcard(input), nil
 	case "descendant":
+		ev.traceStep(input, true)
 		return descendants(input), nil
 	case "parent":
 		v, _ := env.lookup(e.slot.label)
@@ -219,6 +223,39 @@ func (ev *evaluator) evalInner(e *node, input any, env *frame) (any, error) {
 		return ev.transformFunc(e, env), nil
 	}
 	return nil, nil
+}
+
+// traceStep notes a step into a function value (in an array, or anywhere
+// below for a descendant step) when the evaluation is traced.
+func (ev *evaluator) traceStep(input any, deep bool) {
+	if ev.trace == nil || ev.trace.insideFunction {
+		return
+	}
+	var has func(v any) bool
+	has = func(v any) bool {
+		switch x := v.(type) {
+		case *lambda, *native:
+			return true
+		case *arr:
+			for _, item := range x.items {
+				if has(item) {
+					return true
+				}
+			}
+		case *Object:
+			if deep {
+				for _, k := range x.keys {
+					if has(x.vals[k]) {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	if has(input) {
+		ev.trace.insideFunction = true
+	}
 }
 
 // lookupField is jsonata's lookup: field access mapped over arrays.

@@ -87,25 +87,30 @@ func init() {
 		if a[0] == nil {
 			return nil, nil
 		}
+		// in float64 as JavaScript computes it, so that an undefined or
+		// huge start or length slices as String.prototype.slice would
 		s := []rune(a[0].(string))
-		n := len(s)
-		start := int(jsInt(a[1]))
+		n := float64(len(s))
+		start := math.NaN() // undefined in arithmetic
+		if f, ok := a[1].(float64); ok {
+			start = f
+		}
 		if n+start < 0 {
 			start = 0
 		}
 		end := n
 		if len(a) > 2 && a[2] != nil {
-			l := jsInt(a[2])
+			l := a[2].(float64)
 			if l <= 0 {
 				return "", nil
 			}
 			if start >= 0 {
-				end = start + int(l)
+				end = start + l
 			} else {
-				end = n + start + int(l)
+				end = n + start + l
 			}
 		}
-		return sliceRunes(s, start, end), nil
+		return sliceRunes(s, jsSliceIndex(start, n), jsSliceIndex(end, n)), nil
 	})
 	def("substringBefore", "<s-s:s>", 2, substringAround(false))
 	def("substringAfter", "<s-s:s>", 2, substringAround(true))
@@ -605,6 +610,19 @@ func jsInt(v any) float64 {
 		return 0
 	}
 	return math.Trunc(f)
+}
+
+// jsSliceIndex is how String.prototype.slice reads an index into a string
+// of length n: NaN is 0, a negative index counts from the end, both clamped.
+func jsSliceIndex(x, n float64) int {
+	if math.IsNaN(x) {
+		return 0
+	}
+	x = math.Trunc(x)
+	if x < 0 {
+		x = math.Max(n+x, 0)
+	}
+	return int(math.Min(x, n))
 }
 
 func sliceRunes(s []rune, start, end int) string {
