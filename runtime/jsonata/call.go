@@ -399,36 +399,47 @@ var transformSig, _ = parseSignature("<(oa):o>")
 func deepClone(v any) any {
 	// jsonata.js clones as JSON.parse($string(v)): numbers to 15
 	// significant digits, functions as "", what JSON has no text for as null
+	return mapJSON(v, func(v any) any {
+		switch x := v.(type) {
+		case float64:
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return jnull
+			}
+			if x == 0 {
+				return 0.0 // JSON text has no negative zero
+			}
+			return toPrecision15(x)
+		case *lambda, *native:
+			return ""
+		}
+		return v
+	})
+}
+
+// mapJSON copies the arrays and objects of v with leaf applied to every
+// other value, as JSON.stringify's replacer sees them: where leaf gives
+// nil (undefined), an array holds null and an object leaves the key out.
+func mapJSON(v any, leaf func(any) any) any {
 	switch x := v.(type) {
 	case *arr:
 		out := &arr{items: make([]any, len(x.items))}
-		for i, e := range x.items {
-			if out.items[i] = deepClone(e); out.items[i] == nil {
+		for i, item := range x.items {
+			if out.items[i] = mapJSON(item, leaf); out.items[i] == nil {
 				out.items[i] = jnull
 			}
 		}
 		return out
 	case *Object:
-		o := &Object{keys: make([]string, 0, len(x.keys)), vals: make(map[string]any, len(x.vals))}
+		out := &Object{keys: make([]string, 0, len(x.keys)), vals: make(map[string]any, len(x.vals))}
 		for _, k := range x.keys {
-			if e := deepClone(x.vals[k]); e != nil {
-				o.keys = append(o.keys, k)
-				o.vals[k] = e
+			if item := mapJSON(x.vals[k], leaf); item != nil {
+				out.keys = append(out.keys, k)
+				out.vals[k] = item
 			}
 		}
-		return o
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return jnull
-		}
-		if x == 0 {
-			return 0.0 // JSON text has no negative zero
-		}
-		return toPrecision15(x)
-	case *lambda, *native:
-		return ""
+		return out
 	}
-	return v
+	return leaf(v)
 }
 
 // regexCall makes a regular expression callable: /re/(str) returns the

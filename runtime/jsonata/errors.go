@@ -97,9 +97,12 @@ func stringifyForMessage(v any) string {
 // jsonata.js's evaluation environment, which this package has no
 // equivalent of; it stays as it is.
 func messageValue(v any) any {
-	switch x := v.(type) {
-	case *native:
-		if x.regex != nil || x.inner != nil {
+	return mapJSON(v, func(v any) any {
+		x, ok := v.(*native)
+		switch {
+		case !ok:
+			return v
+		case x.regex != nil || x.inner != nil:
 			return nil
 		}
 		o := NewObject()
@@ -110,24 +113,7 @@ func messageValue(v any) any {
 			o.Set("signature", sig)
 		}
 		return o
-	case *arr:
-		out := &arr{items: make([]any, len(x.items))}
-		for i, item := range x.items {
-			if out.items[i] = messageValue(item); out.items[i] == nil {
-				out.items[i] = jnull
-			}
-		}
-		return out
-	case *Object:
-		out := NewObject()
-		for _, k := range x.keys {
-			if item := messageValue(x.vals[k]); item != nil {
-				out.Set(k, item)
-			}
-		}
-		return out
-	}
-	return v
+	})
 }
 
 // errf builds an error with an optional offending value.
