@@ -1007,10 +1007,14 @@ func (ev *evaluator) group(g *groupClause, input any, env *frame) (any, error) {
 	if !ok {
 		in = seqOf(input)
 	}
-	items := in.items
-	if len(items) == 0 {
-		items = []any{nil}
+	if len(in.items) == 0 {
+		// jsonata.js pushes an undefined onto the input array itself, so
+		// that an empty array grouped over is [null] from then on
+		// (($a := []; $a{"k": 1}; $a) is [null]); the arrays here are the
+		// evaluation's own copies, never the caller's
+		in.items = append(in.items, nil)
 	}
+	items := in.items
 	for _, item := range items {
 		ienv := env
 		ctx := item

@@ -207,7 +207,7 @@ func init() {
 			return nil, nil
 		}
 		exp, ok := a[1].(float64)
-		r := math.Pow(a[0].(float64), exp)
+		r := jsPow(a[0].(float64), exp)
 		if !ok || math.IsNaN(r) || math.IsInf(r, 0) { // Math.pow(x, undefined) is NaN
 			e := errVal("D3061", 0, "", a[0])
 			e.exp = a[1]
