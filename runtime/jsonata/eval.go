@@ -1071,11 +1071,10 @@ func (ev *evaluator) group(g *groupClause, input any, env *frame) (any, error) {
 
 func reduceTuples(v any) tuple {
 	if t, ok := v.(tuple); ok {
-		out := make(tuple, len(t))
-		for k, x := range t {
-			out[k] = x
-		}
-		return out
+		// the tuple itself, as jsonata.js's reduceTupleStream returns it:
+		// the group then deletes its '@', so that another group formed
+		// from the same item ({"j": a, "k": n} after a %) sees no context
+		return t
 	}
 	// each name's values appended as $append would, gathered in place
 	a, ok := v.(*arr)

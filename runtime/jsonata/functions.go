@@ -1063,9 +1063,15 @@ func fnReplace(c *call, a []any) (any, error) {
 		return str, nil
 	}
 	if pat, ok := a[1].(string); ok {
+		// jsonata.js appends the replacement as JavaScript turns it into
+		// text: undefined is "undefined" (a function is its source code,
+		// which has no equivalent here)
 		rep, ok := a[2].(string)
 		if !ok {
 			rep = ""
+			if a[2] == nil {
+				rep = "undefined"
+			}
 		}
 		var b strings.Builder
 		pos, count := 0, 0.0
