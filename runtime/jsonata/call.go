@@ -402,13 +402,13 @@ func deepClone(v any) any {
 	return mapJSON(v, func(v any) any {
 		switch x := v.(type) {
 		case float64:
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return jnull
+			if x = toPrecision15(x); math.IsNaN(x) || math.IsInf(x, 0) {
+				return jnull // the largest numbers round up to Infinity
 			}
 			if x == 0 {
 				return 0.0 // JSON text has no negative zero
 			}
-			return toPrecision15(x)
+			return x
 		case *lambda, *native:
 			return ""
 		}

@@ -394,9 +394,9 @@ func (js *jsEngine) eval(expr string, input any) (*jsAnswer, error) {
 			return nil, fmt.Errorf("answer %q: %w", out, err)
 		}
 		return ans, nil
-	case <-time.After(5 * time.Second):
+	case <-time.After(3 * time.Second): // it stops itself after 1s of evaluation
 		js.stop()
-		return nil, errors.New("no answer in 5s")
+		return nil, errors.New("no answer in 3s")
 	}
 }
 

@@ -694,6 +694,8 @@ func (ev *evaluator) binary(e *node, input any, env *frame) (any, error) {
 	op := e.value.(string)
 	if op == "and" || op == "or" {
 		if err := checkFinite(lhs); err != nil {
+			// reported at the operator, as errors on the right are
+			err.(*Error).Position, err.(*Error).Token = e.pos, op
 			return nil, err
 		}
 		l := toBool(lhs)

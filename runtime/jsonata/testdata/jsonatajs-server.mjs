@@ -24,7 +24,11 @@ const version = require('jsonata/package.json').version;
 
 // Evaluation limits, checked on every step as jsonata's own test suite
 // timeboxes expressions: evaluate is asynchronous, so a timer could not
-// interrupt an endless loop of awaited steps.
+// interrupt an endless loop of awaited steps. Unlike the suite's, the
+// checks do not skip parallel calls: jsonata.js leaves isParallelCall set on
+// the environment after an array constructor, which would leave a runaway
+// recursion after one unchecked. Depth then counts the steps of concurrent
+// items together, which only makes the limit come sooner.
 const maxDepth = Number(process.env.JSONATAJS_MAX_DEPTH || 500);
 const timeoutMs = Number(process.env.JSONATAJS_TIMEOUT_MS || 1000);
 
@@ -37,13 +41,11 @@ function timebox(expr) {
     if (depth > maxDepth) throw new Limit(`depth over ${maxDepth}`);
     if (Date.now() - start > timeoutMs) throw new Limit(`time over ${timeoutMs}ms`);
   };
-  expr.assign(Symbol.for('jsonata.__evaluate_entry'), (e, input, env) => {
-    if (env.isParallelCall) return;
+  expr.assign(Symbol.for('jsonata.__evaluate_entry'), () => {
     depth++;
     check();
   });
-  expr.assign(Symbol.for('jsonata.__evaluate_exit'), (e, input, env) => {
-    if (env.isParallelCall) return;
+  expr.assign(Symbol.for('jsonata.__evaluate_exit'), () => {
     depth--;
     check();
   });
