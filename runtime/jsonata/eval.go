@@ -391,6 +391,12 @@ func (ev *evaluator) path(e *node, input any, env *frame) (any, error) {
 			if err != nil {
 				return nil, err
 			}
+			if _, grouped := r.(*Object); grouped && len(e.steps) > 1 {
+				// jsonata.js hands the grouped object on as it is, and the
+				// next step, iterating over it as an array, finds nothing:
+				// [1,2]{"a": $}.a is undefined
+				return nil, nil
+			}
 			result = asArr(r)
 		} else if isTuple {
 			if tuples, err = ev.tupleStep(step, inputSeq, tuples, env); err != nil {
