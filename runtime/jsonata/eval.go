@@ -740,16 +740,14 @@ func (ev *evaluator) binary(e *node, input any, env *frame) (any, error) {
 func binaryOp(op string, lhs, rhs any) (any, *Error) {
 	switch op {
 	case "+", "-", "*", "/", "%":
-		for _, x := range []any{lhs, rhs} {
+		// each side in turn, as jsonata.js's isNumeric fails on Infinity
+		for i, x := range []any{lhs, rhs} {
 			if f, ok := x.(float64); ok && math.IsInf(f, 0) {
 				return nil, errVal("D1001", 0, "", f)
 			}
-		}
-		if lhs != nil && !isNumber(lhs) {
-			return nil, errVal("T2001", 0, "", lhs)
-		}
-		if rhs != nil && !isNumber(rhs) {
-			return nil, errVal("T2002", 0, "", rhs)
+			if x != nil && !isNumber(x) {
+				return nil, errVal([]string{"T2001", "T2002"}[i], 0, "", x)
+			}
 		}
 		if lhs == nil || rhs == nil {
 			return nil, nil
