@@ -391,7 +391,7 @@ func (ev *evaluator) path(e *node, input any, env *frame) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			if _, grouped := r.(*Object); grouped && len(e.steps) > 1 {
+			if _, grouped := r.(*Object); grouped && len(e.steps) > 1 && !step.tuple {
 				// jsonata.js hands the grouped object on as it is, and the
 				// next step, iterating over it as an array, finds nothing:
 				// [1,2]{"a": $}.a is undefined
