@@ -874,14 +874,16 @@ func keysOf(v any) any {
 	res := newSeq()
 	switch x := v.(type) {
 	case *arr:
-		seen := map[string]bool{}
+		// merged as jsonata.js merges them, as the keys of one object: an
+		// array-index key ("10") comes first
+		merged := NewObject()
 		for _, item := range x.items {
 			for _, k := range keysOf(item).(*arr).items {
-				if !seen[k.(string)] {
-					seen[k.(string)] = true
-					res.items = append(res.items, k)
-				}
+				merged.Set(k.(string), true)
 			}
+		}
+		for _, k := range merged.keys {
+			res.items = append(res.items, k)
 		}
 	case *Object:
 		for _, k := range x.keys {
