@@ -351,20 +351,28 @@ func init() {
 		}
 		return res, nil
 	})
-	def("keys", "<x-:a<s>>", 1, func(c *call, a []any) (any, error) { return keysOf(a[0]), nil })
+	def("keys", "<x-:a<s>>", 1, func(c *call, a []any) (any, error) {
+		c.ev.traceStep(a[0], false)
+		return keysOf(a[0]), nil
+	})
 	def("lookup", "<x-s:x>", 2, func(c *call, a []any) (any, error) {
 		if a[1] == nil {
 			return nil, nil
 		}
+		c.ev.traceStep(a[0], false)
 		return lookupField(a[0], a[1].(string)), nil
 	})
 	def("append", "<xx:a>", 2, func(c *call, a []any) (any, error) { return appendValues(a[0], a[1]), nil })
 	def("exists", "<x:b>", 1, func(c *call, a []any) (any, error) { return a[0] != nil, nil })
-	def("spread", "<x-:a<o>>", 1, func(c *call, a []any) (any, error) { return spread(a[0]), nil })
+	def("spread", "<x-:a<o>>", 1, func(c *call, a []any) (any, error) {
+		c.ev.traceStep(a[0], false)
+		return spread(a[0]), nil
+	})
 	def("merge", "<a<o>:o>", 1, func(c *call, a []any) (any, error) {
 		if a[0] == nil {
 			return nil, nil
 		}
+		c.ev.traceStep(a[0], false)
 		res := NewObject()
 		for _, x := range a[0].(*arr).items {
 			if o, ok := x.(*Object); ok {

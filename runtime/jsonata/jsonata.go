@@ -74,8 +74,9 @@ func (e *Expr) EvalWithLimits(input any, bindings map[string]any, lim Limits) (r
 // in ways this package does not follow, so that a test comparing the two
 // can tell a known difference from a new one.
 type evalTrace struct {
-	// insideFunction: a path step looked inside a function value, which is
-	// opaque here and an object with fields in jsonata.js
+	// insideFunction: a path step or $keys, $lookup, $spread or $merge
+	// looked inside a function value, which is opaque here and an object
+	// with fields in jsonata.js
 	insideFunction bool
 }
 
