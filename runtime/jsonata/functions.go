@@ -223,7 +223,7 @@ func init() {
 		if err := checkFinite(a[0]); err != nil {
 			return nil, err
 		}
-		return argBool(a[0]), nil
+		return toBool(a[0]), nil
 	})
 	def("not", "<x-:b>", 1, func(c *call, a []any) (any, error) {
 		if a[0] == nil {
@@ -232,7 +232,7 @@ func init() {
 		if err := checkFinite(a[0]); err != nil {
 			return nil, err
 		}
-		return !argBool(a[0]), nil
+		return !toBool(a[0]), nil
 	})
 	def("map", "<af>", 2, func(c *call, a []any) (any, error) {
 		return c.mapItems(a[0], a[1], func(x, v any) any { return v })
@@ -720,15 +720,6 @@ func toBool(v any) bool {
 		return x.regex == nil && x.inner == nil
 	}
 	return false
-}
-
-// argBool is toBool of a function argument: jsonata.js hands functions to
-// built-ins wrapped as JavaScript functions, which $boolean finds false.
-func argBool(v any) bool {
-	if isFunc(v) {
-		return false
-	}
-	return toBool(v)
 }
 
 // stringify is $string without prettifying.
