@@ -238,12 +238,20 @@ func init() {
 		return c.mapItems(a[0], a[1], func(x, v any) any { return v })
 	})
 	def("filter", "<af>", 2, func(c *call, a []any) (any, error) {
-		return c.mapItems(a[0], a[1], func(x, v any) any {
+		var inf error
+		r, err := c.mapItems(a[0], a[1], func(x, v any) any {
+			if err := predicateFinite(v); err != nil && inf == nil {
+				inf = err
+			}
 			if toBool(v) {
 				return x
 			}
 			return nil
 		})
+		if err == nil {
+			err = inf
+		}
+		return r, err
 	})
 	def("single", "<af?>", 2, func(c *call, a []any) (any, error) {
 		if a[0] == nil {
@@ -257,6 +265,9 @@ func init() {
 			if len(a) > 1 && a[1] != nil {
 				v, err := c.hof(a[1], x, float64(i), in)
 				if err != nil {
+					return nil, err
+				}
+				if err := predicateFinite(v); err != nil {
 					return nil, err
 				}
 				ok = toBool(v)
@@ -340,6 +351,9 @@ func init() {
 		for _, k := range o.keys {
 			v, err := c.hof(a[1], o.vals[k], k, o)
 			if err != nil {
+				return nil, err
+			}
+			if err := predicateFinite(v); err != nil {
 				return nil, err
 			}
 			if toBool(v) {
@@ -930,6 +944,22 @@ func (c *call) mapItems(array, fn any, keep func(x, v any) any) (any, error) {
 		}
 	}
 	return res, nil
+}
+
+// predicateFinite is D1001 for an Infinity that jsonata.js's $boolean meets
+// in a predicate's result (a number, or an array's items).
+func predicateFinite(v any) error {
+	switch x := v.(type) {
+	case float64:
+		return checkFinite(x)
+	case *arr:
+		for _, item := range x.items {
+			if err := predicateFinite(item); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // hof calls fn with as many of (value, index/key, collection) as it takes.
