@@ -116,7 +116,7 @@ func compareWithJS(expr string, in namedInput, ans *jsAnswer) string {
 		if x == nil {
 			return fmt.Sprintf("jsonata.js: error %s\nours:       %s", ans.Error, resultText(got))
 		}
-		if why := ans.Error.differs(x); why != "" && !evaluatesInParallel(e) {
+		if why := ans.Error.differs(x); why != "" && !evaluatesInParallel(e) && !composedCall(expr, ans.Error) {
 			return fmt.Sprintf("jsonata.js: error %s\nours:       error %s\n%s", ans.Error, errorText(x), why)
 		}
 		return ""
@@ -166,6 +166,13 @@ func knownDifference(expr, jsAnswer string) string {
 		}
 	}
 	return ""
+}
+
+// composedCall reports an error raised in a function composed with ~>
+// (f ~> g): jsonata.js composes with a JSONata lambda whose calls $f and
+// $g name the error; this package composes natively and names the callee.
+func composedCall(expr string, e *jsError) bool {
+	return strings.Contains(expr, "~>") && (string(e.Token) == `"f"` || string(e.Token) == `"g"`)
 }
 
 // evaluatesInParallel reports whether e holds an array constructor of
