@@ -1,7 +1,7 @@
 package jsonata
 
 import (
-	"slices"
+	"math"
 	"strconv"
 )
 
@@ -47,10 +47,11 @@ func (ev *evaluator) function(e *node, input any, env *frame, applyTo any, hasAp
 		if err != nil {
 			return nil, err
 		}
-		args = append(args, v)
+		args = append(args, asArgument(v))
 	}
 	name := procName(e.procedure)
-	r, err := ev.applyAt(proc, args, input, env, e.pos, name)
+	ev.label(proc, name, true, e.pos)
+	r, err := ev.apply(proc, args, input, env)
 	if err != nil {
 		if x, ok := err.(*Error); ok {
 			if x.Position == 0 {
@@ -65,20 +66,58 @@ func (ev *evaluator) function(e *node, input any, env *frame, applyTo any, hasAp
 	return r, nil
 }
 
+// asArgument is v as a function call passes it: jsonata.js hands a
+// function argument over wrapped in a new JavaScript function, which calls
+// it with a null input and which, unlike a function value, is false as a
+// boolean (a predicate [$f] in the callee keeps nothing) and a new value
+// at each call. A regular expression is a JavaScript function already; it
+// gets wrapped too, which changes nothing seen here, so it is not.
+func asArgument(v any) any {
+	f, ok := v.(*native)
+	if ok && f.inner != nil {
+		v = f.inner // one wrapper calls the function as well as a chain of them
+	} else if !ok && !isFunc(v) || ok && f.regex != nil {
+		return v
+	}
+	inner := v
+	return &native{arity: funcArity(inner), inner: inner, fn: func(c *call, args []any) (any, error) {
+		return c.ev.apply(inner, args, jnull, c.env)
+	}}
+}
+
+// callLabel is the name and position of the call that last used a function
+// (or an array or object, which jsonata.js labels too before finding it is
+// no function).
+type callLabel struct {
+	token string
+	pos   int
+}
+
+// label records that a call named token at pos used v. jsonata.js writes
+// these onto the function object, and an error raised while applying it
+// later is reported with them, wherever that application comes from: a
+// recursive call reports its innermost call, a built-in passed to $map
+// the call that last named it, or nothing when none did. They live for one
+// evaluation here; jsonata.js keeps a built-in's for the life of the process.
+func (ev *evaluator) label(v any, token string, setToken bool, pos int) {
+	if !holdsProperties(v) {
+		return // a primitive keeps no properties
+	}
+	if ev.labels == nil {
+		ev.labels = map[any]callLabel{}
+	}
+	l := ev.labels[v]
+	if setToken {
+		l.token = token
+	}
+	l.pos = pos
+	ev.labels[v] = l
+}
+
 // apply calls a function, running tail calls (thunks) in a loop so that
 // tail recursion does not deepen the stack.
 func (ev *evaluator) apply(proc any, args []any, input any, env *frame) (any, error) {
-	return ev.applyAt(proc, args, input, env, 0, "")
-}
-
-// applyAt is apply for a call written at pos: as in jsonata.js, an error
-// raised inside the called function is reported at the call, unless it
-// arose in a tail call made from there, which reports its own call.
-func (ev *evaluator) applyAt(proc any, args []any, input any, env *frame, pos int, name string) (any, error) {
-	r, err := ev.applyInner(proc, args, input, env, name)
-	if x, ok := err.(*Error); ok && pos > 0 && isFunc(proc) {
-		x.Position = pos
-	}
+	r, err := ev.applyInner(proc, args, input, env)
 	for err == nil {
 		l, ok := r.(*lambda)
 		if !ok || !l.thunk {
@@ -89,6 +128,9 @@ func (ev *evaluator) applyAt(proc any, args []any, input any, env *frame, pos in
 		if err2 != nil {
 			return nil, err2
 		}
+		// the tail call names the callee only when it is a variable
+		name, isVar := call.procedure.value.(string)
+		ev.label(next, name, isVar && call.procedure.typ == "variable", call.procedure.pos)
 		var targs []any
 		for _, a := range call.args {
 			v, err2 := ev.eval(a, l.input, l.env)
@@ -97,34 +139,23 @@ func (ev *evaluator) applyAt(proc any, args []any, input any, env *frame, pos in
 			}
 			targs = append(targs, v)
 		}
-		nextName := ""
-		if call.procedure.typ == "variable" {
-			nextName = call.procedure.value.(string)
-		}
-		r, err = ev.applyInner(next, targs, input, env, nextName)
-		// jsonata.js labels the callee with the call's name and position,
-		// which sticks to functions, arrays and objects but not to primitives
-		if x, ok := err.(*Error); ok && holdsProperties(next) {
-			if x.Token == "" && call.procedure.typ == "variable" {
-				x.Token = call.procedure.value.(string)
-			}
-			x.Position = call.procedure.pos
-		}
+		r, err = ev.applyInner(next, targs, input, env)
 	}
 	return r, err
 }
 
-// applyInner calls proc; name is what the call names it ($f(...) names f),
-// empty for calls from built-ins. An error without a token gets that name,
-// or for a built-in its own name (jsonata.js's built-ins remember the name
-// they were last called by, which is almost always their own).
-func (ev *evaluator) applyInner(proc any, args []any, input any, env *frame, name string) (r any, err error) {
+// applyInner calls proc; an error raised in it takes the name (when it has
+// none) and the position of the call that last used proc, as in jsonata.js.
+func (ev *evaluator) applyInner(proc any, args []any, input any, env *frame) (r any, err error) {
 	defer func() {
-		if x, ok := err.(*Error); ok && x.Token == "" {
-			if name != "" {
-				x.Token = name
-			} else if n, ok := proc.(*native); ok {
-				x.Token = n.name
+		if x, ok := err.(*Error); ok && holdsProperties(proc) {
+			if l, ok := ev.labels[proc]; ok {
+				if x.Token == "" {
+					x.Token = l.token
+				}
+				if l.pos != 0 {
+					x.Position = l.pos
+				}
 			}
 		}
 	}()
@@ -142,7 +173,7 @@ func (ev *evaluator) applyInner(proc any, args []any, input any, env *frame, nam
 		if p.sig != nil {
 			v, err := p.sig.validate(args, input)
 			if err != nil {
-				return nil, err // named by the caller, as jsonata.js names it
+				return nil, err
 			}
 			args = v
 		}
@@ -165,7 +196,7 @@ func (ev *evaluator) applyLambda(p *lambda, args []any) (any, error) {
 		for i, n := range p.natParams {
 			nargs[i], _ = env.lookup(n)
 		}
-		return ev.applyInner(p.nat, nargs, nil, env, "")
+		return ev.applyInner(p.nat, nargs, nil, env)
 	}
 	if p.body == nil {
 		return nil, nil
@@ -265,14 +296,16 @@ func (ev *evaluator) applyExpr(e *node, input any, env *frame) (any, error) {
 			if len(args) > 0 {
 				x = args[0]
 			}
-			r, err := c.ev.apply(f, []any{x}, nil, c.env)
+			r, err := c.ev.apply(f, []any{x}, c.input, c.env)
 			if err != nil {
 				return nil, err
 			}
-			return c.ev.apply(g, []any{r}, nil, c.env)
+			return c.ev.apply(g, []any{r}, c.input, c.env)
 		}}, nil
 	}
-	return ev.apply(fn, []any{lhs}, input, env)
+	// jsonata.js applies it with a null input, which a built-in called in
+	// the function's tail position takes as its context
+	return ev.apply(fn, []any{lhs}, jnull, env)
 }
 
 // funcArity is how many arguments a higher-order function passes to fn.
@@ -364,25 +397,53 @@ func (ev *evaluator) transformFunc(e *node, env *frame) any {
 var transformSig, _ = parseSignature("<(oa):o>")
 
 func deepClone(v any) any {
+	// jsonata.js clones as JSON.parse($string(v)): numbers to 15
+	// significant digits, functions as "", what JSON has no text for as null
+	return mapJSON(v, func(v any) any {
+		switch x := v.(type) {
+		case float64:
+			if x = toPrecision15(x); math.IsNaN(x) || math.IsInf(x, 0) {
+				return jnull // the largest numbers round up to Infinity
+			}
+			if x == 0 {
+				return 0.0 // JSON text has no negative zero
+			}
+			return x
+		case *lambda, *native:
+			return ""
+		}
+		return v
+	})
+}
+
+// mapJSON copies the arrays and objects of v with leaf applied to every
+// other value, as JSON.stringify's replacer sees them: where leaf gives
+// nil (undefined), an array holds null and an object leaves the key out.
+func mapJSON(v any, leaf func(any) any) any {
 	switch x := v.(type) {
 	case *arr:
 		out := &arr{items: make([]any, len(x.items))}
-		for i, e := range x.items {
-			out.items[i] = deepClone(e)
+		for i, item := range x.items {
+			if out.items[i] = mapJSON(item, leaf); out.items[i] == nil {
+				out.items[i] = jnull
+			}
 		}
 		return out
 	case *Object:
 		vals := x.values()
-		o := &Object{keys: slices.Clone(x.keys), vals: make([]any, len(vals)), index: x.index}
-		for i, e := range vals {
-			o.vals[i] = deepClone(e)
+		out := newObjectCap(len(vals))
+		for i, k := range x.keys {
+			if item := mapJSON(vals[i], leaf); item != nil {
+				out.keys = append(out.keys, k)
+				out.vals = append(out.vals, item)
+			}
 		}
-		if o.index != nil {
-			o.reindex() // the clone's own: Set on it must not change the source's
+		if len(out.keys) > indexedKeys {
+			out.reindex()
 		}
-		return o
+		return out
 	}
-	return v
+	return leaf(v)
 }
 
 // regexCall makes a regular expression callable: /re/(str) returns the
@@ -396,8 +457,8 @@ func regexCall(re *compiledRegex) func(c *call, args []any) (any, error) {
 		}
 		o := NewObject()
 		o.Set("match", m.match)
-		o.Set("start", float64(m.start16))
-		o.Set("end", float64(m.end16))
+		o.Set("start", float64(m.start))
+		o.Set("end", float64(m.end))
 		o.Set("groups", &arr{items: m.groups})
 		end := m.end
 		o.Set("next", &native{arity: 0, fn: func(c *call, args []any) (any, error) {
@@ -429,6 +490,6 @@ func regexCall(re *compiledRegex) func(c *call, args []any) (any, error) {
 				from = int(f)
 			}
 		}
-		return matcher([]rune(s), from)
+		return matcher(utf16Runes(s), from)
 	}
 }

@@ -22,12 +22,21 @@
 //
 // Known differences from jsonata.js 2.0.6: Go strings cannot hold a lone
 // UTF-16 surrogate, so $encodeUrl("\uD800") cannot fail and $split(s, "")
-// keeps a surrogate pair whole; where several items of one array
-// constructor fail, jsonata.js's asynchronous evaluation may report a later
-// item's error, this package the first; function values are opaque here,
+// keeps a surrogate pair whole (a regex match or substring that splits one
+// gives U+FFFD); where several items of one array or object constructor
+// fail, jsonata.js's asynchronous evaluation may report a later item's
+// error, this package the first; function values are opaque here,
 // while jsonata.js lets paths and $keys look inside them; a partially
 // applied built-in ($join(?, "-")) checks its arguments against its
 // signature, where jsonata.js lets JavaScript coerce them; an error raised
-// in a built-in called from another built-in names the built-in, where
-// jsonata.js names whatever call last used it.
+// in a function names the call that last used it, as in jsonata.js, but
+// jsonata.js remembers that call on the built-in for the life of the
+// process, this package for one evaluation; $power follows fdlibm's pow,
+// which is an ulp away from V8's on a few percent of operands; where
+// jsonata.js turns a function into text (a $replace replacement with a
+// string pattern) it writes JavaScript source, which has no equivalent
+// here.
+//
+// FuzzDifferential compares the package with jsonata.js itself (see
+// differential_test.go); what it found is kept in testdata/jsonatajs.json.
 package jsonata

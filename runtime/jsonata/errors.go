@@ -13,12 +13,13 @@ type Error struct {
 	Token    string // the token or function name involved, when known
 	Value    any    // the offending value, when known
 
-	value2   any
-	hasValue bool
-	index    int
-	typ      string
-	exp      any
-	fnName   string
+	value2    any
+	hasValue  bool
+	tokenJSON string // JSON.stringify of a token that is no string (2, true, a regex's {})
+	index     int
+	typ       string
+	exp       any
+	fnName    string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
@@ -43,6 +44,9 @@ func (e *Error) populate() *Error {
 		case "token":
 			if raw {
 				return e.Token
+			}
+			if e.tokenJSON != "" {
+				return e.tokenJSON
 			}
 			if e.Token == "" && !strings.HasPrefix(e.Code, "S") {
 				return "undefined"
@@ -77,12 +81,39 @@ func (e *Error) populate() *Error {
 }
 
 func stringifyForMessage(v any) string {
+	v = messageValue(v)
 	if v == nil {
 		return "undefined"
 	}
 	var b strings.Builder
 	writeJSON(&b, v, "", "", false)
 	return b.String()
+}
+
+// messageValue is v as JSON.stringify sees it in jsonata.js: a built-in is
+// an object whose function-typed fields drop out, a regular expression or
+// a function passed as an argument a JavaScript function, which has no JSON
+// text (nil: null in an array, left out of an object). A lambda's text holds
+// jsonata.js's evaluation environment, which this package has no
+// equivalent of; it stays as it is.
+func messageValue(v any) any {
+	return mapJSON(v, func(v any) any {
+		x, ok := v.(*native)
+		switch {
+		case !ok:
+			return v
+		case x.regex != nil || x.inner != nil:
+			return nil
+		}
+		o := NewObject()
+		o.Set("_jsonata_function", true)
+		if x.sig != nil {
+			sig := NewObject()
+			sig.Set("definition", x.sig.definition)
+			o.Set("signature", sig)
+		}
+		return o
+	})
 }
 
 // errf builds an error with an optional offending value.

@@ -86,6 +86,9 @@ type native struct {
 	fn    func(c *call, args []any) (any, error)
 	arity int            // parameters a higher-order function may pass it; -1 = any
 	regex *compiledRegex // set for a regular expression used as a matcher
+	// inner is the function this one wraps as a function call's argument
+	// (see asArgument)
+	inner any
 }
 
 func (*native) isFunction() {}
@@ -105,6 +108,8 @@ type evaluator struct {
 	timed    bool
 	ticks    int
 	now      time.Time
+	labels   map[any]callLabel // see label
+	trace    *evalTrace        // nil but in tests
 }
 
 // tick checks the deadline from inside long loops of built-ins, after
@@ -178,12 +183,15 @@ func (ev *evaluator) evalInner(e *node, input any, env *frame) (any, error) {
 	case "unary":
 		return ev.unary(e, input, env)
 	case "name":
+		ev.traceStep(input, false)
 		return lookupField(input, e.value.(string)), nil
 	case "string", "number", "value":
 		return e.value, nil
 	case "wildcard":
+		ev.traceStep(input, false)
 		return wildcard(input), nil
 	case "descendant":
+		ev.traceStep(input, true)
 		return descendants(input), nil
 	case "parent":
 		v, _ := env.lookup(e.slot.label)
@@ -247,6 +255,39 @@ func (ev *evaluator) evalInner(e *node, input any, env *frame) (any, error) {
 		return ev.transformFunc(e, env), nil
 	}
 	return nil, nil
+}
+
+// traceStep notes a step into a function value (in an array, or anywhere
+// below for a descendant step) when the evaluation is traced.
+func (ev *evaluator) traceStep(input any, deep bool) {
+	if ev.trace == nil || ev.trace.insideFunction {
+		return
+	}
+	var has func(v any) bool
+	has = func(v any) bool {
+		switch x := v.(type) {
+		case *lambda, *native:
+			return true
+		case *arr:
+			for _, item := range x.items {
+				if has(item) {
+					return true
+				}
+			}
+		case *Object:
+			if deep {
+				for _, e := range x.values() {
+					if has(e) {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	if has(input) {
+		ev.trace.insideFunction = true
+	}
 }
 
 // lookupField is jsonata's lookup: field access mapped over arrays.
@@ -378,6 +419,12 @@ func (ev *evaluator) path(e *node, input any, env *frame) (any, error) {
 			r, err := ev.eval(step, inputSeq, env)
 			if err != nil {
 				return nil, err
+			}
+			if _, grouped := r.(*Object); grouped && len(e.steps) > 1 && !step.tuple {
+				// jsonata.js hands the grouped object on as it is, and the
+				// next step, iterating over it as an array, finds nothing:
+				// [1,2]{"a": $}.a is undefined
+				return nil, nil
 			}
 			result = asArr(r)
 		} else if isTuple {
@@ -693,6 +740,8 @@ func (ev *evaluator) binary(e *node, input any, env *frame) (any, error) {
 	op := e.value.(string)
 	if op == "and" || op == "or" {
 		if err := checkFinite(lhs); err != nil {
+			// reported at the operator, as errors on the right are
+			err.(*Error).Position, err.(*Error).Token = e.pos, op
 			return nil, err
 		}
 		l := toBool(lhs)
@@ -731,16 +780,14 @@ func (ev *evaluator) binary(e *node, input any, env *frame) (any, error) {
 func binaryOp(op string, lhs, rhs any) (any, *Error) {
 	switch op {
 	case "+", "-", "*", "/", "%":
-		for _, x := range []any{lhs, rhs} {
+		// each side in turn, as jsonata.js's isNumeric fails on Infinity
+		for i, x := range []any{lhs, rhs} {
 			if f, ok := x.(float64); ok && math.IsInf(f, 0) {
 				return nil, errVal("D1001", 0, "", f)
 			}
-		}
-		if lhs != nil && !isNumber(lhs) {
-			return nil, errVal("T2001", 0, "", lhs)
-		}
-		if rhs != nil && !isNumber(rhs) {
-			return nil, errVal("T2002", 0, "", rhs)
+			if x != nil && !isNumber(x) {
+				return nil, errVal([]string{"T2001", "T2002"}[i], 0, "", x)
+			}
 		}
 		if lhs == nil || rhs == nil {
 			return nil, nil
@@ -925,7 +972,7 @@ func (ev *evaluator) unary(e *node, input any, env *frame) (any, error) {
 		if r == nil {
 			return nil, nil
 		}
-		if f, ok := r.(float64); ok {
+		if f, ok := r.(float64); ok && !math.IsNaN(f) { // NaN ($round(3, 2.5)) is not numeric
 			if err := checkFinite(f); err != nil {
 				return nil, err
 			}
@@ -1006,10 +1053,14 @@ func (ev *evaluator) group(g *groupClause, input any, env *frame) (any, error) {
 	if !ok {
 		in = seqOf(input)
 	}
-	items := in.items
-	if len(items) == 0 {
-		items = []any{nil}
+	if len(in.items) == 0 {
+		// jsonata.js pushes an undefined onto the input array itself, so
+		// that an empty array grouped over is [null] from then on
+		// (($a := []; $a{"k": 1}; $a) is [null]); the arrays here are the
+		// evaluation's own copies, never the caller's
+		in.items = append(in.items, nil)
 	}
+	items := in.items
 	for _, item := range items {
 		ienv := env
 		ctx := item
@@ -1066,14 +1117,18 @@ func (ev *evaluator) group(g *groupClause, input any, env *frame) (any, error) {
 
 func reduceTuples(v any) tuple {
 	if t, ok := v.(tuple); ok {
-		out := make(tuple, len(t))
-		for k, x := range t {
-			out[k] = x
-		}
-		return out
+		// the tuple itself, as jsonata.js's reduceTupleStream returns it:
+		// the group then deletes its '@', so that another group formed
+		// from the same item ({"j": a, "k": n} after a %) sees no context
+		return t
 	}
 	// each name's values appended as $append would, gathered in place
-	a := v.(*arr)
+	a, ok := v.(*arr)
+	if !ok {
+		// the key of an empty tuple stream's group: jsonata.js fails with a
+		// TypeError reading its '@'; here the value sees no context
+		return tuple{}
+	}
 	acc := map[string]*groupEntry{}
 	for _, item := range a.items {
 		for k, x := range item.(tuple) {

@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -86,25 +87,30 @@ func init() {
 		if a[0] == nil {
 			return nil, nil
 		}
+		// in float64 as JavaScript computes it, so that an undefined or
+		// huge start or length slices as String.prototype.slice would
 		s := []rune(a[0].(string))
-		n := len(s)
-		start := int(jsInt(a[1]))
+		n := float64(len(s))
+		start := math.NaN() // undefined in arithmetic
+		if f, ok := a[1].(float64); ok {
+			start = f
+		}
 		if n+start < 0 {
 			start = 0
 		}
 		end := n
 		if len(a) > 2 && a[2] != nil {
-			l := jsInt(a[2])
+			l := a[2].(float64)
 			if l <= 0 {
 				return "", nil
 			}
 			if start >= 0 {
-				end = start + int(l)
+				end = start + l
 			} else {
-				end = n + start + int(l)
+				end = n + start + l
 			}
 		}
-		return sliceRunes(s, start, end), nil
+		return sliceRunes(s, jsSliceIndex(start, n), jsSliceIndex(end, n)), nil
 	})
 	def("substringBefore", "<s-s:s>", 2, substringAround(false))
 	def("substringAfter", "<s-s:s>", 2, substringAround(true))
@@ -183,7 +189,7 @@ func init() {
 		if len(a) > 1 && a[1] != nil {
 			p = a[1].(float64)
 		}
-		return roundHalfEven(a[0].(float64), int(p)), nil
+		return roundHalfEven(a[0].(float64), p), nil
 	})
 	def("abs", "<n-:n>", 1, numFn(math.Abs))
 	def("sqrt", "<n-:n>", 1, func(c *call, a []any) (any, error) {
@@ -201,7 +207,7 @@ func init() {
 			return nil, nil
 		}
 		exp, ok := a[1].(float64)
-		r := math.Pow(a[0].(float64), exp)
+		r := jsPow(a[0].(float64), exp)
 		if !ok || math.IsNaN(r) || math.IsInf(r, 0) { // Math.pow(x, undefined) is NaN
 			e := errVal("D3061", 0, "", a[0])
 			e.exp = a[1]
@@ -217,7 +223,7 @@ func init() {
 		if err := checkFinite(a[0]); err != nil {
 			return nil, err
 		}
-		return argBool(a[0]), nil
+		return toBool(a[0]), nil
 	})
 	def("not", "<x-:b>", 1, func(c *call, a []any) (any, error) {
 		if a[0] == nil {
@@ -226,18 +232,26 @@ func init() {
 		if err := checkFinite(a[0]); err != nil {
 			return nil, err
 		}
-		return !argBool(a[0]), nil
+		return !toBool(a[0]), nil
 	})
 	def("map", "<af>", 2, func(c *call, a []any) (any, error) {
 		return c.mapItems(a[0], a[1], func(x, v any) any { return v })
 	})
 	def("filter", "<af>", 2, func(c *call, a []any) (any, error) {
-		return c.mapItems(a[0], a[1], func(x, v any) any {
+		var inf error
+		r, err := c.mapItems(a[0], a[1], func(x, v any) any {
+			if err := predicateFinite(v); err != nil && inf == nil {
+				inf = err
+			}
 			if toBool(v) {
 				return x
 			}
 			return nil
 		})
+		if err == nil {
+			err = inf
+		}
+		return r, err
 	})
 	def("single", "<af?>", 2, func(c *call, a []any) (any, error) {
 		if a[0] == nil {
@@ -251,6 +265,9 @@ func init() {
 			if len(a) > 1 && a[1] != nil {
 				v, err := c.hof(a[1], x, float64(i), in)
 				if err != nil {
+					return nil, err
+				}
+				if err := predicateFinite(v); err != nil {
 					return nil, err
 				}
 				ok = toBool(v)
@@ -298,7 +315,7 @@ func init() {
 				args = append(args, in)
 			}
 			var err error
-			if result, err = c.ev.apply(fn, args, nil, c.env); err != nil {
+			if result, err = c.ev.apply(fn, args, jnull, c.env); err != nil {
 				return nil, err
 			}
 		}
@@ -336,6 +353,9 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
+			if err := predicateFinite(v); err != nil {
+				return nil, err
+			}
 			if toBool(v) {
 				res.Set(k, o.values()[ki])
 			}
@@ -345,20 +365,28 @@ func init() {
 		}
 		return res, nil
 	})
-	def("keys", "<x-:a<s>>", 1, func(c *call, a []any) (any, error) { return keysOf(a[0]), nil })
+	def("keys", "<x-:a<s>>", 1, func(c *call, a []any) (any, error) {
+		c.ev.traceStep(a[0], false)
+		return keysOf(a[0]), nil
+	})
 	def("lookup", "<x-s:x>", 2, func(c *call, a []any) (any, error) {
 		if a[1] == nil {
 			return nil, nil
 		}
+		c.ev.traceStep(a[0], false)
 		return lookupField(a[0], a[1].(string)), nil
 	})
 	def("append", "<xx:a>", 2, func(c *call, a []any) (any, error) { return appendValues(a[0], a[1]), nil })
 	def("exists", "<x:b>", 1, func(c *call, a []any) (any, error) { return a[0] != nil, nil })
-	def("spread", "<x-:a<o>>", 1, func(c *call, a []any) (any, error) { return spread(a[0]), nil })
+	def("spread", "<x-:a<o>>", 1, func(c *call, a []any) (any, error) {
+		c.ev.traceStep(a[0], false)
+		return spread(a[0]), nil
+	})
 	def("merge", "<a<o>:o>", 1, func(c *call, a []any) (any, error) {
 		if a[0] == nil {
 			return nil, nil
 		}
+		c.ev.traceStep(a[0], false)
 		res := NewObject()
 		for _, x := range a[0].(*arr).items {
 			if o, ok := x.(*Object); ok {
@@ -424,6 +452,9 @@ func init() {
 		case jnullType:
 			return "null", nil
 		case float64:
+			if math.IsNaN(a[0].(float64)) {
+				return "object", nil // jsonata.js's isNumeric is false for NaN
+			}
 			if err := checkFinite(a[0]); err != nil {
 				return nil, err
 			}
@@ -530,7 +561,13 @@ func init() {
 		return fnFromMillis(c, []any{float64(c.ev.now.UnixMilli()), argAt(a, 0), argAt(a, 1)})
 	})
 	def("millis", "<:n>", 0, func(c *call, a []any) (any, error) { return float64(c.ev.now.UnixMilli()), nil })
-	def("clone", "<(oa)-:o>", 1, func(c *call, a []any) (any, error) { return deepClone(a[0]), nil })
+	def("clone", "<(oa)-:o>", 1, func(c *call, a []any) (any, error) {
+		// JSON.parse($string(v)): the input array as $string sees it
+		if x, ok := a[0].(*arr); ok && x.outerWrapper && len(x.items) > 0 {
+			return deepClone(x.items[0]), nil
+		}
+		return deepClone(a[0]), nil
+	})
 }
 
 // maxStringLength is about V8's limit on a string's length.
@@ -595,6 +632,19 @@ func jsInt(v any) float64 {
 		return 0
 	}
 	return math.Trunc(f)
+}
+
+// jsSliceIndex is how String.prototype.slice reads an index into a string
+// of length n: NaN is 0, a negative index counts from the end, both clamped.
+func jsSliceIndex(x, n float64) int {
+	if math.IsNaN(x) {
+		return 0
+	}
+	x = math.Trunc(x)
+	if x < 0 {
+		x = math.Max(n+x, 0)
+	}
+	return int(math.Min(x, n))
 }
 
 func sliceRunes(s []rune, start, end int) string {
@@ -679,18 +729,11 @@ func toBool(v any) bool {
 	case *lambda:
 		return true // a jsonata.js function value is a non-empty object
 	case *native:
-		return x.regex == nil // a regex is a bare JavaScript function, which is falsy here
+		// a regex, or a function passed as an argument, is a bare
+		// JavaScript function, which is falsy here
+		return x.regex == nil && x.inner == nil
 	}
 	return false
-}
-
-// argBool is toBool of a function argument: jsonata.js hands functions to
-// built-ins wrapped as JavaScript functions, which $boolean finds false.
-func argBool(v any) bool {
-	if isFunc(v) {
-		return false
-	}
-	return toBool(v)
 }
 
 // stringify is $string without prettifying.
@@ -748,9 +791,10 @@ func findInfinite(v any) (float64, bool) {
 
 // roundHalfEven rounds to precision decimal places, ties to even, working
 // in decimal text as jsonata.js does to avoid binary artefacts.
-func roundHalfEven(x float64, precision int) float64 {
+func roundHalfEven(x float64, precision float64) float64 {
+	shift := precision != 0 && !math.IsNaN(precision) // JavaScript's if (precision)
 	v := x
-	if precision != 0 {
+	if shift {
 		v = shiftDecimal(x, precision)
 	}
 	r := math.Round(v)
@@ -763,7 +807,7 @@ func roundHalfEven(x float64, precision int) float64 {
 	} else {
 		r = math.Floor(v + 0.5)
 	}
-	if precision != 0 {
+	if shift {
 		r = shiftDecimal(r, -precision)
 	}
 	if r == 0 {
@@ -773,15 +817,27 @@ func roundHalfEven(x float64, precision int) float64 {
 }
 
 // shiftDecimal multiplies by 10^n through the decimal exponent, as
-// +(x.toString() with 'e' adjusted) does.
-func shiftDecimal(x float64, n int) float64 {
+// +(x.toString() with 'e' adjusted) does: NaN when the exponent is no
+// integer (a precision of 2.5) or x is not finite, ±Infinity or 0 when it
+// is out of range.
+func shiftDecimal(x float64, n float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return math.NaN() // "Infinity" has no 'e' to adjust
+	}
 	s := formatNumber(x)
-	mant, exp := s, 0
+	mant, exp := s, 0.0
 	if i := strings.IndexByte(s, 'e'); i >= 0 {
 		mant = s[:i]
-		exp, _ = strconv.Atoi(s[i+1:])
+		exp, _ = strconv.ParseFloat(s[i+1:], 64)
 	}
-	f, _ := strconv.ParseFloat(mant+"e"+strconv.Itoa(exp+n), 64)
+	e := formatNumber(exp + n)
+	if !numberRe.MatchString(e) || strings.ContainsAny(e, ".eE") {
+		return math.NaN()
+	}
+	f, err := strconv.ParseFloat(mant+"e"+e, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return math.NaN()
+	}
 	return f
 }
 
@@ -831,14 +887,16 @@ func keysOf(v any) any {
 	res := newSeq()
 	switch x := v.(type) {
 	case *arr:
-		seen := map[string]bool{}
+		// merged as jsonata.js merges them, as the keys of one object: an
+		// array-index key ("10") comes first
+		merged := NewObject()
 		for _, item := range x.items {
 			for _, k := range keysOf(item).(*arr).items {
-				if !seen[k.(string)] {
-					seen[k.(string)] = true
-					res.items = append(res.items, k)
-				}
+				merged.Set(k.(string), true)
 			}
+		}
+		for _, k := range merged.keys {
+			res.items = append(res.items, k)
 		}
 	case *Object:
 		for _, k := range x.Keys() {
@@ -888,7 +946,25 @@ func (c *call) mapItems(array, fn any, keep func(x, v any) any) (any, error) {
 	return res, nil
 }
 
+// predicateFinite is D1001 for an Infinity that jsonata.js's $boolean meets
+// in a predicate's result (a number, or an array's items).
+func predicateFinite(v any) error {
+	switch x := v.(type) {
+	case float64:
+		return checkFinite(x)
+	case *arr:
+		for _, item := range x.items {
+			if err := predicateFinite(item); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // hof calls fn with as many of (value, index/key, collection) as it takes.
+// jsonata.js calls it with a null input, the context a built-in called in
+// its tail position sees (as it does for the functions below).
 func (c *call) hof(fn any, v, i, all any) (any, error) {
 	n := funcArity(fn)
 	args := []any{v}
@@ -898,7 +974,7 @@ func (c *call) hof(fn any, v, i, all any) (any, error) {
 	if n >= 3 {
 		args = append(args, all)
 	}
-	return c.ev.apply(fn, args, nil, c.env)
+	return c.ev.apply(fn, args, jnull, c.env)
 }
 
 // jsTruthy is JavaScript's truthiness of a value.
@@ -928,7 +1004,7 @@ type matchResult struct {
 // matcher calls a matcher function (a regex or a user function that follows
 // the same protocol) on s.
 func (c *call) matcher(fn any, s string) (*matchResult, error) {
-	r, err := c.ev.apply(fn, []any{s}, nil, c.env)
+	r, err := c.ev.apply(fn, []any{s}, jnull, c.env)
 	if err != nil {
 		return nil, err
 	}
@@ -960,7 +1036,7 @@ func (c *call) nextMatch(m *matchResult) (*matchResult, error) {
 	if m.next == nil {
 		return nil, nil
 	}
-	r, err := c.ev.apply(m.next, nil, nil, c.env)
+	r, err := c.ev.apply(m.next, nil, jnull, c.env)
 	if err != nil {
 		return nil, err
 	}
@@ -1018,9 +1094,15 @@ func fnReplace(c *call, a []any) (any, error) {
 		return str, nil
 	}
 	if pat, ok := a[1].(string); ok {
+		// jsonata.js appends the replacement as JavaScript turns it into
+		// text: undefined is "undefined" (a function is its source code,
+		// which has no equivalent here)
 		rep, ok := a[2].(string)
 		if !ok {
 			rep = ""
+			if a[2] == nil {
+				rep = "undefined"
+			}
 		}
 		var b strings.Builder
 		pos, count := 0, 0.0
@@ -1054,7 +1136,7 @@ func fnReplace(c *call, a []any) (any, error) {
 		if rep, ok := a[2].(string); ok {
 			sub = expandReplacement(rep, m)
 		} else {
-			r, err := c.ev.apply(a[2], []any{m.raw}, nil, c.env)
+			r, err := c.ev.apply(a[2], []any{m.raw}, jnull, c.env)
 			if err != nil {
 				return nil, err
 			}
@@ -1161,7 +1243,10 @@ func fnSplit(c *call, a []any) (any, error) {
 		return res, nil
 	}
 	if sep, ok := a[1].(string); ok {
-		limit = math.Floor(limit) // String.prototype.split truncates its limit
+		if limit >= 0 {
+			// String.prototype.split takes its limit modulo 2^32 (ToUint32)
+			limit = math.Mod(math.Floor(limit), 1<<32)
+		}
 		var parts []string
 		if sep == "" {
 			for _, u := range []rune(str) {
@@ -1236,11 +1321,11 @@ func fnSort(c *call, a []any) (any, error) {
 	fn := a[1]
 	// the comparator says whether a should come after b; a stable merge sort
 	items, firstErr = mergeSort(items, func(x, y any) (bool, error) {
-		r, err := c.ev.apply(fn, []any{x, y}, nil, c.env)
+		r, err := c.ev.apply(fn, []any{x, y}, jnull, c.env)
 		if err != nil {
 			return false, err
 		}
-		return toBool(r), nil
+		return jsTruthy(r), nil // jsonata.js tests the result as JavaScript does
 	})
 	if firstErr != nil {
 		return nil, firstErr

@@ -18,6 +18,7 @@ func FuzzEval(f *testing.F) {
 		`$replace("abc", /(b)/i, "$1$1")`,
 		`[1..5][$ % 2 = 0].$string()`,
 		`{"a": [1, {"b": null}]}.**`,
+		`{"b": [x.%{"a": 1}, 2]}`, // grouping an empty tuple stream once panicked
 	} {
 		f.Add(s)
 	}

@@ -85,13 +85,28 @@ func (e *Expr) Eval(input any, bindings map[string]any) (any, error) {
 
 // EvalWithLimits is Eval with depth, time and clock limits.
 func (e *Expr) EvalWithLimits(input any, bindings map[string]any, lim Limits) (result any, err error) {
+	return e.evalTraced(input, bindings, lim, nil)
+}
+
+// evalTrace records what an evaluation did that jsonata.js does otherwise
+// in ways this package does not follow, so that a test comparing the two
+// can tell a known difference from a new one.
+type evalTrace struct {
+	// insideFunction: a path step or $keys, $lookup, $spread or $merge
+	// looked inside a function value, which is opaque here and an object
+	// with fields in jsonata.js
+	insideFunction bool
+}
+
+// evalTraced is EvalWithLimits that fills tr when it is not nil.
+func (e *Expr) evalTraced(input any, bindings map[string]any, lim Limits, tr *evalTrace) (result any, err error) {
 	defer func() {
 		// a bug in the engine must not take down the process that embeds it
 		if p := recover(); p != nil {
 			result, err = nil, fmt.Errorf("jsonata: internal error evaluating %q: %v", e.src, p)
 		}
 	}()
-	ev := &evaluator{maxDepth: lim.Depth, now: lim.Now}
+	ev := &evaluator{maxDepth: lim.Depth, now: lim.Now, trace: tr}
 	if ev.maxDepth <= 0 {
 		ev.maxDepth = DefaultDepth
 	}

@@ -28,7 +28,48 @@ var numberPattern = regexp.MustCompile(`^-?(0|([1-9][0-9]*))(\.[0-9]+)?([Ee][-+]
 // jsonata.js does, so they are comparable with its error positions.
 type lexer struct {
 	src []rune
-	pos int
+	pos int // in runes; next reports positions in UTF-16 code units
+
+	u16 []int // u16[i] is the UTF-16 offset of src[i], when src has a rune beyond the BMP
+}
+
+// utf16Pos converts a rune offset into src to UTF-16 code units.
+func (l *lexer) utf16Pos(i int) int {
+	if l.u16 == nil {
+		l.u16 = []int{}
+		for j, r := range l.src {
+			if r > 0xFFFF {
+				l.u16 = make([]int, len(l.src)+1)
+				n := j
+				for k := j; k < len(l.src); k++ {
+					l.u16[k] = n
+					n += utf16.RuneLen(l.src[k])
+				}
+				l.u16[len(l.src)] = n
+				for k := range j {
+					l.u16[k] = k
+				}
+				break
+			}
+		}
+	}
+	if len(l.u16) == 0 || i < 0 || i >= len(l.u16) {
+		return i
+	}
+	return l.u16[i]
+}
+
+// next returns the next token, or nil at the end. prefix is true where an
+// operand is expected, so that '/' starts a regular expression.
+func (l *lexer) next(prefix bool) (*token, error) {
+	t, err := l.scan(prefix)
+	if t != nil {
+		t.pos = l.utf16Pos(t.pos)
+	}
+	if x, ok := err.(*Error); ok {
+		x.Position = l.utf16Pos(x.Position)
+	}
+	return t, err
 }
 
 func (l *lexer) at(i int) rune {
@@ -45,9 +86,8 @@ func isOperatorChar(r rune) bool {
 	return ok
 }
 
-// next returns the next token, or nil at the end. prefix is true where an
-// operand is expected, so that '/' starts a regular expression.
-func (l *lexer) next(prefix bool) (*token, error) {
+// scan is next with positions in runes.
+func (l *lexer) scan(prefix bool) (*token, error) {
 	for l.pos < len(l.src) && isSpace(l.src[l.pos]) {
 		l.pos++
 	}
@@ -65,7 +105,7 @@ func (l *lexer) next(prefix bool) (*token, error) {
 			}
 		}
 		l.pos += 2
-		return l.next(prefix)
+		return l.scan(prefix)
 	}
 	mk := func(typ string, v any) *token { return &token{typ: typ, value: v, pos: l.pos} }
 	if !prefix && c == '/' {

@@ -87,8 +87,7 @@ func (p *parser) advance(id string, infix bool) error {
 		if p.id == "(end)" {
 			code = "S0203"
 		}
-		e := newErr(code, p.tok.pos, "")
-		e.Token = tokenText(p.tok)
+		e := tokenErr(code, p.tok)
 		e.Value, e.hasValue = id, true
 		return e
 	}
@@ -97,7 +96,7 @@ func (p *parser) advance(id string, infix bool) error {
 		return err
 	}
 	if t == nil {
-		p.tok = &token{typ: "(end)", value: "(end)", pos: len(p.lex.src)}
+		p.tok = &token{typ: "(end)", value: "(end)", pos: p.lex.utf16Pos(len(p.lex.src))}
 		p.id = "(end)"
 		return nil
 	}
@@ -117,6 +116,19 @@ func (p *parser) advance(id string, infix bool) error {
 		p.id = "(regex)"
 	}
 	return nil
+}
+
+// tokenErr is an error about token t. jsonata.js's message shows the
+// token's value as JSON: a number or true bare, a regular expression as {}.
+func tokenErr(code string, t *token) *Error {
+	e := newErr(code, t.pos, tokenText(t))
+	switch t.value.(type) {
+	case float64, bool, jnullType:
+		e.tokenJSON = e.Token
+	case *regexLit:
+		e.tokenJSON = "{}"
+	}
+	return e
 }
 
 func tokenText(t *token) string {
@@ -164,7 +176,9 @@ func (p *parser) nud(t *token, id string) (*node, error) {
 	n := &node{pos: t.pos, value: t.value}
 	switch id {
 	case "(end)":
-		return nil, newErr("S0207", t.pos, "(end)")
+		// as in jsonata.js, the end is an operand until process reports it
+		// (S0207), so that an error the parser finds later comes first
+		return &node{typ: "end", pos: t.pos, value: "(end)"}, nil
 	case "(name)", "(literal)", "(regex)":
 		n.typ = t.typ
 		if t.typ == "regex" {
@@ -262,10 +276,6 @@ func (p *parser) nud(t *token, id string) (*node, error) {
 			}
 		}
 		return n, p.advance("|", false)
-	}
-	if t.typ == "operator" && id == "?" {
-		n.typ = "operator"
-		return n, nil
 	}
 	return nil, newErr("S0211", t.pos, id)
 }
@@ -475,7 +485,7 @@ func parse(src string) (*node, error) {
 		return nil, err
 	}
 	if p.id != "(end)" {
-		return nil, newErr("S0201", p.tok.pos, tokenText(p.tok))
+		return nil, tokenErr("S0201", p.tok)
 	}
 	ast, err = p.process(ast)
 	if err != nil {

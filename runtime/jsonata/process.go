@@ -317,6 +317,8 @@ func (p *parser) process(e *node) (*node, error) {
 		} else {
 			return nil, newErr("S0201", e.pos, tokenText(&token{value: e.value}))
 		}
+	case "end":
+		return nil, newErr("S0207", e.pos, "(end)")
 	default:
 		return nil, newErr("S0206", e.pos, tokenText(&token{value: e.value}))
 	}

@@ -1,7 +1,10 @@
 package jsonata
 
 import (
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/dlclark/regexp2/v2"
 )
@@ -27,7 +30,35 @@ func compileRegex(lit *regexLit) (*compiledRegex, *Error) {
 			opts |= regexp2.Multiline
 		}
 	}
-	re, err := regexp2.Compile(lit.source, opts)
+	// a JavaScript regex without the u flag sees UTF-16 code units: the
+	// subject is matched as units (see utf16Runes), and in the pattern a
+	// character beyond the BMP becomes its two units, as does an escaped
+	// surrogate (\uD83D)
+	var src strings.Builder
+	rs := []rune(lit.source)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case r > 0xFFFF:
+			hi, lo := utf16.EncodeRune(r)
+			src.WriteRune(unitRune(hi))
+			src.WriteRune(unitRune(lo))
+		case r == '\\' && i+5 < len(rs) && rs[i+1] == 'u':
+			if u, err := strconv.ParseUint(string(rs[i+2:i+6]), 16, 16); err == nil && utf16.IsSurrogate(rune(u)) {
+				src.WriteRune(unitRune(rune(u)))
+				i += 5
+				continue
+			}
+			src.WriteString(string(rs[i : i+2]))
+			i++
+		case r == '\\' && i+1 < len(rs):
+			src.WriteString(string(rs[i : i+2])) // an escape, which may be \\ itself
+			i++
+		default:
+			src.WriteRune(r)
+		}
+	}
+	re, err := regexp2.Compile(src.String(), opts)
 	if err != nil {
 		e := newErr("S0301", 0, lit.source)
 		e.Message = "Invalid regular expression: /" + lit.source + "/: " + err.Error()
@@ -38,16 +69,15 @@ func compileRegex(lit *regexLit) (*compiledRegex, *Error) {
 	return &compiledRegex{lit: lit, re: re}, nil
 }
 
-// regexMatch is one match: offsets into the subject in runes (to go on
-// matching from) and in UTF-16 code units (what JavaScript reports).
+// regexMatch is one match, with offsets in UTF-16 code units.
 type regexMatch struct {
-	match          string
-	start, end     int
-	start16, end16 int
-	groups         []any
+	match      string
+	start, end int
+	groups     []any
 }
 
-// exec finds the first match at or after rune offset from.
+// exec finds the first match at or after offset from in s, a string as
+// UTF-16 code units (utf16Runes).
 func (c *compiledRegex) exec(s []rune, from int) (*regexMatch, error) {
 	if from > len(s) {
 		return nil, nil
@@ -59,9 +89,8 @@ func (c *compiledRegex) exec(s []rune, from int) (*regexMatch, error) {
 	if m == nil {
 		return nil, nil
 	}
-	r := &regexMatch{start: m.RuneIndex, end: m.RuneIndex + m.RuneLength, match: string(s[m.RuneIndex : m.RuneIndex+m.RuneLength])}
-	r.start16 = utf16Len(s[:r.start])
-	r.end16 = r.start16 + utf16Len(s[r.start:r.end])
+	r := &regexMatch{start: m.RuneIndex, end: m.RuneIndex + m.RuneLength}
+	r.match = unitsString(s[r.start:r.end])
 	gs := m.Groups()
 	for i := 1; i < len(gs); i++ {
 		g := gs[i]
@@ -69,18 +98,49 @@ func (c *compiledRegex) exec(s []rune, from int) (*regexMatch, error) {
 			r.groups = append(r.groups, nil) // undefined, as in JavaScript
 			continue
 		}
-		r.groups = append(r.groups, string(s[g.RuneIndex:g.RuneIndex+g.RuneLength]))
+		r.groups = append(r.groups, unitsString(s[g.RuneIndex:g.RuneIndex+g.RuneLength]))
 	}
 	return r, nil
 }
 
-// utf16Len is the length of s in UTF-16 code units.
-func utf16Len(s []rune) int {
-	n := len(s)
+// utf16Runes is s as UTF-16 code units, one a rune, a surrogate moved to
+// unitRune's range: regexp2 treats runes in the surrogate range unreliably
+// (a class of two of them matches neither).
+func utf16Runes(s string) []rune {
+	out := make([]rune, 0, len(s))
 	for _, r := range s {
-		if r >= 0x10000 {
-			n++
+		if r > 0xFFFF {
+			hi, lo := utf16.EncodeRune(r)
+			out = append(out, unitRune(hi), unitRune(lo))
+		} else {
+			out = append(out, r)
 		}
 	}
-	return n
+	return out
+}
+
+// surrogateBase is where unitRune puts the surrogates: the last 2048 code
+// points, private use, which a string's runes never are as units (a
+// character beyond the BMP is two units).
+const surrogateBase = 0x10F800
+
+// unitRune is UTF-16 code unit u as a rune of utf16Runes.
+func unitRune(u rune) rune {
+	if utf16.IsSurrogate(u) {
+		return u - 0xD800 + surrogateBase
+	}
+	return u
+}
+
+// unitsString is the string of utf16Runes units; a lone surrogate, which a
+// Go string cannot hold, becomes U+FFFD.
+func unitsString(units []rune) string {
+	u := make([]uint16, len(units))
+	for i, r := range units {
+		if r >= surrogateBase {
+			r = r - surrogateBase + 0xD800
+		}
+		u[i] = uint16(r)
+	}
+	return string(utf16.Decode(u))
 }

@@ -80,7 +80,7 @@ func loadSuite(t *testing.T) ([]suiteCase, map[string]any) {
 	return cases, datasets
 }
 
-func readJSONFile(t *testing.T, path string) any {
+func readJSONFile(t testing.TB, path string) any {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -507,12 +507,12 @@ func writeJSON(b *strings.Builder, v any, indent, cur string, prec15 bool) {
 			b.WriteString("false")
 		}
 	case float64:
+		if prec15 {
+			x = toPrecision15(x) // which may round the largest numbers up to Infinity
+		}
 		if math.IsInf(x, 0) || math.IsNaN(x) {
 			b.WriteString("null")
 			return
-		}
-		if prec15 {
-			x = toPrecision15(x)
 		}
 		b.WriteString(formatNumber(x))
 	case string:

@@ -47,12 +47,16 @@ func jsDateUTC(year, month, day, hours, minutes, seconds, millis float64) float6
 
 // date is a JavaScript Date read in UTC: the instant and its fields.
 type date struct {
-	millis float64
-	t      time.Time
+	millis  float64
+	t       time.Time
+	invalid bool // an Invalid Date: every field is NaN
 }
 
 func newDate(millis float64) date {
 	millis = math.Trunc(millis)
+	if math.IsNaN(millis) || math.Abs(millis) > 8.64e15 {
+		return date{millis: math.NaN(), invalid: true}
+	}
 	return date{millis: millis, t: time.UnixMilli(int64(millis)).UTC()}
 }
 
@@ -103,6 +107,17 @@ type fragment struct {
 // dateTimeFragment is the value of one component of d.
 func dateTimeFragment(d date, component rune) fragment {
 	num := func(v float64) fragment { return fragment{num: v} }
+	if d.invalid {
+		switch {
+		case component == 'P':
+			return fragment{str: "am", isStr: true} // NaN >= 12 is false
+		case component == 'C' || component == 'E':
+			return fragment{str: "ISO", isStr: true}
+		case strings.ContainsRune("YMDdFWwXxHhmsf", component):
+			return num(math.NaN())
+		}
+		return fragment{undefined: true}
+	}
 	switch component {
 	case 'Y':
 		return num(d.year())
@@ -247,9 +262,15 @@ func formatComponent(d date, p part, offsetHours, offsetMinutes float64) (string
 			var name string
 			switch p.component {
 			case 'M', 'x':
-				name = monthNames[int(value)-1]
+				name = "undefined" // the name of NaN, an Invalid Date's month
+				if !math.IsNaN(value) {
+					name = monthNames[int(value)-1]
+				}
 			case 'F':
-				name = dayNames[int(value)]
+				name = "undefined"
+				if !math.IsNaN(value) {
+					name = dayNames[int(value)]
+				}
 			default:
 				return "", newError("D3133", string(p.component))
 			}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"unicode/utf16"
 )
 
 // primary is the kind of numbering an integer picture asks for.
@@ -456,10 +457,11 @@ func decimalToLetters(value float64, a rune) string {
 }
 
 func lettersToDecimal(s string, a rune) float64 {
+	// JavaScript's charCodeAt: UTF-16 code units
+	units := utf16.Encode([]rune(s))
 	decimal := 0.0
-	rs := []rune(s)
-	for i := range rs {
-		decimal += float64(rs[len(rs)-i-1]-a+1) * math.Pow(26, float64(i))
+	for i := range units {
+		decimal += float64(rune(units[len(units)-i-1])-a+1) * math.Pow(26, float64(i))
 	}
 	return decimal
 }

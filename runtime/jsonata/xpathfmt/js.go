@@ -129,14 +129,33 @@ func jsToFixed(v float64, dp int) string {
 	return s[:cut] + "." + s[cut:]
 }
 
-// jsParseInt is parseInt(s) in radix 10: leading white space, a sign, then
-// as many digits as there are; NaN when there are none.
+// jsParseInt is parseInt(s) without a radix: leading white space, a sign,
+// then as many digits as there are, hexadecimal after 0x; NaN when there
+// are none.
 func jsParseInt(s string) float64 {
 	s = strings.TrimLeftFunc(s, unicode.IsSpace)
 	neg := false
 	if s != "" && (s[0] == '+' || s[0] == '-') {
 		neg = s[0] == '-'
 		s = s[1:]
+	}
+	if len(s) >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		v, n := 0.0, 0
+		for _, c := range s[2:] {
+			d := strings.IndexRune("0123456789abcdef", unicode.ToLower(c))
+			if d < 0 {
+				break
+			}
+			v = v*16 + float64(d)
+			n++
+		}
+		if n == 0 {
+			return math.NaN()
+		}
+		if neg {
+			v = -v
+		}
+		return v
 	}
 	end := 0
 	for end < len(s) && s[end] >= '0' && s[end] <= '9' {

@@ -2,7 +2,6 @@ package xpathfmt
 
 import (
 	"math"
-	"math/big"
 	"strconv"
 	"strings"
 )
@@ -463,6 +462,35 @@ func FormatBase(value float64, radix float64) (string, error) {
 	if math.Abs(value) < 1<<53 {
 		return strconv.FormatInt(int64(value), int(radix)), nil
 	}
-	i, _ := new(big.Float).SetFloat64(value).Int(nil)
-	return i.Text(int(radix)), nil
+	return jsIntegerToRadix(value, int(radix)), nil
+}
+
+// jsIntegerToRadix is V8's Number.prototype.toString(radix) for an integer
+// of 2^53 or more (DoubleToRadixCString): the digits below the double's
+// precision are written as zeros, not as the exact value's digits.
+func jsIntegerToRadix(value float64, radix int) string {
+	const chars = "0123456789abcdefghijklmnopqrstuvwxyz"
+	neg := value < 0
+	integer := math.Abs(value)
+	var rev []byte // the digits, last first
+	r := float64(radix)
+	for integer/r >= 1<<53 { // Double(integer / radix).Exponent() > 0
+		integer /= r
+		rev = append(rev, '0')
+	}
+	for {
+		rem := math.Mod(integer, r)
+		rev = append(rev, chars[int(rem)])
+		integer = (integer - rem) / r
+		if integer <= 0 {
+			break
+		}
+	}
+	if neg {
+		rev = append(rev, '-')
+	}
+	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
+		rev[i], rev[j] = rev[j], rev[i]
+	}
+	return string(rev)
 }
