@@ -145,7 +145,7 @@ var knownDifferences = []struct {
 	reason string
 	match  func(expr, jsAnswer string) bool
 }{
-	{"$power may be an ulp away from V8's Math.pow (see jsPow)", func(expr, _ string) bool {
+	{"$power may be an ulp away from V8's Math.pow (see xpathfmt.JSPow)", func(expr, _ string) bool {
 		return strings.Contains(expr, "$power(")
 	}},
 	{"a timezone that is no number is UTC here, NaN fields in jsonata.js", func(expr, js string) bool {

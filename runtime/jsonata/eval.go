@@ -199,7 +199,7 @@ func (ev *evaluator) evalInner(e *node, input any, env *frame) (any, error) {
 	case "condition":
 		c, err := ev.eval(e.cond, input, env)
 		if err == nil {
-			err = checkFinite(c)
+			err = predicateFinite(c) // $boolean meets the numbers in a list too
 		}
 		if err != nil {
 			return nil, err
@@ -739,7 +739,7 @@ func (ev *evaluator) binary(e *node, input any, env *frame) (any, error) {
 	}
 	op := e.value.(string)
 	if op == "and" || op == "or" {
-		if err := checkFinite(lhs); err != nil {
+		if err := predicateFinite(lhs); err != nil {
 			// reported at the operator, as errors on the right are
 			err.(*Error).Position, err.(*Error).Token = e.pos, op
 			return nil, err
@@ -753,7 +753,7 @@ func (ev *evaluator) binary(e *node, input any, env *frame) (any, error) {
 		}
 		rhs, err := ev.eval(e.rhs, input, env)
 		if err == nil {
-			err = checkFinite(rhs)
+			err = predicateFinite(rhs)
 		}
 		if err != nil {
 			// jsonata.js reports errors on the right of and/or at the operator

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/stepstudio/stepstudio/runtime/jsonata/xpathfmt"
 )
 
 // builtins is the frame of the standard library, shared by all evaluations.
@@ -207,7 +209,7 @@ func init() {
 			return nil, nil
 		}
 		exp, ok := a[1].(float64)
-		r := jsPow(a[0].(float64), exp)
+		r := xpathfmt.JSPow(a[0].(float64), exp)
 		if !ok || math.IsNaN(r) || math.IsInf(r, 0) { // Math.pow(x, undefined) is NaN
 			e := errVal("D3061", 0, "", a[0])
 			e.exp = a[1]

@@ -461,7 +461,7 @@ func lettersToDecimal(s string, a rune) float64 {
 	units := utf16.Encode([]rune(s))
 	decimal := 0.0
 	for i := range units {
-		decimal += float64(rune(units[len(units)-i-1])-a+1) * math.Pow(26, float64(i))
+		decimal += float64(rune(units[len(units)-i-1])-a+1) * JSPow(26, float64(i))
 	}
 	return decimal
 }

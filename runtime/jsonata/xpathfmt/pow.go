@@ -1,14 +1,14 @@
-package jsonata
+package xpathfmt
 
 import "math"
 
-// jsPow is JavaScript's Math.pow (x ** y) as near as this package gets:
+// JSPow is JavaScript's Math.pow (x ** y) as near as this package gets:
 // fdlibm's __ieee754_pow, from which V8's is derived, agrees with Node 20
 // on about 97% of random operands, where Go's math.Pow agrees on about 60%
 // (1.5 ** 100 is an ulp away); the rest differ by an ulp (5 ** -11 is
 // 2.048e-8 in V8, 2.0480000000000002e-8 here). ECMAScript differs from C
 // where y is NaN or ±Infinity with |x| = 1: the result is NaN.
-func jsPow(x, y float64) float64 {
+func JSPow(x, y float64) float64 {
 	if math.IsNaN(y) || (math.IsInf(y, 0) && (x == 1 || x == -1)) {
 		return math.NaN()
 	}
