@@ -15,6 +15,7 @@ import * as undoHistory from './designer-history.js';
 import { nodeIdOf, nameOfId } from './designer-names.js';
 import { stateNames } from './designer-tree.js';
 import { fieldValue, fieldSelectors } from './designer-field.js';
+import { choiceActions, choiceChange } from './designer-choice.js';
 
 const fromServer = Annotation.define();
 
@@ -349,6 +350,8 @@ export function startDesigner(root) {
       const field = b.dataset.count === '1' ? [list] : [list, Number(b.dataset.index)];
       apply([{ op: 'SetField', state: selected, field, delete: true }]);
     },
+    // A Choice's rules, and New state… in the menus of transitions.
+    ...choiceActions({ apply, state: () => selected }),
   };
   function addEntry(list, b, entry) {
     const n = Number(b.dataset.count);
@@ -378,6 +381,7 @@ export function startDesigner(root) {
       if (el.value && el.value !== state) apply([{ op: 'RenameState', from: state, to: el.value }]);
       return;
     }
+    if (choiceChange(el, { apply, state: () => state })) return;
     if (!el.dataset.field && !el.dataset.path) return;
     const field = el.dataset.path ? JSON.parse(el.dataset.path) : [el.dataset.field];
     const { error, ...edit } = fieldValue(el.dataset.kind, el.value);
