@@ -51,7 +51,9 @@ type Condition struct {
 
 // ChoiceOperator is a comparison the form offers, with the kind of value it takes.
 type ChoiceOperator struct {
-	Name, Group string
+	// Name is the operator's field in ASL, such as "NumericGreaterThan"; Label is how the
+	// narrow form shows it ("Numeric >"), with Name as its tooltip.
+	Name, Label, Group string
 	// Kind is "text", "number", "boolean", "timestamp" or "path".
 	Kind string
 }
@@ -59,27 +61,28 @@ type ChoiceOperator struct {
 // ChoiceOperators are every comparison of the States Language, by family.
 var ChoiceOperators = func() []ChoiceOperator {
 	var out []ChoiceOperator
-	relations := []string{"Equals", "LessThan", "GreaterThan", "LessThanEquals", "GreaterThanEquals"}
+	relations := []struct{ name, sign string }{{"Equals", "="}, {"LessThan", "<"}, {"GreaterThan", ">"}, {"LessThanEquals", "≤"}, {"GreaterThanEquals", "≥"}}
 	for _, fam := range []struct{ name, kind string }{{"String", "text"}, {"Numeric", "number"}, {"Timestamp", "timestamp"}} {
 		for _, rel := range relations {
-			out = append(out, ChoiceOperator{fam.name + rel, fam.name, fam.kind})
+			out = append(out, ChoiceOperator{fam.name + rel.name, fam.name + " " + rel.sign, fam.name, fam.kind})
 		}
 		if fam.name == "String" {
-			out = append(out, ChoiceOperator{"StringMatches", "String", "text"})
+			out = append(out, ChoiceOperator{"StringMatches", "String matches", "String", "text"})
 		}
 	}
-	out = append(out, ChoiceOperator{"BooleanEquals", "Boolean", "boolean"})
+	out = append(out, ChoiceOperator{"BooleanEquals", "Boolean =", "Boolean", "boolean"})
 	for _, fam := range []string{"String", "Numeric", "Timestamp", "Boolean"} {
 		rels := relations
 		if fam == "Boolean" {
 			rels = relations[:1]
 		}
 		for _, rel := range rels {
-			out = append(out, ChoiceOperator{fam + rel + "Path", "Compared with a path", "path"})
+			out = append(out, ChoiceOperator{fam + rel.name + "Path", fam + " " + rel.sign + " path", "Compared with a path", "path"})
 		}
 	}
-	for _, is := range []string{"IsPresent", "IsNull", "IsString", "IsNumeric", "IsBoolean", "IsTimestamp"} {
-		out = append(out, ChoiceOperator{is, "Type tests", "boolean"})
+	for _, is := range []struct{ name, label string }{{"IsPresent", "is present"}, {"IsNull", "is null"}, {"IsString", "is a string"},
+		{"IsNumeric", "is a number"}, {"IsBoolean", "is a boolean"}, {"IsTimestamp", "is a timestamp"}} {
+		out = append(out, ChoiceOperator{is.name, is.label, "Type tests", "boolean"})
 	}
 	return out
 }()

@@ -339,7 +339,7 @@ func TestInspectorChoiceRules(t *testing.T) {
 	html := b.String()
 	for _, w := range []string{
 		`data-testid="cond-1-And-0-Variable"`, `data-path="[&#34;Choices&#34;,1,&#34;And&#34;,0,&#34;NumericGreaterThan&#34;]"`,
-		`data-testid="cond-1-And-1-unnot"`, `data-testid="cond-1-add"`, `<option value="NumericGreaterThan" data-kind="number" selected>`,
+		`data-testid="cond-1-And-1-unnot"`, `data-testid="cond-1-add"`, `<option value="NumericGreaterThan" data-kind="number" title="NumericGreaterThan" selected>Numeric &gt;</option>`,
 		`data-testid="rule-0-Next"`, `data-new-state>New state…</option>`, `data-testid="field-Default"`,
 		`data-action="rule-up" data-index="0" disabled`, "edit it in the Choices JSON",
 	} {
