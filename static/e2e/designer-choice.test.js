@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { useStudio, shot, screenshotDir } from './harness.js';
-import { changed, documentText, inspect } from './designer-page.js';
+import { changed, designAt as openDesigner, documentText, inspect } from './designer-page.js';
 import { nodeIdOf } from '../src/designer-names.js';
 
 const machine = `{
@@ -73,25 +73,10 @@ const jsonataMachine = `{
 `;
 
 const studio = useStudio();
+const designAt = (...args) => openDesigner(studio, ...args);
 
 const doc = async (page) => JSON.parse(await documentText(page));
 const editorText = (page) => page.evaluate(() => document.getElementById('designer').designer.editor.state.doc.toString());
-
-// designAt creates a machine and opens its designer at 1400x900 on a state.
-async function designAt(name, definition, state) {
-  const context = await studio.browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(studio.server.url + '/');
-  await page.getByTestId('create-name').fill(name);
-  await page.getByTestId('create-definition').fill(definition);
-  await page.getByTestId('create-submit').click();
-  await page.waitForURL(`**/machines/${name}`);
-  await page.goto(studio.server.url + `/machines/${name}/design`);
-  await inspect(page, state);
-  return { context, page, errors };
-}
 
 // edit types into an input of the inspector and leaves it; pick chooses in a menu; press
 // clicks a button. Each waits for the edit to come back.

@@ -49,3 +49,20 @@ export async function inspect(page, name) {
   await page.locator(`.canvas [id="${nodeIdOf(name)}"]`).click();
   await page.waitForFunction((n) => document.querySelector('[data-testid="inspector-state"]')?.textContent === n, name);
 }
+
+// designAt creates a machine in studio (useStudio's), opens its designer at 1400x900 and
+// selects a state; errors collects the page's uncaught errors.
+export async function designAt(studio, name, definition, state) {
+  const context = await studio.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(studio.server.url + '/');
+  await page.getByTestId('create-name').fill(name);
+  await page.getByTestId('create-definition').fill(definition);
+  await page.getByTestId('create-submit').click();
+  await page.waitForURL(`**/machines/${name}`);
+  await page.goto(studio.server.url + `/machines/${name}/design`);
+  await inspect(page, state);
+  return { context, page, errors };
+}
