@@ -503,6 +503,8 @@ export function startDesigner(root) {
     if (e.key === 'Escape') { $('shortcuts').hidden = true; if (!typing && multi.size) { multi.clear(); markSelected(); } return; }
     // The run dialog's keys are its own: Delete on its buttons must not delete a state.
     if (typing || e.target.closest?.('[role="tree"], dialog')) return;
+    // In a menu (such as New state's type), letters pick options and Delete deletes no state.
+    if (!mod && e.target.closest?.('select')) return;
     if (!mod && !e.altKey) {
       const keys = { g: 'wrap-parallel', m: 'wrap-map', c: 'centre', '+': 'zoom-in', '=': 'zoom-in', '-': 'zoom-out', l: 'direction' };
       if (keys[e.key]) { actions[keys[e.key]](); return; }
