@@ -57,6 +57,7 @@ func (e *OpError) Unwrap() error { return e.Err }
 // opTypes makes an empty op of each kind, by name, for UnmarshalOp.
 var opTypes = map[string]func() Op{
 	"InsertState":     func() Op { return &InsertState{} },
+	"AddState":        func() Op { return &AddState{} },
 	"MoveState":       func() Op { return &MoveState{} },
 	"DeleteState":     func() Op { return &DeleteState{} },
 	"DuplicateState":  func() Op { return &DuplicateState{} },
@@ -71,10 +72,14 @@ var opTypes = map[string]func() Op{
 // MarshalOp writes an op as a JSON object whose "op" field names its kind, followed by its
 // own fields: {"op":"RenameState","from":"A","to":"B"}.
 func MarshalOp(op Op) ([]byte, error) {
-	body, err := json.Marshal(op)
-	if err != nil {
+	// Values are kept as written: a ">" in a JSONata Condition stays ">", not "\u003e".
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(op); err != nil {
 		return nil, fmt.Errorf("designer: marshal %s: %w", op.opName(), err)
 	}
+	body := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	head := `{"op":` + strconv.Quote(op.opName())
 	if string(body) == "{}" {
 		return []byte(head + "}"), nil
@@ -99,12 +104,14 @@ func UnmarshalOp(data []byte) (Op, error) {
 		return nil, fmt.Errorf("designer: unknown op %q", name)
 	}
 	delete(fields, "op")
-	rest, err := json.Marshal(fields)
-	if err != nil {
+	var rest bytes.Buffer
+	enc := json.NewEncoder(&rest)
+	enc.SetEscapeHTML(false) // a value's "<", ">" and "&" stay as written
+	if err := enc.Encode(fields); err != nil {
 		return nil, fmt.Errorf("designer: op %s: %w", name, err)
 	}
 	op := mk()
-	dec := json.NewDecoder(bytes.NewReader(rest))
+	dec := json.NewDecoder(&rest)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(op); err != nil {
 		return nil, fmt.Errorf("designer: op %s: %w", name, err)
@@ -113,6 +120,8 @@ func UnmarshalOp(data []byte) (Op, error) {
 	// they were made.
 	switch o := op.(type) {
 	case *InsertState:
+		return *o, nil
+	case *AddState:
 		return *o, nil
 	case *MoveState:
 		return *o, nil

@@ -3,7 +3,10 @@ package designer
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
+
+	"github.com/stepstudio/stepstudio/runtime"
 )
 
 // SetField sets or deletes one field of a state, as the inspector's forms do: Field is a path
@@ -77,7 +80,14 @@ func (op SetField) Apply(d *Document) (*Document, error) {
 	if err := checkTargets(a, x, op.Field); err != nil {
 		return nil, err
 	}
-	return a.document()
+	out, err := a.document()
+	if err != nil || op.Field[0] != "Choices" {
+		return out, err
+	}
+	if err := checkRules(a, x, d, out, op.Field); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // check refuses what SetField does not edit.
@@ -208,4 +218,77 @@ func hasPrefix(p, prefix Path) bool {
 		}
 	}
 	return true
+}
+
+// checkRules refuses an edit of the rules of Choice state x (field is inside its Choices) that
+// leaves a rule the runtime would refuse, such as a NumericEquals that is not a number, a path
+// that does not parse or a Condition that is no JSONata, naming the rule and its field. Only
+// the problems the edit made count, inside the field it edited: a rule already broken
+// elsewhere is the validator's to report.
+func checkRules(a *aslEdit, x *stateInfo, before, after *Document, field Path) error {
+	if typeOf(a.current(x)) != "Choice" {
+		return nil
+	}
+	edited := strings.TrimPrefix(field.Pointer(), "/")
+	problems := func(d *Document) []runtime.Diagnostic {
+		var out []runtime.Diagnostic
+		for _, p := range ruleProblems(a.languageAround(x), x.name, d, x.path) {
+			if strings.HasPrefix(p.Field+"/", edited+"/") || strings.HasPrefix(edited+"/", p.Field+"/") {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	found := problems(after)
+	if len(found) == 0 {
+		return nil
+	}
+	had := map[string]bool{}
+	for _, p := range problems(before) {
+		had[p.Field+"\x00"+p.Message] = true
+	}
+	for _, p := range found {
+		if !had[p.Field+"\x00"+p.Message] {
+			return a.fail(p.Field, fmt.Errorf("%s", describeRuleProblem(p)))
+		}
+	}
+	return nil
+}
+
+// ruleProblems are the errors the runtime finds in the Choices of the state at path of d, in
+// the query language the state inherits: the state is checked as the only state of a machine,
+// so the targets of its rules, in the rest of the machine, are not its problems here.
+func ruleProblems(language, name string, d *Document, path Path) []runtime.Diagnostic {
+	raw, err := d.Get(path)
+	if err != nil {
+		return nil
+	}
+	key := quote(name)
+	alone := `{"QueryLanguage": ` + quote(language) + `, "StartAt": ` + key + `, "States": {` + key + `: ` + string(raw) + `}}`
+	var out []runtime.Diagnostic
+	for _, p := range runtime.Validate([]byte(alone)) {
+		if p.Severity == runtime.SeverityError && p.Code != runtime.CodeMissingTarget && p.State == name &&
+			(p.Field == "Choices" || strings.HasPrefix(p.Field, "Choices/")) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// describeRuleProblem says a problem of a rule in words: "rule 2: NumericEquals must be a
+// number" for the field Choices/1/And/0/NumericEquals.
+func describeRuleProblem(p runtime.Diagnostic) string {
+	steps := strings.Split(p.Field, "/")
+	msg := p.Message
+	if last := steps[len(steps)-1]; strings.HasPrefix(msg, "must ") {
+		msg = last + " " + msg
+	}
+	if len(steps) < 2 {
+		return msg
+	}
+	n, err := strconv.Atoi(steps[1])
+	if err != nil {
+		return msg
+	}
+	return fmt.Sprintf("rule %d: %s", n+1, msg)
 }

@@ -197,10 +197,28 @@ func (op InsertState) Apply(d *Document) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := a.m.checkNewName(op.State); err != nil {
+	def, err := a.newState(op.State, op.Definition)
+	if err != nil {
+		return nil, err
+	}
+	sp, err := a.resolve(op.Where)
+	if err != nil {
 		return nil, a.fail("", err)
 	}
-	def, err := parseFresh(op.Definition)
+	if err := a.place(op.State, def, sp); err != nil {
+		return nil, a.wrap(err)
+	}
+	return a.document()
+}
+
+// newState checks the name and definition of a new state, and returns its object, owned by
+// the edit: a JSON object of a known Type, whose own states (inside a Parallel or Map) have
+// names unique in the machine too.
+func (a *aslEdit) newState(name string, definition json.RawMessage) (*node, error) {
+	if err := a.m.checkNewName(name); err != nil {
+		return nil, a.fail("", err)
+	}
+	def, err := parseFresh(definition)
 	if err != nil {
 		return nil, a.fail("", fmt.Errorf("definition: %w", err))
 	}
@@ -210,7 +228,7 @@ func (op InsertState) Apply(d *Document) (*Document, error) {
 	if t := typeOf(def); !knownType(t) {
 		return nil, a.failf("Type", "Type must be one of %s, not %s", quoteList(stateTypes), orText(def.get("Type")))
 	}
-	seen := map[string]bool{op.State: true}
+	seen := map[string]bool{name: true}
 	for _, n := range nestedNames(def) {
 		if err := a.m.checkNewName(n); err != nil {
 			return nil, a.fail("", fmt.Errorf("inside the definition: %w", err))
@@ -220,14 +238,7 @@ func (op InsertState) Apply(d *Document) (*Document, error) {
 		}
 		seen[n] = true
 	}
-	sp, err := a.resolve(op.Where)
-	if err != nil {
-		return nil, a.fail("", err)
-	}
-	if err := a.place(op.State, a.own(def), sp); err != nil {
-		return nil, a.wrap(err)
-	}
-	return a.document()
+	return a.own(def), nil
 }
 
 // MoveState moves a state elsewhere, as when a state is dragged: it is taken out of the flow

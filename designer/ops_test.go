@@ -261,6 +261,35 @@ func TestInsertState(t *testing.T) {
 	})
 }
 
+func addState(name, def, beside string, link designer.Path) designer.AddState {
+	return designer.AddState{State: name, Definition: []byte(def), Beside: beside, Link: link}
+}
+
+func TestAddState(t *testing.T) {
+	t.Parallel()
+	const failDef = `{"Type": "Fail", "Error": "Rejected"}`
+	runOpCases(t, []opCase{
+		{name: "catch_next", doc: "flow.json", op: addState("Rejected", failDef, "Validate", designer.Path{"Catch", 0, "Next"})},
+		{name: "rule_next", doc: "flow.json", op: addState("Bulk", `{"Type": "Pass", "Next": "Notify"}`, "Route", designer.Path{"Choices", 0, "Next"})},
+		{name: "default", doc: "flow.json", op: addState("Other", `{"Type": "Succeed"}`, "Route", designer.Path{"Default"})},
+		{name: "next", doc: "flow.json", op: addState("Log", `{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "log"}}`, "Single", designer.Path{"Next"})},
+		{name: "in_branch", doc: "flow.json", op: addState("Left 3", `{"Type": "Pass"}`, "Left 2", designer.Path{"Next"})},
+		{name: "in_map", doc: "flow.json", op: addState("Item failed", failDef, "Item", nil)},
+		{name: "unlinked", doc: "flow.json", op: addState("Spare", `{"Type": "Wait", "Seconds": 1}`, "Notify", nil)},
+		{name: "parallel", doc: "flow.json", op: addState("Both", `{"Type": "Parallel", "Branches": [{"StartAt": "One", "States": {"One": {"Type": "Pass", "End": true}}}]}`, "Validate", designer.Path{"Catch", 0, "Next"})},
+		{name: "tabs", doc: "tabs.json", op: addState("Failed", failDef, "Fetch", designer.Path{"Next"})},
+
+		{name: "choice", doc: "flow.json", op: addState("Again?", `{"Type": "Choice", "Choices": [{"Variable": "$.a", "IsNull": true}]}`, "Route", designer.Path{"Default"}), wantErr: "a new Choice must lead somewhere", field: "Type"},
+		{name: "name_taken", doc: "flow.json", op: addState("Failed", failDef, "Validate", designer.Path{"Catch", 0, "Next"}), wantErr: `a state named "Failed" already exists`},
+		{name: "not_a_link", doc: "flow.json", op: addState("X", failDef, "Validate", designer.Path{"Comment"}), wantErr: "a new state is linked from a transition", field: "Comment"},
+		{name: "no_such_catcher", doc: "flow.json", op: addState("X", failDef, "Validate", designer.Path{"Catch", 3, "Next"}), wantErr: "no such value at /States/Validate/Catch/3", field: "Catch/3/Next"},
+		{name: "default_of_pass", doc: "flow.json", op: addState("X", failDef, "Single", designer.Path{"Default"}), wantErr: "a Pass state has no Default; only a Choice state has", field: "Default"},
+		{name: "next_of_choice", doc: "flow.json", op: addState("X", failDef, "Route", designer.Path{"Next"}), wantErr: "a Choice state has no Next field", field: "Next"},
+		{name: "unknown_type", doc: "flow.json", op: addState("X", `{"Type": "Lambda"}`, "Route", designer.Path{"Default"}), wantErr: "Type must be one of", field: "Type"},
+		{name: "no_such_state", doc: "flow.json", op: addState("X", failDef, "Nope", designer.Path{"Next"}), wantErr: `no such state "Nope"`},
+	})
+}
+
 func move(name string, where designer.Where) designer.MoveState {
 	return designer.MoveState{State: name, Where: where}
 }
@@ -376,6 +405,13 @@ func unset(state string, field designer.Path) designer.SetField {
 	return designer.SetField{State: state, Field: field, Delete: true}
 }
 
+// jsonataChoice is a JSONata machine with a Choice, brokenRule a Choice whose second rule the
+// runtime refuses.
+const (
+	jsonataChoice = `{"QueryLanguage": "JSONata", "StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.n > 1 %}", "Next": "E"}], "Default": "E"}, "E": {"Type": "Succeed"}}}`
+	brokenRule    = `{"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"Variable": "$.a", "IsNull": true, "Next": "E"}, {"Variable": "$.b", "NumericEquals": "one", "Next": "E"}], "Default": "E"}, "E": {"Type": "Succeed"}}}`
+)
+
 func TestSetField(t *testing.T) {
 	t.Parallel()
 	runOpCases(t, []opCase{
@@ -402,6 +438,12 @@ func TestSetField(t *testing.T) {
 		{name: "inline_object", doc: "flow.json", op: set("Check", designer.Path{"Result", "extra"}, `{"a": [1, 2]}`)},
 		{name: "unknown_fields_kept", doc: "unicode.json", op: set(`Prüfen "schnell"`, designer.Path{"Comment"}, `"geprüft"`)},
 
+		{name: "rule_replaced", doc: "flow.json", op: set("Route", designer.Path{"Choices", 0}, `{"Variable": "$.count", "NumericGreaterThan": 10, "Next": "Fan out"}`)},
+		{name: "rules_reordered", doc: "flow.json", op: set("Route", designer.Path{"Choices"}, `[{"And": [{"Variable": "$.async", "BooleanEquals": true}, {"Not": {"Variable": "$.jobId", "IsPresent": false}}], "Next": "Poll"}, {"Variable": "$.kind", "StringEquals": "bulk", "Next": "Fan out"}]`)},
+		{name: "condition_added_to_and", doc: "flow.json", op: set("Route", designer.Path{"Choices", 1, "And", 2}, `{"Variable": "$.n", "NumericLessThanPath": "$.max"}`)},
+		{name: "rule_condition", doc: jsonataChoice, op: set("C", designer.Path{"Choices", 0, "Condition"}, `"{% $states.input.n > 2 %}"`)},
+		{name: "other_rule_broken", doc: brokenRule, op: set("C", designer.Path{"Choices", 0, "Comment"}, `"first"`), invalid: true},
+
 		{name: "same_value", doc: "flow.json", op: set("Poll", designer.Path{"Seconds"}, `5`), same: true},
 		{name: "same_value_other_spacing", doc: "flow.json", op: set("Validate", designer.Path{"Parameters"}, `{"FunctionName":"validate","Payload.$":"$"}`), same: true},
 		{name: "delete_missing", doc: "flow.json", op: unset("Poll", designer.Path{"Comment"}), same: true},
@@ -419,6 +461,16 @@ func TestSetField(t *testing.T) {
 		{name: "next_not_string", doc: "flow.json", op: set("Single", designer.Path{"Next"}, `3`), wantErr: "a transition names a state with a string, not 3", field: "Next"},
 		{name: "catch_list_unknown_target", doc: "flow.json", op: set("Validate", designer.Path{"Catch"}, `[{"ErrorEquals": ["States.ALL"], "Next": "Right"}]`), wantErr: `no state named "Right" in the top level`, field: "Catch/0/Next"},
 		{name: "rule_next_in_map", doc: "flow.json", op: set("Item", designer.Path{"Next"}, `"Poll"`), wantErr: `no state named "Poll" in the item processor of "Each item"`, field: "Next"},
+		{name: "rule_operand_type", doc: "flow.json", op: set("Route", designer.Path{"Choices", 0, "StringEquals"}, `3`), wantErr: "rule 1: StringEquals must be a string", field: "Choices/0/StringEquals"},
+		{name: "nested_operand_type", doc: "flow.json", op: set("Route", designer.Path{"Choices", 1, "And", 0, "BooleanEquals"}, `"yes"`), wantErr: "rule 2: BooleanEquals must be true or false", field: "Choices/1/And/0/BooleanEquals"},
+		{name: "rule_variable_not_path", doc: "flow.json", op: set("Route", designer.Path{"Choices", 0, "Variable"}, `"kind"`), wantErr: "rule 1: ", field: "Choices/0/Variable"},
+		{name: "rule_timestamp", doc: "flow.json", op: set("Route", designer.Path{"Choices", 0}, `{"Variable": "$.at", "TimestampEquals": "yesterday", "Next": "Poll"}`), wantErr: `rule 1: "yesterday" is not an ISO-8601 timestamp`, field: "Choices/0/TimestampEquals"},
+		{name: "rule_two_operators", doc: "flow.json", op: set("Route", designer.Path{"Choices", 0, "NumericEquals"}, `1`), wantErr: "rule 1: a choice rule needs exactly one of And, Or, Not or a comparison operator, not 2", field: "Choices/0"},
+		{name: "rule_without_next", doc: "flow.json", op: unset("Route", designer.Path{"Choices", 0, "Next"}), wantErr: "rule 1: a choice rule needs Next", field: "Choices/0"},
+		{name: "empty_and", doc: "flow.json", op: set("Route", designer.Path{"Choices", 1, "And"}, `[]`), wantErr: "rule 2: And must be a non-empty array of rules", field: "Choices/1/And"},
+		{name: "last_rule_deleted", doc: "flow.json", op: unset("Is done?", designer.Path{"Choices"}), wantErr: "a Choice state needs a non-empty array of rules", field: "Choices"},
+		{name: "rule_condition_not_expression", doc: jsonataChoice, op: set("C", designer.Path{"Choices", 0, "Condition"}, `"$states.input.n > 2"`), wantErr: "rule 1: Condition must be true, false or a {% %} expression", field: "Choices/0/Condition"},
+		{name: "rule_condition_bad_jsonata", doc: jsonataChoice, op: set("C", designer.Path{"Choices", 0, "Condition"}, `"{% $states.input.n > %}"`), wantErr: "rule 1: ", field: "Choices/0/Condition"},
 		{name: "value_not_json", doc: "flow.json", op: set("Single", designer.Path{"Comment"}, `'x'`), wantErr: `value: line 1, column 1: unexpected character '\'': expected a value`, field: "Comment"},
 		{name: "no_value", doc: "flow.json", op: designer.SetField{State: "Single", Field: designer.Path{"Comment"}}, wantErr: "give a value (JSON) or delete: true", field: "Comment"},
 		{name: "value_and_delete", doc: "flow.json", op: designer.SetField{State: "Single", Field: designer.Path{"Comment"}, Value: []byte(`"x"`), Delete: true}, wantErr: "give a value or delete, not both", field: "Comment"},

@@ -27,8 +27,8 @@ type applyRequest struct {
 	Ops []json.RawMessage `json:"ops"`
 	// Select names the state whose inspector to render.
 	Select string `json:"select"`
-	// NameBase names an InsertState whose "state" is empty: the state gets the first free
-	// name from it ("Pass", "Pass 2", ...).
+	// NameBase names an InsertState or AddState whose "state" is empty: the state gets the
+	// first free name from it ("Pass", "Pass 2", ...).
 	NameBase string `json:"nameBase"`
 	// Direction lays the graph out "TB" (top to bottom, the default) or "LR" (left to right).
 	Direction string `json:"direction"`
@@ -126,6 +126,14 @@ func (s *Server) handleDesignApply(c echo.Context) error {
 				op = ins
 			}
 			selected = ins.State
+		}
+		if add, ok := op.(designer.AddState); ok && add.State == "" {
+			base := req.NameBase
+			if base == "" {
+				base = "State"
+			}
+			add.State = doc.UniqueName(base)
+			op = add
 		}
 		if w, ok := op.(designer.WrapStates); ok {
 			if w.Name == "" {

@@ -41,7 +41,6 @@ var inspectorFields = map[string][]inspectorField{
 		{"Configuration", "Comment", "string", "", nil, false},
 		{"Configuration", "Resource", "string", "an ARN; .waitForTaskToken waits for a callback", []string{"Task"}, false},
 		{"Configuration", "Next", "string", "the state that follows", withNext, false},
-		{"Configuration", "Default", "string", "when no rule matches", []string{"Choice"}, false},
 		{"Configuration", "Choices", "json", "rules, in order", []string{"Choice"}, true},
 		{"Configuration", "Seconds", "json", "", []string{"Wait"}, false},
 		{"Configuration", "Timestamp", "string", "", []string{"Wait"}, false},
@@ -63,7 +62,6 @@ var inspectorFields = map[string][]inspectorField{
 		{"Configuration", "Comment", "string", "", nil, false},
 		{"Configuration", "Resource", "string", "an ARN; .waitForTaskToken waits for a callback", []string{"Task"}, false},
 		{"Configuration", "Next", "string", "the state that follows", withNext, false},
-		{"Configuration", "Default", "string", "when no rule matches", []string{"Choice"}, false},
 		{"Configuration", "Choices", "json", `rules, in order, each {"Condition": "{% ... %}", "Next": "..."}: the first whose Condition is true over $states.input is taken, with its own Output and Assign when it has them`, []string{"Choice"}, true},
 		{"Configuration", "Seconds", "jsonata", "a number of seconds, or {% ... %} over $states.input", []string{"Wait"}, false},
 		{"Configuration", "Timestamp", "string", "an ISO-8601 time, or {% ... %} over $states.input", []string{"Wait"}, false},
@@ -128,14 +126,15 @@ func inspectorOf(doc *designer.Document, name string) (views.InspectorData, bool
 		switch f.key {
 		case "Next":
 			field.Options, field.Empty = withCurrent(targets, field.Value), "(none: the flow ends here)"
-		case "Default":
-			field.Options, field.Empty = withCurrent(targets, field.Value), "(none)"
 		}
 		if n := len(in.Groups); n == 0 || in.Groups[n-1].Title != f.group {
 			in.Groups = append(in.Groups, views.FieldGroup{Title: f.group})
 		}
 		g := &in.Groups[len(in.Groups)-1]
 		g.Fields = append(g.Fields, field)
+	}
+	if ref.Type == "Choice" {
+		in.Choice = choiceRulesOf(fields, in.QueryLanguage.Name, targets)
 	}
 	if contains(withResult, ref.Type) {
 		in.Handles = true

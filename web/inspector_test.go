@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/stepstudio/stepstudio/designer"
 	"github.com/stepstudio/stepstudio/views"
@@ -98,10 +99,10 @@ func TestInspectorFieldsByQueryLanguage(t *testing.T) {
 			fields: jsonataPass,
 		},
 		{
-			name: "JSONata Choice keeps its rules as JSON", doc: jsonataMachine, state: "Pick",
+			name: "JSONata Choice keeps its rules as JSON, its Default in the rules form", doc: jsonataMachine, state: "Pick",
 			lang: views.QueryLanguage{Name: "JSONata", From: "the state machine"},
 			fields: map[string][]string{
-				"Configuration":        {"Comment", "Default", "Choices"},
+				"Configuration":        {"Comment", "Choices"},
 				"Arguments and output": {"Output"},
 				"Variables":            {"Assign"},
 			},
@@ -283,4 +284,82 @@ func TestInspectorRendersQueryLanguage(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestInspectorChoiceRules(t *testing.T) {
+	t.Parallel()
+	const machine = `{
+  "StartAt": "Route",
+  "States": {
+    "Route": {
+      "Type": "Choice",
+      "Choices": [
+        {"Variable": "$.kind", "StringEquals": "bulk", "Comment": "big ones", "Next": "A"},
+        {"And": [{"Variable": "$.n", "NumericGreaterThan": 10}, {"Not": {"Variable": "$.id", "IsPresent": false}}], "Next": "B"},
+        {"Variable": "$.n", "NumericEquals": "ten", "Next": "A"},
+        {"Variable": "$.a", "IsNull": true, "IsString": true, "Next": "Gone"}
+      ],
+      "Default": "B"
+    },
+    "A": {"Type": "Succeed"},
+    "B": {"Type": "Succeed"}
+  }
+}`
+	doc, err := designer.Parse([]byte(machine))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := mustInspect(t, doc, "Route")
+	compare := func(path []any, variable, op, value string, inGroup bool) views.Condition {
+		return views.Condition{Path: path, Kind: "compare", Variable: variable, Operator: op, Value: value, InGroup: inGroup}
+	}
+	want := &views.ChoiceRules{
+		Targets: []string{"A", "B"},
+		Default: "B",
+		Rules: []views.ChoiceRule{
+			{Index: 0, Next: "A", Comment: "big ones", When: compare([]any{"Choices", 0}, "$.kind", "StringEquals", "bulk", false)},
+			{Index: 1, Next: "B", When: views.Condition{Path: []any{"Choices", 1}, Kind: "And", Children: []views.Condition{
+				compare([]any{"Choices", 1, "And", 0}, "$.n", "NumericGreaterThan", "10", true),
+				{Path: []any{"Choices", 1, "And", 1}, Kind: "Not", InGroup: true, Children: []views.Condition{
+					compare([]any{"Choices", 1, "And", 1, "Not"}, "$.id", "IsPresent", "false", false),
+				}},
+			}}},
+			// A value of the wrong type is shown as JSON, for the server to refuse until fixed.
+			{Index: 2, Next: "A", When: compare([]any{"Choices", 2}, "$.n", "NumericEquals", `"ten"`, false)},
+			{Index: 3, Next: "Gone", When: views.Condition{Path: []any{"Choices", 3}, Kind: "other"}},
+		},
+	}
+	if diff := cmp.Diff(want, in.Choice, cmpopts.IgnoreFields(views.ChoiceRules{}, "Choices")); diff != "" {
+		t.Errorf("rules (-want +got):\n%s", diff)
+	}
+	var b strings.Builder
+	if err := views.Inspector(in).Render(t.Context(), &b); err != nil {
+		t.Fatal(err)
+	}
+	html := b.String()
+	for _, w := range []string{
+		`data-testid="cond-1-And-0-Variable"`, `data-path="[&#34;Choices&#34;,1,&#34;And&#34;,0,&#34;NumericGreaterThan&#34;]"`,
+		`data-testid="cond-1-And-1-unnot"`, `data-testid="cond-1-add"`, `<option value="NumericGreaterThan" data-kind="number" title="NumericGreaterThan" selected>Numeric &gt;</option>`,
+		`data-testid="rule-0-Next"`, `data-new-state>New state…</option>`, `data-testid="field-Default"`,
+		`data-action="rule-up" data-index="0" disabled`, "edit it in the Choices JSON",
+	} {
+		if !strings.Contains(html, w) {
+			t.Errorf("the rules form does not show %s", w)
+		}
+	}
+
+	jsonata := mustInspect(t, parseDoc(t, jsonataMachine), "Pick")
+	wantRules := []views.ChoiceRule{{Index: 0, Next: "Each", Condition: "{% $states.input.n > 1 %}"}}
+	if diff := cmp.Diff(wantRules, jsonata.Choice.Rules); diff != "" || !jsonata.Choice.JSONata {
+		t.Errorf("JSONata rules (-want +got):\n%s", diff)
+	}
+}
+
+func parseDoc(t *testing.T, text string) *designer.Document {
+	t.Helper()
+	doc, err := designer.Parse([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }

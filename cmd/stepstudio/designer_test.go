@@ -336,6 +336,26 @@ func TestDesignerApplyWrapsUnderAFreeName(t *testing.T) {
 	}
 }
 
+func TestDesignerApplyAddsAStateUnderAFreeName(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	s.createMachine(t, "Flow", chain)
+	var got applyAnswer
+	status := s.postJSON(t, "/machines/Flow/design/apply", map[string]any{
+		"document": chain,
+		"select":   "A",
+		"nameBase": "C",
+		"ops":      []json.RawMessage{json.RawMessage(`{"op":"AddState","state":"","definition":{"Type":"Fail"},"beside":"A","link":["Next"]}`)},
+	}, &got)
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, got.Error)
+	}
+	// The inspector stays on the state whose transition was set; the graph draws the new one.
+	if got.Selected != "A" || !strings.Contains(got.Document, `"Next": "C 2"`) || !strings.Contains(got.SVG, `id="state-C_20_2"`) {
+		t.Errorf("selected %q, document:\n%s", got.Selected, got.Document)
+	}
+}
+
 func TestDesignerInspectorOffersTheStatesOfTheScopeAsNext(t *testing.T) {
 	t.Parallel()
 	s := startStudio(t)
@@ -369,7 +389,8 @@ func TestDesignerInspectorOffersTheStatesOfTheScopeAsNext(t *testing.T) {
 	}
 	for _, want := range []string{
 		`<select data-field="Default" data-kind="string" data-testid="field-Default">`,
-		`<option value="" selected>(none)</option>`,
+		`<option value="" selected>(none: no match fails the execution)</option>`,
+		`<option value="" data-new-state>New state…</option>`,
 		`<option value="Yes">Yes</option>`,
 	} {
 		if !strings.Contains(got.Inspector, want) {

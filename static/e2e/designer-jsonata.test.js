@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { useStudio, screenshotDir } from './harness.js';
-import { changed, designNew, documentText, editField, inspect, reveal } from './designer-page.js';
+import { changed, designAt as openDesigner, documentText, editField, inspect, reveal } from './designer-page.js';
 
 const machine = `{
   "QueryLanguage": "JSONata",
@@ -29,18 +29,11 @@ const machine = `{
 `;
 
 const studio = useStudio();
+const designAt = (...args) => openDesigner(studio, ...args);
 
 const doc = async (page) => JSON.parse(await documentText(page));
 const editorText = (page) => page.evaluate(() => document.getElementById('designer').designer.editor.state.doc.toString());
 const testIds = (page, prefix) => page.locator(`.inspector [data-testid^="${prefix}"]`).evaluateAll((els) => els.map((e) => e.dataset.testid));
-
-// designAt creates a machine, opens its designer at 1400x900 and selects a state; errors
-// collects the page's uncaught errors.
-async function designAt(name, definition, state) {
-  const { context, page, errors } = await designNew(studio, name, definition);
-  await inspect(page, state);
-  return { context, page, errors };
-}
 
 test('the inspector edits a JSONata Task with JSONata fields', async () => {
   const { context, page, errors } = await designAt('ata', machine, 'Call');

@@ -76,3 +76,11 @@ export async function inspect(page, name) {
   await page.locator(`.canvas [id="${nodeIdOf(name)}"]`).click();
   await page.waitForFunction((n) => document.querySelector('[data-testid="inspector-state"]')?.textContent === n, name);
 }
+
+// designAt creates a machine in studio (useStudio's), opens its designer at 1400x900 and
+// selects a state; errors collects the page's uncaught errors.
+export async function designAt(studio, name, definition, state) {
+  const opened = await designNew(studio, name, definition);
+  await inspect(opened.page, state);
+  return opened;
+}

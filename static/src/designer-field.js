@@ -1,9 +1,15 @@
 // What an inspector field's text means as the value of a SetField edit, by the field's kind:
 // "string" is the text itself; "list" is names separated by commas; "json" is JSON; "jsonata"
 // (a field of a JSONata state) is a {% ... %} expression as it is written, without quotes,
-// or else JSON. Empty text deletes the field.
+// or else JSON. Empty text deletes the field. The values of a Choice rule are never deleted
+// (the rule would have no value): "text" is the text itself, empty too; "number" a number, or
+// else the text, which the server refuses saying the rule and field; "condition" an
+// expression, true or false, or else the text, refused the same way.
 export function fieldValue(kind, raw) {
   const text = raw.trim();
+  if (kind === 'text') return { value: raw };
+  if (kind === 'number') return { value: jsonNumber(text) ?? text };
+  if (kind === 'condition') return { value: text === 'true' || text === 'false' ? text === 'true' : text };
   if (text === '') return { delete: true };
   if (kind === 'string') return { value: raw };
   if (kind === 'list') return { value: text.split(',').map((x) => x.trim()).filter(Boolean) };
@@ -12,6 +18,14 @@ export function fieldValue(kind, raw) {
     const hint = kind === 'jsonata' ? 'Strings need quotes; an expression is written {% ... %}.' : 'Strings need quotes.';
     return { error: `not valid JSON (${err.message}). ${hint}` };
   }
+}
+
+// jsonNumber is the number JSON text writes, undefined when it is not one.
+function jsonNumber(text) {
+  try {
+    const v = JSON.parse(text);
+    return typeof v === 'number' ? v : undefined;
+  } catch { return undefined; }
 }
 
 // isExpression reports a JSONata expression: text that is exactly "{% ... %}".

@@ -16,6 +16,15 @@ test('each kind reads its text', () => {
     ['jsonata', '"5"', { value: '5' }],
     ['jsonata', '{"total": "{% $sum($states.input.items) %}"}', { value: { total: '{% $sum($states.input.items) %}' } }],
     ['jsonata', '', { delete: true }],
+    ['text', '', { value: '' }],
+    ['text', ' bulk ', { value: ' bulk ' }],
+    ['number', '10', { value: 10 }],
+    ['number', ' -2.5e3 ', { value: -2500 }],
+    ['number', 'ten', { value: 'ten' }],
+    ['number', '', { value: '' }],
+    ['condition', '{% $states.input.n > 1 %}', { value: '{% $states.input.n > 1 %}' }],
+    ['condition', 'false', { value: false }],
+    ['condition', 'n > 1', { value: 'n > 1' }],
   ];
   for (const [kind, text, want] of cases) assert.deepEqual(fieldValue(kind, text), want, `${kind} ${JSON.stringify(text)}`);
 });

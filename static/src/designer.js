@@ -17,6 +17,7 @@ import { stateNames } from './designer-tree.js';
 import { fieldValue, fieldSelectors } from './designer-field.js';
 import { panelLayout, inspectorTabs, views } from './designer-layout.js';
 import { formatJSON } from './json-format.js';
+import { choiceActions, choiceChange } from './designer-choice.js';
 
 const fromServer = Annotation.define();
 
@@ -383,6 +384,8 @@ export function startDesigner(root) {
       const field = b.dataset.count === '1' ? [list] : [list, Number(b.dataset.index)];
       apply([{ op: 'SetField', state: selected, field, delete: true }]);
     },
+    // A Choice's rules, and New state… in the menus of transitions.
+    ...choiceActions({ apply, state: () => selected }),
   };
   function addEntry(list, b, entry) {
     const n = Number(b.dataset.count);
@@ -413,6 +416,7 @@ export function startDesigner(root) {
       if (el.value !== state) apply([{ op: 'RenameState', from: state, to: el.value }]);
       return;
     }
+    if (choiceChange(el, { apply, state: () => state })) return;
     if (!el.dataset.field && !el.dataset.path) return;
     const field = el.dataset.path ? JSON.parse(el.dataset.path) : [el.dataset.field];
     const { error, ...edit } = fieldValue(el.dataset.kind, el.value);
@@ -534,6 +538,8 @@ export function startDesigner(root) {
     if (e.key === 'Escape') { $('shortcuts').hidden = true; if (!typing && multi.size) { multi.clear(); markSelected(); } return; }
     // The run dialog's keys are its own: Delete on its buttons must not delete a state.
     if (typing || e.target.closest?.('[role="tree"], dialog')) return;
+    // In a menu (such as New state's type), letters pick options and Delete deletes no state.
+    if (!mod && e.target.closest?.('select')) return;
     if (!mod && !e.altKey) {
       const keys = { g: 'wrap-parallel', m: 'wrap-map', c: 'centre', '+': 'zoom-in', '=': 'zoom-in', '-': 'zoom-out', l: 'direction', v: 'next-view' };
       if (keys[e.key]) { actions[keys[e.key]](); return; }
