@@ -48,6 +48,9 @@ func FuzzDifferential(f *testing.F) {
 		g := &gen{data: data}
 		in := inputs[g.pick(len(inputs))]
 		expr := g.expr(0)
+		if why := jsHangs(expr); why != "" {
+			t.Skip(why)
+		}
 		start := time.Now()
 		ans, err := js.eval(expr, in.value)
 		if err != nil {
@@ -134,6 +137,16 @@ func compareWithJS(expr string, in namedInput, ans *jsAnswer) string {
 	}
 	if g := resultText(got); g != want && knownDifference(expr, ans.raw) == "" {
 		return fmt.Sprintf("jsonata.js: %s\nours:       %s", want, g)
+	}
+	return ""
+}
+
+// jsHangs says why jsonata.js would not answer expr, before the harness
+// waits seconds to find out: such inputs otherwise keep the fuzzer busy with
+// timeouts while it minimises them.
+func jsHangs(expr string) string {
+	if strings.Contains(expr, "$formatNumber(") && strings.Contains(expr, `"1e3"`) {
+		return "jsonata.js 2.0.6 never returns from $formatNumber with the picture \"1e3\" (an exponent with no mantissa digit)"
 	}
 	return ""
 }
