@@ -73,16 +73,7 @@ func NewObject() *Object { return &Object{} }
 // allocation, its keys and values stored with it: converting a state's input makes one
 // per JSON object, most of them small.
 func newObjectCap(n int) *Object {
-	switch {
-	case n <= 2:
-		s := &struct {
-			o Object
-			k [2]string
-			v [2]any
-		}{}
-		s.o.keys, s.o.vals = s.k[:0], s.v[:0]
-		return &s.o
-	case n <= 4:
+	if n <= 4 {
 		s := &struct {
 			o Object
 			k [4]string
