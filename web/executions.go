@@ -32,11 +32,8 @@ func (s *Server) handleExecutionStart(c echo.Context) error {
 		return s.renderMachine(c, http.StatusBadRequest, views.MachineData{
 			Machine: m, Definition: string(m.Definition), RunInput: string(input), RunProblem: problem})
 	}
-	if len(input) > maxInputBytes {
-		return refuse(fmt.Sprintf("The input is %d bytes; an execution input may be at most %d bytes.", len(input), maxInputBytes))
-	}
-	if err := checkJSON(input); err != nil {
-		return refuse("The input is not valid JSON: " + err.Error())
+	if problem := inputProblem(input); problem != "" {
+		return refuse(problem)
 	}
 	if _, err := s.definition(m); err != nil {
 		// Only a definition stored before a validator change can fail here.

@@ -118,10 +118,17 @@ func checkInput(name, input string) string {
 		return "Give the input a name."
 	case len([]rune(name)) > 80:
 		return "The name is longer than 80 characters."
-	case len(input) > maxInputBytes:
+	}
+	return inputProblem([]byte(input))
+}
+
+// inputProblem says what is wrong with an execution input (its size, its JSON); "" when
+// nothing is.
+func inputProblem(input []byte) string {
+	if len(input) > maxInputBytes {
 		return fmt.Sprintf("The input is %d bytes; an execution input may be at most %d bytes.", len(input), maxInputBytes)
 	}
-	if err := checkJSON([]byte(input)); err != nil {
+	if err := checkJSON(input); err != nil {
 		return "The input is not valid JSON: " + err.Error()
 	}
 	return ""

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,11 +29,8 @@ func (s *Server) handleRunFrom(c echo.Context) error {
 	if len(input) == 0 {
 		input = []byte("{}")
 	}
-	if len(input) > maxInputBytes {
-		return badRequest(fmt.Sprintf("The input is %d bytes; an execution input may be at most %d bytes.", len(input), maxInputBytes))
-	}
-	if err := checkJSON(input); err != nil {
-		return badRequest("The input is not valid JSON: " + err.Error() + ". Nothing was started.")
+	if problem := inputProblem(input); problem != "" {
+		return badRequest(strings.TrimSuffix(problem, ".") + ". Nothing was started.")
 	}
 	var m resource.StateMachine
 	switch c.FormValue("definition") {
