@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { useStudio, shot, csrfHeaders, screenshotDir } from './harness.js';
-import { documentText, editField, inspect } from './designer-page.js';
+import { changed, designAt, documentText, editField, inspect, reveal } from './designer-page.js';
 import { nodeIdOf } from '../src/designer-names.js';
 
 const studio = useStudio();
@@ -243,6 +243,18 @@ test('the execution page of a 150-state run finds, fits and zooms', async () => 
   await page.getByTestId('graph').evaluate((g) => g.scrollTo(0, 0));
   await page.getByTestId('centre').click();
   assert.ok(await page.getByTestId('graph').evaluate((g) => g.scrollTop > 0), 'Centre scrolls back to the selected state');
+  // The designer's keys: + zooms, F fits, C centres, Ctrl+F finds; typed into the find box they
+  // are text.
+  await page.getByTestId('graph').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('+');
+  assert.match(await page.getByTestId('zoom-level').textContent(), /^\d+%$/);
+  await page.keyboard.press('f');
+  assert.equal(await page.getByTestId('zoom-level').textContent(), 'Fit');
+  await page.keyboard.press('Control+f');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'find');
+  await page.keyboard.type('+f');
+  assert.equal(await page.getByTestId('find').inputValue(), '+f');
+  assert.equal(await page.getByTestId('zoom-level').textContent(), 'Fit');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -279,6 +291,54 @@ test('the picker lists branches and iterations by number; events show their iter
   await page.getByTestId('event-filter').fill('');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="events"] tbody tr.event-row').length === 25);
   await shot(page, 'fixes16-events.png');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the inspector keeps its tab across a reload', async () => {
+  const { context, page, errors } = await designAt(studio, 'tab-kept', chain(2), 'Step 1');
+  await page.getByTestId('tab-io').click();
+  await page.reload();
+  await inspect(page, 'Step 2');
+  assert.equal(await page.getByTestId('tab-io').getAttribute('aria-selected'), 'true');
+  assert.ok(await page.locator('[data-tab-panel="io"]').first().isVisible(), 'the Input/Output section is shown');
+  await page.getByTestId('tab-config').click();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a narrow window stacks the palette, the graph and the inspector', async () => {
+  const { context, page, errors } = await newPage({ width: 800, height: 900 });
+  await createMachine(page, 'narrow', chain(3));
+  await page.goto(`${studio.server.url}/machines/narrow/design`);
+  await inspect(page, 'Step 2');
+  const box = (id) => page.getByTestId(id).boundingBox();
+  const [palette, canvas, inspector] = [await box('palette'), await box('canvas-panel'), await box('inspector')];
+  assert.ok(canvas.width > 700, `the graph takes the window's width: ${canvas.width}px`);
+  assert.ok(canvas.height >= 360, `and most of its height: ${canvas.height}px`);
+  assert.ok(palette.y + palette.height <= canvas.y, 'the palette is above the graph');
+  assert.ok(inspector.y >= canvas.y + canvas.height, 'the inspector is below the graph');
+  await editField(page, 'Comment', 'edited in a narrow window');
+  assert.match(await documentText(page), /"Comment": "edited in a narrow window"/);
+  await shot(page, 'fixes16-narrow.png');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("Add catcher makes its target when the scope has no other state", async () => {
+  const only = JSON.stringify({ StartAt: 'Call', States: { Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f' }, End: true } } }, null, 2);
+  const { context, page, errors } = await designAt(studio, 'only-state', only, 'Call');
+  await (await reveal(page, 'add-catch')).click();
+  assert.equal(await page.getByTestId('new-state-type').inputValue(), 'Fail');
+  const before = await documentText(page);
+  await page.getByTestId('new-state-create').click();
+  await changed(page, before);
+  const doc = JSON.parse(await documentText(page));
+  assert.deepEqual(doc.States.Call.Catch, [{ ErrorEquals: ['States.ALL'], Next: 'Fail' }]);
+  assert.equal(doc.States.Fail.Type, 'Fail');
+  await page.locator(`.canvas [id="${nodeIdOf('Fail')}"]`).waitFor();
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction((b) => document.getElementById('designer').designer.current() === b, before);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -126,6 +126,8 @@ export function choiceActions(ctx) {
       run([{ op: 'AddState', state: name, definition: JSON.parse(type.dataset.definition), beside: ctx.state(), link: JSON.parse(form.dataset.link) }],
         { nameBase: type.value });
     },
+    // Add catcher where the scope has no other state: its target is made in the same edit.
+    'add-catch-new': (b) => openNewState(b, JSON.stringify(['Catch', Number(b.dataset.count), 'Next']), b, 'Fail'),
     'new-state-cancel': (b) => {
       const form = b.closest('[data-testid="new-state"]');
       form.hidden = true;
@@ -135,16 +137,23 @@ export function choiceActions(ctx) {
   };
 }
 
+// openNewState shows the New state form under the element after, to make a state that the
+// transition at link (a JSON path) of the inspected state leads to; type picks its type.
+function openNewState(el, link, after, type) {
+  const form = el.closest('.inspector').querySelector('[data-testid="new-state"]');
+  form.dataset.link = link;
+  after.after(form);
+  if (type) form.querySelector('[data-new-state-type]').value = type;
+  form.hidden = false;
+  form.querySelector('[data-new-state-type]').focus();
+}
+
 // choiceChange handles a change of the rules form that is not a plain field: an operator,
 // or New state… picked in a transition's menu (which opens the New state form under it).
 // It returns whether it handled the change.
 export function choiceChange(el, ctx) {
   if (el.matches('select') && el.selectedOptions[0]?.hasAttribute('data-new-state')) {
-    const form = el.closest('.inspector').querySelector('[data-testid="new-state"]');
-    form.dataset.link = el.dataset.path || JSON.stringify([el.dataset.field]);
-    el.closest('label').after(form);
-    form.hidden = false;
-    form.querySelector('[data-new-state-type]').focus();
+    openNewState(el, el.dataset.path || JSON.stringify([el.dataset.field]), el.closest('label'));
     return true;
   }
   if (el.dataset.operator) {

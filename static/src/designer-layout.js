@@ -1,8 +1,9 @@
 // The designer's layout: the palette and the inspector are side panels around the graph that
 // collapse and resize, the graph and the code view show alone or side by side, and the
-// inspector's sections are tabs. Panels and view are kept in localStorage; the tab is kept
-// while the page lives, so selecting another state keeps the section being edited.
+// inspector's sections are tabs. Panels, view and the chosen tab are kept in localStorage, so
+// a reload (or selecting another state) keeps the section being edited.
 const key = 'stepstudio-designer-layout';
+const tabKey = 'stepstudio-designer-tab';
 const limits = { palette: [140, 420, 180], inspector: [260, 720, 340] }; // min, max, default
 export const views = ['graph', 'code', 'both'];
 
@@ -99,6 +100,7 @@ export function panelLayout(root, grid, changed) {
 // new form: the tab chosen last is shown again when the state has it, else the first.
 export function inspectorTabs(host) {
   let chosen = 'config';
+  try { chosen = localStorage.getItem(tabKey) || chosen; } catch { /* storage blocked: the first tab */ }
   function render() {
     const tabs = [...host.querySelectorAll('[role="tab"]')];
     if (!tabs.length) return;
@@ -109,7 +111,11 @@ export function inspectorTabs(host) {
     }
     host.querySelectorAll('[data-tab-panel]').forEach((p) => { p.hidden = p.dataset.tabPanel !== tab.dataset.tab; });
   }
-  function open(name) { chosen = name; render(); }
+  function open(name) {
+    chosen = name;
+    try { localStorage.setItem(tabKey, name); } catch { /* kept for this page only */ }
+    render();
+  }
   host.addEventListener('click', (e) => {
     const t = e.target.closest('[role="tab"]');
     if (t) open(t.dataset.tab);

@@ -215,6 +215,15 @@ function setupGraphTools(page) {
     if (b) actions[b.dataset.view]();
   });
   const find = $(tools, 'find');
+  // The designer's keys: + and - zoom, f fits, c centres, Ctrl+F finds; not while typing (the
+  // find box, a run's input) or in a dialog.
+  document.addEventListener('keydown', (e) => {
+    const mod = e.ctrlKey || e.metaKey;
+    if (mod && e.key.toLowerCase() === 'f') { e.preventDefault(); find.focus(); find.select(); return; }
+    if (mod || e.altKey || e.target.closest?.('input, textarea, select, dialog, [contenteditable]')) return;
+    const key = { '+': 'zoom-in', '=': 'zoom-in', '-': 'zoom-out', f: 'fit', c: 'centre' }[e.key];
+    if (key) { e.preventDefault(); actions[key](); }
+  });
   find.addEventListener('focus', () => {
     $(tools, 'find-list').replaceChildren(...nodes().map((n) => new Option(nameOfId(n.id))));
   });
