@@ -11,6 +11,9 @@
 //	stepstudio bench [--runs N] [--warmup N] [--json FILE] DIR...
 //	stepstudio user add NAME [--admin] | list | remove NAME | key NAME [--db FILE]
 //	stepstudio prune [--older-than DAYS] [--keep N] [--db FILE] [--dry-run]
+//	stepstudio target add NAME --region R [--endpoint URL] [--profile P | --access-key-id ID] | list | remove NAME
+//	stepstudio deploy NAME --target T [--alias A] [--role-arn ARN] [--dry-run]
+//	stepstudio pull NAME --target T [--as LOCAL]
 package main
 
 import (
@@ -67,6 +70,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userCommand(ctx, args, getenv, os.Stdin, stdout, stderr)
 	case "prune":
 		return prune(ctx, args, getenv, stdout, stderr)
+	case "target":
+		return targetCommand(ctx, args, getenv, os.Stdin, stdout, stderr)
+	case "deploy":
+		return deployCommand(ctx, args, getenv, stdout, stderr)
+	case "pull":
+		return pullCommand(ctx, args, getenv, stdout, stderr)
 	case benchChildCommand:
 		return benchChild(ctx, args, stdout, stderr)
 	case layoutWorkerCommand:
@@ -87,6 +96,9 @@ commands:
   bench     measure benchmark workloads: bench [--runs N] [--warmup N] [--json FILE] DIR...
   user      manage who may log in: user add NAME [--admin] | list | remove NAME | key NAME
   prune     delete finished executions once: prune [--older-than DAYS] [--keep N] [--dry-run]
+  target    where machines are deployed: target add NAME --region R [--endpoint URL] ... | list | remove NAME
+  deploy    create or update a machine on a target, publish, move an alias: deploy NAME --target T [--alias A] [--dry-run]
+  pull      bring a target's machine in as a new version: pull NAME --target T [--as LOCAL]
   help      print this text (also -h, --help); "stepstudio COMMAND -h" for a command's flags`
 
 // help prints the commands, then the flags of serve: a bare "stepstudio" serves, so its flags

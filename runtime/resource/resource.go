@@ -312,3 +312,38 @@ type SavedInput struct {
 	Input     string
 	UpdatedAt time.Time
 }
+
+// Target is another Step Functions a machine is deployed to and pulled from: AWS itself
+// (Endpoint ""), LocalStack, or another stepstudio.
+type Target struct {
+	ID   int64
+	Name string
+	// Endpoint is the Step Functions endpoint's URL, "" for AWS's own in Region.
+	Endpoint string
+	Region   string
+	// Profile names the shared-config profile whose credentials are used; "" is the standard
+	// chain (environment, shared files, SSO, instance role). An AccessKeyID replaces both.
+	Profile string
+	// AccessKeyID is the id of the access key pair given for the target (a stepstudio's key);
+	// its secret is kept sealed and only the store's TargetSecret reads it.
+	AccessKeyID string
+	// RoleARN is the execution role a machine created on the target gets.
+	RoleARN   string
+	CreatedAt time.Time
+}
+
+// Deployment is one deploy of a machine's stored version to a target: the machine, version and
+// alias ARNs it made there and the definition text sent.
+type Deployment struct {
+	ID         int64
+	TargetID   int64
+	TargetName string
+	MachineID  int64
+	// Revision is the machine's stored version that was deployed.
+	Revision   int
+	RemoteARN  string
+	VersionARN string
+	AliasARN   string
+	Definition []byte
+	DeployedAt time.Time
+}
