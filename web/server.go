@@ -13,6 +13,7 @@ import (
 	"github.com/stepstudio/stepstudio/designer"
 	"github.com/stepstudio/stepstudio/runtime"
 	"github.com/stepstudio/stepstudio/runtime/mockconfig"
+	"github.com/stepstudio/stepstudio/runtime/remote"
 	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
@@ -140,6 +141,17 @@ type GraphRenderer interface {
 	RenderSVGWith(ctx context.Context, definition []byte, opts designer.DOTOptions) ([]byte, error)
 }
 
+// TargetStore keeps the targets (their secrets sealed) and what was deployed to them.
+type TargetStore interface {
+	FindTargets(ctx context.Context) ([]resource.Target, error)
+	FindTarget(ctx context.Context, name string) (resource.Target, error)
+	CreateTarget(ctx context.Context, t resource.Target, secret string) (resource.Target, error)
+	DeleteTarget(ctx context.Context, name string) error
+	// FindDeployments returns the last deployment of each machine to each target (machineID
+	// 0: of every machine).
+	FindDeployments(ctx context.Context, machineID int64) ([]resource.Deployment, error)
+}
+
 // Config is what a Server is built from.
 type Config struct {
 	Store     Store
@@ -166,6 +178,10 @@ type Config struct {
 	// Region and AccountID go into the ARNs the studio makes.
 	Region    string
 	AccountID string
+	// Targets keeps the Step Functions machines are deployed to; Remote deploys to them,
+	// pulls from them and follows their executions. Both nil: no targets.
+	Targets TargetStore
+	Remote  *remote.Studio
 	// Hosts are the names the studio answers to besides localhost and IP addresses (see
 	// hosts.go), each with a port or, for any port, without; CheckHostName says which are
 	// valid, and the others are left out.

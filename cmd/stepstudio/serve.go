@@ -204,6 +204,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		AccountID:         opts.account,
 		Mocks:             mocks,
 		Tasks:             invoker,
+		Targets:           db,
+		Remote:            remoteStudio(db, opts, mocks),
 	})
 	server.Store(handler)
 	nested.set(handler)

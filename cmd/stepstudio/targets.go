@@ -147,35 +147,34 @@ func orText(s, def string) string {
 	return s
 }
 
-// studioOf is the deployer over a database, with what only this studio has read from the same
-// environment variables serve reads.
+// studioOf is the deployer of the command line: what only this studio has is read from the
+// same flags' environment variables serve reads.
 func studioOf(db *store.DB, getenv func(string) string) (*remote.Studio, error) {
-	region, account := envOr(getenv, "STEPSTUDIO_REGION", "us-east-1"), envOr(getenv, "STEPSTUDIO_ACCOUNT", "123456789012")
-	local := remote.Local{LambdaEndpoint: getenv("LAMBDA_ENDPOINT"), HTTPConnections: getenv("STEPSTUDIO_HTTP_CONNECTIONS") != "",
-		Account: account, Region: region}
-	if path := getenv("SFN_MOCK_CONFIG"); path != "" {
-		f, err := mockconfig.Load(path)
-		if err != nil {
+	fset, o := serveFlags(getenv, io.Discard)
+	if err := fset.Parse(nil); err != nil {
+		return nil, err
+	}
+	var mocks *mockconfig.File
+	if o.mockConfig != "" {
+		var err error
+		if mocks, err = mockconfig.Load(o.mockConfig); err != nil {
 			return nil, err
 		}
-		local.MockCases = mockCasesOf(f)
 	}
-	return &remote.Studio{Store: db, Local: local, MachineARN: func(name string) string {
-		return fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", region, account, name)
-	}}, nil
+	return remoteStudio(db, o, mocks), nil
 }
 
-// mockCasesOf lists a mock file's test cases by machine.
-func mockCasesOf(f *mockconfig.File) map[string][]string {
-	c, err := f.Current()
-	if err != nil {
-		return nil
+// remoteStudio is the deployer over the studio's database; a plan reports what the options
+// (Lambda routes, mock file, connections file, account) keep local.
+func remoteStudio(db *store.DB, o *serveOptions, mocks *mockconfig.File) *remote.Studio {
+	local := remote.Local{LambdaEndpoint: o.lambdaEndpoint, LambdaFunctions: o.lambdaFunctions,
+		HTTPConnections: o.httpConnections != "", Account: o.account, Region: o.region}
+	if mocks != nil {
+		local.MockCases = mockCasesOf(mocks)
 	}
-	out := map[string][]string{}
-	for _, m := range c.Machines() {
-		out[m] = c.TestCases(m)
-	}
-	return out
+	return &remote.Studio{Store: db, Local: local, MachineARN: func(name string) string {
+		return fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", o.region, o.account, name)
+	}}
 }
 
 // deployCommand deploys a machine to a target: stepstudio deploy NAME --target T.
@@ -284,4 +283,17 @@ func pullCommand(ctx context.Context, args []string, getenv func(string) string,
 		fmt.Fprintf(stdout, "pulled %s from %s as version %d of %s\n", rest[0], *target, p.Machine.Version, p.Machine.Name)
 	}
 	return nil
+}
+
+// mockCasesOf lists a mock file's test cases by machine.
+func mockCasesOf(f *mockconfig.File) map[string][]string {
+	c, err := f.Current()
+	if err != nil {
+		return nil
+	}
+	out := map[string][]string{}
+	for _, m := range c.Machines() {
+		out[m] = c.TestCases(m)
+	}
+	return out
 }
