@@ -8,6 +8,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"github.com/stepstudio/stepstudio/runtime/remote"
 	"github.com/stepstudio/stepstudio/runtime/resource"
 	"github.com/stepstudio/stepstudio/views"
 )
@@ -38,6 +39,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	status, title, message := http.StatusInternalServerError, "Something went wrong", "The server could not complete the request; the details are in its log."
 	var ue *userError
 	var he *echo.HTTPError
+	var re *remote.Error
 	switch {
 	case errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil:
 		return // the client went away: nobody is left to answer
@@ -45,6 +47,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status, title, message = ue.status, ue.title, ue.message
 	case errors.Is(err, resource.ErrNotFound):
 		status, title, message = http.StatusNotFound, "Not found", err.Error()
+	case errors.Is(err, remote.ErrNoMachine):
+		status, title, message = http.StatusNotFound, "Not found", err.Error()
+	case errors.As(err, &re):
+		// The target's answer, not this studio's fault: said as the target said it.
+		status, title, message = http.StatusBadGateway, "The target did not do it", err.Error()
 	case errors.As(err, &he):
 		status, title, message = he.Code, http.StatusText(he.Code), http.StatusText(he.Code)
 		if m, ok := he.Message.(string); ok {

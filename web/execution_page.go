@@ -58,7 +58,7 @@ func (s *Server) handleExecutionShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if d.Events.Rows, err = s.eventsByID(ctx, e.ID, eventIDs, tokens); err != nil {
+	if d.Events.Rows, err = (localRun{s, e}).events(ctx, eventIDs, tokens); err != nil {
 		return err
 	}
 	if d.Decisions, err = s.cfg.Store.FindAuditEvents(ctx, resource.AuditFilter{ExecutionID: e.ID}); err != nil {
@@ -123,50 +123,36 @@ func (s *Server) nestedOf(ctx context.Context, e resource.Execution, d *views.Ex
 	return err
 }
 
-// eventsByID reads the events with the given ids, their task tokens masked: those the run
-// saw live (tokens) and those stored, read after the events so that none is missed.
-func (s *Server) eventsByID(ctx context.Context, executionID int64, ids []int64, tokens []string) ([]runtime.Event, error) {
-	events, err := s.cfg.Store.FindEventsByID(ctx, executionID, ids)
-	if err != nil {
-		return nil, err
-	}
-	stored, err := s.cfg.Store.FindExecutionTokens(ctx, executionID)
-	if err != nil {
-		return nil, err
-	}
-	return views.MaskEvents(events, append(tokens, stored...)...), nil
-}
-
 // findExecutionPage finds the execution of a request for a page of its rows, and the page
 // asked for: the page query parameter, a whole number from 1, 1 when absent.
-func (s *Server) findExecutionPage(c echo.Context) (resource.Execution, int, error) {
-	e, err := s.findExecution(c)
+func (s *Server) findExecutionPage(c echo.Context) (pageRun, int, error) {
+	run, err := s.runOf(c)
 	if err != nil {
-		return e, 0, err
+		return nil, 0, err
 	}
 	text := c.QueryParam("page")
 	if text == "" {
-		return e, 1, nil
+		return run, 1, nil
 	}
 	n, err := strconv.Atoi(text)
 	if err != nil || n < 1 {
-		return e, 0, badRequest(fmt.Sprintf("The page %q is not a page number: give a whole number from 1.", text))
+		return nil, 0, badRequest(fmt.Sprintf("The page %q is not a page number: give a whole number from 1.", text))
 	}
-	return e, n, nil
+	return run, n, nil
 }
 
 // handleExecutionVisits answers the visit table's request for a page of the visits of the
 // whole execution or of one Map iteration or Parallel branch (scope).
 func (s *Server) handleExecutionVisits(c echo.Context) error {
-	e, page, err := s.findExecutionPage(c)
+	run, page, err := s.findExecutionPage(c)
 	if err != nil {
 		return err
 	}
 	key := c.QueryParam("scope")
 	var p views.VisitPage
-	err = s.withRun(c.Request().Context(), e, func(r *foldedRun) error {
+	err = run.with(c.Request().Context(), func(r *foldedRun) error {
 		if key != "" && !r.fold.HasScope(key) {
-			return notFound(fmt.Sprintf("Execution %d has no Map iteration or Parallel branch %q.", e.ID, key))
+			return notFound(fmt.Sprintf("%s has no Map iteration or Parallel branch %q.", run.label(), key))
 		}
 		p = r.visitPage(key, page)
 		return nil
@@ -181,14 +167,14 @@ func (s *Server) handleExecutionVisits(c echo.Context) error {
 // those whose type or state contain the q parameter.
 func (s *Server) handleExecutionEvents(c echo.Context) error {
 	ctx := c.Request().Context()
-	e, page, err := s.findExecutionPage(c)
+	run, page, err := s.findExecutionPage(c)
 	if err != nil {
 		return err
 	}
 	p := views.EventPage{Filter: c.QueryParam("q")}
 	var ids []int64
 	var tokens []string
-	err = s.withRun(ctx, e, func(r *foldedRun) error {
+	err = run.with(ctx, func(r *foldedRun) error {
 		p.Pager, ids, p.Scopes = r.eventPage(p.Filter, page)
 		tokens = r.copyTokens()
 		return nil
@@ -196,7 +182,7 @@ func (s *Server) handleExecutionEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if p.Rows, err = s.eventsByID(ctx, e.ID, ids, tokens); err != nil {
+	if p.Rows, err = run.events(ctx, ids, tokens); err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, views.EventRows(p))
@@ -205,16 +191,16 @@ func (s *Server) handleExecutionEvents(c echo.Context) error {
 // handleExecutionScope gives the graph of one Map iteration or Parallel branch (the key
 // parameter) as JSON, for the page's picker.
 func (s *Server) handleExecutionScope(c echo.Context) error {
-	e, err := s.findExecution(c)
+	run, err := s.runOf(c)
 	if err != nil {
 		return err
 	}
 	key := c.QueryParam("key")
 	var view views.ScopeView
-	err = s.withRun(c.Request().Context(), e, func(r *foldedRun) error {
+	err = run.with(c.Request().Context(), func(r *foldedRun) error {
 		v, ok := r.fold.Scope(key)
 		if !ok {
-			return notFound(fmt.Sprintf("Execution %d has no Map iteration or Parallel branch %q.", e.ID, key))
+			return notFound(fmt.Sprintf("%s has no Map iteration or Parallel branch %q.", run.label(), key))
 		}
 		view = v
 		return nil
@@ -350,10 +336,11 @@ func lowerFirst(s string) string {
 // its recorded result.
 func (s *Server) handleExecutionVisit(c echo.Context) error {
 	ctx := c.Request().Context()
-	e, err := s.findExecution(c)
+	run, err := s.runOf(c)
 	if err != nil {
 		return err
 	}
+	e := run.execution()
 	id, err := strconv.ParseInt(c.Param("visit"), 10, 64)
 	if err != nil {
 		return notFound(fmt.Sprintf("There is no state visit %q: visits are named by the id of their StateEntered event.", c.Param("visit")))
@@ -361,21 +348,22 @@ func (s *Server) handleExecutionVisit(c echo.Context) error {
 	var v *views.Visit
 	var definition []byte
 	var tokens []string
-	if err := s.withRun(ctx, e, func(r *foldedRun) error {
+	if err := run.with(ctx, func(r *foldedRun) error {
 		v, definition, tokens = r.visit(id), r.definition, r.copyTokens()
 		return nil
 	}); err != nil {
 		return err
 	}
 	if v == nil {
-		return notFound(fmt.Sprintf("Event %d of execution %d does not enter a state.", id, e.ID))
+		return notFound(fmt.Sprintf("Event %d of %s does not enter a state.", id, lowerFirst(run.label())))
 	}
 	// The fold keeps no payloads: they are in the events the visit names.
-	events, err := s.eventsByID(ctx, e.ID, []int64{v.ID, v.OutputEvent, v.ResultEvent}, tokens)
+	events, err := run.events(ctx, []int64{v.ID, v.OutputEvent, v.ResultEvent}, tokens)
 	if err != nil {
 		return err
 	}
-	d := views.VisitData{ExecutionID: e.ID, Visit: v}
+	_, remote := run.(*remoteRun)
+	d := views.VisitData{ExecutionID: e.ID, Remote: remote, Visit: v}
 	var result string
 	for _, ev := range events {
 		switch ev.ID {
@@ -387,11 +375,11 @@ func (s *Server) handleExecutionVisit(c echo.Context) error {
 			result = ev.Details.Output
 		}
 	}
-	if d.Steps, d.Problem, err = s.recompute(ctx, e, definition, v, d.Input, result); err != nil {
+	if d.Steps, d.Problem, err = s.recompute(ctx, run, definition, v, d.Input, result); err != nil {
 		return err
 	}
 	if d.Steps != nil {
-		stored, err := s.cfg.Store.FindExecutionTokens(ctx, e.ID)
+		stored, err := run.storedTokens(ctx)
 		if err != nil {
 			return err
 		}
@@ -406,8 +394,9 @@ func (s *Server) handleExecutionVisit(c echo.Context) error {
 // step. A Map or Parallel runs its iterations or branches again; when they call tasks the
 // studio cannot run, the recomputed steps stop there, and problem says so. The error is the
 // store's.
-func (s *Server) recompute(ctx context.Context, e resource.Execution, definition []byte, v *views.Visit,
+func (s *Server) recompute(ctx context.Context, run pageRun, definition []byte, v *views.Visit,
 	input, result string) (*runtime.TestStateResult, string, error) {
+	e := run.execution()
 	def, err := s.definition(resource.StateMachine{VersionID: e.VersionID, Definition: definition})
 	if err != nil {
 		return nil, "The definition could not be read: " + err.Error(), nil
@@ -415,7 +404,7 @@ func (s *Server) recompute(ctx context.Context, e resource.Execution, definition
 	if input == "" {
 		input = "{}"
 	}
-	runContext, err := s.visitContext(ctx, e, v)
+	runContext, err := visitContext(ctx, run, v)
 	if err != nil {
 		return nil, "", err
 	}
@@ -437,7 +426,8 @@ func (s *Server) recompute(ctx context.Context, e resource.Execution, definition
 // visitContext is the context object ($$, $states.context) the visit saw, as far as the
 // history tells: the execution, the machine, the state's name, entry time and retries,
 // and the task token of a .waitForTaskToken task. TestState lays it over its own.
-func (s *Server) visitContext(ctx context.Context, e resource.Execution, v *views.Visit) (json.RawMessage, error) {
+func visitContext(ctx context.Context, run pageRun, v *views.Visit) (json.RawMessage, error) {
+	e := run.execution()
 	execution := map[string]any{"Id": e.ARN, "Name": e.Name, "Input": json.RawMessage(e.Input),
 		"StartTime": runtime.FormatContextTime(e.StartedAt)}
 	if len(e.Input) == 0 {
@@ -453,12 +443,12 @@ func (s *Server) visitContext(ctx context.Context, e resource.Execution, v *view
 	c := map[string]any{"Execution": execution, "State": state,
 		"StateMachine": map[string]any{"Id": e.StateMachineARN, "Name": e.StateMachineName}}
 	if v.SubmittedEvent != 0 {
-		t, err := s.cfg.Store.FindCallbackTaskSubmitted(ctx, e.ID, v.SubmittedEvent)
-		switch {
-		case err == nil:
-			c["Task"] = map[string]any{"Token": t.Token}
-		case !errors.Is(err, resource.ErrNotFound):
+		token, err := run.taskToken(ctx, v.SubmittedEvent)
+		if err != nil {
 			return nil, err
+		}
+		if token != "" {
+			c["Task"] = map[string]any{"Token": token}
 		}
 	}
 	return mustJSON(c), nil

@@ -204,8 +204,10 @@ type Server struct {
 	// tasks serialises the changes of each callback task (claim, release, heartbeat,
 	// decision), so a claim cannot slip between a decision's check and the decision.
 	tasks taskLocks
-	// folds keeps the folded histories of the executions being looked at.
-	folds runFolds
+	// folds keeps the folded histories of the executions being looked at; remotes those of
+	// the targets' executions.
+	folds   runFolds
+	remotes remoteRuns
 	// hosts are Config.Hosts, parsed; limits the body limit of each route (routes.go).
 	hosts  []hostName
 	limits routeLimits

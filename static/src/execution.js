@@ -18,6 +18,8 @@ export function startExecutionPage(root) {
   const page = {
     root,
     id: root.dataset.executionId,
+    // Where the page's requests go: /executions/ID, or a target's execution's page.
+    base: root.dataset.base,
     model: JSON.parse(document.getElementById('execution-fold').textContent),
     scope: '',
     scopeView: null, // the picked scope's nodes and edges (views.ScopeView)
@@ -48,7 +50,7 @@ function listen(page) {
   let pending = false;
   function connect() {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const ws = new WebSocket(`${scheme}://${location.host}/executions/${page.id}/ws?after=${page.model.last}`);
+    const ws = new WebSocket(`${scheme}://${location.host}${page.base}/ws?after=${page.model.last}`);
     ws.onopen = () => { retry = 500; live.hidden = false; };
     ws.onmessage = (e) => {
       const msg = JSON.parse(e.data);
@@ -145,7 +147,7 @@ function pagedRows(page, { panel, table, prefix, query, after }) {
     list.busy = true;
     list.stale = false;
     try {
-      const res = await fetch(`/executions/${page.id}/${prefix}s?page=${list.page}&${query()}`);
+      const res = await fetch(`${page.base}/${prefix}s?page=${list.page}&${query()}`);
       if (!res.ok) return;
       const got = new DOMParser().parseFromString(await res.text(), 'text/html').querySelector('table');
       list.page = Number(got.dataset.page);
@@ -293,7 +295,7 @@ function showNotRun(page, node) {
 
 async function loadDetails(page, visitId) {
   const body = $(page.root, 'state-details-body');
-  const res = await fetch(`/executions/${page.id}/visits/${visitId}`);
+  const res = await fetch(`${page.base}/visits/${visitId}`);
   if (page.selected !== visitId) return; // another state was picked meanwhile
   $(page.root, 'state-details-empty').hidden = true;
   body.innerHTML = await res.text();
@@ -329,7 +331,7 @@ function setupPicker(page) {
 // loadScope reads the graph of one iteration or branch as it stands now; later messages keep
 // it up to date.
 async function loadScope(page, key) {
-  const res = await fetch(`/executions/${page.id}/scope?key=${encodeURIComponent(key)}`);
+  const res = await fetch(`${page.base}/scope?key=${encodeURIComponent(key)}`);
   if (!res.ok || page.scope !== key) return;
   page.scopeView = await res.json();
   render(page);
