@@ -11,6 +11,7 @@
 //	stepstudio bench [--runs N] [--warmup N] [--json FILE] DIR...
 //	stepstudio user add NAME [--admin] | list | remove NAME | key NAME [--db FILE]
 //	stepstudio prune [--older-than DAYS] [--keep N] [--db FILE] [--dry-run]
+//	stepstudio export NAME [--format sam|cloudformation] [--db FILE] [--out FILE]
 package main
 
 import (
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userCommand(ctx, args, getenv, os.Stdin, stdout, stderr)
 	case "prune":
 		return prune(ctx, args, getenv, stdout, stderr)
+	case "export":
+		return export(ctx, args, getenv, stdout, stderr)
 	case benchChildCommand:
 		return benchChild(ctx, args, stdout, stderr)
 	case layoutWorkerCommand:
@@ -87,6 +90,7 @@ commands:
   bench     measure benchmark workloads: bench [--runs N] [--warmup N] [--json FILE] DIR...
   user      manage who may log in: user add NAME [--admin] | list | remove NAME | key NAME
   prune     delete finished executions once: prune [--older-than DAYS] [--keep N] [--dry-run]
+  export    write a state machine as a SAM or CloudFormation template: export NAME [--format sam|cloudformation] [--out FILE]
   help      print this text (also -h, --help); "stepstudio COMMAND -h" for a command's flags`
 
 // help prints the commands, then the flags of serve: a bare "stepstudio" serves, so its flags

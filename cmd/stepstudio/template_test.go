@@ -1,12 +1,18 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/stepstudio/stepstudio/runtime/resource"
+	"github.com/stepstudio/stepstudio/store"
 )
 
 const templateMachine = `{
@@ -97,5 +103,49 @@ func TestMachineTemplate(t *testing.T) {
 	}
 	if resp, _ := s.get(t, "/machines/nobody/template.yaml"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown machine: %d", resp.StatusCode)
+	}
+}
+
+// TestExportCommand writes a stored machine as a template from the command line, as the
+// machine page's links do.
+func TestExportCommand(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "studio.db")
+	db, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.CreateMachine(ctx, resource.StateMachine{Name: "order-flow", Type: "STANDARD",
+		ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:order-flow", Definition: []byte(templateMachine)})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	stdout, _, err := runCLI(t, "export", "order-flow", "--db", path)
+	if err != nil || !strings.Contains(stdout, "Type: AWS::Serverless::StateMachine") || !strings.Contains(stdout, "Resource: ${ChargeFunctionArn}") {
+		t.Fatalf("export: %v\n%s", err, stdout)
+	}
+	out := filepath.Join(t.TempDir(), "order-flow.cfn.yaml")
+	if stdout, _, err := runCLI(t, "export", "--format", "cloudformation", "order-flow", "--db", path, "--out", out); err != nil || stdout != "" {
+		t.Fatalf("export --out: %v\n%s", err, stdout)
+	}
+	if b, err := os.ReadFile(out); err != nil || !strings.Contains(string(b), "Type: AWS::StepFunctions::StateMachine") {
+		t.Fatalf("%s: %v\n%s", out, err, b)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"export", "nobody", "--db", path}, `there is no state machine named "nobody"`},
+		{[]string{"export", "order-flow", "--format", "terraform", "--db", path}, `--format must be sam or cloudformation, not "terraform"`},
+		{[]string{"export", "--db", path}, "export takes one state machine name"},
+		{[]string{"export", "order-flow", "--db", filepath.Join(t.TempDir(), "missing.db")}, "no such file"},
+	} {
+		if _, _, err := runCLI(t, tc.args...); err == nil || !strings.Contains(err.Error(), tc.says) {
+			t.Errorf("%q: %v, want an error saying %q", tc.args, err, tc.says)
+		}
 	}
 }
