@@ -146,6 +146,7 @@ func Template(definition []byte, opts TemplateOptions) ([]byte, error) {
 	addPair(root, "Resources", resources)
 	addPair(root, "Outputs", outputs)
 	root.Content[0].HeadComment = templateComment(format, subs, definitionKey)
+	quoteYAML11(root)
 	return encodeYAML(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}})
 }
 
@@ -197,6 +198,26 @@ func plain(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: 
 
 // tagged is a CloudFormation short-form function call (!Sub, !Ref).
 func tagged(tag, s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: s} }
+
+// quoteYAML11 double-quotes the strings that YAML 1.1, which CloudFormation reads, would take
+// for something else but yaml.v3 (YAML 1.2) writes plain: a state named No would be false
+// there, "on" true and "12:30:00" the number 45000. Quoting a few strings more than needed
+// (any that starts with a digit, a sign or a dot) costs nothing.
+func quoteYAML11(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && n.Style == 0 {
+		switch strings.ToLower(n.Value) {
+		case "", "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~", "=", "<<":
+			n.Style = yaml.DoubleQuotedStyle
+		default:
+			if strings.ContainsRune("0123456789+-.", rune(n.Value[0])) {
+				n.Style = yaml.DoubleQuotedStyle
+			}
+		}
+	}
+	for _, c := range n.Content {
+		quoteYAML11(c)
+	}
+}
 
 // intrinsicKey finds an object whose only key CloudFormation reads as a function call.
 func intrinsicKey(n *yaml.Node) string {

@@ -132,6 +132,29 @@ func TestTemplateNames(t *testing.T) {
 	readBack(t, out, []byte(def))
 }
 
+// TestTemplateYAML11 checks that what YAML 1.1 (CloudFormation's) reads as a boolean, a null
+// or a number stays a string: states named Yes and No are common after a Choice.
+func TestTemplateYAML11(t *testing.T) {
+	t.Parallel()
+	def := []byte(`{"StartAt": "Yes", "States": {
+	  "Yes": {"Type": "Choice", "Choices": [{"Variable": "$.switch", "StringEquals": "on", "Next": "No"}], "Default": "No"},
+	  "No": {"Type": "Pass", "Result": ["off", "y", "12:30:00", "0777", ".inf", "~", "", "null", "=", "1_000", "-1"], "End": true}}}`)
+	out, err := designer.Template(def, designer.TemplateOptions{Name: "yes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(out)
+	for _, want := range []string{
+		`StartAt: "Yes"`, `"Yes":`, `"No":`, `StringEquals: "on"`, `Next: "No"`, `Default: "No"`, `Name: "yes"`,
+		`["off", "y", "12:30:00", "0777", ".inf", "~", "", "null", "=", "1_000", "-1"]`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("template lacks %s:\n%s", want, text)
+		}
+	}
+	readBack(t, out, def)
+}
+
 // TestTemplateIntrinsicKeys: an object whose only key is Ref would be a function call to
 // CloudFormation; the CloudFormation template holds such a definition as a JSON string, SAM
 // refuses it.
