@@ -29,6 +29,10 @@ const (
 	TemplateCloudFormation = "cloudformation"
 )
 
+// ErrNotDeployable is wrapped by the errors of a definition the asked-for template cannot
+// hold as it is (one that SAM would read as CloudFormation function calls).
+var ErrNotDeployable = errors.New("designer: the definition cannot be deployed with this template")
+
 // TemplateOptions says what kind of template to write and for which machine.
 type TemplateOptions struct {
 	// Format is TemplateSAM (the default when empty) or TemplateCloudFormation.
@@ -69,7 +73,7 @@ func Template(definition []byte, opts TemplateOptions) ([]byte, error) {
 	// substitutions of its own. A definition holding one must go as a JSON string.
 	intrinsic := intrinsicKey(def)
 	if intrinsic != "" && format == TemplateSAM {
-		return nil, fmt.Errorf("designer: the definition has an object whose only key is %q, which SAM reads as a CloudFormation function; export it as a CloudFormation template, which holds the definition as a JSON string", intrinsic)
+		return nil, fmt.Errorf("%w: it has an object whose only key is %q, which SAM reads as a CloudFormation function call; the CloudFormation template holds such a definition as a JSON string", ErrNotDeployable, intrinsic)
 	}
 
 	logicalID := "StateMachine"

@@ -373,6 +373,10 @@ func (s *Server) handleMachineTemplate(c echo.Context) error {
 		return err
 	}
 	out, err := designer.Template(m.Definition, designer.TemplateOptions{Format: format, Name: m.Name, Type: m.Type})
+	if errors.Is(err, designer.ErrNotDeployable) {
+		return unprocessable("This definition cannot go in a SAM template: it has an object whose only key is Ref or Fn::..., " +
+			"which SAM reads as a CloudFormation function call. The CloudFormation template holds it as a JSON string instead.")
+	}
 	if err != nil {
 		return err
 	}

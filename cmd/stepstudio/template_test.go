@@ -97,6 +97,18 @@ func TestMachineTemplate(t *testing.T) {
 		}
 	}
 
+	// A Ref key would be a function call to SAM: the SAM template is refused (422), the
+	// CloudFormation one holds the definition as a JSON string.
+	s.createMachine(t, "refs", `{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": {"Ref": "x"}, "End": true}}}`)
+	if resp, page := s.get(t, "/machines/refs/template.yaml?format=sam"); resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(page, "cannot go in a SAM template") {
+		t.Errorf("SAM template of a Ref key: %d\n%s", resp.StatusCode, page)
+	}
+	if resp, text := s.get(t, "/machines/refs/template.yaml?format=cloudformation"); resp.StatusCode != http.StatusOK ||
+		!strings.Contains(text, "DefinitionString: |") {
+		t.Errorf("CloudFormation template of a Ref key: %d\n%s", resp.StatusCode, text)
+	}
+
 	resp, page = s.get(t, "/machines/order-flow/template.yaml?format=terraform")
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "format=sam or format=cloudformation") {
 		t.Errorf("unknown format: %d\n%s", resp.StatusCode, page)
