@@ -250,9 +250,8 @@ type substitutions struct {
 }
 
 type substitution struct {
-	name  string // the variable, ChargeFunctionArn
-	value string // what the definition said, arn:aws:lambda:us-east-1:123456789012:function:charge
-	sub   string // its Fn::Sub text, arn:${AWS::Partition}:lambda:${AWS::Region}:...
+	name string // the variable, ChargeFunctionArn
+	sub  string // its Fn::Sub text, arn:${AWS::Partition}:lambda:${AWS::Region}:...
 }
 
 var (
@@ -324,7 +323,7 @@ func substitute(def *yaml.Node) substitutions {
 		name := uniqueName(variableName(f), taken)
 		sub, foreign := s.subText(f)
 		s.foreign = s.foreign || foreign
-		s.vars = append(s.vars, substitution{name: name, value: f.value, sub: sub})
+		s.vars = append(s.vars, substitution{name: name, sub: sub})
 		names[f.value] = name
 	}
 	for _, n := range strs {
