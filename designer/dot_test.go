@@ -12,7 +12,7 @@ import (
 	"github.com/stepstudio/stepstudio/designer"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden DOT files in testdata")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata (DOT, templates)")
 
 // goldenCases are the definitions in testdata, each drawn as testdata/<golden>.dot.
 var goldenCases = []struct {

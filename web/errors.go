@@ -31,6 +31,12 @@ func badRequest(message string) error {
 	return &userError{status: http.StatusBadRequest, title: "Bad request", message: message}
 }
 
+// unprocessable is a request that is well formed for something the studio cannot do with
+// what is stored (a definition the asked-for template cannot hold).
+func unprocessable(message string) error {
+	return &userError{status: http.StatusUnprocessableEntity, title: "Cannot be done", message: message}
+}
+
 // handleError is the one place where errors become HTTP statuses.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {

@@ -351,6 +351,39 @@ func (s *Server) handleMachineYAML(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/yaml", out)
 }
 
+// templateFiles are the template formats a machine downloads as, with their file suffixes.
+var templateFiles = map[string]string{
+	designer.TemplateSAM:            ".sam.yaml",
+	designer.TemplateCloudFormation: ".cfn.yaml",
+}
+
+// handleMachineTemplate downloads the definition as an AWS SAM (the default) or
+// CloudFormation template, to deploy it as infrastructure as code.
+func (s *Server) handleMachineTemplate(c echo.Context) error {
+	format := c.QueryParam("format")
+	if format == "" {
+		format = designer.TemplateSAM
+	}
+	suffix, ok := templateFiles[format]
+	if !ok {
+		return badRequest(fmt.Sprintf("There is no template format %q: ask for format=sam or format=cloudformation.", format))
+	}
+	m, err := s.findMachine(c)
+	if err != nil {
+		return err
+	}
+	out, err := designer.Template(m.Definition, designer.TemplateOptions{Format: format, Name: m.Name, Type: m.Type})
+	if errors.Is(err, designer.ErrNotDeployable) {
+		return unprocessable("This definition cannot go in a SAM template: it has an object whose only key is Ref or Fn::..., " +
+			"which SAM reads as a CloudFormation function call. The CloudFormation template holds it as a JSON string instead.")
+	}
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", m.Name+suffix))
+	return c.Blob(http.StatusOK, "application/yaml", out)
+}
+
 func (s *Server) handleMachineSVG(c echo.Context) error {
 	m, err := s.findMachine(c)
 	if err != nil {

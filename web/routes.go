@@ -31,6 +31,7 @@ func (s *Server) routes() {
 	r.get("/machines/:name/definition.asl.json", s.handleMachineDefinition)
 	r.get("/machines/:name/diff", s.handleVersionDiff)
 	r.get("/machines/:name/definition.asl.yaml", s.handleMachineYAML)
+	r.get("/machines/:name/template.yaml", s.handleMachineTemplate)
 	r.get("/machines/:name/graph.svg", s.handleMachineSVG)
 	r.get("/machines/:name/design", s.handleDesigner)
 	r.add(http.MethodPost, "/machines/:name/design/apply", s.handleDesignApply, designEdits)

@@ -53,7 +53,7 @@ func TestMain(m *testing.M) {
 // help lists each command on one line followed by the flags of serve, the default command.
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	commands := []string{"serve", "test", "validate", "run", "bench", "user", "prune", "help"}
+	commands := []string{"serve", "test", "validate", "run", "bench", "user", "prune", "export", "help"}
 	tests := []struct {
 		name string
 		args []string
@@ -74,6 +74,7 @@ func TestHelp(t *testing.T) {
 		{"user -h", []string{"user", "-h"}, false, []string{"add NAME"}},
 		{"user add -h", []string{"user", "add", "-h"}, false, []string{"-admin"}},
 		{"prune -h", []string{"prune", "-h"}, false, []string{"-older-than", "-keep", "-dry-run"}},
+		{"export -h", []string{"export", "-h"}, false, []string{"-format", "-out", "-db"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

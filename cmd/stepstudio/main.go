@@ -14,6 +14,7 @@
 //	stepstudio target add NAME --region R [--endpoint URL] [--profile P | --access-key-id ID] | list | remove NAME
 //	stepstudio deploy NAME --target T [--alias A] [--role-arn ARN] [--dry-run]
 //	stepstudio pull NAME --target T [--as LOCAL]
+//	stepstudio export NAME [--format sam|cloudformation] [--db FILE] [--out FILE]
 package main
 
 import (
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return deployCommand(ctx, args, getenv, stdout, stderr)
 	case "pull":
 		return pullCommand(ctx, args, getenv, stdout, stderr)
+	case "export":
+		return export(ctx, args, getenv, stdout, stderr)
 	case benchChildCommand:
 		return benchChild(ctx, args, stdout, stderr)
 	case layoutWorkerCommand:
@@ -99,6 +102,7 @@ commands:
   target    where machines are deployed: target add NAME --region R [--endpoint URL] ... | list | remove NAME
   deploy    create or update a machine on a target, publish, move an alias: deploy NAME --target T [--alias A] [--dry-run]
   pull      bring a target's machine in as a new version: pull NAME --target T [--as LOCAL]
+  export    write a state machine as a SAM or CloudFormation template: export NAME [--format sam|cloudformation] [--out FILE]
   help      print this text (also -h, --help); "stepstudio COMMAND -h" for a command's flags`
 
 // help prints the commands, then the flags of serve: a bare "stepstudio" serves, so its flags

@@ -1,5 +1,6 @@
 // ASL as YAML: a machine pasted as YAML on the home page is stored as JSON, drawn and run,
-// and its Download YAML gives the YAML back with its comments.
+// and its Download YAML gives the YAML back with its comments; the SAM and CloudFormation
+// template buttons give it as infrastructure as code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useStudio, shot } from './harness.js';
@@ -47,6 +48,16 @@ test('a machine pasted as YAML is stored as JSON and goes out as the same YAML',
   assert.equal(yaml.name, 'yaml-orders.asl.yaml');
   // A form's textarea sends its lines with CRLF; the YAML comes back as it was sent.
   assert.equal(yaml.text.replaceAll('\r\n', '\n'), machine);
+
+  // The template buttons beside it give the machine as infrastructure as code.
+  const sam = await download(page, 'download-sam');
+  assert.equal(sam.name, 'yaml-orders.sam.yaml');
+  assert.match(sam.text, /Transform: AWS::Serverless-2016-10-31/);
+  assert.match(sam.text, /Type: AWS::Serverless::StateMachine/);
+  const cfn = await download(page, 'download-cfn');
+  assert.equal(cfn.name, 'yaml-orders.cfn.yaml');
+  assert.match(cfn.text, /Type: AWS::StepFunctions::StateMachine/);
+  assert.match(cfn.text, /RoleArn: !Ref StateMachineRoleArn/);
 
   // YAML that does not parse is refused with its line, and the form keeps the text.
   await page.goto(studio.server.url + '/');
