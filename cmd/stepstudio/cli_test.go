@@ -53,7 +53,7 @@ func TestMain(m *testing.M) {
 // help lists each command on one line followed by the flags of serve, the default command.
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	commands := []string{"serve", "test", "validate", "run", "bench", "user", "prune", "export", "help"}
+	commands := []string{"serve", "test", "validate", "run", "bench", "user", "prune", "target", "deploy", "pull", "export", "help"}
 	tests := []struct {
 		name string
 		args []string
@@ -75,6 +75,9 @@ func TestHelp(t *testing.T) {
 		{"user add -h", []string{"user", "add", "-h"}, false, []string{"-admin"}},
 		{"prune -h", []string{"prune", "-h"}, false, []string{"-older-than", "-keep", "-dry-run"}},
 		{"export -h", []string{"export", "-h"}, false, []string{"-format", "-out", "-db"}},
+		{"target -h", []string{"target", "-h"}, false, []string{"add NAME --region R", "--access-key-id"}},
+		{"deploy -h", []string{"deploy", "-h"}, false, []string{"-target", "-alias", "-dry-run", "-role-arn"}},
+		{"pull -h", []string{"pull", "-h"}, false, []string{"-target", "-as"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
