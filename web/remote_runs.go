@@ -219,6 +219,7 @@ func (s *Server) handleRemoteRunShow(c echo.Context) error {
 	var definition []byte
 	err = r.with(ctx, func(f *foldedRun) error {
 		d.Execution = r.executionLocked()
+		d.Remote.Runs = "/targets/" + url.PathEscape(r.target) + "/machines/" + url.PathEscape(d.Execution.StateMachineName) + "/runs"
 		d.Snapshot, d.Failed, d.Caught = f.fold.Snapshot(), f.failedVisit(), f.caughtVisit()
 		d.Visits = f.visitPage("", 1)
 		d.Events.Pager, eventIDs, d.Events.Scopes = f.eventPage("", 1)
