@@ -1,11 +1,11 @@
 // Notes on states (issue 16): a state's Comment is a note pinned to its node on the graph,
 // in a Parallel's branch too; a double-click on the note edits it in place, N writes one on
 // the selected state, an empty note removes the Comment, Escape cancels, Undo takes an edit
-// back; the Notes toggle hides them and is remembered over a reload. Each step checks the
-// document the designer would export.
+// back; the Notes toggle hides them and is remembered over a reload; an execution's page shows
+// them too, read-only. Each step checks the document the designer would export.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useStudio, shot } from './harness.js';
+import { useStudio, shot, eventually, csrfHeaders } from './harness.js';
 import { changed, designNew, documentText, inspect } from './designer-page.js';
 
 const machine = `{
@@ -37,15 +37,7 @@ const note = (page, state) => page.locator(`.canvas [id="note-state-${state}"]`)
 const editor = (page) => page.getByTestId('note-editor');
 
 // docWhere waits until the exported document satisfies check.
-async function docWhere(page, what, check) {
-  await page.waitForFunction((src) => {
-    // eslint-disable-next-line no-new-func
-    const f = new Function('d', `return (${src})(d)`);
-    return f(JSON.parse(document.getElementById('designer').designer.current()));
-  }, check.toString(), { timeout: 30000 }).catch(async (err) => {
-    throw new Error(`waited for ${what}: ${err.message}\n${await documentText(page)}`);
-  });
-}
+const docWhere = (page, what, check) => eventually(what, async () => check(await doc(page)));
 
 test('a commented state shows its note, in a Parallel branch too', async () => {
   const { context, page, errors } = await designNew(studio, 'notes-show', machine);
@@ -167,6 +159,26 @@ test('the Notes toggle hides the notes and is remembered over a reload', async (
   await page.getByTestId('toggle-notes').click();
   await note(page, 'Fetch').waitFor();
   await note(page, 'Check').waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an execution\'s graph shows the notes, and its states still take their status', async () => {
+  const context = await studio.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const definition = machine.replace('"Type": "Task"', '"Type": "Pass"').replace(/"Resource".*\n.*"Parameters".*\n/, '');
+  const headers = await csrfHeaders(page.request, studio.server.url);
+  const created = await page.request.post(`${studio.server.url}/machines`, { form: { name: 'notes-run', definition }, headers });
+  assert.ok(created.ok(), `create machine: ${created.status()}`);
+  const started = await page.request.post(`${studio.server.url}/machines/notes-run/executions`, { form: { input: '{}' }, headers });
+  assert.ok(started.ok(), `start: ${started.status()}`);
+  await page.goto(started.url());
+  await page.waitForFunction(() => ['state-Fetch', 'state-Check', 'state-Done'].every((id) => document.getElementById(id)?.dataset.status === 'succeeded'));
+  await page.locator('[id="note-state-Fetch"]').waitFor();
+  await page.locator('[id="note-state-Check"]').waitFor();
+  await shot(page, 'designer-notes-execution.png');
   assert.deepEqual(errors, []);
   await context.close();
 });
