@@ -125,6 +125,15 @@ test('N writes a note on the selected state; an empty note removes the Comment',
   await editor(page).press('Control+Enter');
   await docWhere(page, 'the new Comment of Check', (d) => d.States.Fan.Branches[0].States.Check.Comment === 'Checks the stock twice');
 
+  // The inspector's button opens the same editor, over the state's note.
+  await inspect(page, 'Fetch');
+  await shot(page, 'designer-notes-inspector.png');
+  await page.getByTestId('edit-note').click();
+  await editor(page).waitFor();
+  assert.match(await editor(page).inputValue(), /^Fetches the order/);
+  await editor(page).press('Escape');
+  await editor(page).waitFor({ state: 'detached' });
+
   // Emptied: the field goes, and so does the note.
   await note(page, 'Done').dblclick();
   await editor(page).fill('');
