@@ -85,13 +85,25 @@ func (w *sceneWriter) note(indent int, n Node, cluster int) {
 	w.line(indent, `{rank=same; %q; %q}`, n.ID, sn.id)
 }
 
-// noteLinks adds the dashed line from each state of g (not of its branches) to its note.
+// noteLinks adds the dashed line between each state of g (not of its branches) and its note.
+// A line between two nodes of one rank puts its tail first (left top-down, above left-right),
+// so a note goes after its state, except beside a state with Catch edges: those leave from
+// that side (catchPort), and the note goes before it, out of their way.
 func (w *sceneWriter) noteLinks(g Graph) {
+	catches := map[string]bool{} // looked up only
+	for _, e := range g.Edges {
+		catches[e.From] = catches[e.From] || e.Kind == EdgeCatch
+	}
 	for _, n := range g.Nodes {
-		if w.hasNote(n) {
-			w.edge(sceneEdge{id: "note-link-" + strings.TrimPrefix(n.ID, "state-"), class: "note-link", from: n.ID, to: "note-" + n.ID,
-				color: noteStroke, dashed: true, link: true})
+		if !w.hasNote(n) {
+			continue
 		}
+		e := sceneEdge{id: "note-link-" + strings.TrimPrefix(n.ID, "state-"), class: "note-link", from: n.ID, to: "note-" + n.ID,
+			color: noteStroke, dashed: true, link: true}
+		if catches[n.Name] {
+			e.from, e.to = e.to, e.from
+		}
+		w.edge(e)
 	}
 }
 
