@@ -64,9 +64,9 @@ func (w *sceneWriter) hasNote(n Node) bool {
 }
 
 // note adds the note of state n, declared where n is so it sits in the same cluster, and
-// keeps it on n's rank. Its width is asked for from our estimate of the text's width, a little
-// wider than graphviz's own, so the text, drawn from the left, stays inside in a browser
-// whose sans-serif font is wider than Helvetica.
+// keeps it on n's rank. Its width is labelWidth's estimate of the text (which errs wide) plus
+// the padding and the fold, asked of graphviz as a minimum: the text is drawn from the left,
+// and must clear the folded corner in a browser whose sans-serif font is wider than Helvetica.
 func (w *sceneWriter) note(indent int, n Node, cluster int) {
 	lines := noteLines(n.Comment)
 	sn := sceneNode{id: "note-" + n.ID, class: "note", shape: "note", fill: noteFill, stroke: noteStroke,
