@@ -22,6 +22,9 @@ const (
 type DOTOptions struct {
 	// Direction of the flow; "" means TopToBottom.
 	Direction Direction
+	// HideNotes leaves out the notes that show states' Comments; the zero value shows them,
+	// so every drawing that does not ask (the execution page, exported SVG) has them.
+	HideNotes bool
 }
 
 // NodeID is the id of the state named name in the DOT and the SVG (and so in the HTML page

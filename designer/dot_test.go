@@ -29,6 +29,9 @@ var goldenCases = []struct {
 	{"missing_target.json", "missing_target", designer.DOTOptions{}},
 	{"escaping.json", "escaping", designer.DOTOptions{}},
 	{"loop.json", "loop", designer.DOTOptions{}},
+	{"notes.json", "notes", designer.DOTOptions{}},
+	{"notes.json", "notes_lr", designer.DOTOptions{Direction: designer.LeftToRight}},
+	{"notes.json", "notes_hidden", designer.DOTOptions{HideNotes: true}},
 }
 
 func readTestdata(t testing.TB, name string) []byte {

@@ -43,6 +43,9 @@ type Node struct {
 	Callback bool
 	// Missing reports a placeholder for a transition target that States does not define.
 	Missing bool
+	// Comment is the state's Comment field, "" when absent or not a string; the drawing pins
+	// it to the node as a note.
+	Comment string
 	// Branches are the graphs contained in the state: one per entry of a Parallel's Branches,
 	// or the single ItemProcessor (or legacy Iterator) of a Map. Nil for other states.
 	Branches []Graph
@@ -200,6 +203,7 @@ func (b *builder) node(name string, f map[string]json.RawMessage) Node {
 		n.ID += "_dup" + strconv.Itoa(c)
 	}
 	n.Type, _ = stringValue(f["Type"])
+	n.Comment, _ = stringValue(f["Comment"])
 	end, _ := boolValue(f["End"])
 	n.End = end || n.Type == "Succeed" || n.Type == "Fail"
 	if n.Type == "Task" {

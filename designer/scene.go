@@ -30,6 +30,8 @@ type sceneNode struct {
 	bold, dashed bool
 	lines        []textLine // the label, top to bottom
 	cluster      int        // the innermost cluster holding the node, -1 for none
+	// title and of are a note's: the whole comment, and the id of the state it belongs to.
+	title, of string
 }
 
 // textLine is one line of a node's label.
@@ -57,6 +59,7 @@ type sceneEdge struct {
 	invisible        bool // laid out, never drawn: it only keeps a join point under its state
 	loose            bool // closes a loop, so it does not rank its target (constraint=false)
 	tailPort         string
+	link             bool // joins a note to its state: no arrowhead, and not an "edge" (no drop target)
 }
 
 // Sizes of the drawing, in points.
@@ -84,7 +87,8 @@ const (
 // small join point at the bottom where the branches' ending states meet (a Fail in a branch
 // does not: it fails the whole state) and from which the state's Next and Catch edges leave.
 // An edge that closes a loop (a polling loop back to its Wait) does not rank its target, so the
-// flow still reads from the top down and Start stays first.
+// flow still reads from the top down and Start stays first. A state's Comment is a note beside
+// it (see note.go), unless opts.HideNotes.
 //
 // Ids in the SVG (every family has its own prefix, so no two elements share an id; the DOT
 // node names are the same ids):
@@ -102,6 +106,9 @@ const (
 //	                              the invisible edge that keeps a join point under its state has
 //	                              no id and is not drawn in the SVG
 //	edge-start                    the edge from the Start marker
+//	note-<state id>               the note of a state's Comment, with data-node="<state id>"
+//	note-link-<s>                 the dashed line from the state whose id is "state-<s>" to its
+//	                              note (class note-link, not edge: no state is dropped on it)
 //
 // Classes in the SVG, after "node", "edge" or "cluster" as graphviz writes them:
 //
@@ -111,6 +118,8 @@ const (
 //	marker marker-start|marker-end
 //	container container-parallel|container-map, branch, join
 //	edge-<kind>                   an edge, kind as in its id
+//
+// A note's <g> has the class "note" alone (it is not a node the page selects or drags).
 func DOT(g Graph, opts DOTOptions) string {
 	return newScene(g, opts).dot
 }
@@ -124,7 +133,7 @@ func newScene(g Graph, opts DOTOptions) *scene {
 	// Catch edges leave from the side of the flow, so one that goes where Next goes is not
 	// drawn on top of it (and a drop on either is unambiguous).
 	s := &scene{}
-	w := &sceneWriter{s: s, catchPort: "e"}
+	w := &sceneWriter{s: s, catchPort: "e", hideNotes: opts.HideNotes}
 	if rankdir == LeftToRight {
 		w.catchPort = "s"
 	}
@@ -164,6 +173,7 @@ type sceneWriter struct {
 	s         *scene
 	b         strings.Builder
 	catchPort string // the compass point Catch edges leave their state from
+	hideNotes bool
 }
 
 func (w *sceneWriter) line(indent int, format string, args ...any) {
@@ -250,6 +260,9 @@ func (w *sceneWriter) state(indent int, n Node, cluster int) {
 		shape = ", shape=" + sn.shape
 	}
 	w.line(indent, `%q [label="%s\n%s"%s];`, n.ID, dotEscape(n.Name), dotEscape(sn.lines[len(sn.lines)-1].text), shape)
+	if w.hasNote(n) {
+		w.note(indent, n, cluster)
+	}
 }
 
 // nodes declares the nodes of g, each Parallel and Map as a cluster around its branches.
@@ -304,6 +317,9 @@ func (w *sceneWriter) edge(e sceneEdge) {
 	if e.tailPort != "" {
 		attrs += ", tailport=" + e.tailPort
 	}
+	if e.link {
+		attrs += ", dir=none"
+	}
 	w.line(1, `%q -> %q [%s];`, e.from, e.to, attrs)
 }
 
@@ -332,6 +348,7 @@ func (w *sceneWriter) edges(g Graph, end string) {
 			w.edges(br, join)
 		}
 	}
+	w.noteLinks(g)
 	back := backEdges(g)
 	for i, e := range g.Edges {
 		from, to := byName[e.From], byName[e.To]

@@ -232,7 +232,11 @@ func (w *svgWriter) cluster(c sceneCluster, bx box) {
 }
 
 func (w *svgWriter) edge(e sceneEdge, g edgeGeometry) {
-	w.s(`<g id="`, e.id, `" class="edge `, e.class, "\">\n")
+	kind := "edge "
+	if e.link {
+		kind = ""
+	}
+	w.s(`<g id="`, e.id, `" class="`, kind, e.class, "\">\n")
 	w.s(`<path fill="none" stroke="`, e.color, `"`)
 	if e.dashed {
 		w.s(` stroke-dasharray="5,2"`)
@@ -249,6 +253,10 @@ func (w *svgWriter) edge(e sceneEdge, g edgeGeometry) {
 		w.pt(p[i].x, p[i].y)
 	}
 	w.s("\"/>\n")
+	if e.link {
+		w.s("</g>\n")
+		return
+	}
 	// The arrowhead: graphviz ends the spline where the arrow starts, and the arrow points
 	// on along the spline's last direction (arrowsize 0.7 of graphviz's 10-point arrow).
 	const length, halfWidth = 7, 2.45
@@ -271,6 +279,10 @@ func (w *svgWriter) edge(e sceneEdge, g edgeGeometry) {
 }
 
 func (w *svgWriter) node(n sceneNode, bx box) {
+	if n.shape == "note" {
+		w.note(n, bx)
+		return
+	}
 	w.s(`<g id="`, n.id, `" class="node `, n.class, "\">\n")
 	fill, width := n.fill, "1.2"
 	if fill == "" {

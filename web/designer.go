@@ -32,6 +32,8 @@ type applyRequest struct {
 	NameBase string `json:"nameBase"`
 	// Direction lays the graph out "TB" (top to bottom, the default) or "LR" (left to right).
 	Direction string `json:"direction"`
+	// HideNotes draws the graph without the notes of states' Comments.
+	HideNotes bool `json:"hideNotes"`
 }
 
 // applyResponse is the edited document, its graph and its problems.
@@ -102,7 +104,7 @@ func (s *Server) handleDesignApply(c echo.Context) error {
 	if err != nil {
 		return c.JSON(http.StatusUnprocessableEntity, applyErrorOf("the document is not JSON", err))
 	}
-	opts := designer.DOTOptions{Direction: designer.TopToBottom}
+	opts := designer.DOTOptions{Direction: designer.TopToBottom, HideNotes: req.HideNotes}
 	switch designer.Direction(req.Direction) {
 	case "", designer.TopToBottom:
 	case designer.LeftToRight:

@@ -248,6 +248,37 @@ func TestDesignerApplyLaysOutInTheAskedDirection(t *testing.T) {
 	}
 }
 
+func TestDesignerApplyDrawsNotesUnlessHidden(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	s.createMachine(t, "Flow", chain)
+	commented := strings.Replace(chain, `"Type": "Pass"`, `"Type": "Pass", "Comment": "Says hello"`, 1)
+	var shown, hidden struct {
+		applyAnswer
+		DropZones []struct{ Target string } `json:"dropZones"`
+	}
+	if status := s.postJSON(t, "/machines/Flow/design/apply", map[string]any{"document": commented}, &shown); status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, shown.Error)
+	}
+	if status := s.postJSON(t, "/machines/Flow/design/apply", map[string]any{"document": commented, "hideNotes": true}, &hidden); status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, hidden.Error)
+	}
+	if !strings.Contains(shown.SVG, `class="note"`) || !strings.Contains(shown.SVG, ">Says hello</text>") {
+		t.Error("the graph has no note of the Comment")
+	}
+	if strings.Contains(hidden.SVG, `class="note"`) {
+		t.Error("the graph asked for without notes has one")
+	}
+	if len(shown.DropZones) == 0 || len(shown.DropZones) != len(hidden.DropZones) {
+		t.Errorf("%d drop zones with notes, %d without: the notes must not change them", len(shown.DropZones), len(hidden.DropZones))
+	}
+	for _, z := range shown.DropZones {
+		if strings.HasPrefix(z.Target, "note") {
+			t.Errorf("a note is a drop zone: %s", z.Target)
+		}
+	}
+}
+
 func TestDesignerApplyShowsEveryDropZone(t *testing.T) {
 	t.Parallel()
 	s := startStudio(t)

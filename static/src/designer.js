@@ -18,6 +18,7 @@ import { fieldValue, fieldSelectors } from './designer-field.js';
 import { panelLayout, inspectorTabs, views } from './designer-layout.js';
 import { formatJSON } from './json-format.js';
 import { choiceActions, choiceChange } from './designer-choice.js';
+import { commentOf, noteEditor } from './designer-note.js';
 
 const fromServer = Annotation.define();
 
@@ -38,6 +39,7 @@ export function startDesigner(root) {
   let selected = '';
   let busy = Promise.resolve();
   let direction = localStorage.getItem('stepstudio-direction') === 'LR' ? 'LR' : 'TB';
+  let hideNotes = localStorage.getItem('stepstudio-notes') === 'hidden';
   const multi = new Set(); // shift-clicked states, to wrap
   const zones = dropZones(canvas);
   const view = canvasView(canvas, $('zoom-level'));
@@ -100,7 +102,7 @@ export function startDesigner(root) {
       const res = await fetch(`${base}/design/apply`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ document: current(), ops, select: selected, nameBase, direction }),
+        body: JSON.stringify({ document: current(), ops, select: selected, nameBase, direction, hideNotes }),
       });
       const body = await res.json().catch(() => ({ error: `The server answered ${res.status}.` }));
       // Typed in the code view meanwhile (the first draw of a page is answered while the user
@@ -120,7 +122,7 @@ export function startDesigner(root) {
     const res = await fetch(`${base}/design/apply`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ document: current(), ops: [], select: selected, direction }),
+      body: JSON.stringify({ document: current(), ops: [], select: selected, direction, hideNotes }),
     });
     if (res.ok) {
       const body = await res.json();
@@ -281,7 +283,7 @@ export function startDesigner(root) {
         const res = await fetch(`${base}/design/apply`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ document: current(), ops: [{ op: 'ReplaceDocument', text }], select: selected, direction }),
+          body: JSON.stringify({ document: current(), ops: [{ op: 'ReplaceDocument', text }], select: selected, direction, hideNotes }),
         });
         const body = await res.json().catch(() => ({ error: `The server answered ${res.status}.` }));
         if (text !== editorText()) return; // typed on meanwhile: the next round answers
@@ -356,6 +358,13 @@ export function startDesigner(root) {
       showDirection();
       apply([], { push: false });
     },
+    notes: () => {
+      hideNotes = !hideNotes;
+      store('stepstudio-notes', hideNotes ? 'hidden' : 'shown');
+      showNotes();
+      apply([], { push: false });
+    },
+    note: () => (selected ? editNote(selected) : problem('Select a state to write a note on it.')),
     'wrap-parallel': () => wrap('Parallel'),
     'wrap-map': () => wrap('Map'),
     download: () => download(`${machine}.asl.json`, 'application/json', editorText()),
@@ -387,6 +396,16 @@ export function startDesigner(root) {
     // A Choice's rules, and New state… in the menus of transitions.
     ...choiceActions({ apply, state: () => selected }),
   };
+  // Notes: the Comment of a state, edited on the graph (beside the node while notes are hidden).
+  const notes = noteEditor(canvas, (edit) => apply([edit]));
+  function editNote(name) {
+    notes.open(name, nodeIdOf(name), commentOf(current(), name));
+  }
+  canvas.addEventListener('dblclick', (e) => {
+    const note = e.target.closest('.note');
+    if (note) editNote(nameOfId(note.dataset.node));
+  });
+
   function addEntry(list, b, entry) {
     const n = Number(b.dataset.count);
     apply([n === 0
@@ -528,6 +547,11 @@ export function startDesigner(root) {
   }
   showDirection();
 
+  function showNotes() {
+    root.querySelector('[data-action="notes"]').setAttribute('aria-pressed', String(!hideNotes));
+  }
+  showNotes();
+
   // Keyboard shortcuts, except while typing.
   document.addEventListener('keydown', (e) => {
     const mod = e.ctrlKey || e.metaKey;
@@ -541,8 +565,9 @@ export function startDesigner(root) {
     // In a menu (such as New state's type), letters pick options and Delete deletes no state.
     if (!mod && e.target.closest?.('select')) return;
     if (!mod && !e.altKey) {
-      const keys = { g: 'wrap-parallel', m: 'wrap-map', c: 'centre', '+': 'zoom-in', '=': 'zoom-in', '-': 'zoom-out', l: 'direction', v: 'next-view' };
-      if (keys[e.key]) { actions[keys[e.key]](); return; }
+      const keys = { g: 'wrap-parallel', m: 'wrap-map', c: 'centre', '+': 'zoom-in', '=': 'zoom-in', '-': 'zoom-out', l: 'direction', v: 'next-view', n: 'note' };
+      // preventDefault: the key must not be typed into what it opens (N's note editor).
+      if (keys[e.key]) { e.preventDefault(); actions[keys[e.key]](); return; }
       const panel = { '[': 'palette', ']': 'inspector' }[e.key];
       if (panel) { panels.toggle(panel); return; }
     }
