@@ -59,7 +59,8 @@ func (op PasteStates) Paste(d *Document) (*Document, Pasted, error) {
 	}
 	frag, err := readFragment(op.Fragment)
 	if err != nil {
-		return nil, Pasted{}, a.fail("", err)
+		// About the pasted text, not the state it was to follow.
+		return nil, Pasted{}, &OpError{Op: op.opName(), Err: err}
 	}
 	sc := a.m.scopes[0]
 	var x *stateInfo
@@ -144,7 +145,7 @@ type fragmentState struct {
 func readFragment(text string) (fragment, error) {
 	root, err := parseFresh([]byte(text))
 	if err != nil {
-		return fragment{}, fmt.Errorf("the pasted text is not JSON: %w", err)
+		return fragment{}, fmt.Errorf("the pasted text is not JSON: %v", err) // not %w: the error is not about the document's text
 	}
 	const shapes = `a state machine {"StartAt": ..., "States": {...}}, a States map {"Name": {"Type": ...}}, or a state {"Type": ...}`
 	if root.kind != kindObject {
@@ -156,12 +157,12 @@ func readFragment(text string) (fragment, error) {
 	case root.get("States") != nil:
 		states, at = root.get("States"), "/States"
 		if states.kind != kindObject {
-			return fragment{}, fmt.Errorf("at %s: States is %s, not an object of states", at, describeKind(states))
+			return fragment{}, fmt.Errorf("the pasted JSON at %s: States is %s, not an object of states", at, describeKind(states))
 		}
 		if s := root.get("StartAt"); s != nil {
 			start, ok := s.str()
 			if !ok {
-				return fragment{}, fmt.Errorf("at /StartAt: StartAt is %s, not a state name", describeKind(s))
+				return fragment{}, fmt.Errorf("the pasted JSON at /StartAt: StartAt is %s, not a state name", describeKind(s))
 			}
 			f.start = start
 		}
@@ -178,7 +179,7 @@ func readFragment(text string) (fragment, error) {
 	for _, m := range states.members {
 		p := at + Path{m.key}.Pointer()
 		if err := checkStateName(m.key); err != nil {
-			return fragment{}, fmt.Errorf("at %s: %w", p, err)
+			return fragment{}, fmt.Errorf("the pasted JSON at %s: %w", p, err)
 		}
 		if err := checkFragmentState(p, m.value); err != nil {
 			return fragment{}, err
@@ -195,9 +196,9 @@ func readFragment(text string) (fragment, error) {
 // checkFragmentState checks that the value at pointer p of a fragment is a state: an object
 // with one of the eight types.
 func checkFragmentState(p string, st *node) error {
-	at := "at " + p
+	at := "the pasted JSON at " + p
 	if p == "" {
-		at = "at /" // the whole fragment is the state
+		at += "/" // the whole fragment is the state
 	}
 	if st.kind != kindObject {
 		return fmt.Errorf("%s: a state is a JSON object, not %s", at, describeKind(st))
@@ -207,7 +208,7 @@ func checkFragmentState(p string, st *node) error {
 		return fmt.Errorf("%s: the state has no Type; it is one of %s", at, quoteList(stateTypes))
 	}
 	if s, _ := t.str(); !knownType(s) {
-		return fmt.Errorf("at %s/Type: Type must be one of %s, not %s", p, quoteList(stateTypes), t.text)
+		return fmt.Errorf("the pasted JSON at %s/Type: Type must be one of %s, not %s", p, quoteList(stateTypes), t.text)
 	}
 	return nil
 }
