@@ -13,7 +13,8 @@ import "fmt"
 // Parallel or Map) whose name is taken is renamed as DuplicateState names copies ("X copy",
 // "X copy 2"), and every reference inside the fragment follows: StartAt, Next, Default, Choice
 // rules and catchers, at any depth. A Map's Label that a Map of the machine already has is
-// dropped.
+// dropped. When the fragment's machine sets a QueryLanguage the target's does not (JSONata
+// states copied into a JSONPath machine), each pasted state names it itself.
 //
 // With After, the states join the scope of that state, right after it in States; when it goes
 // on with Next or ends with End (not a Choice, Succeed or Fail), it now leads to the fragment's
@@ -93,6 +94,8 @@ func (op PasteStates) Paste(d *Document) (*Document, Pasted, error) {
 		renameFragment(s.def, renames, labels)
 	}
 
+	a.keepLanguage(frag)
+
 	start := renamedTo(renames, frag.start)
 	prev := ""
 	if x != nil {
@@ -128,11 +131,30 @@ func (op PasteStates) Paste(d *Document) (*Document, Pasted, error) {
 	return out, res, nil
 }
 
+// keepLanguage gives the states of a fragment whose machine sets a QueryLanguage other than the
+// target machine's that QueryLanguage of their own (after Type), so that JSONata states stay
+// JSONata in a JSONPath machine. A state that names its own is left as it is.
+func (a *aslEdit) keepLanguage(f fragment) {
+	lang, _ := a.doc.root.get("QueryLanguage").str()
+	if lang == "" {
+		lang = "JSONPath"
+	}
+	if f.lang == "" || f.lang == lang {
+		return
+	}
+	for _, s := range f.states {
+		if s.def.get("QueryLanguage") == nil {
+			a.insertMember(s.def, s.def.find("Type")+1, "QueryLanguage", freshString(f.lang))
+		}
+	}
+}
+
 // fragment is a fragment of ASL read for pasting: its states, in order, with their objects
 // (fresh: owned by nobody else, so the paste changes them in place), and the one to start at.
 type fragment struct {
 	start  string
 	states []fragmentState
+	lang   string // the machine's QueryLanguage, "" when it says none
 }
 
 type fragmentState struct {
@@ -166,6 +188,7 @@ func readFragment(text string) (fragment, error) {
 			}
 			f.start = start
 		}
+		f.lang, _ = root.get("QueryLanguage").str()
 	case root.get("Type") != nil:
 		t, _ := root.get("Type").str()
 		if err := checkFragmentState("", root); err != nil {

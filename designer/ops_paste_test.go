@@ -89,6 +89,12 @@ func TestPasteStates(t *testing.T) {
 		{name: "next_out_linked", doc: "flow.json", op: paste(`{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Gone"}}}`, "Single")},
 		{name: "next_into_scope_kept", doc: "flow.json", op: paste(`{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Done"}}}`, "")},
 		{name: "compact", doc: "compact.json", op: paste(chainFragment, "A")},
+		// States of a JSONata machine stay JSONata in a JSONPath one.
+		{name: "jsonata_into_jsonpath", doc: "flow.json", op: paste(`{"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Output": "{% $states.input.n + 1 %}", "Next": "B"},
+  "B": {"Type": "Pass", "QueryLanguage": "JSONPath", "ResultPath": "$.b", "End": true}}}`, "Single")},
+		{name: "jsonata_into_jsonata", doc: `{"QueryLanguage": "JSONata", "StartAt": "S", "States": {"S": {"Type": "Pass", "End": true}}}`,
+			op: paste(`{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": "{% 1 %}", "End": true}}}`, "S")},
 
 		{name: "not_json", doc: "flow.json", op: paste(`{"StartAt": "A",`, "Single"), wantErr: `designer: PasteStates: the pasted text is not JSON: line 1, column 17 (at /StartAt): unexpected end of text`},
 		{name: "plain_text", doc: "flow.json", op: paste(`Fetch the order`, ""), wantErr: `the pasted text is not JSON: line 1, column 1`},

@@ -11,10 +11,11 @@ import { formatJSON } from './json-format.js';
 
 // fragmentOf is the clipboard text for the named states of the definition text: each state with
 // everything inside it (a Parallel's branches, a Map's item processor), in document order, the
-// first one as StartAt. With following, each named state brings every state its transitions
-// reach in its own scope (Next, Default, Choice rules, catchers): the subgraph from it. A state
-// inside another copied state comes with it, not twice. It returns {text, states} (states: the
-// names at the fragment's top level), or null when no name is a state of the text.
+// first one as StartAt, and the machine's QueryLanguage when it sets one. With following, each
+// named state brings every state its transitions reach in its own scope (Next, Default, Choice
+// rules, catchers): the subgraph from it. A state inside another copied state comes with it,
+// not twice. It returns {text, states} (states: the names at the fragment's top level), or null
+// when no name is a state of the text.
 export function fragmentOf(text, names, following = false) {
   let machine;
   try { machine = JSON.parse(text); } catch { return null; }
@@ -33,7 +34,9 @@ export function fragmentOf(text, names, following = false) {
     const r = stateRange(doc, n);
     return r ? text.slice(r.from, r.to) : `${JSON.stringify(n)}: ${JSON.stringify(index.get(n).def)}`;
   });
-  return { text: formatJSON(`{"StartAt": ${JSON.stringify(states[0])}, "States": {${members.join(', ')}}}`), states };
+  // The machine's QueryLanguage goes along: JSONata states must stay JSONata where pasted.
+  const lang = typeof machine.QueryLanguage === 'string' ? `"QueryLanguage": ${JSON.stringify(machine.QueryLanguage)}, ` : '';
+  return { text: formatJSON(`{${lang}"StartAt": ${JSON.stringify(states[0])}, "States": {${members.join(', ')}}}`), states };
 }
 
 // indexStates maps every state name, nested ones too, in document order, to its object, the

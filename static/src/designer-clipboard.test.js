@@ -73,6 +73,12 @@ test('with what follows: every state reachable in its scope', () => {
   assert.match(fragmentOf(doc, ['Route'], true).text, /"NumericEquals": 12345678901234567890/);
 });
 
+test('a JSONata machine\'s states go with its QueryLanguage', () => {
+  const jsonata = '{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": "{% 1 %}", "End": true}}}';
+  assert.deepEqual(JSON.parse(fragmentOf(jsonata, ['A']).text),
+    { QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% 1 %}', End: true } } });
+});
+
 test('nothing to copy', () => {
   assert.equal(fragmentOf(doc, ['Nope']), null);
   assert.equal(fragmentOf(doc, []), null);
