@@ -16,8 +16,9 @@
 // Editing works on a Document, the definition's JSON text held as an ordered tree that keeps
 // every byte of its source (key order, unknown fields, Comments, whitespace): Parse then Bytes
 // gives the input back exactly. An edit is an Op (InsertState, MoveState, DeleteState,
-// DuplicateState, RenameState, SetField, WrapStates, ReplaceDocument), a plain value with a JSON
-// form (MarshalOp, UnmarshalOp) that the browser sends and a History keeps for undo and redo.
+// DuplicateState, RenameState, SetField, WrapStates, PasteStates, ReplaceDocument), a plain
+// value with a JSON form (MarshalOp, UnmarshalOp) that the browser sends and a History keeps
+// for undo and redo.
 // Op.Apply returns a new Document in which only what the edit touched is written anew, in the
 // document's own style (indentation, line ends, one line or many); everything else is the old
 // text, spliced in verbatim. Every op keeps the definition valid ASL where it was, or refuses

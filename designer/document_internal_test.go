@@ -158,6 +158,8 @@ func FuzzDocument(f *testing.F) {
 			MoveState{State: last.Name, Where: Where{Start: &first.Scope}},
 			MoveState{State: first.Name, Where: Where{After: last.Name}},
 			WrapStates{States: []string{first.Name}, In: "Map", Name: "Wrapped"},
+			PasteStates{Fragment: `{"Type": "Pass", "Next": "Gone"}`, After: first.Name},
+			PasteStates{Fragment: d.String()},
 		}
 		zones, _ := d.DropZones()
 		for _, z := range zones[:min(len(zones), 4)] {

@@ -64,6 +64,7 @@ var opTypes = map[string]func() Op{
 	"RenameState":     func() Op { return &RenameState{} },
 	"SetField":        func() Op { return &SetField{} },
 	"WrapStates":      func() Op { return &WrapStates{} },
+	"PasteStates":     func() Op { return &PasteStates{} },
 	"ReplaceDocument": func() Op { return &ReplaceDocument{} },
 
 	"ConvertQueryLanguage": func() Op { return &ConvertQueryLanguage{} },
@@ -134,6 +135,8 @@ func UnmarshalOp(data []byte) (Op, error) {
 	case *SetField:
 		return *o, nil
 	case *WrapStates:
+		return *o, nil
+	case *PasteStates:
 		return *o, nil
 	case *ReplaceDocument:
 		return *o, nil

@@ -16,7 +16,8 @@ import (
 
 // TestOpsOnCorpus applies the ops everywhere they apply in every definition of the conformance
 // corpus: a Pass dropped on every drop zone, and every state deleted, duplicated, renamed,
-// moved to the start of its scope, commented and wrapped. Each op either succeeds or is refused
+// moved to the start of its scope, commented, wrapped and given a state pasted after it, and the
+// whole definition is pasted into itself. Each op either succeeds or is refused
 // with an *OpError; on a valid definition (the corpus has some the runtime refuses, JSONata
 // ones so far) a success must be valid ASL too. Where an
 // op has an inverse (delete what was inserted or duplicated, rename back, delete the comment
@@ -91,7 +92,13 @@ func checkOpsOn(t *testing.T, c corpusDefinition) (applied, refused int) {
 			}
 		}
 		r.apply(designer.WrapStates{States: []string{s.Name}, In: "Parallel", Name: "Wrapper"}, true)
+		if got := r.apply(designer.PasteStates{Fragment: `{"Pasted here": {"Type": "Pass", "End": true}}`, After: s.Name}, false); got != nil {
+			r.inverse(got, designer.DeleteState{State: "Pasted here"})
+		}
 	}
+	// The whole definition pasted into itself: every name is taken, so every state, nested
+	// ones too, comes in renamed with its references.
+	r.apply(designer.PasteStates{Fragment: string(c.text)}, false)
 	return r.applied, r.refused
 }
 

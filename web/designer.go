@@ -47,6 +47,19 @@ type applyResponse struct {
 	// DropZones are the places a state can be dropped (designer.Document.DropZones), each with
 	// the id of the SVG element that shows it.
 	DropZones []dropZoneJSON `json:"dropZones"`
+	// Pasted says what a PasteStates added, so the page can select it and say what was renamed.
+	Pasted *pastedJSON `json:"pasted,omitempty"`
+}
+
+// pastedJSON is designer.Pasted for the page.
+type pastedJSON struct {
+	States  []string      `json:"states"`
+	Renamed []renamedJSON `json:"renamed"`
+}
+
+type renamedJSON struct {
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // dropZoneJSON is a place to drop a state and what shows it: an edge ("edge-..."), or a
@@ -113,6 +126,7 @@ func (s *Server) handleDesignApply(c echo.Context) error {
 		return c.JSON(http.StatusBadRequest, applyError{Error: fmt.Sprintf("direction is \"TB\" or \"LR\", not %q", req.Direction)})
 	}
 	selected := req.Select
+	var resp applyResponse
 	for i, raw := range req.Ops {
 		op, err := designer.UnmarshalOp(raw)
 		if err != nil {
@@ -151,7 +165,14 @@ func (s *Server) handleDesignApply(c echo.Context) error {
 		if r, ok := op.(designer.RenameState); ok && r.From == selected {
 			selected = r.To
 		}
-		next, err := op.Apply(doc)
+		var next *designer.Document
+		if p, ok := op.(designer.PasteStates); ok {
+			if next, resp.Pasted, err = pasteStates(doc, p); err == nil {
+				selected = resp.Pasted.States[0] // a fragment holds at least one state
+			}
+		} else {
+			next, err = op.Apply(doc)
+		}
 		if err != nil {
 			return c.JSON(http.StatusUnprocessableEntity, applyErrorOf("", err))
 		}
@@ -165,7 +186,7 @@ func (s *Server) handleDesignApply(c echo.Context) error {
 	if len(doc.String()) > maxDefinitionBytes {
 		return c.JSON(http.StatusUnprocessableEntity, applyError{Error: fmt.Sprintf("the definition would be %d bytes; a definition may be at most %d bytes", len(doc.String()), maxDefinitionBytes)})
 	}
-	resp := applyResponse{Document: doc.String(), Diagnostics: []diagnosticJSON{}}
+	resp.Document, resp.Diagnostics = doc.String(), []diagnosticJSON{}
 	for _, d := range runtime.Validate(doc.Bytes()) {
 		dj := diagnosticJSON{Severity: d.Severity, Code: d.Code, Message: d.Message, Location: d.Location, State: d.State}
 		if d.State != "" {
@@ -189,6 +210,20 @@ func (s *Server) handleDesignApply(c echo.Context) error {
 		}
 	}
 	return c.JSON(http.StatusOK, resp)
+}
+
+// pasteStates applies a PasteStates and says what it added (a request's last paste is the one
+// the page hears of).
+func pasteStates(doc *designer.Document, op designer.PasteStates) (*designer.Document, *pastedJSON, error) {
+	next, p, err := op.Paste(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := &pastedJSON{States: p.States, Renamed: []renamedJSON{}}
+	for _, r := range p.Renamed {
+		out.Renamed = append(out.Renamed, renamedJSON{From: r.From, To: r.To})
+	}
+	return next, out, nil
 }
 
 // copyOf names the copy a DuplicateState of state made: the new state of its scope ("" when

@@ -447,3 +447,37 @@ func TestDesignerApplySelectsTheCopy(t *testing.T) {
 		t.Errorf("selected %q after duplicating B, want \"B copy\"", got.Selected)
 	}
 }
+
+func TestDesignerApplySaysWhatItPasted(t *testing.T) {
+	t.Parallel()
+	s := startStudio(t)
+	s.createMachine(t, "Flow", chain)
+	var got struct {
+		applyAnswer
+		Pasted struct {
+			States  []string            `json:"states"`
+			Renamed []map[string]string `json:"renamed"`
+		} `json:"pasted"`
+	}
+	fragment := `{"StartAt": "B", "States": {"B": {"Type": "Pass", "Next": "New"}, "New": {"Type": "Pass", "End": true}}}`
+	op, err := json.Marshal(map[string]string{"op": "PasteStates", "fragment": fragment, "after": "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := s.postJSON(t, "/machines/Flow/design/apply", map[string]any{
+		"document": chain,
+		"select":   "A",
+		"ops":      []json.RawMessage{op},
+	}, &got)
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, got.Error)
+	}
+	// The first pasted state is selected; the page selects them all and says what was renamed.
+	if got.Selected != "B copy" || !cmp.Equal(got.Pasted.States, []string{"B copy", "New"}) ||
+		!cmp.Equal(got.Pasted.Renamed, []map[string]string{{"from": "B", "to": "B copy"}}) {
+		t.Errorf("selected %q, pasted %+v", got.Selected, got.Pasted)
+	}
+	if !strings.Contains(got.Document, `"Next": "B copy"`) {
+		t.Errorf("A does not lead to the pasted states:\n%s", got.Document)
+	}
+}

@@ -19,6 +19,7 @@ import { panelLayout, inspectorTabs, views } from './designer-layout.js';
 import { formatJSON } from './json-format.js';
 import { choiceActions, choiceChange } from './designer-choice.js';
 import { commentOf, noteEditor } from './designer-note.js';
+import { startClipboard } from './designer-clipboard.js';
 
 const fromServer = Annotation.define();
 
@@ -111,7 +112,7 @@ export function startDesigner(root) {
       if (!res.ok) { problem(body.error); if (ops.length) refresh(body); return false; }
       if (push) undoHistory.push(hist, body.document);
       showResult(body);
-      return true;
+      return body; // what the server says about the edit, such as what it pasted
     });
     return busy;
   }
@@ -188,7 +189,7 @@ export function startDesigner(root) {
     if (selected) document.getElementById(nodeIdOf(selected))?.classList.add('selected');
     for (const name of multi) document.getElementById(nodeIdOf(name))?.classList.add('multi');
     const n = wrapSelection().length;
-    root.querySelectorAll('[data-action^="wrap-"]').forEach((b) => { b.disabled = n === 0; });
+    root.querySelectorAll('[data-action^="wrap-"], [data-needs-selection]').forEach((b) => { b.disabled = n === 0; });
     tree.mark(selected, multi);
     $('selection-count').textContent = multi.size ? `${multi.size} selected (Shift+click adds or removes)` : '';
   }
@@ -345,8 +346,15 @@ export function startDesigner(root) {
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   }
 
+  // Copy, cut and paste of states, as ASL JSON on the system clipboard. Pasted states are
+  // selected together.
+  const clipboard = startClipboard({
+    selection: wrapSelection, documentText: current, after: () => selected, apply, notice, problem,
+    selectStates: (names) => { multi.clear(); if (names.length > 1) names.forEach((n) => multi.add(n)); markSelected(); },
+  });
+
   const actions = {
-    undo, redo, save,
+    undo, redo, save, ...clipboard,
     'dismiss-notice': dismissNotice,
     fit: () => view.fit(),
     'zoom-in': () => view.zoomIn(),
