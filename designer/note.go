@@ -1,6 +1,9 @@
 package designer
 
-import "strings"
+import (
+	"math"
+	"strings"
+)
 
 // A state's Comment is drawn as a note pinned to its node: a small sticky note on the same rank
 // as the state (beside it top-down, under it left-right), joined to it by a short dashed line.
@@ -17,9 +20,11 @@ const (
 	noteMaxLines = 4
 	noteFold     = 6 // the size of the folded corner
 	notePad      = 5 // the space between the note's border and its text
-	noteFill     = "#fefce8"
-	noteStroke   = "#d6b656"
-	noteText     = "#57534e"
+	// noteWidthStep is the step, in points, by which a note's width grows.
+	noteWidthStep = 18
+	noteFill      = "#fefce8"
+	noteStroke    = "#d6b656"
+	noteText      = "#57534e"
 )
 
 // noteLines wraps a comment into at most noteMaxLines lines of at most noteWidth runes,
@@ -71,17 +76,18 @@ func (w *sceneWriter) note(indent int, n Node, cluster int) {
 	lines := noteLines(n.Comment)
 	sn := sceneNode{id: "note-" + n.ID, class: "note", shape: "note", fill: noteFill, stroke: noteStroke,
 		cluster: cluster, title: n.Comment, of: n.ID}
-	var label strings.Builder
 	widest := 0.0
 	for _, l := range lines {
 		sn.lines = append(sn.lines, textLine{l, noteFontSize, noteText})
-		label.WriteString(dotEscape(l))
-		label.WriteString(`\l`) // left-justified, as the SVG draws it
 		widest = max(widest, labelWidth(l, noteFontSize))
 	}
 	w.s.nodes = append(w.s.nodes, sn)
-	width := (widest + 2*notePad + noteFold) / 72 // DOT sizes are in inches
-	w.line(indent, `%q [label="%s", shape=note, fontsize=%d, margin="0.07,0.05", width=%.2f, height=0.3];`, sn.id, label.String(), noteFontSize, width)
+	// graphviz is given the note's size, not its text (the SVG writes the text): typing in a
+	// note changes the layout's input, and so costs a layout, only when the note grows by a
+	// line or by a step of noteWidthStep, not at every key.
+	width := math.Ceil((widest+2*notePad+noteFold)/noteWidthStep) * noteWidthStep / 72 // DOT sizes are in inches
+	height := max(0.3, (float64(len(lines))*noteFontSize*1.2+2*notePad)/72)
+	w.line(indent, `%q [label="", shape=note, fixedsize=true, width=%.2f, height=%.2f];`, sn.id, width, height)
 	w.line(indent, `{rank=same; %q; %q}`, n.ID, sn.id)
 }
 
