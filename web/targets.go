@@ -77,7 +77,11 @@ func (s *Server) handleTargetAdd(c echo.Context) error {
 		secret = ""
 	}
 	if err := remote.CheckTarget(t); err != nil {
-		field, _, _ := strings.Cut(err.Error(), ":")
+		var fe *remote.FieldError
+		if !errors.As(err, &fe) {
+			return err
+		}
+		field := fe.Field
 		if field == "role ARN" {
 			field = "role"
 		}
@@ -252,7 +256,7 @@ func remoteProblem(err error) (status int, message string, ok bool) {
 		return http.StatusNotFound, strings.TrimPrefix(err.Error(), "remote: "), true
 	case errors.As(err, &ue):
 		return ue.status, ue.message, true
-	case strings.HasPrefix(err.Error(), "remote: "):
+	case errors.Is(err, remote.ErrNeedsRole), errors.Is(err, remote.ErrCredentials):
 		return http.StatusBadRequest, strings.TrimPrefix(err.Error(), "remote: "), true
 	}
 	return 0, "", false
