@@ -29,8 +29,10 @@ type TargetForm struct {
 type TargetsData struct {
 	// Configured is false on a studio without a target store: the page says so.
 	Configured bool
-	Targets    []resource.Target
-	Form       TargetForm
+	// Admin may add and remove targets; other users see them and deploy through them.
+	Admin   bool
+	Targets []resource.Target
+	Form    TargetForm
 	// Problems says what is wrong with the form, by field: name, endpoint, region,
 	// credentials, role.
 	Problems map[string]string

@@ -38,6 +38,7 @@ func (s *Server) handleTargetList(c echo.Context) error {
 }
 
 func (s *Server) renderTargets(c echo.Context, status int, d views.TargetsData) error {
+	d.Admin = UserOf(c).Admin
 	if d.Configured {
 		var err error
 		if d.Targets, err = s.cfg.Targets.FindTargets(c.Request().Context()); err != nil {
@@ -47,9 +48,22 @@ func (s *Server) renderTargets(c echo.Context, status int, d views.TargetsData) 
 	return render(c, status, views.Targets(d))
 }
 
+// mayConfigureTargets refuses, with 403, a user who is not an admin: a target holds
+// credentials and is an address the studio calls, so adding and removing one is an admin's
+// (as "stepstudio target" needs the database). Every user may deploy and pull through them.
+func mayConfigureTargets(c echo.Context) error {
+	if UserOf(c).Admin {
+		return nil
+	}
+	return &userError{status: http.StatusForbidden, title: "Forbidden", message: "Only an admin may add or remove targets."}
+}
+
 func (s *Server) handleTargetAdd(c echo.Context) error {
 	if !s.deploys() {
 		return errNoTargets
+	}
+	if err := mayConfigureTargets(c); err != nil {
+		return err
 	}
 	f := views.TargetForm{Name: c.FormValue("name"), Endpoint: strings.TrimSpace(c.FormValue("endpoint")),
 		Region: strings.TrimSpace(c.FormValue("region")), Credentials: c.FormValue("credentials"),
@@ -119,6 +133,9 @@ func (s *Server) findTarget(ctx context.Context, name string) (resource.Target, 
 func (s *Server) handleTargetRemove(c echo.Context) error {
 	if !s.deploys() {
 		return errNoTargets
+	}
+	if err := mayConfigureTargets(c); err != nil {
+		return err
 	}
 	name := targetParam(c)
 	if err := s.cfg.Targets.DeleteTarget(c.Request().Context(), name); errors.Is(err, resource.ErrNotFound) {

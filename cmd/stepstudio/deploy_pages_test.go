@@ -60,6 +60,19 @@ func TestTargetPages(t *testing.T) {
 		}
 	}
 
+	// Targets hold credentials: only an admin adds or removes them.
+	addTestUser(t, target.db, "viewer", "viewer's password")
+	viewer := target.as(t, "viewer", "viewer's password")
+	if resp, body := viewer.post(t, "/targets", form); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a target added by a user who is not an admin: %d\n%s", resp.StatusCode, body)
+	}
+	if page := viewer.page(t, "/targets"); strings.Contains(page, `data-testid="target-form"`) || !strings.Contains(page, `data-testid="targets-admin-only"`) {
+		t.Errorf("the targets page offers a user who is not an admin the form")
+	}
+	if resp, body := target.as(t, "deployer", "deployer's password").post(t, "/targets", form); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("a target added by an admin: %d\n%s", resp.StatusCode, body)
+	}
+
 	if resp, body := local.post(t, "/targets/qa/remove", nil); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("remove: %d\n%s", resp.StatusCode, body)
 	}
