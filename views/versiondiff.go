@@ -7,9 +7,10 @@ import (
 	"github.com/stepstudio/stepstudio/designer"
 )
 
-func (d VersionDiffData) count(change string) int {
+// countChanges counts the states of a diff with the given change.
+func countChanges(d designer.VersionDiff, change string) int {
 	n := 0
-	for _, s := range d.Diff.States {
+	for _, s := range d.States {
 		if s.Change == change {
 			n++
 		}

@@ -95,7 +95,16 @@ func (s *Server) renderHome(c echo.Context, status int, form views.CreateForm, p
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.Home(views.HomeData{Machines: machines, Form: form, Problems: problems}))
+	d := views.HomeData{Machines: machines, Form: form, Problems: problems}
+	if s.deploys() {
+		// One query for every machine's deployments: the badges cost no call per machine.
+		deployments, err := s.cfg.Targets.FindDeployments(c.Request().Context(), 0)
+		if err != nil {
+			return err
+		}
+		d.Deployed = deployBadges(machines, deployments)
+	}
+	return render(c, status, views.Home(d))
 }
 
 func (s *Server) handleMachineCreate(c echo.Context) error {
@@ -256,6 +265,9 @@ func (s *Server) handleMachineShow(c echo.Context) error {
 	if c.QueryParam("unchanged") != "" {
 		d.Notice = "Nothing changed; the definition is as stored."
 	}
+	if c.QueryParam("pulled") != "" {
+		d.Notice = pullNotice(c.QueryParams(), m)
+	}
 	return s.renderMachine(c, http.StatusOK, d)
 }
 
@@ -281,6 +293,20 @@ func (s *Server) renderMachine(c echo.Context, status int, d views.MachineData) 
 	}
 	if d.Revisions, err = s.cfg.Store.FindMachineRevisions(ctx, d.Machine.ID); err != nil {
 		return err
+	}
+	if s.deploys() {
+		d.TargetsConfigured = true
+		if d.Targets, err = s.cfg.Targets.FindTargets(ctx); err != nil {
+			return err
+		}
+		deployments, err := s.cfg.Targets.FindDeployments(ctx, d.Machine.ID)
+		if err != nil {
+			return err
+		}
+		d.Deployments = views.DeploymentRows(d.Machine, deployments)
+		if target := c.QueryParam("deployed"); target != "" && d.Notice == "" {
+			d.Notice = deployNotice(d, target)
+		}
 	}
 	if d.RunInput == "" {
 		d.RunInput = "{}"

@@ -76,6 +76,13 @@ func (s *Server) routes() {
 	r.add(http.MethodPost, "/inbox/:id/heartbeat", s.handleTaskHeartbeat, smallForm)
 	r.get("/activities", s.handleActivityList)
 	r.get("/audit", s.handleAuditList)
+	r.get("/targets", s.handleTargetList)
+	r.add(http.MethodPost, "/targets", s.handleTargetAdd, smallForm)
+	r.get("/targets/:name", s.handleTargetShow)
+	r.add(http.MethodPost, "/targets/:name/remove", s.handleTargetRemove, smallForm)
+	r.add(http.MethodPost, "/targets/:name/pull", s.handleTargetPull, smallForm)
+	r.get("/machines/:name/deploy", s.handleDeployPage)
+	r.add(http.MethodPost, "/machines/:name/deploy", s.handleDeploy, smallForm)
 	r.get("/favicon.ico", s.handleFavicon)
 	r.get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServerFS(s.cfg.Static))))
 }

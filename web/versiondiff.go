@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -37,11 +38,7 @@ func (s *Server) handleVersionDiff(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	diff, err := designer.DiffVersions(older.Definition, newer.Definition)
-	if err != nil {
-		return badRequest(fmt.Sprintf("The versions cannot be compared: %v", err))
-	}
-	svg, err := s.cfg.Graphs.RenderSVG(ctx, newer.Definition)
+	graph, diff, err := s.compareDefinitions(ctx, older.Definition, newer.Definition)
 	if err != nil {
 		return err
 	}
@@ -50,7 +47,7 @@ func (s *Server) handleVersionDiff(c echo.Context) error {
 		return err
 	}
 	return render(c, http.StatusOK, views.VersionDiff(views.VersionDiffData{
-		Machine: newer, From: from, To: to, Revisions: revisions, Graph: views.MarkDiff(svg, diff), Diff: diff,
+		Machine: newer, From: from, To: to, Revisions: revisions, Graph: graph, Diff: diff,
 	}))
 }
 
@@ -74,4 +71,19 @@ func (s *Server) revision(c echo.Context, m resource.StateMachine, n int) (resou
 		return r, notFound(fmt.Sprintf("%q has no version %d; its versions are 1 to %d.", m.Name, n, m.Version))
 	}
 	return r, err
+}
+
+// compareDefinitions compares two definitions as the version diff shows them: the newer one's
+// graph with its added and changed states marked, and the diff. The deploy preview compares
+// the target's definition with the local one the same way.
+func (s *Server) compareDefinitions(ctx context.Context, older, newer []byte) ([]byte, designer.VersionDiff, error) {
+	diff, err := designer.DiffVersions(older, newer)
+	if err != nil {
+		return nil, diff, badRequest(fmt.Sprintf("The definitions cannot be compared: %v", err))
+	}
+	svg, err := s.cfg.Graphs.RenderSVG(ctx, newer)
+	if err != nil {
+		return nil, diff, err
+	}
+	return views.MarkDiff(svg, diff), diff, nil
 }

@@ -56,7 +56,7 @@ func Dial(ctx context.Context, t resource.Target, secret string, opts Options) (
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, load...)
 	if err != nil {
-		return nil, fmt.Errorf("remote: target %q: credentials: %w", t.Name, err)
+		return nil, fmt.Errorf("remote: target %q: %w: %w", t.Name, ErrCredentials, err)
 	}
 	attempts := opts.MaxAttempts
 	if attempts <= 0 {
@@ -80,6 +80,14 @@ func Dial(ctx context.Context, t resource.Target, secret string, opts Options) (
 	})
 	return &Client{target: t.Name, api: api}, nil
 }
+
+// ErrCredentials says a target's credentials could not be loaded (a profile that is not
+// there); ErrNeedsRole that a machine cannot be created on the target without an execution
+// role. Both are refused before any call to the target.
+var (
+	ErrCredentials = errors.New("credentials")
+	ErrNeedsRole   = errors.New("needs an execution role ARN")
+)
 
 // ErrNoMachine says the target has no state machine of that name.
 var ErrNoMachine = errors.New("no such state machine on the target")
@@ -217,7 +225,7 @@ func (c *Client) Deploy(ctx context.Context, d Deploy) (Deployed, error) {
 	switch {
 	case errors.Is(err, ErrNoMachine):
 		if d.RoleARN == "" {
-			return out, fmt.Errorf("remote: target %q: creating %q needs an execution role ARN: give the target a role, or give one to the deploy", c.target, d.Name)
+			return out, fmt.Errorf("remote: target %q: creating %q %w: give the target a role, or give one to the deploy", c.target, d.Name, ErrNeedsRole)
 		}
 		created, err := c.api.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
 			Name: aws.String(d.Name), Definition: aws.String(string(d.Definition)), RoleArn: aws.String(d.RoleARN),

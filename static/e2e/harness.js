@@ -15,8 +15,9 @@ export const screenshotDir = join(here, 'screenshots');
 // makes it ask for a login. addr is where it listens: beyond loopback (0.0.0.0:0) it refuses
 // to start without users; the returned url then names 127.0.0.1 and the port. args are more
 // serve flags (['--lambda-endpoint', url]) and env more environment variables, over the
-// test's own.
-export async function startServer({ users = [], addr = '127.0.0.1:0', args = [], env = {} } = {}) {
+// test's own. keys names users to make an access key pair for ("stepstudio user key"); the
+// returned keys maps each to { id, secret }, to sign the Step Functions API's calls with.
+export async function startServer({ users = [], keys = [], addr = '127.0.0.1:0', args = [], env = {} } = {}) {
   const bin = process.env.STEPSTUDIO_BIN;
   if (!bin) throw new Error('STEPSTUDIO_BIN must name the built binary (make browser-test sets it)');
   const dir = mkdtempSync(join(tmpdir(), 'stepstudio-e2e-'));
@@ -25,6 +26,15 @@ export async function startServer({ users = [], addr = '127.0.0.1:0', args = [],
     const add = ['user', 'add', u.name, '--db', db, ...(u.admin ? ['--admin'] : [])];
     const added = spawnSync(bin, add, { input: u.password + '\n', encoding: 'utf8' });
     if (added.status !== 0) throw new Error(`user add ${u.name}: ${added.stderr}`);
+  }
+  const pairs = {};
+  for (const name of keys) {
+    const made = spawnSync(bin, ['user', 'key', name, '--db', db], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`user key ${name}: ${made.stderr}`);
+    pairs[name] = {
+      id: /AWS_ACCESS_KEY_ID=(\S+)/.exec(made.stdout)[1],
+      secret: /AWS_SECRET_ACCESS_KEY=(\S+)/.exec(made.stdout)[1],
+    };
   }
   const proc = spawn(bin, ['serve', '--addr', addr, '--db', db, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
@@ -44,6 +54,7 @@ export async function startServer({ users = [], addr = '127.0.0.1:0', args = [],
   return {
     url,
     db,
+    keys: pairs,
     logs: () => stderr,
     async stop() {
       proc.kill('SIGTERM');

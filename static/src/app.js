@@ -8,6 +8,7 @@ import { installCSRF } from './csrf.js';
 import { startTaskPage } from './task.js';
 import { startInboxLive } from './inbox-list.js';
 import { startFormatButtons } from './json-format.js';
+import { startConfirms } from './confirm.js';
 
 // Before any page script runs: every same-origin fetch that changes something carries the
 // page's CSRF token.
@@ -28,4 +29,5 @@ document.addEventListener('DOMContentLoaded', () => {
   if (list) startExecutionList(list);
   startInboxLive(document); // the inbox list, and the navigation's badge on every page
   startFormatButtons(document); // the machine page's Format of its ASL JSON
+  startConfirms(document); // forms that ask first (removing a target)
 });
