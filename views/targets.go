@@ -70,3 +70,13 @@ func orText(s, def string) string {
 	}
 	return s
 }
+
+// RemoteRunsURL lists a target's executions of a machine, with a form to start one there.
+func RemoteRunsURL(target, machine string) string {
+	return TargetURL(target) + "/machines/" + url.PathEscape(machine) + "/runs"
+}
+
+// RemoteRunURL is the page of a target's execution in the studio.
+func RemoteRunURL(target, executionARN string) string {
+	return TargetURL(target) + "/runs/" + url.PathEscape(executionARN)
+}

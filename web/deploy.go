@@ -19,6 +19,9 @@ func (s *Server) handleDeployPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.QueryParam("target") == "" {
+		return badRequest(fmt.Sprintf("Choose the target to deploy %s to: /machines/%s/deploy?target=NAME (see /targets).", m.Name, m.Name))
+	}
 	t, err := s.findTarget(c.Request().Context(), c.QueryParam("target"))
 	if err != nil {
 		return err

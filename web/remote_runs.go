@@ -203,7 +203,7 @@ func (r *remoteRun) label() string { return "Execution " + r.arn }
 
 // base is the URL of the run's page in the studio.
 func (r *remoteRun) base() string {
-	return "/targets/" + url.PathEscape(r.target) + "/runs/" + url.PathEscape(r.arn)
+	return views.RemoteRunURL(r.target, r.arn)
 }
 
 // handleRemoteRunShow draws a target's execution as the execution page draws the studio's.
@@ -219,7 +219,7 @@ func (s *Server) handleRemoteRunShow(c echo.Context) error {
 	var definition []byte
 	err = r.with(ctx, func(f *foldedRun) error {
 		d.Execution = r.executionLocked()
-		d.Remote.Runs = "/targets/" + url.PathEscape(r.target) + "/machines/" + url.PathEscape(d.Execution.StateMachineName) + "/runs"
+		d.Remote.Runs = views.RemoteRunsURL(r.target, d.Execution.StateMachineName)
 		d.Snapshot, d.Failed, d.Caught = f.fold.Snapshot(), f.failedVisit(), f.caughtVisit()
 		d.Visits = f.visitPage("", 1)
 		d.Events.Pager, eventIDs, d.Events.Scopes = f.eventPage("", 1)
@@ -373,7 +373,7 @@ func (s *Server) renderRemoteRuns(c echo.Context, status int, input, problem str
 	}
 	for _, e := range runs {
 		d.Runs = append(d.Runs, views.RemoteRun{Name: e.Name, Status: e.Status, StartedAt: e.StartedAt, StoppedAt: e.StoppedAt,
-			URL: "/targets/" + url.PathEscape(target) + "/runs/" + url.PathEscape(e.ARN)})
+			URL: views.RemoteRunURL(target, e.ARN)})
 	}
 	return render(c, status, views.RemoteRuns(d))
 }
@@ -405,5 +405,5 @@ func (s *Server) handleRemoteRunStart(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/targets/"+url.PathEscape(target)+"/runs/"+url.PathEscape(exec))
+	return c.Redirect(http.StatusSeeOther, views.RemoteRunURL(target, exec))
 }
