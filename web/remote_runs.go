@@ -194,8 +194,11 @@ func (r *remoteRun) events(_ context.Context, ids []int64, tokens []string) ([]r
 	return views.MaskEvents(out, tokens...), nil
 }
 
-// taskToken: a target's history holds a callback's token only where its Parameters put it.
-func (r *remoteRun) taskToken(context.Context, int64) (string, error) { return "", nil }
+// remoteToken stands for a callback's task token in the per-step view of a target's run: its
+// history holds the token only where the task's Parameters put it, not where a step shows it.
+const remoteToken = "(the task token on the target)"
+
+func (r *remoteRun) taskToken(context.Context, int64) (string, error) { return remoteToken, nil }
 
 func (r *remoteRun) storedTokens(context.Context) ([]string, error) { return nil, nil }
 
