@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 )
 
 var lastEventPattern = regexp.MustCompile(`data-last-event="(\d+)"`)
@@ -99,4 +100,42 @@ func atoi(t *testing.T, s string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestRemoteRunStopAndRedrive: Stop and Redrive on a target's execution page act on the target.
+func TestRemoteRunStopAndRedrive(t *testing.T) {
+	t.Parallel()
+	local, target, key := twoStudios(t)
+	ctx := context.Background()
+	onTarget := newSFN(target, key.id, key.secret)
+	arn := createAPIMachine(t, onTarget, "ask", apiCallbackDefinition, "")
+	run := must[*sfn.StartExecutionOutput](t, "start")(onTarget.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn)}))
+	historyToken(t, onTarget, *run.ExecutionArn)
+	page := "/targets/staging/runs/" + url.PathEscape(*run.ExecutionArn)
+	if res, _ := local.get(t, page); res.StatusCode != http.StatusOK {
+		t.Fatalf("the page: %d", res.StatusCode)
+	}
+	res, _ := local.post(t, page+"/stop", url.Values{"error": {"Cancelled"}, "cause": {"stopped from the studio"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("stop: %d", res.StatusCode)
+	}
+	stopped := awaitStatus(t, onTarget, *run.ExecutionArn, types.ExecutionStatusAborted)
+	if aws.ToString(stopped.Error) != "Cancelled" || aws.ToString(stopped.Cause) != "stopped from the studio" {
+		t.Fatalf("stopped with %q / %q", aws.ToString(stopped.Error), aws.ToString(stopped.Cause))
+	}
+	if _, body := local.get(t, page); !strings.Contains(body, ">ABORTED<") {
+		t.Fatalf("the page after the stop:\n%s", body)
+	}
+
+	res, _ = local.post(t, page+"/redrive", nil)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("redrive: %d", res.StatusCode)
+	}
+	eventually(t, "the target to count the redrive", func() bool {
+		d := must[*sfn.DescribeExecutionOutput](t, "describe")(onTarget.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: run.ExecutionArn}))
+		return aws.ToInt32(d.RedriveCount) == 1 && d.Status == types.ExecutionStatusRunning
+	})
+	if _, body := local.get(t, page); !strings.Contains(body, ">RUNNING<") {
+		t.Fatalf("the page after the redrive:\n%s", body)
+	}
 }
