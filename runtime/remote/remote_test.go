@@ -80,8 +80,12 @@ func TestCheckTarget(t *testing.T) {
 func TestTrackerNestedContainers(t *testing.T) {
 	t.Parallel()
 	at := aws.Time(time.Unix(0, 0))
-	entered := func(name string) *types.StateEnteredEventDetails { return &types.StateEnteredEventDetails{Name: aws.String(name)} }
-	iter := func(i int32) *types.MapIterationEventDetails { return &types.MapIterationEventDetails{Name: aws.String("Each"), Index: i} }
+	entered := func(name string) *types.StateEnteredEventDetails {
+		return &types.StateEnteredEventDetails{Name: aws.String(name)}
+	}
+	iter := func(i int32) *types.MapIterationEventDetails {
+		return &types.MapIterationEventDetails{Name: aws.String("Each"), Index: i}
+	}
 	h := []types.HistoryEvent{
 		{Id: 1, Type: types.HistoryEventTypeExecutionStarted},
 		{Id: 2, PreviousEventId: 1, Type: types.HistoryEventTypeMapStateEntered, StateEnteredEventDetails: entered("Each")},
