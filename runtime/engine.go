@@ -72,6 +72,7 @@ type Engine struct {
 
 	mu      sync.Mutex
 	waiters map[string]*waiter // task token -> the task waiting for its callback
+	pauses  map[string]*pause  // execution ARN and pause event -> a debug run's frame that waits there
 	runs    map[string]*run    // execution ARN -> its run in the background (Start, Resume, Redrive)
 	mapRuns map[string]*mapRun // map run ARN -> its distributed Map, while its children run
 
@@ -103,7 +104,7 @@ func NewEngine(cfg EngineConfig) *Engine {
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
-	return &Engine{cfg: cfg, waiters: map[string]*waiter{}, runs: map[string]*run{}}
+	return &Engine{cfg: cfg, waiters: map[string]*waiter{}, pauses: map[string]*pause{}, runs: map[string]*run{}}
 }
 
 // randomToken returns 256 bits from crypto/rand, base64url-encoded without padding, after
@@ -139,6 +140,9 @@ type StartInput struct {
 	// KeepInMemory keeps the run in memory while it sleeps, whatever EngineConfig.Parker:
 	// for a parked execution woken to be stopped.
 	KeepInMemory bool
+	// Debug makes the run a debug run: it pauses at breakpoints (debug.go). Restarts and
+	// redrives are given the same.
+	Debug *DebugConfig
 }
 
 // Parker keeps executions that sleep (see EngineConfig.Parker).
@@ -267,6 +271,9 @@ func (e *Engine) newExecution(ctx context.Context, in StartInput) (*execution, e
 		hist: &top.hist, chain: &top.chain, vars: &top.vars}
 	if r := arnRegion(in.StateMachineARN); r != "" {
 		x.region = r
+	}
+	if in.Debug != nil {
+		x.debug = &debugRun{cfg: in.Debug, hits: map[string]int{}}
 	}
 	x.start = e.cfg.Clock.Now()
 	x.deadline = deadlineOf(in, x.start)

@@ -153,4 +153,6 @@ type EventDetails struct {
 	// Mocked is on the TaskScheduled (LambdaFunctionScheduled) of a call a mock answered:
 	// the studio's own mark, left out of the API's history.
 	Mocked bool `json:"mocked,omitempty"`
+	// Debug is on the studio's debug events (StudioDebugPaused, StudioDebugResumed).
+	Debug *DebugDetails `json:"debug,omitempty"`
 }

@@ -50,6 +50,10 @@ type execution struct {
 	// (EngineConfig.Parker); nested says this is the frame of a branch or an iteration.
 	mayPark bool
 	nested  bool
+	// debug is the debug run the frames share (nil: a normal run); dbg the frame's own
+	// stepping (debug.go).
+	debug *debugRun
+	dbg   debugFrame
 }
 
 // parked is how a run ends that the engine let go while it sleeps until wakeAt.
@@ -124,7 +128,8 @@ type chain struct{ prev int64 }
 // A switch, not a map: every event asks.
 func sideEvent(t EventType) bool {
 	switch t {
-	case MapIterationSucceeded, MapIterationFailed, MapIterationAborted, MapStateSucceeded, ParallelStateSucceeded:
+	case MapIterationSucceeded, MapIterationFailed, MapIterationAborted, MapStateSucceeded, ParallelStateSucceeded,
+		StudioDebugPaused, StudioDebugResumed:
 		return true
 	}
 	return false
@@ -189,8 +194,19 @@ func (x *execution) expired() bool {
 // record numbers an event, hands it to the Recorder and returns its id. The lock is held
 // while recording so that concurrent branches hand their events over in id order.
 func (x *execution) record(typ EventType, state string, d EventDetails) (int64, error) {
+	return x.recordWith(typ, state, d, nil)
+}
+
+// recordWith is record, calling numbered with the event's id before anyone is told of the
+// event: a debug pause is waiting for its command before its event can be seen.
+func (x *execution) recordWith(typ EventType, state string, d EventDetails, numbered func(id int64)) (int64, error) {
 	h := x.hist
 	if x.eng.cfg.Recorder == nil && h.limit == 0 {
+		if numbered != nil {
+			id := h.lastID.Add(1)
+			numbered(id)
+			return id, nil
+		}
 		// Nobody sees the event and no limit counts it: it needs only its id (AWS's error
 		// causes name the id a state was entered at), which the branches of a Parallel
 		// take without queueing for the lock.
@@ -209,6 +225,9 @@ func (x *execution) record(typ EventType, state string, d EventDetails) (int64, 
 		return 0, x.fillHistory(prev)
 	}
 	id := h.lastID.Load() + 1
+	if numbered != nil {
+		numbered(id)
+	}
 	if rec := x.eng.cfg.Recorder; rec != nil {
 		// Only a recorder sees the event, its timestamp included: without one (the
 		// benchmarks, the command line) reading the clock is all it would cost.
@@ -334,6 +353,12 @@ func (x *execution) runStates(def *Definition, name string, input any, resumed *
 		}
 		if x.expired() {
 			return nil, name, errExecutionTimedOut
+		}
+		if resumed == nil && x.debug != nil {
+			var err error
+			if input, err = x.debugBefore(name, input); err != nil {
+				return nil, name, err
+			}
 		}
 		out, next, err := x.runState(name, def.States[name], input, resumed, visit)
 		resumed = nil

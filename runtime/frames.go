@@ -15,6 +15,8 @@ func (x *execution) child(ctx context.Context, vars *scope, prev int64) *executi
 	c.nested = true // its siblings run on: a frame never lets the run go
 	c.keep = nil    // what a redrive keeps is for a top-level state
 	c.probe = nil   // TestState reports the tested state's steps, not those of the states inside it
+	// A Step into makes the branches and iterations of the state it enters start stepping.
+	c.dbg = debugFrame{step: x.dbg.stepInto}
 	return &c
 }
 

@@ -78,6 +78,7 @@ func (e *Engine) Resume(ctx context.Context, in StartInput, history []Event) err
 		if top.name == "" {
 			return x.succeeded(top.output)
 		}
+		x.dbg = top.dbg
 		return x.runFrom(top.name, top.input, top.sr)
 	})
 	return nil
@@ -103,9 +104,17 @@ func (e *Engine) continued(ctx context.Context, in StartInput, history []Event) 
 		if ev.Type == TaskScheduled || ev.Type == LambdaFunctionScheduled {
 			x.hist.calls[ev.State]++
 		}
+		if x.debug != nil && strings.HasSuffix(string(ev.Type), "StateEntered") {
+			x.debug.hits[ev.State]++ // a breakpoint's hit count goes on counting
+		}
 	}
 	x.hist.lastID.Store(history[len(history)-1].ID)
 	x.chain.prev = x.hist.lastID.Load()
+	// A debug run's own events never move the chain (debug.go): the next event follows the
+	// last of the others.
+	for i := len(history) - 1; i >= 0 && history[i].Type.IsStudioEvent(); i-- {
+		x.chain.prev = history[i].PreviousEventID
+	}
 	return x, nil
 }
 

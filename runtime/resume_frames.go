@@ -30,6 +30,9 @@ type frameLog struct {
 	exits []map[string]string
 	// lastEvent is the frame's last event that moves its chain: its next event follows it.
 	lastEvent int64
+	// debug is the last of a debug run's own events in the frame since its last state was
+	// entered: a pause (or its resume) before the frame's next state, or on an error.
+	debug *Event
 }
 
 // attemptLog is what the history says of the current attempt of a Map or Parallel visit:
@@ -100,7 +103,8 @@ func (t *frameTree) read(history []Event, i int) {
 		f = t.top
 	}
 	entered := strings.HasSuffix(string(ev.Type), "StateEntered")
-	if prev := eventByID(history[:i], ev.PreviousEventID); prev != nil && prev.Type == ParallelStateStarted && entered {
+	// A pause before a branch's first state is in the branch, as that state will be.
+	if prev := eventByID(history[:i], ev.PreviousEventID); prev != nil && prev.Type == ParallelStateStarted && (entered || ev.Type.IsStudioEvent()) {
 		f = t.branch(f, ev.State)
 	}
 	if _, isContainer := t.containers[ev.State]; isContainer && !entered {
@@ -126,7 +130,10 @@ func (t *frameTree) read(history []Event, i int) {
 		t.ended = false
 		t.x.replayRedrive(ev)
 	case ev.Type == ExecutionStarted:
+	case ev.Type.IsStudioEvent():
+		f.debug = ev
 	case entered:
+		f.debug = nil
 		if f.last != nil && f.last.exited != nil {
 			f.exits = append(f.exits, f.last.exited.Details.AssignedVariables)
 		}
@@ -190,6 +197,9 @@ type frameResume struct {
 	// fresh says the frame had entered no state: an iteration runs from its start, on the
 	// input its Map gives it.
 	fresh bool
+	// dbg is the frame's stepping in a debug run: a restart that found it paused before its
+	// next state pauses it there again.
+	dbg debugFrame
 }
 
 // innerResume is what a restart found of the attempt of a Map or Parallel visit that was
@@ -222,7 +232,7 @@ func (x *execution) resumeFrame(f *frameLog, vars *scope, input any, waiting *[]
 		if f.def == x.in.Definition {
 			r.name = x.startAt() // the top level may have been run from a chosen state
 		}
-		return r, nil
+		return r, x.resumeDebug(f, r, vars)
 	}
 	v := f.last
 	name := v.entered.State
@@ -254,7 +264,7 @@ func (x *execution) resumeFrame(f *frameLog, vars *scope, input any, waiting *[]
 		if next == "" {
 			r.input = nil
 		}
-		return r, nil
+		return r, x.resumeDebug(f, r, vars)
 	}
 	if err := x.resumeVisit(st, sr, v, vars, waiting); err != nil {
 		return nil, fmt.Errorf("state %q: %w", name, err)
@@ -400,3 +410,37 @@ func childOutput(f *frameLog) (any, error) {
 
 // sortedKeys are the indexes of m in order.
 func sortedKeys[V any](m map[int]V) []int { return slices.Sorted(maps.Keys(m)) }
+
+// resumeDebug carries a debug run's pause before frame f's next state over a restart: paused
+// (not resumed), the frame pauses there again; resumed, the data the user changed is the
+// state's input and the variables' values, and a Step still pauses before the state after.
+func (x *execution) resumeDebug(f *frameLog, r *frameResume, vars *scope) error {
+	ev := f.debug
+	if x.debug == nil || ev == nil || ev.Details.Debug == nil || ev.Details.Debug.Reason == PausedOnError {
+		return nil // a pause on an error comes again as the failure is handled again
+	}
+	if ev.Type == StudioDebugPaused {
+		r.dbg.pauseAgain = true
+		return nil
+	}
+	d := ev.Details.Debug
+	if d.InputAfter != "" {
+		in, err := decodeJSON([]byte(d.InputAfter))
+		if err != nil {
+			return fmt.Errorf("the input given to state %q: %w", ev.State, err)
+		}
+		r.input = in
+		if r.fresh {
+			r.fresh = false // an iteration's first state gets the input the user gave it
+		}
+	}
+	if len(d.VariablesAfter) > 0 {
+		if err := vars.restore(d.VariablesAfter); err != nil {
+			return fmt.Errorf("the variables given at state %q: %w", ev.State, err)
+		}
+	}
+	// The state it resumed into is entered without pausing again; the command goes on
+	// from there (a Step pauses before the state after it).
+	r.dbg.resumed = &DebugCommand{Action: d.Action, RunTo: d.RunTo}
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -225,6 +226,13 @@ func (x *execution) withRetryAndCatch(b *StateBase, retry []Retrier, catch []Cat
 		if err := x.evaluationFailed(sr, failure); err != nil {
 			return nil, "", err
 		}
+		if x.debug != nil && x.debug.cfg.BreakOnError && x.probe == nil {
+			// Paused before the Retry or Catch decides, saying what it will decide.
+			next := whatHandles(retry, catch, counts, failure.Name, fromTask, gaveUp)
+			if _, _, err := x.debugPause(b.Name, raw, DebugDetails{Reason: PausedOnError, Next: next}, failure.Name, failure.Cause); err != nil {
+				return nil, "", err
+			}
+		}
 		// States.Runtime matches no retrier and no catcher.
 		if i := retryFor(retry, failure.Name, fromTask); !gaveUp && i >= 0 && counts[i] < retry[i].MaxAttempts {
 			if x.probe != nil {
@@ -272,4 +280,26 @@ func (x *execution) withRetryAndCatch(b *StateBase, retry []Retrier, catch []Cat
 		}
 		return out, c.Next, nil
 	}
+}
+
+// whatHandles says what a state's Retry and Catch do with a failure named name, for a debug
+// run paused on it: the retrier that retries it and when, or the catcher and where it leads,
+// or that the state fails.
+func whatHandles(retry []Retrier, catch []Catcher, counts []int, name string, fromTask, gaveUp bool) string {
+	if i := retryFor(retry, name, fromTask); !gaveUp && i >= 0 && counts[i] < retry[i].MaxAttempts {
+		r := retry[i]
+		plain := r
+		plain.JitterStrategy = "NONE"
+		wait := plain.delay(counts[i]).String()
+		if r.JitterStrategy == "FULL" {
+			wait = "up to " + wait // a random part of it
+		}
+		return fmt.Sprintf("Retry %d (%s) retries it after %s: retry %d of %d.", i, strings.Join(r.ErrorEquals, ", "), wait, counts[i]+1, r.MaxAttempts)
+	}
+	for i := range catch {
+		if c := catchFor(catch[i:i+1], name, fromTask); c != nil {
+			return fmt.Sprintf("Catch %d (%s) catches it and goes on to %q.", i, strings.Join(c.ErrorEquals, ", "), c.Next)
+		}
+	}
+	return "Nothing retries or catches it: the state fails."
 }

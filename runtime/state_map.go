@@ -828,6 +828,7 @@ func (m *mapRun) iterate(i int) {
 	if r := m.resumed[i]; r != nil {
 		// Running when the studio stopped: it goes on where it was.
 		f = x.child(m.ctx, r.vars, r.prev)
+		f.dbg = r.dbg
 		input := r.input
 		if r.fresh {
 			input = in

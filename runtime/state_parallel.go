@@ -94,6 +94,7 @@ func (x *execution) runBranches(s *ParallelState, sr *stateRun, input any) (any,
 		name, input, resumed, f := branch.StartAt, input, (*stateRun)(nil), x.child(ctx, newScope(x.vars), started)
 		if r := in.branch(i); r != nil {
 			name, input, resumed, f = r.name, r.input, r.sr, x.child(ctx, r.vars, r.prev)
+			f.dbg = r.dbg
 		}
 		go func() {
 			out, _, err := f.runStates(branch, name, input, resumed)
