@@ -58,8 +58,9 @@ type DebugDetails struct {
 	// Action is how the pause ended (DebugContinue, ...); RunTo the state of a DebugRunTo.
 	Action string `json:"action,omitempty"`
 	RunTo  string `json:"runTo,omitempty"`
-	// Paused is the StudioDebugPaused event a StudioDebugResumed ends.
-	Paused int64 `json:"paused,omitempty"`
+	// Paused is the StudioDebugPaused event a StudioDebugResumed ends; By who resumed it.
+	Paused int64  `json:"paused,omitempty"`
+	By     string `json:"by,omitempty"`
 	// InputAfter and VariablesAfter are the data the user changed before resuming: the
 	// state's new input, and the variables given a new value (the event's Input and
 	// Variables hold them as they were).
@@ -93,6 +94,8 @@ type DebugCommand struct {
 	// values (JSON text each).
 	Input     json.RawMessage
 	Variables map[string]json.RawMessage
+	// By names who resumed, for the history.
+	By string
 }
 
 // ErrNotPaused says a DebugResume found no such pause: it was resumed already, or the run
@@ -263,7 +266,7 @@ func (x *execution) debugPause(name string, input any, d DebugDetails, errName, 
 		forget()
 		return DebugCommand{}, nil, x.ctx.Err()
 	}
-	resumed := DebugDetails{Action: cmd.Action, RunTo: cmd.RunTo, Paused: id}
+	resumed := DebugDetails{Action: cmd.Action, RunTo: cmd.RunTo, Paused: id, By: cmd.By}
 	out := EventDetails{Name: name, Debug: &resumed}
 	if cmd.Input != nil {
 		changed, err := decodeJSON(cmd.Input)
@@ -305,4 +308,46 @@ func (x *execution) visibleVariables() map[string]string {
 		return nil
 	}
 	return out
+}
+
+// debugSettings is how a debug run's breakpoints are kept with it (resource.Execution.Debug):
+// the JSON of resource.DebugSettings.
+type debugSettings struct {
+	Breakpoints []struct {
+		State     string `json:"state"`
+		Enabled   bool   `json:"enabled"`
+		Condition string `json:"condition"`
+		HitCount  int    `json:"hitCount"`
+	} `json:"breakpoints"`
+	BreakOnError bool `json:"breakOnError"`
+}
+
+// DebugConfigOf is the debug run that settings (resource.Execution.Debug) describe, nil for
+// none. A condition that no longer compiles pauses every time, saying so in the pause's
+// reason, rather than turning the debug run into a normal one.
+func DebugConfigOf(settings json.RawMessage) *DebugConfig {
+	if len(settings) == 0 {
+		return nil
+	}
+	var s debugSettings
+	cfg := &DebugConfig{}
+	if json.Unmarshal(settings, &s) != nil {
+		return cfg
+	}
+	cfg.BreakOnError = s.BreakOnError
+	for _, b := range s.Breakpoints {
+		if !b.Enabled {
+			continue
+		}
+		bp := DebugBreakpoint{State: b.State, HitCount: b.HitCount}
+		if b.Condition != "" {
+			when, err := ParseBreakpointCondition(b.Condition)
+			if err != nil {
+				when = func(any) (bool, error) { return true, err }
+			}
+			bp.When = when
+		}
+		cfg.Breakpoints = append(cfg.Breakpoints, bp)
+	}
+	return cfg
 }

@@ -16,5 +16,6 @@ func StartInputOf(e resource.Execution, m resource.StateMachine, def *Definition
 		RoleARN:          m.RoleARN,
 		TestCase:         e.TestCase,
 		StartAt:          e.StartAt,
+		Debug:            DebugConfigOf(e.Debug),
 	}
 }

@@ -129,6 +129,10 @@ func applyEvent(ctx context.Context, tx *sql.Tx, execID int64, ev runtime.Event,
 		err = endExecution(ctx, tx, execID, noTasks, runtime.StatusAborted, at, sql.NullString{}, d.Error, d.Cause)
 	case runtime.ExecutionRedriven:
 		err = redriveExecution(ctx, tx, execID, d.RedriveCount, at)
+	case runtime.StudioDebugPaused:
+		_, err = tx.ExecContext(ctx, `UPDATE executions SET paused = paused + 1 WHERE id = ?`, execID)
+	case runtime.StudioDebugResumed:
+		_, err = tx.ExecContext(ctx, `UPDATE executions SET paused = max(paused - 1, 0) WHERE id = ?`, execID)
 	}
 	return err
 }
@@ -159,7 +163,7 @@ func decideTask(ctx context.Context, tx *sql.Tx, task taskMatch, status resource
 func endExecution(ctx context.Context, tx *sql.Tx, execID int64, noTasks bool, status runtime.Status,
 	at int64, output sql.NullString, errName, cause string) error {
 	if _, err := tx.ExecContext(ctx, `
-		UPDATE executions SET status = ?, stopped_at = ?, output = ?, error = ?, cause = ? WHERE id = ?`,
+		UPDATE executions SET status = ?, stopped_at = ?, output = ?, error = ?, cause = ?, paused = 0 WHERE id = ?`,
 		status, at, output, errName, cause, execID); err != nil {
 		return err
 	}

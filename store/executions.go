@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"context"
 	"database/sql"
 	"errors"
@@ -32,10 +33,10 @@ func (db *DB) CreateExecution(ctx context.Context, e resource.Execution, events 
 	create := func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(jobCtx, `
 			INSERT INTO executions (arn, name, machine_id, version_id, status, input, started_at, version_arn, alias_arn,
-				map_run_arn, map_state, parent_arn, test_case, start_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				map_run_arn, map_state, parent_arn, test_case, start_at, debug)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.ARN, e.Name, e.StateMachineID, e.VersionID, runtime.StatusRunning, string(e.Input), millis(e.StartedAt),
-			e.VersionARN, e.AliasARN, e.MapRunARN, e.MapState, e.ParentARN, e.TestCase, e.StartAt)
+			e.VersionARN, e.AliasARN, e.MapRunARN, e.MapState, e.ParentARN, e.TestCase, e.StartAt, string(e.Debug))
 		if isUniqueViolation(err) {
 			return ErrExists
 		}
@@ -69,7 +70,7 @@ func (db *DB) CreateExecution(ctx context.Context, e resource.Execution, events 
 
 const executionColumns = `e.id, e.arn, e.name, e.machine_id, m.name, m.arn, e.version_id, e.status,
 	e.input, e.output, e.error, e.cause, e.started_at, e.stopped_at, e.redrive_count, e.redrive_date, e.wake_at,
-	e.version_arn, e.alias_arn, e.map_run_arn, e.map_state, e.parent_arn, e.test_case, e.start_at`
+	e.version_arn, e.alias_arn, e.map_run_arn, e.map_state, e.parent_arn, e.test_case, e.start_at, e.debug, e.paused`
 
 func scanExecution(row scanner) (resource.Execution, error) {
 	var e resource.Execution
@@ -77,11 +78,15 @@ func scanExecution(row scanner) (resource.Execution, error) {
 	var output sql.NullString
 	var started int64
 	var stopped, redriven, wake sql.NullInt64
+	var debug string
 	err := row.Scan(&e.ID, &e.ARN, &e.Name, &e.StateMachineID, &e.StateMachineName, &e.StateMachineARN,
 		&e.VersionID, &e.Status, &input, &output, &e.Error, &e.Cause, &started, &stopped,
 		&e.RedriveCount, &redriven, &wake, &e.VersionARN, &e.AliasARN,
-		&e.MapRunARN, &e.MapState, &e.ParentARN, &e.TestCase, &e.StartAt)
+		&e.MapRunARN, &e.MapState, &e.ParentARN, &e.TestCase, &e.StartAt, &debug, &e.Paused)
 	e.Input = []byte(input)
+	if debug != "" {
+		e.Debug = json.RawMessage(debug)
+	}
 	if output.Valid {
 		e.Output = []byte(output.String)
 	}
@@ -228,7 +233,9 @@ func executionWhere(f resource.ExecutionFilter) (string, []any) {
 	if f.MachineID != 0 {
 		conds, args = append(conds, "e.machine_id = ?"), append(args, f.MachineID)
 	}
-	if f.Status != "" {
+	if f.Status == resource.StatusPaused {
+		conds, args = append(conds, "e.status = ? AND e.paused > 0"), append(args, runtime.StatusRunning)
+	} else if f.Status != "" {
 		conds, args = append(conds, "e.status = ?"), append(args, f.Status)
 	}
 	// A map run's children are listed under it only, as on AWS.
@@ -284,6 +291,14 @@ func (db *DB) UnparkExecution(ctx context.Context, id int64) error {
 	})
 	if err != nil {
 		return fmt.Errorf("store: unpark execution %d: %w", id, err)
+	}
+	return nil
+}
+
+// ResetPaused forgets the pauses of a debug run: a restart records them again.
+func (db *DB) ResetPaused(ctx context.Context, id int64) error {
+	if _, err := db.sql.ExecContext(ctx, `UPDATE executions SET paused = 0 WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("store: reset the pauses of execution %d: %w", id, err)
 	}
 	return nil
 }

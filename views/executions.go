@@ -10,8 +10,9 @@ import (
 	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
-// ListStatuses are the statuses the executions lists filter by, in AWS's order.
-var ListStatuses = []runtime.Status{runtime.StatusRunning, runtime.StatusSucceeded, runtime.StatusFailed,
+// ListStatuses are the statuses the executions lists filter by, in AWS's order, with the
+// studio's PAUSED (a debug run paused now, RUNNING for AWS) after RUNNING.
+var ListStatuses = []runtime.Status{runtime.StatusRunning, resource.StatusPaused, runtime.StatusSucceeded, runtime.StatusFailed,
 	runtime.StatusTimedOut, runtime.StatusAborted}
 
 // ExecutionListData is what an executions list page shows.

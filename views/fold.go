@@ -58,6 +58,8 @@ type Fold struct {
 	delta  *Delta
 	// failedState is the state ExecutionFailed names.
 	failedState string
+	// pauses are a debug run's frames paused now, by their StudioDebugPaused (fold_debug.go).
+	pauses map[int64]*Pause
 }
 
 // foldEvent is what the fold keeps of an event to place the events that point at it.
@@ -205,6 +207,9 @@ func (f *Fold) Apply(ev runtime.Event) Delta {
 		v = f.enter(ev, s)
 	case ev.Type == runtime.MapIterationStarted && ev.Details.Index != nil:
 		fe.opened = f.openScope(s, ev.State, "#", *ev.Details.Index)
+	case ev.Type.IsStudioEvent():
+		f.foldDebug(ev, s)
+		v = nil // a pause changes no visit: a paused error's state stays failed until handled
 	case v == nil:
 		// An event of a state with no open visit here changes no state.
 	case ev.Type == runtime.TaskScheduled, ev.Type == runtime.LambdaFunctionScheduled,
@@ -258,7 +263,7 @@ func (f *Fold) scopeOf(ev runtime.Event) *scope {
 		s = f.root
 	case prev.typ == runtime.MapIterationStarted && prev.opened != nil:
 		s = prev.opened
-	case prev.typ == runtime.ParallelStateStarted && strings.HasSuffix(string(ev.Type), "StateEntered"):
+	case prev.typ == runtime.ParallelStateStarted && (strings.HasSuffix(string(ev.Type), "StateEntered") || ev.Type == runtime.StudioDebugPaused):
 		s = f.branchScope(ev.PreviousEventID, prev, ev.State)
 	default:
 		s = prev.scope
@@ -666,11 +671,13 @@ type Snapshot struct {
 	Edges  []string             `json:"edges"`
 	Scopes []ScopeInfo          `json:"scopes"`
 	Visits int                  `json:"visits"`
+	// Pauses are a debug run's frames paused now.
+	Pauses []Pause `json:"pauses"`
 }
 
 // Snapshot returns the fold's state for the page.
 func (f *Fold) Snapshot() Snapshot {
-	s := Snapshot{Last: f.last, Nodes: f.Nodes(""), Edges: f.Edges(""), Scopes: f.Scopes, Visits: len(f.Visits)}
+	s := Snapshot{Last: f.last, Nodes: f.Nodes(""), Edges: f.Edges(""), Scopes: f.Scopes, Visits: len(f.Visits), Pauses: f.Pauses()}
 	if s.Scopes == nil {
 		s.Scopes = []ScopeInfo{}
 	}

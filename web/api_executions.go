@@ -477,6 +477,9 @@ type getExecutionHistoryRequest struct {
 	NextToken            string `json:"nextToken"`
 	ReverseOrder         bool   `json:"reverseOrder"`
 	IncludeExecutionData *bool  `json:"includeExecutionData"`
+	// IncludeStudioEvents, the studio's own (AWS has no such field), asks for a debug run's
+	// StudioDebugPaused and StudioDebugResumed events too; without it the history is AWS's.
+	IncludeStudioEvents bool `json:"includeStudioEvents"`
 }
 
 type getExecutionHistoryResponse struct {
@@ -532,6 +535,9 @@ func (s *Server) apiGetExecutionHistory(ctx context.Context, req *getExecutionHi
 	}
 	withData := req.IncludeExecutionData == nil || *req.IncludeExecutionData
 	for _, ev := range events {
+		if ev.Type.IsStudioEvent() && !req.IncludeStudioEvents {
+			continue // a page may hold fewer events: the ids go on where AWS's would not
+		}
 		out.Events = append(out.Events, apiEventOf(views.MaskEvent(ev, tokens...), withData))
 	}
 	if req.ReverseOrder {

@@ -65,7 +65,7 @@ func listFilter(c echo.Context) (resource.ExecutionFilter, error) {
 		Limit:        listPageSize,
 	}
 	if f.Status != "" && !slices.Contains(views.ListStatuses, f.Status) {
-		return f, badRequest(fmt.Sprintf("There is no status %q: filter by RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED.", c.QueryParam("status")))
+		return f, badRequest(fmt.Sprintf("There is no status %q: filter by RUNNING, PAUSED, SUCCEEDED, FAILED, TIMED_OUT or ABORTED.", c.QueryParam("status")))
 	}
 	if n := len([]rune(f.NameContains)); n > 80 {
 		return f, badRequest(fmt.Sprintf("The search is %d characters long; execution names have at most 80.", n))
@@ -178,7 +178,7 @@ func (s *Server) changeMessage(ctx context.Context, change ExecutionChange, f re
 // search ignores ASCII case, like SQLite's LIKE).
 func matches(e resource.Execution, f resource.ExecutionFilter, machine string) bool {
 	return (machine == "" || e.StateMachineName == machine) &&
-		(f.Status == "" || e.Status == f.Status) &&
+		(f.Status == "" || e.Status == f.Status || f.Status == resource.StatusPaused && e.Status == runtime.StatusRunning && e.Paused > 0) &&
 		strings.Contains(asciiLower(e.Name), asciiLower(f.NameContains))
 }
 

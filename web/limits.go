@@ -52,6 +52,8 @@ var (
 	designEdits = bodyLimit{4 * maxDefinitionBytes, "a definition may be at most 1 MiB, and the edits and JSON's escapes add to it"}
 	designDoc   = bodyLimit{2 * maxDefinitionBytes, "a definition may be at most 1 MiB, which JSON's escapes may double"}
 	inputJSON   = bodyLimit{2 * maxInputBytes, "an execution input may be at most 256 KiB, which JSON's escapes may double"}
+	// debugCommand carries a paused state's input and the variables, as text inside JSON.
+	debugCommand = bodyLimit{4 * maxInputBytes, "a debug command's input and variables may be at most 256 KiB each, and JSON's escapes may double them"}
 )
 
 // routeLimits holds the body limit of each route, by method and path as registered.

@@ -48,6 +48,7 @@ func (s *Server) routes() {
 	r.add(http.MethodPost, "/executions/:id/stop", s.handleExecutionStop, failureForm)
 	r.add(http.MethodPost, "/executions/:id/redrive", s.handleExecutionRedrive, smallForm)
 	r.add(http.MethodPost, "/executions/:id/run-from", s.handleRunFrom, inputForm)
+	r.add(http.MethodPost, "/executions/:id/debug", s.handleDebugResume, debugCommand)
 	// A target's executions, shown by the execution page's handlers (remote_runs.go).
 	r.get("/targets/:name/machines/:machine/runs", s.handleRemoteRunList)
 	r.add(http.MethodPost, "/targets/:name/machines/:machine/runs", s.handleRemoteRunStart, inputForm)

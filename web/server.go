@@ -118,6 +118,9 @@ type Lifecycle interface {
 	UpdateMapRun(ctx context.Context, arn string, maxConcurrency, toleratedCount *int, toleratedPercentage *float64) error
 	// StartActivityTask tells an activity task's execution that a worker took it.
 	StartActivityTask(ctx context.Context, t resource.CallbackTask, worker string) error
+	// DebugResume ends a pause of a debug run (runtime.ErrNotPaused when it is not paused
+	// there).
+	DebugResume(ctx context.Context, e resource.Execution, pause int64, cmd runtime.DebugCommand) error
 	// Stop aborts a running execution (runtime.ErrExecutionNotRunning when it is not).
 	Stop(ctx context.Context, e resource.Execution, errName, cause string) error
 	// Redrive restarts a failed, timed-out or aborted execution (*runtime.RedriveError

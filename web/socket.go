@@ -37,6 +37,8 @@ type eventMessage struct {
 	// Resync, instead of an event, is the whole picture after event ID, for a page that fell
 	// further behind than the messages kept: it starts again from it.
 	Resync *views.Snapshot `json:"resync,omitempty"`
+	// Pauses, after a debug run's own event or its end, are its frames paused now.
+	Pauses *[]views.Pause `json:"pauses,omitempty"`
 }
 
 type executionEnd struct {
@@ -86,6 +88,10 @@ func newEventMessage(ev runtime.Event, delta views.Delta, fold *views.Fold) even
 		if st := fold.Node("", designer.NodeID(ev.State)); st.Status != views.StateNotRun {
 			m.Node, m.Status = designer.NodeID(ev.State), st.Status
 		}
+	}
+	if _, ends := endStatus[ev.Type]; ends || ev.Type.IsStudioEvent() {
+		pauses := fold.Pauses()
+		m.Pauses = &pauses
 	}
 	if status, ok := endStatus[ev.Type]; ok {
 		m.Execution = &executionEnd{Status: string(status), Output: ev.Details.Output,

@@ -32,6 +32,8 @@ type Store interface {
 	DecideCallbackTask(ctx context.Context, id int64, ev resource.AuditEvent) error
 	UndoDecision(ctx context.Context, id int64, ev resource.AuditEvent) error
 	RecordHeartbeat(ctx context.Context, id int64, user string, at time.Time) error
+	// ResetPaused forgets a debug run's pauses: a restart records them again.
+	ResetPaused(ctx context.Context, id int64) error
 }
 
 // Config is what the lifecycle is built from.
@@ -143,7 +145,7 @@ func (l *Executions) StartExecution(ctx context.Context, m resource.StateMachine
 	}
 	info := resource.Execution{ARN: e.ARN, Name: e.Name, StateMachineID: m.ID, VersionID: m.VersionID, Input: e.Input,
 		StartedAt: l.cfg.Clock.Now(), VersionARN: e.VersionARN, AliasARN: e.AliasARN, ParentARN: e.ParentARN, TestCase: e.TestCase,
-		StartAt: e.StartAt}
+		StartAt: e.StartAt, Debug: e.Debug}
 	in := runtime.StartInputOf(info, m, def)
 	started, err := runtime.StartedEvent(in, info.StartedAt)
 	if err != nil {
@@ -375,4 +377,13 @@ func (l *Executions) StartActivityTask(ctx context.Context, t resource.CallbackT
 		return err
 	}
 	return l.wakeParked(ctx, e, false)
+}
+
+// DebugResume ends a pause of a debug run (the StudioDebugPaused event pause) as cmd says;
+// runtime.ErrNotPaused when it is not paused there (resumed already, stopped, ended).
+func (l *Executions) DebugResume(ctx context.Context, e resource.Execution, pause int64, cmd runtime.DebugCommand) error {
+	if len(e.Debug) == 0 {
+		return fmt.Errorf("%w: execution %d is not a debug run", runtime.ErrNotPaused, e.ID)
+	}
+	return l.engine.DebugResume(e.ARN, pause, cmd)
 }

@@ -121,6 +121,12 @@ func (l *Executions) resume(ctx context.Context, e resource.Execution, keep, wok
 		return err
 	}
 	giveTokensBack(history, waiting, l.began)
+	if e.Paused > 0 {
+		// Its frames pause again where they were, each recording its pause anew.
+		if err := l.cfg.Store.ResetPaused(ctx, e.ID); err != nil {
+			return err
+		}
+	}
 	in := childInput(runtime.StartInputOf(e, m, def), e)
 	in.KeepInMemory = keep
 	if err := l.engine.Resume(l.cfg.RunContext, in, history); err != nil {

@@ -158,6 +158,10 @@ type Execution struct {
 	// WakeAt is when a RUNNING execution that sleeps, let go by the engine, is to be woken;
 	// zero while its run is in memory.
 	WakeAt time.Time
+	// Debug, for a debug run, is the breakpoints it was started with (JSON of DebugSettings),
+	// nil for a normal run; Paused is how many of its frames are paused now.
+	Debug  json.RawMessage
+	Paused int
 }
 
 // CallbackTask is a Task state waiting for (or decided by) a callback with its task token.
@@ -271,6 +275,10 @@ const (
 	StatusTimedOut  Status = "TIMED_OUT"
 	StatusAborted   Status = "ABORTED"
 )
+
+// StatusPaused filters the debug runs paused now (ExecutionFilter.Status): AWS has no such
+// status, and they are RUNNING.
+const StatusPaused = "PAUSED"
 
 // ExecutionFilter chooses the executions of one page of a list, newest first.
 type ExecutionFilter struct {

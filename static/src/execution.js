@@ -7,6 +7,7 @@
 import { applyMessage, formatMillis, scopeLabel, sortScopes, statusLabel, viewOf } from './execution-fold.js';
 import { canvasView, findName } from './designer-view.js';
 import { nameOfId } from './designer-names.js';
+import { renderPauses } from './execution-debug.js';
 
 const terminal = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 const redrivable = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
@@ -61,6 +62,7 @@ function listen(page) {
       } else {
         if (msg.id <= page.model.last) return;
         applyMessage(page.model, page.scopeView, msg);
+        if (msg.pauses) page.model.pauses = msg.pauses;
         if ((msg.delta?.visits || []).some((v) => v.id === page.selected)) page.refreshDetails = true;
       }
       page.root.dataset.lastEvent = String(page.model.last);
@@ -93,6 +95,7 @@ function render(page) {
   }
   renderGraph(page);
   renderPicker(page);
+  renderPauses(page, stateNames(page));
   $(page.root, 'visit-count').textContent = String(page.model.visits);
   $(page.root, 'event-count').textContent = String(page.model.last);
   for (const list of [page.table, page.events]) {
@@ -455,4 +458,12 @@ function pretty(text) {
   } catch {
     return text || '';
   }
+}
+
+// stateNames are the states of the graph, for the debug panel's Run to here.
+function stateNames(page) {
+  if (!page.stateNames) {
+    page.stateNames = [...page.root.querySelectorAll('[data-testid="graph"] g.node.state')].map((n) => nameOfId(n.id)).sort();
+  }
+  return page.stateNames;
 }
