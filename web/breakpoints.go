@@ -29,16 +29,17 @@ type breakpointError struct {
 }
 
 // handleBreakpoints answers a machine's debug settings. Breakpoints on states the latest
-// definition no longer has (deleted or renamed since) are left out rather than refused: the
-// designer's next save drops them for good.
+// definition no longer has (deleted or renamed since) are left out rather than refused. The
+// designer asks with ?all=1 for every one: its unsaved document may have the states they sit
+// on (a state renamed but not yet saved), and it drops those its document lacks itself.
 func (s *Server) handleBreakpoints(c echo.Context) error {
 	m, err := s.findMachine(c)
 	if err != nil {
 		return err
 	}
 	settings, err := s.cfg.Store.FindDebugSettings(c.Request().Context(), m.ID)
-	if err != nil {
-		return err
+	if err != nil || c.QueryParam("all") == "1" {
+		return errOrJSON(c, settings, err)
 	}
 	states := stateNames(m.Definition)
 	kept := []resource.Breakpoint{}
@@ -51,18 +52,37 @@ func (s *Server) handleBreakpoints(c echo.Context) error {
 	return c.JSON(http.StatusOK, settings)
 }
 
+// errOrJSON answers v, unless err.
+func errOrJSON(c echo.Context, v any, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
 // handleBreakpointsSave replaces a machine's debug settings with the JSON body's, once each
-// breakpoint is checked against the machine's latest definition.
+// breakpoint is checked against the machine's latest definition. The designer adds its
+// unsaved document as "document": a breakpoint may then sit on a state only it has so far.
 func (s *Server) handleBreakpointsSave(c echo.Context) error {
 	m, err := s.findMachine(c)
 	if err != nil {
 		return err
 	}
-	var settings resource.DebugSettings
-	if err := json.NewDecoder(c.Request().Body).Decode(&settings); err != nil {
+	var req struct {
+		resource.DebugSettings
+		Document string `json:"document"`
+	}
+	if err := json.NewDecoder(c.Request().Body).Decode(&req); err != nil {
 		return c.JSON(http.StatusBadRequest, breakpointError{Error: "The request is not a JSON object of debug settings: " + err.Error()})
 	}
-	if problem := checkBreakpoints(stateNames(m.Definition), settings.Breakpoints); problem != nil {
+	settings := req.DebugSettings
+	states := stateNames(m.Definition)
+	if req.Document != "" {
+		for name := range stateNames([]byte(req.Document)) {
+			states[name] = true
+		}
+	}
+	if problem := checkBreakpoints(states, settings.Breakpoints); problem != nil {
 		return c.JSON(http.StatusBadRequest, problem)
 	}
 	if settings.Breakpoints == nil {

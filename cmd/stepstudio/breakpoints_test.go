@@ -37,9 +37,9 @@ func (s *studio) putBreakpoints(t *testing.T, machine, body string) (int, map[st
 	return resp.StatusCode, out
 }
 
-func (s *studio) getBreakpoints(t *testing.T, machine string) resource.DebugSettings {
+func (s *studio) getBreakpoints(t *testing.T, machine string, query ...string) resource.DebugSettings {
 	t.Helper()
-	resp, text := s.get(t, "/machines/"+machine+"/breakpoints")
+	resp, text := s.get(t, "/machines/"+machine+"/breakpoints"+strings.Join(query, ""))
 	var out resource.DebugSettings
 	if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(text), &out) != nil {
 		t.Fatalf("GET breakpoints: %d\n%s", resp.StatusCode, text)
@@ -109,5 +109,22 @@ func TestBreakpointsSaveAndCheck(t *testing.T) {
 	}
 	if _, def := s.get(t, "/machines/Nested/definition.asl.json"); strings.Contains(def, "reakpoint") || strings.Contains(def, "amount > 100") {
 		t.Fatalf("the definition holds a breakpoint:\n%s", def)
+	}
+
+	// The designer's unsaved document may hold the state: the PUT names it, GET leaves it out
+	// until it is saved, and GET ?all=1 (the designer's) keeps it.
+	draft, _ := json.Marshal(strings.ReplaceAll(renamed, `"Check"`, `"Verify"`))
+	withDraft := `{"breakpoints": [{"state": "Verify", "enabled": true}], "document": ` + string(draft) + `}`
+	if code, out := s.putBreakpoints(t, "Nested", `{"breakpoints": [{"state": "Verify", "enabled": true}]}`); code != http.StatusBadRequest || out["state"] != "Verify" {
+		t.Fatalf("PUT on a state no document has = %d %v; want 400", code, out)
+	}
+	if code, out := s.putBreakpoints(t, "Nested", withDraft); code != http.StatusOK || out["document"] != nil {
+		t.Fatalf("PUT with the designer's document = %d %v; want 200 with the settings alone", code, out)
+	}
+	if got := s.getBreakpoints(t, "Nested"); len(got.Breakpoints) != 0 {
+		t.Fatalf("GET with Verify unsaved = %+v; want none", got)
+	}
+	if got := s.getBreakpoints(t, "Nested", "?all=1"); len(got.Breakpoints) != 1 || got.Breakpoints[0].State != "Verify" {
+		t.Fatalf("GET ?all=1 = %+v; want Verify's", got)
 	}
 }
