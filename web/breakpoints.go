@@ -104,7 +104,7 @@ func checkBreakpoints(states map[string]bool, bps []resource.Breakpoint) *breakp
 		case seen[b.State]:
 			return &breakpointError{fmt.Sprintf("The state %q has two breakpoints: keep one.", b.State), b.State, "state"}
 		case b.HitCount < 0:
-			return &breakpointError{"The hit count must be 0 or more.", b.State, "hitCount"}
+			return &breakpointError{"The hit count must be a whole number, 0 or more.", b.State, "hitCount"}
 		}
 		seen[b.State] = true
 		if _, err := runtime.ParseBreakpointCondition(b.Condition); err != nil {

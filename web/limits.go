@@ -52,8 +52,9 @@ var (
 	designEdits = bodyLimit{4 * maxDefinitionBytes, "a definition may be at most 1 MiB, and the edits and JSON's escapes add to it"}
 	designDoc   = bodyLimit{2 * maxDefinitionBytes, "a definition may be at most 1 MiB, which JSON's escapes may double"}
 	inputJSON   = bodyLimit{2 * maxInputBytes, "an execution input may be at most 256 KiB, which JSON's escapes may double"}
-	// debugJSON is a machine's breakpoints: at most one a state, each a name and a condition.
-	debugJSON = bodyLimit{maxDefinitionBytes, "a machine's breakpoints name its states, whose definition may be at most 1 MiB"}
+	// debugJSON is a machine's breakpoints (at most one a state) with the designer's document,
+	// which JSON's escapes may double.
+	debugJSON = bodyLimit{3 * maxDefinitionBytes, "a definition may be at most 1 MiB, which JSON's escapes may double, and its breakpoints name its states"}
 )
 
 // routeLimits holds the body limit of each route, by method and path as registered.
