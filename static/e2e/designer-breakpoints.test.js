@@ -90,6 +90,14 @@ test('breakpoints: set, condition, hit count, disable, reload, rename, remove, n
   await saved(page, (s) => s.breakpoints.find((b) => b.state === 'Charge')?.enabled === false);
   await page.waitForFunction(() => document.querySelector('.canvas .bp-dot[data-state="Charge"]')?.classList.contains('bp-off'));
 
+  // A click on a dot disables or enables its breakpoint, and selects nothing.
+  await inspect(page, 'Charge');
+  await dot(page, 'Inner').click();
+  await saved(page, (s) => s.breakpoints.find((b) => b.state === 'Inner')?.enabled === false);
+  await dot(page, 'Inner').click();
+  await saved(page, (s) => s.breakpoints.find((b) => b.state === 'Inner')?.enabled === true);
+  assert.equal(await page.getByTestId('inspector-state').textContent(), 'Charge');
+
   // None of it is in the document or its undo history.
   assert.equal(await documentText(page), original);
   assert.equal(await page.evaluate(() => document.getElementById('designer').designer.length), historyLength);
