@@ -110,7 +110,7 @@ func RunDialog(m resource.StateMachine, testCases []string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<p class=\"alert alert-error\" role=\"alert\" data-testid=\"run-error\" hidden></p><div class=\"form-actions\"><button type=\"button\" class=\"primary\" data-run=\"start\" data-testid=\"run-start\">Run</button> <button type=\"button\" data-run=\"save-and-start\" data-testid=\"run-save-and-start\" hidden>Save, then run</button> <button type=\"button\" data-run=\"close\">Cancel</button></div></form></dialog>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<p class=\"alert alert-error\" role=\"alert\" data-testid=\"run-error\" hidden></p><div class=\"form-actions\"><button type=\"button\" class=\"primary\" data-run=\"start\" data-testid=\"run-start\">Run</button> <button type=\"button\" data-run=\"debug\" data-testid=\"run-debug\" title=\"Run with the machine's breakpoints: it pauses before each one\">Debug</button> <button type=\"button\" data-run=\"save-and-start\" data-testid=\"run-save-and-start\" hidden>Save, then run</button> <button type=\"button\" data-run=\"close\">Cancel</button></div></form></dialog>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -153,7 +153,7 @@ func testCaseField(testCases []string) templ.Component {
 			var templ_7745c5c3_Var8 string
 			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(tc)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rundialog.templ`, Line: 58, Col: 22}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rundialog.templ`, Line: 59, Col: 22}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 			if templ_7745c5c3_Err != nil {
@@ -166,7 +166,7 @@ func testCaseField(testCases []string) templ.Component {
 			var templ_7745c5c3_Var9 string
 			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(tc)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rundialog.templ`, Line: 58, Col: 29}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rundialog.templ`, Line: 59, Col: 29}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 			if templ_7745c5c3_Err != nil {

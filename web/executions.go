@@ -46,7 +46,18 @@ func (s *Server) handleExecutionStart(c echo.Context) error {
 		}
 	}
 	name := newExecutionName()
-	exec, err := s.cfg.Lifecycle.StartExecution(ctx, m, resource.Execution{ARN: s.executionARN(m, name), Name: name, Input: input, TestCase: testCase})
+	var debug json.RawMessage
+	if c.FormValue("debug") == "1" {
+		// A debug run takes the machine's breakpoints as they are now, and keeps them.
+		settings, err := s.cfg.Store.FindDebugSettings(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		if debug, err = json.Marshal(settings); err != nil {
+			return err
+		}
+	}
+	exec, err := s.cfg.Lifecycle.StartExecution(ctx, m, resource.Execution{ARN: s.executionARN(m, name), Name: name, Input: input, TestCase: testCase, Debug: debug})
 	if errors.Is(err, runtime.ErrExpressCallback) {
 		return refuse("This execution cannot start: " + err.Error() + ".")
 	}

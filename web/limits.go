@@ -54,6 +54,9 @@ var (
 	inputJSON   = bodyLimit{2 * maxInputBytes, "an execution input may be at most 256 KiB, which JSON's escapes may double"}
 	// debugCommand carries a paused state's input and the variables, as text inside JSON.
 	debugCommand = bodyLimit{4 * maxInputBytes, "a debug command's input and variables may be at most 256 KiB each, and JSON's escapes may double them"}
+	// debugJSON is a machine's breakpoints (at most one a state) with the designer's document,
+	// which JSON's escapes may double.
+	debugJSON = bodyLimit{3 * maxDefinitionBytes, "a definition may be at most 1 MiB, which JSON's escapes may double, and its breakpoints name its states"}
 )
 
 // routeLimits holds the body limit of each route, by method and path as registered.

@@ -64,6 +64,8 @@ func (s *Server) routes() {
 	r.get("/machines/:name/inputs", s.handleInputList)
 	r.add(http.MethodPut, "/machines/:name/inputs/:input", s.handleInputSave, inputJSON)
 	r.add(http.MethodDelete, "/machines/:name/inputs/:input", s.handleInputDelete, noBody)
+	r.get("/machines/:name/breakpoints", s.handleBreakpoints)
+	r.add(http.MethodPut, "/machines/:name/breakpoints", s.handleBreakpointsSave, debugJSON)
 	r.get("/executions", s.handleExecutionList)
 	r.get("/executions/ws", s.handleExecutionListSocket)
 	r.get("/executions/compare", s.handleCompare)

@@ -100,6 +100,7 @@ type Store interface {
 	CallbackStore
 	ListStore
 	InputStore
+	DebugStore
 	InboxStore
 	APIStore
 }

@@ -355,3 +355,21 @@ type Deployment struct {
 	Definition []byte
 	DeployedAt time.Time
 }
+
+// Breakpoint pauses a debug run before it enters State: always, or when Condition holds on the
+// state's input, from the HitCount-th time the state is reached (0 or 1: the first). Kept with
+// the machine in the studio, never written into its ASL.
+type Breakpoint struct {
+	State   string `json:"state"`
+	Enabled bool   `json:"enabled"`
+	// Condition is "" (always), a JSONata expression "{% ... %}" over $states.input, or a
+	// JSONPath test such as "$.amount > 100" or "$.kind == 'refund'".
+	Condition string `json:"condition,omitempty"`
+	HitCount  int    `json:"hitCount,omitempty"`
+}
+
+// DebugSettings are a machine's breakpoints and whether a debug run pauses when a state fails.
+type DebugSettings struct {
+	Breakpoints  []Breakpoint `json:"breakpoints"`
+	BreakOnError bool         `json:"breakOnError"`
+}

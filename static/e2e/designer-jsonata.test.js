@@ -44,7 +44,7 @@ test('the inspector edits a JSONata Task with JSONata fields', async () => {
   assert.deepEqual(await testIds(page, 'field-'), ['field-name', 'field-Comment', 'field-Resource', 'field-Next',
     'field-TimeoutSeconds', 'field-HeartbeatSeconds', 'field-Arguments', 'field-Output', 'field-Assign']);
   assert.deepEqual(await page.locator('.inspector legend').allTextContents(),
-    ['Configuration', 'Arguments and output', 'Variables', 'Retry', 'Catch', 'State JSON', 'Test state']);
+    ['Configuration', 'Arguments and output', 'Variables', 'Retry', 'Catch', 'State JSON', 'Test state', 'Breakpoint']);
   await page.screenshot({ path: join(screenshotDir, 'designer-jsonata-task.png') });
 
   // Output takes an expression as it is written; the ASL JSON holds it as a string.

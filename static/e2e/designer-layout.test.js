@@ -82,7 +82,7 @@ test('the inspector shows one section at a time, and a Retry edit leaves the gra
   const { context, page, errors } = await designAt('tabbed', minified);
   await inspect(page, 'Call');
   const tabs = await page.getByTestId('inspector-tabs').getByRole('tab').allTextContents();
-  assert.deepEqual(tabs, ['Configuration', 'Input/Output', 'Variables', 'Error handling', 'State JSON', 'Test state']);
+  assert.deepEqual(tabs, ['Configuration', 'Input/Output', 'Variables', 'Error handling', 'State JSON', 'Test state', 'Debug']);
   assert.equal(await page.getByTestId('field-Resource').isVisible(), true);
   assert.equal(await page.getByTestId('field-Parameters').isVisible(), false);
 

@@ -20,6 +20,7 @@ import { formatJSON } from './json-format.js';
 import { choiceActions, choiceChange } from './designer-choice.js';
 import { commentOf, noteEditor } from './designer-note.js';
 import { startClipboard } from './designer-clipboard.js';
+import { startBreakpoints } from './designer-breakpoints.js';
 
 const fromServer = Annotation.define();
 
@@ -96,6 +97,9 @@ export function startDesigner(root) {
     el.hidden = true;
   }
 
+  // Breakpoints: beside the document, never in it (designer-breakpoints.js).
+  const bps = startBreakpoints(root, { base, current, select: (name) => select(name), problem });
+
   // apply sends edits (none: just draw) and shows the result. push: a new entry of the history.
   function apply(ops, { push = true, nameBase = '' } = {}) {
     busy = busy.then(async () => {
@@ -129,6 +133,7 @@ export function startDesigner(root) {
       const body = await res.json();
       $('inspector').innerHTML = body.inspector || '<p class="empty">Click a state to edit it.</p>';
       tabs.render();
+      bps.render();
       if (refused.state === selected) markField(refused.field);
     }
   }
@@ -163,6 +168,9 @@ export function startDesigner(root) {
     $('inspector').innerHTML = body.inspector || '<p class="empty">Click a state to edit it.</p>';
     tabs.render();
     markSelected();
+    // The SVG and the inspector are new: the breakpoints are drawn on them again.
+    bps.documentChanged(stateNames(body.document));
+    bps.render();
     showDiagnostics(body.diagnostics || []);
     $('code-error').hidden = true;
     editor.dispatch(setDiagnostics(editor.state, []));
@@ -373,6 +381,7 @@ export function startDesigner(root) {
       apply([], { push: false });
     },
     note: () => (selected ? editNote(selected) : problem('Select a state to write a note on it.')),
+    breakpoint: () => (selected ? bps.toggle(selected) : problem('Select a state to set a breakpoint on it.')),
     'wrap-parallel': () => wrap('Parallel'),
     'wrap-map': () => wrap('Map'),
     download: () => download(`${machine}.asl.json`, 'application/json', editorText()),
@@ -440,7 +449,9 @@ export function startDesigner(root) {
     const state = el.closest('.inspector').dataset.state;
     if (el.matches('[data-rename]')) {
       // An empty name is sent too: the server refuses it, and says why.
-      if (el.value !== state) apply([{ op: 'RenameState', from: state, to: el.value }]);
+      if (el.value === state) return;
+      bps.renaming(state, el.value); // its breakpoint follows the state
+      apply([{ op: 'RenameState', from: state, to: el.value }]).then((ok) => { if (!ok) bps.renaming(null); });
       return;
     }
     if (choiceChange(el, { apply, state: () => state })) return;
@@ -573,7 +584,7 @@ export function startDesigner(root) {
     // In a menu (such as New state's type), letters pick options and Delete deletes no state.
     if (!mod && e.target.closest?.('select')) return;
     if (!mod && !e.altKey) {
-      const keys = { g: 'wrap-parallel', m: 'wrap-map', c: 'centre', '+': 'zoom-in', '=': 'zoom-in', '-': 'zoom-out', l: 'direction', v: 'next-view', n: 'note' };
+      const keys = { g: 'wrap-parallel', m: 'wrap-map', c: 'centre', '+': 'zoom-in', '=': 'zoom-in', '-': 'zoom-out', l: 'direction', v: 'next-view', n: 'note', b: 'breakpoint' };
       // preventDefault: the key must not be typed into what it opens (N's note editor).
       if (keys[e.key]) { e.preventDefault(); actions[keys[e.key]](); return; }
       const panel = { '[': 'palette', ']': 'inspector' }[e.key];
@@ -601,6 +612,7 @@ export function startDesigner(root) {
     current, editor, idle: () => busy, get at() { return hist.at; }, get length() { return hist.docs.length; },
     // For the run dialog: whether there is unsaved work, saving it, leaving with it kept.
     dirty, save, leave, get version() { return version; },
+    breakpoints: bps,
   };
 }
 

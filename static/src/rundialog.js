@@ -1,6 +1,6 @@
 // The designer's run dialog: an input checked as it is typed, the inputs saved for this
 // machine (GET, PUT, DELETE under /machines/NAME/inputs), and the start of an execution of
-// the saved version, whose page then opens. The designer (root.designer) tells whether there
+// the saved version, or of a debug run of it, whose page then opens. The designer (root.designer) tells whether there
 // is unsaved work, saves it, and leaves the page with the draft kept.
 import { checkJSON, pretty } from './json-check.js';
 
@@ -21,6 +21,7 @@ export function startRunDialog(root) {
     out.classList.toggle('bad', !r.ok);
     input.setAttribute('aria-invalid', String(!r.ok));
     $('run-start').disabled = !r.ok;
+    $('run-debug').disabled = !r.ok;
     $('run-save-and-start').disabled = !r.ok;
     $('save-input').disabled = !r.ok;
     return r.ok;
@@ -34,6 +35,7 @@ export function startRunDialog(root) {
     $('run-save-and-start').hidden = !dirty;
     dialog.querySelector('[data-run-version]').textContent = `version ${root.designer?.version ?? ''}`;
     $('run-start').textContent = dirty ? 'Run saved version' : 'Run';
+    $('run-debug').textContent = dirty ? 'Debug saved version' : 'Debug';
     delete dialog.dataset.ready;
     dialog.showModal();
     const body = await loadInputs();
@@ -107,13 +109,16 @@ export function startRunDialog(root) {
   }
 
   // start posts the form the machine page posts; the answer is the execution's page (after
-  // a redirect) or the machine page with the reason it refused.
-  async function start() {
+  // a redirect) or the machine page with the reason it refused. A debug run (debug=1) pauses
+  // at the machine's breakpoints.
+  async function start(debug = false) {
     if (!check()) return;
     problem('');
     $('run-start').disabled = true;
+    $('run-debug').disabled = true;
     try {
       const body = new URLSearchParams({ input: input.value });
+      if (debug === true) body.set('debug', '1');
       const testCase = dialog.querySelector('[data-testid="run-test-case"]');
       if (testCase?.value) body.set('testCase', testCase.value);
       const res = await fetch(dialog.dataset.start, { method: 'POST', body });
@@ -136,7 +141,9 @@ export function startRunDialog(root) {
   }
 
   const actions = {
-    open, start,
+    open,
+    start: () => start(false),
+    debug: () => start(true),
     'save-and-start': saveThenStart,
     close: () => dialog.close(),
     'save-input': saveInput,
@@ -149,6 +156,6 @@ export function startRunDialog(root) {
   });
   $('save-input-name').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); saveInput(); } });
   input.addEventListener('keydown', (e) => {
-    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') { e.preventDefault(); start(); }
+    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') { e.preventDefault(); start(false); }
   });
 }
