@@ -17,11 +17,12 @@ export const screenshotDir = join(here, 'screenshots');
 // serve flags (['--lambda-endpoint', url]) and env more environment variables, over the
 // test's own. keys names users to make an access key pair for ("stepstudio user key"); the
 // returned keys maps each to { id, secret }, to sign the Step Functions API's calls with.
-export async function startServer({ users = [], keys = [], addr = '127.0.0.1:0', args = [], env = {} } = {}) {
+export async function startServer({ users = [], keys = [], addr = '127.0.0.1:0', args = [], env = {}, db: given = '' } = {}) {
   const bin = process.env.STEPSTUDIO_BIN;
   if (!bin) throw new Error('STEPSTUDIO_BIN must name the built binary (make browser-test sets it)');
-  const dir = mkdtempSync(join(tmpdir(), 'stepstudio-e2e-'));
-  const db = join(dir, 'studio.db');
+  // db, when given, is the database of a studio started before (a restart): its folder stays.
+  const dir = given ? dirname(given) : mkdtempSync(join(tmpdir(), 'stepstudio-e2e-'));
+  const db = given || join(dir, 'studio.db');
   for (const u of users) {
     const add = ['user', 'add', u.name, '--db', db, ...(u.admin ? ['--admin'] : [])];
     const added = spawnSync(bin, add, { input: u.password + '\n', encoding: 'utf8' });
@@ -51,6 +52,7 @@ export async function startServer({ users = [], keys = [], addr = '127.0.0.1:0',
     });
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${stderr}`)); });
   });
+  let keep = false;
   return {
     url,
     db,
@@ -59,7 +61,12 @@ export async function startServer({ users = [], keys = [], addr = '127.0.0.1:0',
     async stop() {
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
+    },
+    // stopKeeping stops the studio and keeps its database, for a restart on it.
+    async stopKeeping() {
+      keep = true;
+      await this.stop();
     },
   };
 }
