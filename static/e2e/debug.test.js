@@ -112,6 +112,18 @@ test('Step goes through three states, pausing before each', async () => {
     await p.getByTestId('pause-step').click();
   }
   await page.getByTestId('execution-status').filter({ hasText: 'SUCCEEDED' }).waitFor();
+
+  // Run to a state chosen on the graph.
+  await debugRun(page, 'stepper', '{"amount": 5}');
+  await pause(page, 'Prepare').waitFor();
+  await node(page, 'Auto').click();
+  assert.equal(await pause(page, 'Prepare').getByTestId('pause-run-to-state').inputValue(), 'Auto');
+  await pause(page, 'Prepare').getByTestId('pause-run-to').click();
+  const at = pause(page, 'Auto');
+  await at.waitFor();
+  assert.match(await at.getByTestId('pause-reason').textContent(), /run to here/);
+  await at.getByTestId('pause-continue').click();
+  await page.getByTestId('execution-status').filter({ hasText: 'SUCCEEDED' }).waitFor();
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -246,6 +246,8 @@ function setupGraphTools(page) {
 
 // pickNode shows a node's state as a click does: its last visit, or that it has not run.
 function pickNode(page, node) {
+  // A state chosen on the graph is where a paused run's Run to goes.
+  for (const s of page.root.querySelectorAll('[data-testid="pause-run-to-state"]')) s.value = nameOfId(node.id);
   const visit = viewOf(page.model, page.scopeView).node(node.id).visit;
   if (visit) select(page, visit, node.id);
   else showNotRun(page, node);
