@@ -199,7 +199,30 @@ func deployCommand(ctx context.Context, args []string, getenv func(string) strin
 	if len(rest) != 1 || *target == "" {
 		return usageError(fset, "deploy: name one machine and a --target")
 	}
-	db, err := store.Open(ctx, *dbPath, store.Options{})
+	return withDeployer(ctx, *dbPath, getenv, func(st *remote.Studio) error {
+		p, err := st.Plan(ctx, rest[0], *target)
+		if err != nil {
+			return fmt.Errorf("deploy: %w", err)
+		}
+		printPlan(stdout, p)
+		if *dry {
+			return nil
+		}
+		d, err := st.Deploy(ctx, rest[0], *target, o)
+		if err != nil {
+			return fmt.Errorf("deploy: %w", err)
+		}
+		fmt.Fprintf(stdout, "deployed %s version %d to %s\n  machine: %s\n  version: %s\n", rest[0], d.Revision, *target, d.RemoteARN, d.VersionARN)
+		if d.AliasARN != "" {
+			fmt.Fprintf(stdout, "  alias:   %s\n", d.AliasARN)
+		}
+		return nil
+	})
+}
+
+// withDeployer opens the database and calls fn with the deployer over it.
+func withDeployer(ctx context.Context, dbPath string, getenv func(string) string, fn func(*remote.Studio) error) error {
+	db, err := store.Open(ctx, dbPath, store.Options{})
 	if err != nil {
 		return err
 	}
@@ -208,23 +231,7 @@ func deployCommand(ctx context.Context, args []string, getenv func(string) strin
 	if err != nil {
 		return err
 	}
-	p, err := st.Plan(ctx, rest[0], *target)
-	if err != nil {
-		return fmt.Errorf("deploy: %w", err)
-	}
-	printPlan(stdout, p)
-	if *dry {
-		return nil
-	}
-	d, err := st.Deploy(ctx, rest[0], *target, o)
-	if err != nil {
-		return fmt.Errorf("deploy: %w", err)
-	}
-	fmt.Fprintf(stdout, "deployed %s version %d to %s\n  machine: %s\n  version: %s\n", rest[0], d.Revision, *target, d.RemoteARN, d.VersionARN)
-	if d.AliasARN != "" {
-		fmt.Fprintf(stdout, "  alias:   %s\n", d.AliasARN)
-	}
-	return nil
+	return fn(st)
 }
 
 // printPlan says what a deploy changes, and what stays local.
@@ -261,16 +268,11 @@ func pullCommand(ctx context.Context, args []string, getenv func(string) string,
 	if len(rest) != 1 || *target == "" {
 		return usageError(fset, "pull: name one machine and a --target")
 	}
-	db, err := store.Open(ctx, *dbPath, store.Options{})
-	if err != nil {
+	var p remote.Pulled
+	err = withDeployer(ctx, *dbPath, getenv, func(st *remote.Studio) error {
+		p, err = st.Pull(ctx, *target, rest[0], *as)
 		return err
-	}
-	defer db.Close()
-	st, err := studioOf(db, getenv)
-	if err != nil {
-		return err
-	}
-	p, err := st.Pull(ctx, *target, rest[0], *as)
+	})
 	if err != nil {
 		return fmt.Errorf("pull: %w", err)
 	}
