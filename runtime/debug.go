@@ -53,7 +53,8 @@ type DebugDetails struct {
 	Reason string `json:"reason,omitempty"`
 	// Variables are the variables the paused state sees, as JSON text per name.
 	Variables map[string]string `json:"variables,omitempty"`
-	// Next, on a pause on an error, says what the state's Retry or Catch does next.
+	// Next, on a pause on an error, says what the state's Retry or Catch does next; on a
+	// breakpoint whose condition failed, why.
 	Next string `json:"next,omitempty"`
 	// Action is how the pause ended (DebugContinue, ...); RunTo the state of a DebugRunTo.
 	Action string `json:"action,omitempty"`
@@ -188,6 +189,7 @@ func (x *execution) debugBefore(name string, input any) (any, error) {
 	case x.dbg.step:
 		reason = PausedAfterStep
 	}
+	note := ""
 	if reason == "" {
 		for _, b := range d.cfg.Breakpoints {
 			if b.State != name || hits < b.HitCount {
@@ -195,9 +197,12 @@ func (x *execution) debugBefore(name string, input any) (any, error) {
 			}
 			hit := true
 			if b.When != nil {
-				// A condition that cannot be evaluated on this input pauses: the user sees why.
+				// A condition that cannot be evaluated on this input pauses, saying why.
 				ok, err := b.When(input)
 				hit = ok || err != nil
+				if err != nil {
+					note = "The breakpoint's condition could not be evaluated on this input: " + err.Error()
+				}
 			}
 			if hit {
 				reason = PausedAtBreakpoint
@@ -209,7 +214,7 @@ func (x *execution) debugBefore(name string, input any) (any, error) {
 	if reason == "" {
 		return input, nil
 	}
-	cmd, input, err := x.debugPause(name, input, DebugDetails{Reason: reason}, "", "")
+	cmd, input, err := x.debugPause(name, input, DebugDetails{Reason: reason, Next: note}, "", "")
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ function pauseCard(page, p, stateNames) {
   if (p.error) {
     card.append(el('div', { class: 'alert alert-error', 'data-testid': 'pause-error' }, el('strong', { text: p.error }), ' ', p.cause || ''));
   }
-  if (p.next) card.append(el('p', { 'data-testid': 'pause-next' }, el('strong', { text: 'Next: ' }), p.next));
+  if (p.next) card.append(el('p', { 'data-testid': 'pause-next' }, el('strong', { text: p.reason === 'error' ? 'Next: ' : 'Note: ' }), p.next));
   const input = el('textarea', { class: 'code', rows: '6', spellcheck: 'false', 'data-testid': 'pause-input', 'aria-label': `Input of ${p.state}` });
   input.value = pretty(p.input);
   const inputCheck = el('small', { class: 'check', 'data-testid': 'pause-input-check' });
