@@ -242,7 +242,7 @@ func (x *execution) debugPause(name string, input any, d DebugDetails, errName, 
 	var key string
 	// The pause waits for its command before its event is seen, so that whoever sees it may
 	// resume it at once.
-	id, err := x.recordWith(StudioDebugPaused, name, details, func(id int64) {
+	id, err := x.recordWith(StudioDebugPaused, name, &details, func(id int64) {
 		key = pauseKey(x.in.ExecutionARN, id)
 		x.eng.mu.Lock()
 		x.eng.pauses[key] = p

@@ -194,12 +194,13 @@ func (x *execution) expired() bool {
 // record numbers an event, hands it to the Recorder and returns its id. The lock is held
 // while recording so that concurrent branches hand their events over in id order.
 func (x *execution) record(typ EventType, state string, d EventDetails) (int64, error) {
-	return x.recordWith(typ, state, d, nil)
+	// By pointer: the details are large (some 300 bytes), and every event passes here.
+	return x.recordWith(typ, state, &d, nil)
 }
 
 // recordWith is record, calling numbered with the event's id before anyone is told of the
 // event: a debug pause is waiting for its command before its event can be seen.
-func (x *execution) recordWith(typ EventType, state string, d EventDetails, numbered func(id int64)) (int64, error) {
+func (x *execution) recordWith(typ EventType, state string, d *EventDetails, numbered func(id int64)) (int64, error) {
 	h := x.hist
 	if x.eng.cfg.Recorder == nil && h.limit == 0 {
 		if numbered != nil {
@@ -231,7 +232,7 @@ func (x *execution) recordWith(typ EventType, state string, d EventDetails, numb
 	if rec := x.eng.cfg.Recorder; rec != nil {
 		// Only a recorder sees the event, its timestamp included: without one (the
 		// benchmarks, the command line) reading the clock is all it would cost.
-		ev := Event{ID: id, PreviousEventID: prev, Timestamp: x.now(), Type: typ, State: state, Details: d}
+		ev := Event{ID: id, PreviousEventID: prev, Timestamp: x.now(), Type: typ, State: state, Details: *d}
 		if err := rec.Record(h.ctx, x.in.ExecutionARN, ev); err != nil {
 			return 0, fmt.Errorf("runtime: record %s of %s: %w", typ, x.in.ExecutionARN, err)
 		}
