@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+
+	"github.com/stepstudio/stepstudio/runtime/resource"
 )
 
 // A debug run pauses before it enters a state that has a breakpoint, or after a Step, and
@@ -315,26 +317,14 @@ func (x *execution) visibleVariables() map[string]string {
 	return out
 }
 
-// debugSettings is how a debug run's breakpoints are kept with it (resource.Execution.Debug):
-// the JSON of resource.DebugSettings.
-type debugSettings struct {
-	Breakpoints []struct {
-		State     string `json:"state"`
-		Enabled   bool   `json:"enabled"`
-		Condition string `json:"condition"`
-		HitCount  int    `json:"hitCount"`
-	} `json:"breakpoints"`
-	BreakOnError bool `json:"breakOnError"`
-}
-
-// DebugConfigOf is the debug run that settings (resource.Execution.Debug) describe, nil for
-// none. A condition that no longer compiles pauses every time, saying so in the pause's
+// DebugConfigOf is the debug run that settings (resource.Execution.Debug: the JSON of
+// resource.DebugSettings) describe, nil for none. A condition that no longer compiles pauses every time, saying so in the pause's
 // reason, rather than turning the debug run into a normal one.
 func DebugConfigOf(settings json.RawMessage) *DebugConfig {
 	if len(settings) == 0 {
 		return nil
 	}
-	var s debugSettings
+	var s resource.DebugSettings
 	cfg := &DebugConfig{}
 	if json.Unmarshal(settings, &s) != nil {
 		return cfg

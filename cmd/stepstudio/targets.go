@@ -168,7 +168,7 @@ func studioOf(db *store.DB, getenv func(string) string) (*remote.Studio, error) 
 // (Lambda routes, mock file, connections file, account) keep local.
 func remoteStudio(db *store.DB, o *serveOptions, mocks *mockconfig.File) *remote.Studio {
 	local := remote.Local{LambdaEndpoint: o.lambdaEndpoint, LambdaFunctions: o.lambdaFunctions,
-		HTTPConnections: o.httpConnections != "", Account: o.account, Region: o.region}
+		HTTPConnections: o.httpConnections != "", Account: o.account}
 	if mocks != nil {
 		local.MockCases = mockCasesOf(mocks)
 	}

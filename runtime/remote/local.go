@@ -20,8 +20,8 @@ type Local struct {
 	MockCases map[string][]string
 	// HTTPConnections reports a file of connection credentials for HTTP tasks.
 	HTTPConnections bool
-	// Account and Region are the studio's own, in the ARNs it makes.
-	Account, Region string
+	// Account is the studio's own, in the ARNs it makes.
+	Account string
 }
 
 // Report lists what machine's definition relies on that stays local, one sentence each.
